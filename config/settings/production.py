@@ -1,0 +1,20 @@
+"""Production: PostgreSQL, Redis + Celery, SMTP. Every secret is required; nothing insecure by default."""
+
+from .base import *  # noqa: F403
+from .base import env, require
+
+SECRET_KEY = require("SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = [host.strip() for host in require("DJANGO_ALLOWED_HOSTS").split(",")]
+DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}
+CELERY_BROKER_URL = require("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = False
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+DEMO_ALLOWED = False

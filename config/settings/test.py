@@ -1,0 +1,19 @@
+"""Fast test settings. `make test` points DATABASE_URL and CELERY_BROKER_URL at throwaway servers."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-only-" + "y" * 40
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; tests/integration starts a real worker on the broker instead.
+CELERY_TASK_ALWAYS_EAGER = True
+INTEGRATION_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+DEMO_ALLOWED = True

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from samenwerking.views import InlogView
+
+admin.site.site_header = _("Beheer handhavingsarrangementen")
+admin.site.site_title = _("Beheer")
+admin.site.index_title = _("Referentiegegevens en lidmaatschappen")
+
+urlpatterns = [
+    path("inloggen/", InlogView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("beheer/", admin.site.urls),
+    path("", include("samenwerking.urls")),
+]

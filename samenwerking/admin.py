@@ -1,0 +1,171 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    Basisteam,
+    District,
+    Driehoek,
+    Eenheid,
+    Gebruiker,
+    Gemeente,
+    Lidmaatschap,
+    Organisatie,
+    Veiligheidsregio,
+    Werkgebied,
+)
+
+CBS_ATTRIBUTION = _("Bron: CBS, Gebieden in Nederland (CC BY 4.0).")
+BASISTEAMS_PARTIAL = _(
+    "Let op: deze lijst is onvolledig. De meegeleverde basisteamgegevens beschrijven slechts enkele "
+    "van de circa 167 basisteams, uit openbare bronnen met wisselende betrouwbaarheid. Importeer de "
+    "officiële indeling van uw eenheid met het commando 'importeer_basisteams'."
+)
+
+
+class NoticeAdmin(SimpleHistoryAdmin):
+    """A changelist that shows a standing notice (attribution, completeness) above the list."""
+
+    notice = None
+
+    def changelist_view(self, request, extra_context=None):
+        if self.notice and request.method == "GET":
+            messages.info(request, self.notice)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Eenheid)
+class EenheidAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "volledige_naam", "soort"]
+    search_fields = ["code", "naam"]
+
+
+@admin.register(Veiligheidsregio)
+class VeiligheidsregioAdmin(NoticeAdmin):
+    list_display = ["code", "naam", "eenheid"]
+    list_select_related = ["eenheid"]
+    search_fields = ["code", "naam"]
+    notice = CBS_ATTRIBUTION
+
+
+@admin.register(District)
+class DistrictAdmin(NoticeAdmin):
+    list_display = ["naam", "eenheid", "opmerking"]
+    list_select_related = ["eenheid"]
+    notice = _("Let op: alleen de districten van eenheid Midden-Nederland zijn meegeleverd.")
+
+
+@admin.register(Gemeente)
+class GemeenteAdmin(NoticeAdmin):
+    list_display = ["cbs_code", "weergavenaam", "officiele_naam", "provincie_naam",
+                    "veiligheidsregio", "eenheid"]
+    list_filter = ["eenheid", "provincie_naam"]
+    list_select_related = ["veiligheidsregio", "eenheid"]
+    search_fields = ["cbs_code", "officiele_naam", "weergavenaam"]
+    readonly_fields = ["cbs_code", "officiele_naam"]
+    notice = CBS_ATTRIBUTION
+
+
+class WerkgebiedInline(admin.TabularInline):
+    model = Werkgebied
+    extra = 0
+    autocomplete_fields = ["gemeente"]
+
+
+@admin.register(Basisteam)
+class BasisteamAdmin(NoticeAdmin):
+    list_display = ["naam", "eenheid", "district", "betrouwbaarheid", "bron_datum"]
+    list_filter = ["eenheid"]
+    list_select_related = ["eenheid", "district"]
+    search_fields = ["naam"]
+    inlines = [WerkgebiedInline]
+    notice = BASISTEAMS_PARTIAL
+
+
+@admin.register(Werkgebied)
+class WerkgebiedAdmin(NoticeAdmin):
+    list_display = ["basisteam", "gemeente", "dekking", "omschrijving", "geldig_van", "geldig_tot"]
+    list_select_related = ["basisteam", "gemeente"]
+    autocomplete_fields = ["gemeente", "basisteam"]
+    notice = BASISTEAMS_PARTIAL
+
+
+@admin.register(Organisatie)
+class OrganisatieAdmin(SimpleHistoryAdmin):
+    list_display = ["naam", "soort", "gemeente", "basisteam"]
+    list_filter = ["soort"]
+    list_select_related = ["gemeente", "basisteam"]
+    search_fields = ["naam"]
+    autocomplete_fields = ["gemeente", "basisteam"]
+
+
+class LidmaatschapInline(admin.TabularInline):
+    model = Lidmaatschap
+    extra = 0
+    fields = ["gebruiker", "rol", "actief_van", "actief_tot"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Driehoek)
+class DriehoekAdmin(SimpleHistoryAdmin):
+    list_display = ["naam", "soort", "basisteam", "eenheid"]
+    list_filter = ["soort", "eenheid"]
+    list_select_related = ["basisteam", "eenheid"]
+    search_fields = ["naam"]
+    filter_horizontal = ["gemeenten"]
+    autocomplete_fields = ["basisteam"]
+    inlines = [LidmaatschapInline]
+
+
+@admin.action(description=_("Geselecteerde lidmaatschappen vandaag beëindigen"))
+def end_memberships(modeladmin, request, queryset):
+    for lidmaatschap in queryset:
+        services.end_membership(lidmaatschap=lidmaatschap)
+    modeladmin.message_user(request, ngettext(
+        "%(n)d lidmaatschap beëindigd.", "%(n)d lidmaatschappen beëindigd.", queryset.count()
+    ) % {"n": queryset.count()})
+
+
+@admin.register(Lidmaatschap)
+class LidmaatschapAdmin(SimpleHistoryAdmin):
+    """Every write goes through samenwerking.services, so the guardian rows follow at once."""
+
+    list_display = ["gebruiker", "driehoek", "rol", "actief_van", "actief_tot"]
+    list_filter = ["rol", "driehoek"]
+    list_select_related = ["gebruiker", "driehoek"]
+    search_fields = ["gebruiker__username", "gebruiker__last_name", "driehoek__naam"]
+    autocomplete_fields = ["gebruiker", "driehoek"]
+    actions = [end_memberships]
+
+    def save_model(self, request, obj, form, change):
+        previous = None
+        if change:
+            previous = tuple(
+                Lidmaatschap.objects.filter(pk=obj.pk).values_list("gebruiker_id", "driehoek_id")
+                .first() or ()
+            ) or None
+        services.save_membership(lidmaatschap=obj, previous=previous)
+
+    def delete_model(self, request, obj):
+        services.delete_membership(lidmaatschap=obj)
+
+    def delete_queryset(self, request, queryset):
+        for lidmaatschap in queryset:
+            services.delete_membership(lidmaatschap=lidmaatschap)
+
+
+@admin.register(Gebruiker)
+class GebruikerAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "first_name", "last_name", "functie", "organisatie", "is_active",
+                    "is_staff"]
+    list_select_related = ["organisatie"]
+    fieldsets = UserAdmin.fieldsets + ((_("Functie"), {"fields": ["functie", "organisatie"]}),)
+    autocomplete_fields = ["organisatie"]

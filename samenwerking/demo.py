@@ -1,0 +1,94 @@
+"""Demo data for `make run`: two driehoeken and a user per role. Never run by production settings."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Organisatie, Rol
+from .permissions_setup import BEHEER_GROUP, ensure_beheer_group
+from .services import grant_membership
+
+DEFAULT_DEMO_PASSWORD = "demo-handhaving-2026"
+
+BES_GEMEENTEN = ["GM0308", "GM0313", "GM0310", "GM0317", "GM0342"]
+
+# username, first, last, functie, organisatie, roles in the first driehoek
+FIRST_DRIEHOEK_USERS = [
+    ("coordinator", "Carla", "de Coördinator", "BOA-coördinator", "Gemeente Soest", [Rol.COORDINATOR]),
+    ("teamchef", "Tom", "Teamchef", "Teamchef basisteam BES", "Politie basisteam BES",
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    ("secretaris", "Sanne", "Secretaris", "Driehoeksecretaris", "Gemeente Soest", [Rol.SECRETARIS]),
+    ("burgemeester", "Bert", "Burgemeester", "Burgemeester van Soest", "Gemeente Soest",
+     [Rol.ONDERTEKENAAR]),
+    ("officier", "Olga", "Officier", "Officier van justitie", "OM Midden-Nederland",
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+]
+
+
+def _user(username, first, last, functie, organisatie, password, **extra):
+    user, created = Gebruiker.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "functie": functie,
+                  "organisatie": organisatie, "email": f"{username}@demo.invalid", **extra},
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def _membership(user, driehoek, rol):
+    if not user.lidmaatschappen.active().filter(driehoek=driehoek, rol=rol).exists():
+        grant_membership(gebruiker=user, driehoek=driehoek, rol=rol)
+
+
+@transaction.atomic
+def create_demo_data(*, password: str) -> list[Gebruiker]:
+    basisteam_bes = Basisteam.objects.get(naam="BES", eenheid__code="RE03")
+    venray = Basisteam.objects.get(naam="Venray-Gennep", eenheid__code="RE10")
+    organisaties = {}
+    for naam, soort, gemeente, basisteam in [
+        ("Gemeente Soest", Organisatie.Soort.GEMEENTE, "GM0342", None),
+        ("Gemeente Baarn", Organisatie.Soort.GEMEENTE, "GM0308", None),
+        ("Gemeente Bergen (L.)", Organisatie.Soort.GEMEENTE, "GM0893", None),
+        ("Politie basisteam BES", Organisatie.Soort.POLITIE, None, basisteam_bes),
+        ("Politie basisteam Venray-Gennep", Organisatie.Soort.POLITIE, None, venray),
+        ("OM Midden-Nederland", Organisatie.Soort.OM, None, None),
+    ]:
+        organisaties[naam], _created = Organisatie.objects.get_or_create(
+            naam=naam,
+            defaults={"soort": soort, "basisteam": basisteam,
+                      "gemeente": Gemeente.objects.get(cbs_code=gemeente) if gemeente else None},
+        )
+
+    bes, created = Driehoek.objects.get_or_create(
+        naam="Basisteamdriehoek BES",
+        defaults={"soort": Driehoek.Soort.BASISTEAM, "basisteam": basisteam_bes,
+                  "eenheid": Eenheid.objects.get(code="RE03")},
+    )
+    if created:
+        bes.gemeenten.set(Gemeente.objects.filter(cbs_code__in=BES_GEMEENTEN))
+    bergen, created = Driehoek.objects.get_or_create(
+        naam="Driehoek Bergen (L.)",
+        defaults={"soort": Driehoek.Soort.LOKAAL, "basisteam": venray,
+                  "eenheid": Eenheid.objects.get(code="RE10")},
+    )
+    if created:
+        bergen.gemeenten.set(Gemeente.objects.filter(cbs_code="GM0893"))
+
+    users = []
+    for username, first, last, functie, organisatie, roles in FIRST_DRIEHOEK_USERS:
+        user = _user(username, first, last, functie, organisaties[organisatie], password)
+        for rol in roles:
+            _membership(user, bes, rol)
+        users.append(user)
+    buitenstaander = _user("buitenstaander", "Bas", "Buitenstaander", "BOA-coördinator",
+                           organisaties["Gemeente Bergen (L.)"], password)
+    _membership(buitenstaander, bergen, Rol.COORDINATOR)
+    users.append(buitenstaander)
+
+    ensure_beheer_group()
+    beheerder = _user("beheerder", "Bea", "Beheerder", "Functioneel beheerder", None, password,
+                      is_staff=True)
+    beheerder.groups.add(Group.objects.get(name=BEHEER_GROUP))
+    users.append(beheerder)
+    return users

@@ -1,0 +1,185 @@
+"""A readable audit trail from simple-history records, reusable for every tracked model.
+
+`build_timeline` turns historical querysets into events: who changed which field from what to what, and
+when, in Dutch. Foreign keys and many-to-many values are resolved in bulk, so the number of queries does
+not grow with the number of records.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ACTIONS = {
+    "+": gettext_lazy("aangemaakt"),
+    "~": gettext_lazy("gewijzigd"),
+    "-": gettext_lazy("verwijderd"),
+}
+LEEG = "—"
+
+
+@dataclass
+class Wijziging:
+    veld: str
+    oud: str
+    nieuw: str
+
+
+@dataclass
+class Gebeurtenis:
+    datum: datetime
+    gebruiker: object
+    actie: str
+    onderwerp: str
+    wijzigingen: list[Wijziging] = field(default_factory=list)
+    reden: str = ""
+
+    @property
+    def door(self) -> str:
+        return str(self.gebruiker) if self.gebruiker else _("het systeem")
+
+
+def _tracked(record_model):
+    return [f for f in record_model.tracked_fields if f.name not in ("id",)]
+
+
+def _m2m_fields(record_model):
+    return list(getattr(record_model, "_history_m2m_fields", []) or [])
+
+
+class _Resolver:
+    """Collects foreign-key ids during the walk and resolves them with one query per model."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = defaultdict(set)
+        self.resolved: dict[type, dict] = {}
+
+    def want(self, model, pk):
+        if pk is not None:
+            self.wanted[model].add(pk)
+
+    def resolve(self):
+        for model, pks in self.wanted.items():
+            self.resolved[model] = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+
+    def label(self, model, pk) -> str:
+        if pk is None:
+            return LEEG
+        return self.resolved.get(model, {}).get(pk, _("(verwijderd, nr. %(pk)s)") % {"pk": pk})
+
+
+def _display(f, value, resolver: _Resolver) -> str:
+    if value in (None, ""):
+        return LEEG
+    if isinstance(f, models.ForeignKey):
+        return resolver.label(f.related_model, value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "DATE_FORMAT")
+    return str(value)
+
+
+def build_timeline(*querysets, describe=None, newest_first=True) -> list[Gebeurtenis]:
+    """Events from one or more historical querysets (e.g. `Driehoek.history.filter(id=…)`).
+
+    `describe(record, resolver)` may return the subject label of a record; by default the model's
+    verbose name and the object as it was.
+    """
+    resolver = _Resolver()
+    pending = []
+    for queryset in querysets:
+        record_model = queryset.model
+        tracked = _tracked(record_model)
+        m2m = _m2m_fields(record_model)
+        records = list(
+            queryset.select_related("history_user").order_by("id", "history_date", "history_id")
+        )
+        m2m_rows = {f: _m2m_rows(record_model, f, records) for f in m2m}
+        previous: dict = {}
+        for record in records:
+            for f in tracked:
+                if isinstance(f, models.ForeignKey):
+                    resolver.want(f.related_model, getattr(record, f.attname))
+            m2m_values = {}
+            for f in m2m:
+                ids = m2m_rows[f].get(record.history_id, set())
+                for pk in ids:
+                    resolver.want(f.remote_field.model, pk)
+                m2m_values[f] = ids
+            pending.append((record, tracked, m2m_values, previous.get(record.id)))
+            previous[record.id] = (record, m2m_values)
+    resolver.resolve()
+
+    events = []
+    for record, tracked, m2m_values, before in pending:
+        changes = []
+        if record.history_type == "~" and before is not None:
+            old, old_m2m = before
+            for f in tracked:
+                old_value, new_value = getattr(old, f.attname), getattr(record, f.attname)
+                if old_value != new_value:
+                    changes.append(Wijziging(
+                        str(f.verbose_name), _display(f, old_value, resolver),
+                        _display(f, new_value, resolver),
+                    ))
+            for f, ids in m2m_values.items():
+                if ids != old_m2m.get(f, set()):
+                    changes.append(Wijziging(
+                        str(f.verbose_name),
+                        _join(resolver, f.remote_field.model, old_m2m.get(f, set())),
+                        _join(resolver, f.remote_field.model, ids),
+                    ))
+            if not changes:
+                continue
+        elif record.history_type == "+":
+            for f in tracked:
+                value = getattr(record, f.attname)
+                if value not in (None, ""):
+                    changes.append(Wijziging(str(f.verbose_name), LEEG, _display(f, value, resolver)))
+            for f, ids in m2m_values.items():
+                if ids:
+                    changes.append(Wijziging(str(f.verbose_name), LEEG,
+                                             _join(resolver, f.remote_field.model, ids)))
+        subject = describe(record, resolver) if describe else (
+            f"{record.instance_type._meta.verbose_name} “{record.instance}”"
+        )
+        events.append(Gebeurtenis(
+            datum=record.history_date,
+            gebruiker=record.history_user,
+            actie=str(ACTIONS.get(record.history_type, record.history_type)),
+            onderwerp=subject,
+            wijzigingen=changes,
+            reden=record.history_change_reason or "",
+        ))
+    events.sort(key=lambda e: e.datum, reverse=newest_first)
+    return events
+
+
+def _m2m_rows(record_model, f, records) -> dict[int, set]:
+    """history_id → set of target ids, for one tracked many-to-many field, in one query."""
+    through = next(
+        rel.related_model for rel in record_model._meta.related_objects
+        if rel.related_model.__name__ == f"{record_model.__name__}_{f.name}"
+    )
+    target = f"{f.m2m_reverse_field_name()}_id"
+    rows = defaultdict(set)
+    for history_id, pk in through.objects.filter(
+        history_id__in=[r.history_id for r in records]
+    ).values_list("history_id", target):
+        rows[history_id].add(pk)
+    return rows
+
+
+def _join(resolver, model, ids) -> str:
+    if not ids:
+        return LEEG
+    return ", ".join(sorted(resolver.label(model, pk) for pk in ids))

@@ -1,0 +1,27 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data
+
+
+class Command(BaseCommand):
+    help = "Maakt demodriehoeken en demogebruikers aan (alleen in ontwikkel- en testomgevingen)."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_ALLOWED:
+            raise CommandError(
+                "Demogegevens zijn in deze omgeving uitgeschakeld (productie-instellingen)."
+            )
+        call_command("laad_referentiedata", verbosity=0, stdout=self.stdout)
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+        users = create_demo_data(password=password)
+        self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))
+        for user in users:
+            self.stdout.write(f"  {user.username:<15} {user.functie}")
+        if os.environ.get("DEMO_PASSWORD"):
+            self.stdout.write("Wachtwoord: de waarde van DEMO_PASSWORD.")
+        else:
+            self.stdout.write(f"Wachtwoord (voor alle demogebruikers): {password}")

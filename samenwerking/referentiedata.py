@@ -1,0 +1,268 @@
+"""Loading the reference data (CBS gemeenten, politie-eenheden, veiligheidsregio's, basisteams).
+
+Every loader first reads and checks the whole file, then writes everything in one transaction, so a
+malformed file writes nothing. Rows that did not change are not saved again: loading twice changes
+nothing, not even the history.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Basisteam, District, Eenheid, Gemeente, Veiligheidsregio, Werkgebied
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Names users say instead of the official CBS name.
+DISPLAY_NAMES = {"GM0518": "Den Haag"}
+
+
+class ReferentiedataFout(Exception):
+    """A file could not be loaded; `problemen` lists each problem with its line number."""
+
+    def __init__(self, bestand: str, problemen: list[str]):
+        self.bestand = bestand
+        self.problemen = problemen
+        super().__init__(
+            _("%(bestand)s is niet geladen; er is niets gewijzigd:\n%(problemen)s")
+            % {"bestand": bestand, "problemen": "\n".join(problemen)}
+        )
+
+
+@dataclass
+class Resultaat:
+    aangemaakt: int = 0
+    gewijzigd: int = 0
+    ongewijzigd: int = 0
+    per_model: dict = field(default_factory=dict)
+
+    def tel(self, model_label: str, status: str):
+        setattr(self, status, getattr(self, status) + 1)
+        self.per_model.setdefault(model_label, {"aangemaakt": 0, "gewijzigd": 0, "ongewijzigd": 0})
+        self.per_model[model_label][status] += 1
+
+
+def _upsert(model, lookup: dict, values: dict, resultaat: Resultaat):
+    obj = model.objects.filter(**lookup).first()
+    label = str(model._meta.verbose_name_plural)
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        resultaat.tel(label, "aangemaakt")
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.full_clean()
+        obj.save()
+        resultaat.tel(label, "gewijzigd")
+    else:
+        resultaat.tel(label, "ongewijzigd")
+    return obj
+
+
+def read_csv(text: str, bestand: str, required: list[str]) -> list[tuple[int, dict]]:
+    """Rows as (line number, dict). Missing columns and ragged rows are reported by line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [name for name in required if name not in (reader.fieldnames or [])]
+    if missing:
+        raise ReferentiedataFout(
+            bestand,
+            [_("regel 1: kolom(men) ontbreken: %(kolommen)s") % {"kolommen": ", ".join(missing)}],
+        )
+    rows, problemen = [], []
+    for row in reader:
+        line = reader.line_num
+        if None in row or any(value is None for value in row.values()):
+            problemen.append(
+                _("regel %(regel)d: het aantal velden klopt niet met de kopregel") % {"regel": line}
+            )
+            continue
+        rows.append((line, {key: value.strip() for key, value in row.items()}))
+    if problemen:
+        raise ReferentiedataFout(bestand, problemen)
+    return rows
+
+
+def _check(problemen, line, condition, message, **kwargs):
+    if not condition:
+        problemen.append(_("regel %(regel)d: ") % {"regel": line} + message % kwargs)
+    return condition
+
+
+CODE_PATTERNS = {
+    "gemeente": re.compile(r"^GM\d{4}$"),
+    "veiligheidsregio": re.compile(r"^VR\d{2}$"),
+    "eenheid": re.compile(r"^(RE\d{2}|LE)$"),
+}
+
+
+def _load_eenheden(text, resultaat):
+    rows = read_csv(text, "politie_eenheden.csv", ["code", "naam", "volledige_naam", "type"])
+    problemen = []
+    for line, row in rows:
+        _check(problemen, line, CODE_PATTERNS["eenheid"].match(row["code"]),
+               _("ongeldige eenheidscode '%(code)s'"), code=row["code"])
+        _check(problemen, line, row["naam"], _("naam is leeg"))
+    if problemen:
+        raise ReferentiedataFout("politie_eenheden.csv", problemen)
+    for _line, row in rows:
+        soort = Eenheid.Soort.LANDELIJK if row["type"].startswith("landelijk") else Eenheid.Soort.REGIONAAL
+        _upsert(Eenheid, {"code": row["code"]},
+                {"naam": row["naam"], "volledige_naam": row["volledige_naam"], "soort": soort},
+                resultaat)
+
+
+def _load_veiligheidsregios(text, resultaat):
+    rows = read_csv(text, "veiligheidsregios.csv", ["code", "naam", "politie_eenheid_code"])
+    eenheden = {e.code: e for e in Eenheid.objects.all()}
+    problemen = []
+    for line, row in rows:
+        _check(problemen, line, CODE_PATTERNS["veiligheidsregio"].match(row["code"]),
+               _("ongeldige veiligheidsregiocode '%(code)s'"), code=row["code"])
+        _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+               _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"])
+    if problemen:
+        raise ReferentiedataFout("veiligheidsregios.csv", problemen)
+    for _line, row in rows:
+        _upsert(Veiligheidsregio, {"code": row["code"]},
+                {"naam": row["naam"], "eenheid": eenheden[row["politie_eenheid_code"]]}, resultaat)
+
+
+def _load_gemeenten(text, resultaat):
+    required = ["gemeentecode", "gemeentenaam", "provinciecode", "provincienaam",
+                "veiligheidsregiocode", "politie_eenheid_code"]
+    rows = read_csv(text, "gemeenten.csv", required)
+    eenheden = {e.code: e for e in Eenheid.objects.all()}
+    regios = {v.code: v for v in Veiligheidsregio.objects.all()}
+    problemen, seen = [], {}
+    for line, row in rows:
+        code = row["gemeentecode"]
+        _check(problemen, line, CODE_PATTERNS["gemeente"].match(code),
+               _("ongeldige gemeentecode '%(code)s'"), code=code)
+        if _check(problemen, line, code not in seen,
+                  _("gemeentecode %(code)s staat ook op regel %(eerder)d"),
+                  code=code, eerder=seen.get(code, 0)):
+            seen[code] = line
+        _check(problemen, line, row["gemeentenaam"], _("gemeentenaam is leeg"))
+        _check(problemen, line, row["veiligheidsregiocode"] in regios,
+               _("onbekende veiligheidsregio '%(code)s'"), code=row["veiligheidsregiocode"])
+        _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+               _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"])
+    if problemen:
+        raise ReferentiedataFout("gemeenten.csv", problemen)
+    for _line, row in rows:
+        code = row["gemeentecode"]
+        existing = Gemeente.objects.filter(cbs_code=code).values_list("weergavenaam", flat=True).first()
+        # A beheerder may have chosen a display name; keep it on reload.
+        weergavenaam = existing or DISPLAY_NAMES.get(code, row["gemeentenaam"])
+        _upsert(Gemeente, {"cbs_code": code}, {
+            "officiele_naam": row["gemeentenaam"],
+            "weergavenaam": weergavenaam,
+            "provincie_code": row["provinciecode"],
+            "provincie_naam": row["provincienaam"],
+            "veiligheidsregio": regios[row["veiligheidsregiocode"]],
+            "eenheid": eenheden[row["politie_eenheid_code"]],
+        }, resultaat)
+
+
+def _load_districten(text, resultaat):
+    rows = read_csv(text, "politie_districten_partial.csv",
+                    ["politie_eenheid_code", "district_naam", "opmerking"])
+    eenheden = {e.code: e for e in Eenheid.objects.all()}
+    problemen = []
+    for line, row in rows:
+        _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+               _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"])
+        _check(problemen, line, row["district_naam"], _("districtnaam is leeg"))
+    if problemen:
+        raise ReferentiedataFout("politie_districten_partial.csv", problemen)
+    for _line, row in rows:
+        _upsert(District,
+                {"eenheid": eenheden[row["politie_eenheid_code"]], "naam": row["district_naam"]},
+                {"opmerking": row["opmerking"]}, resultaat)
+
+
+BASISTEAM_COLUMNS = ["basisteam_naam", "politie_eenheid_code", "district", "gemeentecode",
+                     "dekking", "bron", "bron_datum", "betrouwbaarheid"]
+
+
+def parse_dekking(text: str) -> tuple[str, str]:
+    """'gehele gemeente (…)' → geheel; 'deel van gemeente (…)' → deel; else onbekend, with the remark."""
+    match = re.match(r"^\s*([^(]*?)\s*(?:\((.*)\))?\s*$", text)
+    head, remark = (match.group(1), match.group(2) or "") if match else (text, "")
+    lowered = head.lower()
+    if lowered.startswith("geheel") or lowered.startswith("gehele"):
+        return Werkgebied.Dekking.GEHEEL, remark
+    if lowered.startswith("deel"):
+        return Werkgebied.Dekking.DEEL, remark
+    return Werkgebied.Dekking.ONBEKEND, text.strip()
+
+
+@transaction.atomic
+def import_basisteams(
+    text: str, bestand: str = "basisteams.csv", resultaat: Resultaat | None = None
+) -> Resultaat:
+    """Basisteams and their werkgebieden from a CSV shaped like basisteams_seed.csv."""
+    rows = read_csv(text, bestand, BASISTEAM_COLUMNS)
+    eenheden = {e.code: e for e in Eenheid.objects.all()}
+    gemeenten = {g.cbs_code: g for g in Gemeente.objects.all()}
+    problemen = []
+    for line, row in rows:
+        _check(problemen, line, row["basisteam_naam"], _("basisteam_naam is leeg"))
+        eenheid_ok = _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+                            _("onbekende politie-eenheid '%(code)s'"),
+                            code=row["politie_eenheid_code"])
+        _check(problemen, line, row["gemeentecode"] in gemeenten,
+               _("onbekende gemeentecode '%(code)s'"), code=row["gemeentecode"])
+        if eenheid_ok and row["district"]:
+            _check(problemen, line,
+                   District.objects.filter(eenheid=eenheden[row["politie_eenheid_code"]],
+                                           naam=row["district"]).exists(),
+                   _("onbekend district '%(naam)s'"), naam=row["district"])
+    if problemen:
+        raise ReferentiedataFout(bestand, problemen)
+    resultaat = resultaat or Resultaat()
+    basisteams = {}
+    for _line, row in rows:
+        eenheid = eenheden[row["politie_eenheid_code"]]
+        key = (eenheid.code, row["basisteam_naam"])
+        if key not in basisteams:
+            # A team spans several rows (one per gemeente); its own details come from its first row.
+            district = (
+                District.objects.get(eenheid=eenheid, naam=row["district"])
+                if row["district"] else None
+            )
+            basisteams[key] = _upsert(Basisteam, {"eenheid": eenheid, "naam": row["basisteam_naam"]}, {
+                "district": district,
+                "bron": row["bron"][:500],
+                "bron_datum": row["bron_datum"][:50],
+                "betrouwbaarheid": row["betrouwbaarheid"][:200],
+            }, resultaat)
+        basisteam = basisteams[key]
+        dekking, omschrijving = parse_dekking(row["dekking"])
+        _upsert(Werkgebied, {"basisteam": basisteam, "gemeente": gemeenten[row["gemeentecode"]]},
+                {"dekking": dekking, "omschrijving": omschrijving[:255]}, resultaat)
+    return resultaat
+
+
+@transaction.atomic
+def load_reference_data(data_dir: Path = DATA_DIR, *, basisteams: bool = True) -> Resultaat:
+    """Eenheden, veiligheidsregio's, gemeenten and (partial) districten; optionally the basisteam seed."""
+    resultaat = Resultaat()
+    _load_eenheden((data_dir / "politie_eenheden.csv").read_text("utf-8"), resultaat)
+    _load_veiligheidsregios((data_dir / "veiligheidsregios.csv").read_text("utf-8"), resultaat)
+    _load_gemeenten((data_dir / "gemeenten.csv").read_text("utf-8"), resultaat)
+    _load_districten((data_dir / "politie_districten_partial.csv").read_text("utf-8"), resultaat)
+    if basisteams:
+        import_basisteams(
+            (data_dir / "basisteams_seed.csv").read_text("utf-8"), "basisteams_seed.csv", resultaat
+        )
+    return resultaat

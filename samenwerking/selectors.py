@@ -1,0 +1,76 @@
+"""Every read in samenwerking, scoped by the user's driehoeken.
+
+Other apps scope their objects through `visible_driehoeken` / `get_driehoek`: an object of a driehoek
+the user does not belong to answers 404; a visible one with a forbidden action answers 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
+
+from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Lidmaatschap
+from .rollen import VIEW
+
+
+def visible_driehoeken(user, *, permission: str = VIEW) -> QuerySet:
+    """Driehoeken on which the user holds `permission`, directly or through a group: one query."""
+    if not user.is_authenticated:
+        return Driehoek.objects.none()
+    direct = DriehoekGebruikerRecht.objects.filter(user=user, permission__codename=permission)
+    via_group = DriehoekGroepRecht.objects.filter(
+        group__user=user, permission__codename=permission
+    )
+    return Driehoek.objects.filter(
+        Q(pk__in=direct.values("content_object_id"))
+        | Q(pk__in=via_group.values("content_object_id"))
+    )
+
+
+def permissions_on(user, driehoek: Driehoek) -> set[str]:
+    return set(ObjectPermissionChecker(user).get_perms(driehoek))
+
+
+def get_driehoek(user, pk, *, permission: str | None = None) -> Driehoek:
+    """The driehoek, if the user sees it (else 404) and, when asked, holds `permission` on it (else 403)."""
+    driehoek = visible_driehoeken(user).select_related("basisteam", "eenheid").filter(pk=pk).first()
+    if driehoek is None:
+        raise Http404(_("Deze driehoek bestaat niet of u heeft er geen toegang toe."))
+    if permission and permission not in permissions_on(user, driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+    return driehoek
+
+
+def dashboard_driehoeken(user) -> list[Driehoek]:
+    """The user's driehoeken with gemeenten, basisteam and the user's own active roles: four queries."""
+    return list(
+        visible_driehoeken(user)
+        .select_related("basisteam", "eenheid")
+        .prefetch_related(
+            "gemeenten",
+            Prefetch(
+                "lidmaatschappen",
+                queryset=Lidmaatschap.objects.active().filter(gebruiker=user),
+                to_attr="mijn_lidmaatschappen",
+            ),
+        )
+        .order_by("naam")
+    )
+
+
+def driehoek_members(driehoek: Driehoek) -> list[dict]:
+    """Active members, one entry per person with all their roles."""
+    members: dict[int, dict] = {}
+    memberships = (
+        Lidmaatschap.objects.active()
+        .filter(driehoek=driehoek)
+        .select_related("gebruiker", "gebruiker__organisatie")
+        .order_by("gebruiker__last_name", "gebruiker__first_name", "rol")
+    )
+    for lidmaatschap in memberships:
+        entry = members.setdefault(
+            lidmaatschap.gebruiker_id, {"gebruiker": lidmaatschap.gebruiker, "rollen": []}
+        )
+        entry["rollen"].append(lidmaatschap)
+    return list(members.values())
