@@ -1,0 +1,108 @@
+import factory
+from django.utils import timezone
+
+from samenwerking import services
+from samenwerking.models import (
+    Basisteam,
+    Driehoek,
+    Eenheid,
+    Gebruiker,
+    Gemeente,
+    Lidmaatschap,
+    Organisatie,
+    Veiligheidsregio,
+)
+
+TEST_PASSWORD = "test-wachtwoord-1234"
+
+
+class EenheidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Eenheid
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"RE{n % 90 + 10:02d}")
+    naam = factory.Sequence(lambda n: f"Eenheid {n}")
+    volledige_naam = factory.LazyAttribute(lambda o: f"Eenheid {o.naam}")
+    soort = Eenheid.Soort.REGIONAAL
+
+
+class VeiligheidsregioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Veiligheidsregio
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"VR{n % 90 + 10:02d}")
+    naam = factory.Sequence(lambda n: f"Regio {n}")
+    eenheid = factory.SubFactory(EenheidFactory)
+
+
+class GemeenteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gemeente
+
+    cbs_code = factory.Sequence(lambda n: f"GM{n + 5000:04d}")
+    officiele_naam = factory.Sequence(lambda n: f"Gemeente {n}")
+    weergavenaam = factory.LazyAttribute(lambda o: o.officiele_naam)
+    provincie_code = "PV26"
+    provincie_naam = "Utrecht"
+    veiligheidsregio = factory.SubFactory(VeiligheidsregioFactory)
+    eenheid = factory.LazyAttribute(lambda o: o.veiligheidsregio.eenheid)
+
+
+class BasisteamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Basisteam
+
+    naam = factory.Sequence(lambda n: f"Basisteam {n}")
+    eenheid = factory.SubFactory(EenheidFactory)
+
+
+class OrganisatieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisatie
+
+    naam = factory.Sequence(lambda n: f"Organisatie {n}")
+    soort = Organisatie.Soort.GEMEENTE
+
+
+class DriehoekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Driehoek
+
+    naam = factory.Sequence(lambda n: f"Driehoek {n}")
+    soort = Driehoek.Soort.BASISTEAM
+    basisteam = factory.SubFactory(BasisteamFactory)
+    eenheid = factory.LazyAttribute(lambda o: o.basisteam.eenheid)
+
+    @factory.post_generation
+    def gemeenten(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.gemeenten.set(extracted if extracted is not None else [GemeenteFactory()])
+
+
+class GebruikerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gebruiker
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"gebruiker{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+def lid(gebruiker, driehoek, rol, **kwargs) -> Lidmaatschap:
+    """A membership made the way the product makes it: through the service, with guardian rows."""
+    return services.grant_membership(gebruiker=gebruiker, driehoek=driehoek, rol=rol, **kwargs)
+
+
+def vandaag():
+    return timezone.localdate()
