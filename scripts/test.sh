@@ -55,10 +55,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDISPORT/0"
 
-# --- checks and tests --------------------------------------------------------------------------
-"$BIN/ruff" check .
-"$BIN/python" manage.py makemigrations --check --dry-run >/dev/null || {
-  echo "Er ontbreken migraties: draai 'manage.py makemigrations'."; exit 1; }
+# --- tests, then lint and migration checks (all must pass) -------------------------------------
 if command -v msgfmt >/dev/null 2>&1; then
   "$BIN/python" manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 fi
@@ -71,4 +68,8 @@ if [ $rc -eq 5 ]; then
   echo "pytest heeft geen enkele test uitgevoerd: dat telt als mislukt."
   exit 1
 fi
-exit $rc
+[ $rc -eq 0 ] || exit $rc
+
+"$BIN/ruff" check .
+"$BIN/python" manage.py makemigrations --check --dry-run >/dev/null || {
+  echo "Er ontbreken migraties: draai 'manage.py makemigrations'."; exit 1; }

@@ -69,6 +69,7 @@ class OrganisatieFactory(factory.django.DjangoModelFactory):
 class DriehoekFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Driehoek
+        skip_postgeneration_save = True
 
     naam = factory.Sequence(lambda n: f"Driehoek {n}")
     soort = Driehoek.Soort.BASISTEAM

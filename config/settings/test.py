@@ -1,7 +1,7 @@
 """Fast test settings. `make test` points DATABASE_URL and CELERY_BROKER_URL at throwaway servers."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, env
 
 SECRET_KEY = "test-only-" + "y" * 40
 DEBUG = False
@@ -17,3 +17,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 INTEGRATION_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 DEMO_ALLOWED = True
+# runserver and the test live server serve static files themselves; whitenoise is for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]

@@ -1,0 +1,215 @@
+"""The generated permission matrix: every URL pattern × every role × own/other driehoek → expected status.
+
+The URL patterns are read from the URL conf, so a new URL without a rule here fails
+`test_every_url_pattern_has_a_rule`. Rules say what a user may expect; the matrix checks each of them.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.contrib.admin.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from samenwerking.models import (
+    Basisteam,
+    District,
+    Eenheid,
+    Gebruiker,
+    Gemeente,
+    Lidmaatschap,
+    Organisatie,
+    Rol,
+    Veiligheidsregio,
+    Werkgebied,
+)
+from samenwerking.permissions_setup import BEHEER_GROUP, BEHEER_MODELS, ensure_beheer_group
+
+from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
+
+ANONYMOUS = "anoniem"
+BEHEERDER = "beheerder"
+ROLES = [ANONYMOUS, *[r.value for r in Rol], BEHEERDER]
+MEMBER_ROLES = {r.value for r in Rol}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None
+    route: str
+
+    @property
+    def key(self) -> str:
+        return self.name or self.route
+
+
+def walk(resolver=None, prefix="", namespace=None):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from walk(entry, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Pattern(name, prefix + str(entry.pattern))
+
+
+def needs_driehoek(pattern: Pattern) -> bool:
+    return "<int:pk>" in pattern.route and not pattern.route.startswith("beheer/")
+
+
+# --- expectations ---------------------------------------------------------------------------------
+
+def login_page(role, scope):
+    return 200 if role == ANONYMOUS else 302  # a logged-in user is sent on to the dashboard
+
+
+def post_only(role, scope):
+    return 405
+
+
+def public(role, scope):
+    return 200
+
+
+def logged_in(role, scope):
+    return 302 if role == ANONYMOUS else 200
+
+
+def driehoek_member(role, scope):
+    """Any member of the driehoek sees it; everyone else gets 404 (never a hint that it exists)."""
+    if role == ANONYMOUS:
+        return 302
+    if role in MEMBER_ROLES and scope == "eigen":
+        return 200
+    return 404
+
+
+RULES = {
+    "login": login_page,
+    "logout": post_only,
+    "samenwerking:dashboard": logged_in,
+    "samenwerking:driehoek": driehoek_member,
+    "samenwerking:driehoek_geschiedenis": driehoek_member,
+    "samenwerking:over": public,
+}
+
+ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
+
+
+def admin_rule(pattern: Pattern, role: str) -> int:
+    """The admin is for beheerders only; everyone else is sent to the admin login."""
+    if pattern.name == "admin:login":
+        return 302 if role == BEHEERDER else 200
+    if role != BEHEERDER:
+        return 302
+    match = ADMIN_MODEL.match(pattern.route)
+    if pattern.name == "admin:logout":
+        return 405
+    if pattern.name in ("admin:view_on_site",) or pattern.route.endswith("(?P<url>.*)$"):
+        return 404  # no model has a public page; unknown admin paths are not found
+    if pattern.name == "admin:autocomplete":
+        return 403  # without a field to complete there is nothing a beheerder may see
+    if pattern.name is None and match:
+        return 302  # <object_id>/ redirects to the change page
+    if match and match["app"] == "samenwerking":
+        return 200 if match["model"] in BEHEER_MODELS else 403
+    if match and match["app"] == "auth":
+        if pattern.name == "admin:auth_user_password_change":
+            return 200
+        return 403  # groups and permissions are set up in code, not by beheerders
+    return 200  # index, app list, password change, jsi18n
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        own, other = DriehoekFactory(), DriehoekFactory()
+        users = {}
+        for rol in Rol:
+            users[rol.value] = GebruikerFactory(username=f"matrix-{rol.value}")
+            lid(users[rol.value], own, rol)
+            # Another user in the other driehoek, so "other" has members, content and history.
+            lid(GebruikerFactory(), other, rol)
+        beheerder = GebruikerFactory(username="matrix-beheerder", is_staff=True)
+        beheerder.groups.add(ensure_beheer_group())
+        users[BEHEERDER] = beheerder
+        OrganisatieFactory()
+        District.objects.create(eenheid=own.eenheid, naam="District Matrix")
+        Werkgebied.objects.create(basisteam=own.basisteam, gemeente=own.gemeenten.first(),
+                                  dekking=Werkgebied.Dekking.GEHEEL)
+        yield {"eigen": own, "andere": other, "users": users}
+        transaction.set_rollback(True)
+
+
+ADMIN_MODELS = {
+    "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
+    "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
+    "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
+}
+
+
+def concrete_url(pattern: Pattern, world, scope: str) -> str:
+    route = pattern.route
+    driehoek = world[scope]
+    if "<int:pk>" in route and not route.startswith("beheer/"):
+        route = route.replace("<int:pk>", str(driehoek.pk))
+    match = ADMIN_MODEL.match(route)
+    if match and match["app"] == "samenwerking":
+        model = {"driehoek": type(driehoek)}.get(match["model"]) or ADMIN_MODELS[match["model"]]
+        obj = driehoek if match["model"] == "driehoek" else model.objects.order_by("pk").first()
+        history_id = obj.history.order_by("history_id").first().history_id
+        route = (route.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+                 .replace("^([^/]+)/history/([^/]+)/$", f"{obj.pk}/history/{history_id}/"))
+    elif match and match["app"] == "auth":
+        from django.contrib.auth.models import Group
+
+        group = Group.objects.get(name=BEHEER_GROUP) if Group.objects.exists() else ensure_beheer_group()
+        route = route.replace("<path:object_id>", str(group.pk))
+    route = route.replace("<path:content_type_id>/<path:object_id>",
+                          f"{ContentType.objects.get_for_model(Gemeente).pk}/1")
+    route = route.replace("^(?P<app_label>auth|samenwerking)/$", "samenwerking/")
+    route = route.replace("(?P<url>.*)$", "bestaat-niet/")
+    assert "<" not in route and "(" not in route, f"cannot build a URL for {pattern}"
+    return "/" + route
+
+
+def expected(pattern: Pattern, role: str, scope: str) -> int:
+    if pattern.route.startswith("beheer/"):
+        return admin_rule(pattern, role)
+    return RULES[pattern.key](role, scope)
+
+
+def cases():
+    for pattern in walk():
+        scopes = ["eigen", "andere"] if needs_driehoek(pattern) else ["eigen"]
+        for role in ROLES:
+            for scope in scopes:
+                yield pytest.param(pattern, role, scope, id=f"{pattern.key}-{role}-{scope}")
+
+
+def test_every_url_pattern_has_a_rule():
+    unclassified = [
+        p.key for p in walk() if not p.route.startswith("beheer/") and p.key not in RULES
+    ]
+    assert not unclassified, f"URL patterns without a rule in the permission matrix: {unclassified}"
+
+
+@pytest.mark.parametrize(("pattern", "role", "scope"), list(cases()))
+def test_permission_matrix(db, client, world, pattern, role, scope):
+    if role != ANONYMOUS:
+        client.force_login(world["users"][role])
+    url = concrete_url(pattern, world, scope)
+    response = client.get(url)
+    want = expected(pattern, role, scope)
+    assert response.status_code == want, f"GET {url} as {role} ({scope}): {response.status_code} ≠ {want}"
+    denied_redirect = want == 302 and role != BEHEERDER and pattern.name not in ("login", "admin:logout") and (
+        role == ANONYMOUS or pattern.route.startswith("beheer/")
+    )
+    if denied_redirect:
+        assert re.search(r"/(inloggen|beheer/login)/", response["Location"]), response["Location"]
