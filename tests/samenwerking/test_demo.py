@@ -1,0 +1,72 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+from django.urls import reverse
+
+from samenwerking import selectors
+from samenwerking.models import Driehoek, Gebruiker
+from samenwerking.permissions_setup import is_beheerder
+
+BES = "Basisteamdriehoek BES"
+BERGEN = "Driehoek Bergen (L.)"
+EXPECTED = {
+    "coordinator": {BES}, "teamchef": {BES}, "secretaris": {BES}, "burgemeester": {BES},
+    "officier": {BES}, "buitenstaander": {BERGEN}, "beheerder": set(),
+}
+
+
+@pytest.fixture
+def demo(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "een-demo-wachtwoord")
+    call_command("demo", verbosity=0)
+
+
+def test_demo_driehoeken_have_the_right_gemeenten_and_basisteams(demo):
+    bes = Driehoek.objects.get(naam=BES)
+    assert sorted(bes.gemeenten.values_list("officiele_naam", flat=True)) == [
+        "Baarn", "Bunschoten", "De Bilt", "Eemnes", "Soest",
+    ]
+    assert bes.basisteam.naam == "BES"
+    bergen = Driehoek.objects.get(naam=BERGEN)
+    assert list(bergen.gemeenten.values_list("officiele_naam", flat=True)) == ["Bergen (L.)"]
+    assert bergen.basisteam.naam == "Venray-Gennep"
+
+
+@pytest.mark.parametrize(("username", "driehoeken"), EXPECTED.items())
+def test_every_demo_user_logs_in_and_sees_exactly_their_driehoeken(demo, client, username, driehoeken):
+    assert client.login(username=username, password="een-demo-wachtwoord")
+    user = Gebruiker.objects.get(username=username)
+    assert set(selectors.visible_driehoeken(user).values_list("naam", flat=True)) == driehoeken
+    html = client.get(reverse("samenwerking:dashboard")).content.decode()
+    for naam in {BES, BERGEN}:
+        assert (naam in html) == (naam in driehoeken)
+
+
+def test_demo_roles(demo):
+    teamchef = Gebruiker.objects.get(username="teamchef")
+    assert set(teamchef.lidmaatschappen.values_list("rol", flat=True)) == {"reviewer", "ondertekenaar"}
+    officier = Gebruiker.objects.get(username="officier")
+    assert set(officier.lidmaatschappen.values_list("rol", flat=True)) == {"reviewer", "ondertekenaar"}
+    assert is_beheerder(Gebruiker.objects.get(username="beheerder"))
+
+
+def test_demo_twice_changes_nothing(demo):
+    counts = (Gebruiker.objects.count(), Driehoek.objects.count(),
+              sum(u.lidmaatschappen.count() for u in Gebruiker.objects.all()))
+    call_command("demo", verbosity=0)
+    assert counts == (Gebruiker.objects.count(), Driehoek.objects.count(),
+                      sum(u.lidmaatschappen.count() for u in Gebruiker.objects.all()))
+
+
+def test_demo_prints_the_default_password_when_none_is_set(db, monkeypatch, capsys):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("demo")
+    assert "Wachtwoord (voor alle demogebruikers):" in capsys.readouterr().out
+
+
+@override_settings(DEMO_ALLOWED=False)
+def test_production_settings_never_create_demo_users(db):
+    with pytest.raises(CommandError, match="uitgeschakeld"):
+        call_command("demo")
+    assert not Gebruiker.objects.exists()
