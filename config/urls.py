@@ -13,5 +13,7 @@ urlpatterns = [
     path("inloggen/", InlogView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("arrangementen/", include("arrangementen.urls")),
     path("", include("samenwerking.urls")),
 ]

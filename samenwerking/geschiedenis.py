@@ -5,6 +5,7 @@ when, in Dutch. Foreign keys and many-to-many values are resolved in bulk, so th
 not grow with the number of records.
 """
 
+import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +28,24 @@ class Wijziging:
     veld: str
     oud: str
     nieuw: str
+    # For long texts: [(soort, tekst)] with soort "gelijk", "weg" or "erbij", word by word.
+    diff: list | None = None
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """A readable word-level diff of two texts."""
+    old_words, new_words = (old or "").split(), (new or "").split()
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(("gelijk", " ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(("weg", " ".join(old_words[a1:a2])))
+        if b2 > b1:
+            parts.append(("erbij", " ".join(new_words[b1:b2])))
+    return parts
 
 
 @dataclass
@@ -43,8 +62,12 @@ class Gebeurtenis:
         return str(self.gebruiker) if self.gebruiker else _("het systeem")
 
 
+# Technical fields that say nothing to a reader of the audit trail.
+HIDDEN_FIELDS = {"id", "lock_version", "melding_verstuurd_op"}
+
+
 def _tracked(record_model):
-    return [f for f in record_model.tracked_fields if f.name not in ("id",)]
+    return [f for f in record_model.tracked_fields if f.name not in HIDDEN_FIELDS]
 
 
 def _m2m_fields(record_model):
@@ -88,7 +111,7 @@ def _display(f, value, resolver: _Resolver) -> str:
     return str(value)
 
 
-def build_timeline(*querysets, describe=None, newest_first=True) -> list[Gebeurtenis]:
+def build_timeline(*querysets, describe=None, newest_first=True, with_text_diff=False) -> list[Gebeurtenis]:
     """Events from one or more historical querysets (e.g. `Driehoek.history.filter(id=…)`).
 
     `describe(record, resolver)` may return the subject label of a record; by default the model's
@@ -127,9 +150,11 @@ def build_timeline(*querysets, describe=None, newest_first=True) -> list[Gebeurt
             for f in tracked:
                 old_value, new_value = getattr(old, f.attname), getattr(record, f.attname)
                 if old_value != new_value:
+                    diff = (word_diff(old_value, new_value)
+                            if with_text_diff and isinstance(f, models.TextField) else None)
                     changes.append(Wijziging(
                         str(f.verbose_name), _display(f, old_value, resolver),
-                        _display(f, new_value, resolver),
+                        _display(f, new_value, resolver), diff,
                     ))
             for f, ids in m2m_values.items():
                 if ids != old_m2m.get(f, set()):

@@ -1,20 +1,24 @@
 """The beheer role: staff in this group maintain reference data and memberships in the admin."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 BEHEER_GROUP = "Beheer"
 
-BEHEER_MODELS = [
-    "eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
-    "organisatie", "driehoek", "gebruiker", "lidmaatschap",
-]
+BEHEER_MODELS = {
+    "samenwerking": ["eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
+                     "organisatie", "driehoek", "gebruiker", "lidmaatschap"],
+    "arrangementen": ["onderwerp", "modelafspraak"],
+}
 
 
 def ensure_beheer_group() -> Group:
     group, _created = Group.objects.get_or_create(name=BEHEER_GROUP)
+    models = Q()
+    for app_label, names in BEHEER_MODELS.items():
+        models |= Q(content_type__app_label=app_label, content_type__model__in=names)
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label="samenwerking",
-                                  content_type__model__in=BEHEER_MODELS)
+        Permission.objects.filter(models)
         # Only the admin's model permissions; per-driehoek rights come from memberships.
         .filter(codename__regex=r"^(add|change|delete|view)_")
     )

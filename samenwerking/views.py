@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from arrangementen.selectors import dashboard_blocks
+
 from . import selectors
 from .forms import InlogForm
 from .geschiedenis import build_timeline
@@ -22,6 +24,7 @@ class InlogView(auth_views.LoginView):
 def dashboard(request):
     return render(request, "samenwerking/dashboard.html", {
         "driehoeken": selectors.dashboard_driehoeken(request.user),
+        "blokken": dashboard_blocks(request.user),
     })
 
 

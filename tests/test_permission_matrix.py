@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 from django.contrib.admin.models import ContentType
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from samenwerking.models import (
@@ -114,8 +114,8 @@ def admin_rule(pattern: Pattern, role: str) -> int:
         return 403  # without a field to complete there is nothing a beheerder may see
     if pattern.name is None and match:
         return 302  # <object_id>/ redirects to the change page
-    if match and match["app"] == "samenwerking":
-        return 200 if match["model"] in BEHEER_MODELS else 403
+    if match and match["app"] in BEHEER_MODELS:
+        return 200 if match["model"] in BEHEER_MODELS[match["app"]] else 403
     if match and match["app"] == "auth":
         if pattern.name == "admin:auth_user_password_change":
             return 200

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "samenwerking",
     "arrangementen",
     "actiepunten",
@@ -126,6 +129,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@handhavingsarrangementen.invalid")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: without a broker, tasks run in-process (the embedded default of `make run`).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -142,6 +146,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "samenwerking.tasks.sync_membership_permissions",
         "schedule": crontab(hour=0, minute=5),
     },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Handhavingsarrangementen API",
+    "DESCRIPTION": "Driehoeken en handhavingsarrangementen, met dezelfde afscherming per driehoek als de site.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # Demo users are a development convenience; production never creates them.

@@ -16,6 +16,7 @@ class Command(BaseCommand):
                 "Demogegevens zijn in deze omgeving uitgeschakeld (productie-instellingen)."
             )
         call_command("laad_referentiedata", verbosity=0, stdout=self.stdout)
+        call_command("laad_modelbibliotheek", verbosity=0, stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         users = create_demo_data(password=password)
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))

@@ -1,0 +1,144 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samenwerking.models import Gemeente, Organisatie
+
+from .models import Afspraak, Arrangement, Domein, Geweldsmiddel, Modelafspraak, Onderwerp, Status
+from .services import EDITABLE_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionForm(forms.Form):
+    """Every edit form carries the version it was based on (optimistic locking)."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NieuwArrangementForm(forms.Form):
+    driehoek = forms.ModelChoiceField(queryset=None, label=_("Driehoek"),
+                                      empty_label=_("Kies een driehoek"))
+    titel = forms.CharField(label=_("Titel"), max_length=250)
+    start = forms.ChoiceField(
+        label=_("Beginnen met"), widget=forms.RadioSelect, initial="model",
+        choices=[("model", _("het standaardmodel: verplichte en voorgestelde afspraken staan er al in")),
+                 ("leeg", _("een leeg arrangement"))],
+    )
+
+    def __init__(self, *args, driehoeken, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driehoek"].queryset = driehoeken
+
+
+class ArrangementForm(forms.ModelForm, VersionForm):
+    geweldsmiddelen = forms.MultipleChoiceField(
+        label=_("Geweldsmiddelen"), choices=Geweldsmiddel.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Arrangement
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "geldig_van": DATE, "geldig_tot": DATE, "evaluatiedatum": DATE,
+            "doel": forms.Textarea(attrs={"rows": 4}), "aanleiding": forms.Textarea(attrs={"rows": 4}),
+            "werkgebied": forms.Textarea(attrs={"rows": 3}), "toezichthouders": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class InzetForm(forms.Form):
+    domein = forms.ChoiceField(choices=Domein.choices, widget=forms.HiddenInput)
+    aantal_boas = forms.IntegerField(label=_("Aantal BOA's"), min_value=0, max_value=10000)
+    fte = forms.DecimalField(label=_("fte"), min_value=0, max_digits=6, decimal_places=1)
+
+    def domein_label(self):
+        return dict(Domein.choices).get(self["domein"].value(), "")
+
+
+InzetFormSet = forms.formset_factory(InzetForm, extra=0, min_num=len(Domein), max_num=len(Domein),
+                                     validate_min=True, validate_max=True)
+
+
+class AfspraakForm(VersionForm):
+    modelafspraak = forms.ModelChoiceField(
+        queryset=Modelafspraak.objects.filter(actief=True).select_related("onderwerp"), required=False,
+        label=_("Overnemen uit de bibliotheek"), empty_label=_("Geen: ik schrijf zelf een afspraak"),
+        help_text=_("Kiest u een modelafspraak, dan worden onderwerp, titel, tekst en verantwoordelijke "
+                    "daaruit overgenomen."),
+    )
+    onderwerp = forms.ModelChoiceField(
+        queryset=Onderwerp.objects.filter(actief=True), required=False, label=_("Onderwerp"),
+        empty_label=_("Kies een onderwerp"),
+    )
+    titel = forms.CharField(label=_("Titel"), max_length=200, required=False)
+    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    verantwoordelijke = forms.ChoiceField(label=_("Verantwoordelijke"), required=False,
+                                          choices=[("", _("Kies wie verantwoordelijk is")),
+                                                   *Afspraak._meta.get_field("verantwoordelijke").choices])
+
+    def __init__(self, *args, with_library=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_library:
+            del self.fields["modelafspraak"]
+        self.fields["onderwerp"].label_from_instance = lambda o: f"{o.get_niveau_display()} – {o.naam}"
+
+    def clean(self):
+        data = super().clean()
+        model = data.get("modelafspraak")
+        if model:
+            data.update(onderwerp=model.onderwerp, titel=model.titel, tekst=model.tekst,
+                        verantwoordelijke=model.verantwoordelijke)
+            return data
+        for name, message in [
+            ("onderwerp", _("Kies een onderwerp.")),
+            ("titel", _("Geef de afspraak een titel.")),
+            ("tekst", _("Schrijf de tekst van de afspraak.")),
+            ("verantwoordelijke", _("Kies wie verantwoordelijk is.")),
+        ]:
+            if not data.get(name) or (isinstance(data.get(name), str) and not data[name].strip()):
+                self.add_error(name, message)
+        return data
+
+
+class PartijForm(VersionForm):
+    organisatie = forms.ModelChoiceField(queryset=Organisatie.objects.all(), label=_("Organisatie"),
+                                         empty_label=_("Kies een organisatie"))
+    ondertekenaar_functie = forms.CharField(
+        label=_("Functie van de ondertekenaar"), max_length=200,
+        help_text=_("Bijvoorbeeld 'burgemeester', 'officier van justitie' of 'teamchef namens de politiechef'."),
+    )
+    ondertekenaar_naam = forms.CharField(label=_("Naam van de ondertekenaar"), max_length=200,
+                                         required=False)
+
+
+class OvergangForm(forms.Form):
+    toelichting = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}),
+                                  required=False)
+    vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
+    besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
+
+
+class OpmerkingForm(forms.Form):
+    tekst = forms.CharField(label=_("Opmerking"), widget=forms.Textarea(attrs={"rows": 3}))
+    afspraak = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    antwoord_op = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FilterForm(forms.Form):
+    zoek = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Alle statussen")), *Status.choices])
+    gemeente = forms.ModelChoiceField(queryset=Gemeente.objects.all(), required=False, label=_("Gemeente"),
+                                      empty_label=_("Alle gemeenten"))
+    basisteam = forms.ModelChoiceField(queryset=None, required=False, label=_("Basisteam"),
+                                       empty_label=_("Alle basisteams"))
+    domein = forms.ChoiceField(label=_("Domein"), required=False,
+                               choices=[("", _("Alle domeinen")), *Domein.choices])
+    verloopt_binnen = forms.IntegerField(label=_("Verloopt binnen (dagen)"), required=False, min_value=0,
+                                         max_value=3650)
+    evaluatie_gepland = forms.BooleanField(label=_("Alleen met geplande evaluatie"), required=False)
+
+    def __init__(self, *args, gemeenten, basisteams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gemeente"].queryset = gemeenten
+        self.fields["basisteam"].queryset = basisteams

@@ -1,0 +1,159 @@
+"""Every read of arrangementen, scoped by the user's driehoeken (samenwerking.selectors)."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenwerking import rollen
+from samenwerking.selectors import permissions_on, visible_driehoeken
+
+from .models import Afspraak, Arrangement, Beoordeling, Opmerking, Status, Statusovergang
+
+
+def visible_arrangementen(user) -> QuerySet:
+    return Arrangement.objects.filter(driehoek__in=visible_driehoeken(user))
+
+
+def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
+    """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek."""
+    arrangement = (
+        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door")
+        .filter(pk=pk).first()
+    )
+    if arrangement is None:
+        raise Http404(_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
+    if permission and permission not in permissions_on(user, arrangement.driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+    return arrangement
+
+
+def arrangement_detail(arrangement: Arrangement) -> dict:
+    """Everything the detail page shows, in a fixed number of queries."""
+    afspraken = list(
+        arrangement.afspraken.select_related("onderwerp", "modelafspraak")
+        .order_by("onderwerp__niveau", "onderwerp__volgorde", "volgorde", "pk")
+    )
+    opmerkingen = list(
+        Opmerking.objects.filter(arrangement=arrangement)
+        .select_related("auteur", "opgelost_door", "afspraak").order_by("geplaatst_op", "pk")
+    )
+    return {
+        "afspraken": afspraken,
+        "partijen": list(arrangement.partijen.select_related("organisatie")),
+        "inzet": list(arrangement.inzet.all()),
+        "overgangen": list(Statusovergang.objects.filter(arrangement=arrangement).select_related("door")),
+        "beoordelingen": list(Beoordeling.objects.filter(arrangement=arrangement).select_related("beoordelaar")),
+        "opmerkingen": opmerkingen,
+    }
+
+
+def version_chain(arrangement: Arrangement) -> list[Arrangement]:
+    """All versions of this arrangement, oldest first (each herziening links to its vorige_versie)."""
+    first = arrangement
+    while first.vorige_versie_id:
+        first = Arrangement.objects.get(pk=first.vorige_versie_id)
+    chain = [first]
+    while (nxt := Arrangement.objects.filter(vorige_versie=chain[-1]).first()) is not None:
+        chain.append(nxt)
+    return chain
+
+
+def _search(queryset: QuerySet, text: str) -> QuerySet:
+    """PostgreSQL full text in Dutch over titel, doel and afspraken; a plain match on SQLite."""
+    if connection.vendor == "postgresql":
+        vector = SearchVector("titel", weight="A", config="dutch") + SearchVector(
+            "doel", "aanleiding", config="dutch", weight="B"
+        )
+        query = SearchQuery(text, config="dutch", search_type="websearch")
+        in_afspraken = Afspraak.objects.annotate(
+            zoek=SearchVector("titel", "tekst", config="dutch")
+        ).filter(zoek=query).values("arrangement_id")
+        return queryset.annotate(zoek=vector).filter(Q(zoek=query) | Q(pk__in=in_afspraken))
+    return queryset.filter(
+        Q(titel__icontains=text) | Q(doel__icontains=text)
+        | Q(pk__in=Afspraak.objects.filter(Q(titel__icontains=text) | Q(tekst__icontains=text))
+            .values("arrangement_id"))
+    )
+
+
+def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein=None,
+                     verloopt_binnen=None, evaluatie_gepland=False, zoek=None) -> QuerySet:
+    queryset = visible_arrangementen(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if gemeente:
+        queryset = queryset.filter(driehoek__gemeenten=gemeente)
+    if basisteam:
+        queryset = queryset.filter(driehoek__basisteam=basisteam)
+    if domein:
+        queryset = queryset.filter(pk__in=Arrangement.objects.filter(
+            inzet__domein=domein).filter(Q(inzet__aantal_boas__gt=0) | Q(inzet__fte__gt=0)).values("pk"))
+    today = timezone.localdate()
+    if verloopt_binnen is not None:
+        queryset = queryset.filter(
+            geldig_tot__gte=today, geldig_tot__lte=today + datetime.timedelta(days=verloopt_binnen)
+        )
+    if evaluatie_gepland:
+        queryset = queryset.filter(evaluatiedatum__gte=today)
+    if zoek:
+        queryset = _search(queryset, zoek)
+    return (
+        queryset.select_related("driehoek", "driehoek__basisteam")
+        .annotate(aantal_afspraken=Count("afspraken", distinct=True))
+        .order_by("-gewijzigd_op", "-pk")
+        .distinct()
+    )
+
+
+def review_queue(user) -> QuerySet:
+    """"Te beoordelen": under review in a driehoek where the user reviews, not yet judged by them."""
+    return (
+        Arrangement.objects.filter(
+            driehoek__in=visible_driehoeken(user, permission=rollen.REVIEW), status=Status.TER_REVIEW,
+        )
+        .exclude(beoordelingen__beoordelaar=user, beoordelingen__vervallen=False)
+        .select_related("driehoek")
+        .order_by("gewijzigd_op")
+    )
+
+
+def dashboard_blocks(user) -> dict:
+    today = timezone.localdate()
+    visible = visible_arrangementen(user).select_related("driehoek")
+    horizon = getattr(settings, "EVALUATIE_BINNENKORT_DAGEN", 60)
+    return {
+        "mijn_concepten": list(
+            visible.filter(aangemaakt_door=user, status__in=[Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD])
+            .order_by("-gewijzigd_op")[:10]
+        ),
+        "te_beoordelen": list(review_queue(user)[:10]),
+        "verloopt_binnenkort": list(
+            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
+                           geldig_tot__lte=today + datetime.timedelta(days=90)).order_by("geldig_tot")[:10]
+        ),
+        "evaluatie_binnenkort": list(
+            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
+                           evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
+            .order_by("evaluatiedatum")[:10]
+        ),
+    }
+
+
+def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
+    """Top-level comments with their replies, from an already fetched list."""
+    replies: dict[int, list] = {}
+    roots = []
+    for opmerking in opmerkingen:
+        if opmerking.antwoord_op_id:
+            replies.setdefault(opmerking.antwoord_op_id, []).append(opmerking)
+        else:
+            roots.append(opmerking)
+    return [{"opmerking": root, "antwoorden": replies.get(root.pk, [])} for root in roots]
+

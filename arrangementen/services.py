@@ -1,0 +1,290 @@
+"""Every write to arrangementen. Content changes only in concept, and never on a stale version."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenwerking import rollen
+from samenwerking.geschiedenis import Gebeurtenis, build_timeline
+from samenwerking.models import Driehoek, Organisatie
+from samenwerking.selectors import permissions_on
+
+from .models import (
+    Afspraak,
+    Arrangement,
+    BoaInzet,
+    Domein,
+    Modelafspraak,
+    Onderwerp,
+    Opmerking,
+    Partij,
+    Status,
+)
+
+COMMENT_PERMISSIONS = frozenset({rollen.DRAFT, rollen.REVIEW, rollen.ADOPT, rollen.SIGN})
+EDITABLE_FIELDS = [
+    "titel", "doel", "aanleiding", "werkgebied", "geweldsmiddelen", "toezichthouders", "geldig_van",
+    "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
+]
+
+
+class StaleEdit(ValidationError):
+    """The user edited an older version; `wijzigingen` says what others changed meanwhile."""
+
+    def __init__(self, wijzigingen: list[Gebeurtenis]):
+        self.wijzigingen = wijzigingen
+        super().__init__(
+            _("Dit arrangement is gewijzigd nadat u het opende. Uw invoer is niet opgeslagen en staat "
+              "hieronder nog klaar; bekijk wat er intussen is gewijzigd en sla daarna opnieuw op."),
+            code="verouderd",
+        )
+
+
+def _require(user, driehoek: Driehoek, permissions: frozenset | set):
+    if not set(permissions) & permissions_on(user, driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+
+
+def _save(obj, user, reason: str = ""):
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
+    """What happened to the arrangement and its content after it was at `version`."""
+    baseline = (
+        arrangement.history.filter(lock_version=version).order_by("-history_date").first()
+    )
+    since = baseline.history_date if baseline else arrangement.aangemaakt_op
+    events = build_timeline(
+        Arrangement.history.filter(id=arrangement.pk, history_date__gte=since),
+        Afspraak.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
+        Partij.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
+        BoaInzet.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
+    )
+    return [e for e in events if e.datum > since]
+
+
+def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
+    """Row-lock, check permission, status and version; bump the version for the edit that follows."""
+    locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
+    _require(user, locked.driehoek, {rollen.DRAFT})
+    if not locked.is_bewerkbaar:
+        raise ValidationError(
+            _("Dit arrangement heeft de status '%(status)s' en kan alleen in concept worden bewerkt.")
+            % {"status": locked.get_status_display()}, code="niet_bewerkbaar",
+        )
+    if expected_version != locked.lock_version:
+        raise StaleEdit(changes_since(locked, expected_version))
+    locked.lock_version += 1
+    return locked
+
+
+def _default_partijen(driehoek: Driehoek):
+    gemeenten = Organisatie.objects.filter(
+        soort=Organisatie.Soort.GEMEENTE, gemeente__in=driehoek.gemeenten.all()
+    ).order_by("naam")
+    for organisatie in gemeenten:
+        yield organisatie, _("burgemeester")
+    if driehoek.basisteam_id:
+        for organisatie in Organisatie.objects.filter(soort=Organisatie.Soort.POLITIE,
+                                                      basisteam=driehoek.basisteam):
+            yield organisatie, _("teamchef, namens de politiechef")
+    for organisatie in Organisatie.objects.filter(soort=Organisatie.Soort.OM, basisteam=None,
+                                                  gemeente=None).order_by("naam")[:1]:
+        yield organisatie, _("officier van justitie")
+
+
+def _clause_from_model(arrangement: Arrangement, modelafspraak: Modelafspraak, volgorde: int) -> Afspraak:
+    return Afspraak(
+        arrangement=arrangement, onderwerp=modelafspraak.onderwerp, titel=modelafspraak.titel,
+        tekst=modelafspraak.tekst, verantwoordelijke=modelafspraak.verantwoordelijke,
+        volgorde=volgorde, modelafspraak=modelafspraak,
+    )
+
+
+@transaction.atomic
+def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "model") -> Arrangement:
+    """A new concept, from the standard model (mandatory + suggested clauses) or blank."""
+    _require(user, driehoek, {rollen.DRAFT})
+    if start not in ("model", "leeg"):
+        raise ValidationError({"start": _("Kies 'standaardmodel' of 'leeg'.")})
+    arrangement = _save(Arrangement(driehoek=driehoek, titel=titel.strip(), aangemaakt_door=user), user)
+    for volgorde, (organisatie, functie) in enumerate(_default_partijen(driehoek)):
+        _save(Partij(arrangement=arrangement, organisatie=organisatie, ondertekenaar_functie=functie,
+                     volgorde=volgorde), user)
+    for domein in Domein:
+        _save(BoaInzet(arrangement=arrangement, domein=domein), user)
+    if start == "model":
+        clauses = Modelafspraak.objects.filter(Q(verplicht=True) | Q(standaard=True), actief=True)
+        for volgorde, modelafspraak in enumerate(clauses.select_related("onderwerp")):
+            _save(_clause_from_model(arrangement, modelafspraak, volgorde), user)
+    return arrangement
+
+
+@transaction.atomic
+def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
+    """The next version: versie + 1, linked to this one, everything copied, status concept."""
+    source = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
+    _require(user, source.driehoek, {rollen.DRAFT})
+    if source.status not in (Status.VASTGESTELD, Status.ONDERTEKEND):
+        raise ValidationError(_("Alleen een vastgesteld of ondertekend arrangement kan worden herzien."),
+                              code="niet_herzienbaar")
+    existing = Arrangement.objects.filter(vorige_versie=source).first()
+    if existing:
+        raise ValidationError(
+            _("Er bestaat al een herziening van deze versie: versie %(versie)s.") % {"versie": existing.versie},
+            code="al_herzien",
+        )
+    copy = Arrangement(
+        driehoek=source.driehoek, versie=source.versie + 1, vorige_versie=source, aangemaakt_door=user,
+        **{name: getattr(source, name) for name in EDITABLE_FIELDS},
+    )
+    _save(copy, user, _("Herziening van versie %(versie)s") % {"versie": source.versie})
+    for partij in source.partijen.all():
+        _save(Partij(arrangement=copy, organisatie_id=partij.organisatie_id, volgorde=partij.volgorde,
+                     ondertekenaar_functie=partij.ondertekenaar_functie,
+                     ondertekenaar_naam=partij.ondertekenaar_naam), user)
+    for inzet in source.inzet.all():
+        _save(BoaInzet(arrangement=copy, domein=inzet.domein, aantal_boas=inzet.aantal_boas, fte=inzet.fte),
+              user)
+    for afspraak in source.afspraken.all():
+        _save(Afspraak(arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel,
+                       tekst=afspraak.tekst, verantwoordelijke=afspraak.verantwoordelijke,
+                       volgorde=afspraak.volgorde, modelafspraak_id=afspraak.modelafspraak_id,
+                       vorige=afspraak), user)
+    return copy
+
+
+@dataclass
+class InzetRegel:
+    domein: str
+    aantal_boas: int
+    fte: Decimal
+
+
+@transaction.atomic
+def update_arrangement(*, arrangement: Arrangement, user, expected_version: int, data: dict,
+                       inzet: list[InzetRegel] | None = None) -> Arrangement:
+    locked = _lock_for_edit(arrangement, user, expected_version)
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Onbekende velden: %(velden)s") % {"velden": ", ".join(sorted(unknown))})
+    for name, value in data.items():
+        setattr(locked, name, value)
+    _save(locked, user)
+    for regel in inzet or []:
+        row = locked.inzet.filter(domein=regel.domein).first() or BoaInzet(arrangement=locked,
+                                                                            domein=regel.domein)
+        if (row.pk is None or row.aantal_boas != regel.aantal_boas or row.fte != regel.fte):
+            row.aantal_boas, row.fte = regel.aantal_boas, regel.fte
+            _save(row, user)
+    return locked
+
+
+def _next_volgorde(arrangement: Arrangement) -> int:
+    return (arrangement.afspraken.aggregate(m=Max("volgorde"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def add_afspraak(*, arrangement: Arrangement, user, expected_version: int, onderwerp: Onderwerp,
+                 titel: str, tekst: str, verantwoordelijke: str,
+                 modelafspraak: Modelafspraak | None = None) -> Afspraak:
+    locked = _lock_for_edit(arrangement, user, expected_version)
+    _save(locked, user)
+    return _save(Afspraak(arrangement=locked, onderwerp=onderwerp, titel=titel.strip(), tekst=tekst.strip(),
+                          verantwoordelijke=verantwoordelijke, modelafspraak=modelafspraak,
+                          volgorde=_next_volgorde(locked)), user)
+
+
+@transaction.atomic
+def update_afspraak(*, afspraak: Afspraak, user, expected_version: int, onderwerp: Onderwerp, titel: str,
+                    tekst: str, verantwoordelijke: str) -> Afspraak:
+    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    _save(locked, user)
+    afspraak.onderwerp, afspraak.titel, afspraak.tekst = onderwerp, titel.strip(), tekst.strip()
+    afspraak.verantwoordelijke = verantwoordelijke
+    return _save(afspraak, user)
+
+
+@transaction.atomic
+def delete_afspraak(*, afspraak: Afspraak, user, expected_version: int) -> None:
+    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    _save(locked, user)
+    afspraak._history_user = user
+    afspraak.delete()
+
+
+@transaction.atomic
+def move_afspraak(*, afspraak: Afspraak, user, expected_version: int, richting: str) -> None:
+    """Swap with the neighbour above or below within the same onderwerp."""
+    if richting not in ("omhoog", "omlaag"):
+        raise ValidationError(_("Kies omhoog of omlaag."))
+    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    siblings = list(locked.afspraken.filter(onderwerp=afspraak.onderwerp).order_by("volgorde", "pk"))
+    index = next(i for i, a in enumerate(siblings) if a.pk == afspraak.pk)
+    other_index = index - 1 if richting == "omhoog" else index + 1
+    if not 0 <= other_index < len(siblings):
+        return
+    _save(locked, user)
+    # Renumber the group so equal volgorde values (e.g. after copying) cannot stall the swap.
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    base = min(a.volgorde for a in siblings)
+    for offset, item in enumerate(siblings):
+        if item.volgorde != base + offset:
+            item.volgorde = base + offset
+            _save(item, user)
+
+
+@transaction.atomic
+def add_partij(*, arrangement: Arrangement, user, expected_version: int, organisatie: Organisatie,
+               ondertekenaar_functie: str, ondertekenaar_naam: str = "") -> Partij:
+    locked = _lock_for_edit(arrangement, user, expected_version)
+    if locked.partijen.filter(organisatie=organisatie).exists():
+        raise ValidationError({"organisatie": _("Deze organisatie is al partij.")})
+    _save(locked, user)
+    return _save(Partij(arrangement=locked, organisatie=organisatie,
+                        ondertekenaar_functie=ondertekenaar_functie.strip(),
+                        ondertekenaar_naam=ondertekenaar_naam.strip(),
+                        volgorde=locked.partijen.count()), user)
+
+
+@transaction.atomic
+def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
+    locked = _lock_for_edit(partij.arrangement, user, expected_version)
+    _save(locked, user)
+    partij._history_user = user
+    partij.delete()
+
+
+@transaction.atomic
+def add_opmerking(*, arrangement: Arrangement, user, tekst: str, afspraak: Afspraak | None = None,
+                  antwoord_op: Opmerking | None = None) -> Opmerking:
+    _require(user, arrangement.driehoek, COMMENT_PERMISSIONS)
+    if afspraak is not None and afspraak.arrangement_id != arrangement.pk:
+        raise ValidationError({"afspraak": _("Deze afspraak hoort niet bij dit arrangement.")})
+    if antwoord_op is not None:
+        if antwoord_op.arrangement_id != arrangement.pk:
+            raise ValidationError({"antwoord_op": _("Deze opmerking hoort niet bij dit arrangement.")})
+        antwoord_op = antwoord_op.antwoord_op or antwoord_op  # threads are one level deep
+        afspraak = antwoord_op.afspraak
+    return _save(Opmerking(arrangement=arrangement, afspraak=afspraak, antwoord_op=antwoord_op,
+                           auteur=user, tekst=tekst.strip()), user)
+
+
+@transaction.atomic
+def set_opmerking_opgelost(*, opmerking: Opmerking, user, opgelost: bool = True) -> Opmerking:
+    _require(user, opmerking.arrangement.driehoek, COMMENT_PERMISSIONS)
+    opmerking.opgelost = opgelost
+    opmerking.opgelost_door = user if opgelost else None
+    opmerking.opgelost_op = timezone.now() if opgelost else None
+    return _save(opmerking, user)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "arrangementen"
+
+urlpatterns = [
+    path("", views.arrangement_list, name="lijst"),
+    path("nieuw/", views.arrangement_create, name="nieuw"),
+    path("te-beoordelen/", views.review_queue, name="te_beoordelen"),
+    path("<int:pk>/", views.arrangement_detail, name="detail"),
+    path("<int:pk>/bewerken/", views.arrangement_edit, name="bewerken"),
+    path("<int:pk>/afspraken/nieuw/", views.afspraak_form, name="afspraak_nieuw"),
+    path("<int:pk>/afspraken/<int:afspraak_pk>/bewerken/", views.afspraak_form, name="afspraak_bewerken"),
+    path("<int:pk>/afspraken/<int:afspraak_pk>/verwijderen/", views.afspraak_delete, name="afspraak_verwijderen"),
+    path("<int:pk>/afspraken/<int:afspraak_pk>/verplaatsen/", views.afspraak_move, name="afspraak_verplaatsen"),
+    path("<int:pk>/partijen/nieuw/", views.partij_add, name="partij_nieuw"),
+    path("<int:pk>/partijen/<int:partij_pk>/verwijderen/", views.partij_remove, name="partij_verwijderen"),
+    path("<int:pk>/status/<slug:action>/", views.transition, name="overgang"),
+    path("<int:pk>/opmerkingen/", views.opmerking_add, name="opmerking_nieuw"),
+    path("<int:pk>/opmerkingen/<int:opmerking_pk>/oplossen/", views.opmerking_resolve, name="opmerking_oplossen"),
+    path("<int:pk>/herziening/", views.herziening, name="herziening"),
+    path("<int:pk>/geschiedenis/", views.arrangement_history, name="geschiedenis"),
+    path("<int:pk>/vergelijk/", views.compare, name="vergelijk"),
+]

@@ -1,0 +1,104 @@
+"""Side-by-side comparison of two versions in one herziening chain."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from samenwerking.geschiedenis import word_diff
+
+from .models import Afspraak, Arrangement, Domein
+from .services import EDITABLE_FIELDS
+
+
+@dataclass
+class Rij:
+    label: str
+    links: object
+    rechts: object
+    gewijzigd: bool
+    diff: list = field(default_factory=list)
+    soort: str = ""
+
+
+def _display(arrangement: Arrangement, name: str) -> str:
+    if name == "geweldsmiddelen":
+        return ", ".join(arrangement.get_geweldsmiddelen_display()) or "—"
+    value = getattr(arrangement, name)
+    return "—" if value in (None, "") else str(value)
+
+
+def _field_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
+    rows = []
+    for name in EDITABLE_FIELDS:
+        label = str(Arrangement._meta.get_field(name).verbose_name).capitalize()
+        a, b = _display(left, name), _display(right, name)
+        long_text = name in ("doel", "aanleiding", "werkgebied", "toezichthouders")
+        rows.append(Rij(label, a, b, a != b, word_diff(a, b) if long_text and a != b else []))
+    return rows
+
+
+def _inzet_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
+    a = {i.domein: i for i in left.inzet.all()}
+    b = {i.domein: i for i in right.inzet.all()}
+    rows = []
+    for domein in Domein:
+        ia, ib = a.get(domein.value), b.get(domein.value)
+        da = f"{ia.aantal_boas} BOA's, {ia.fte} fte" if ia else "—"
+        db = f"{ib.aantal_boas} BOA's, {ib.fte} fte" if ib else "—"
+        rows.append(Rij(domein.label, da, db, da != db))
+    return rows
+
+
+def _partij_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
+    a = {p.organisatie_id: p for p in left.partijen.select_related("organisatie")}
+    b = {p.organisatie_id: p for p in right.partijen.select_related("organisatie")}
+    rows = []
+    for org_id in sorted(a.keys() | b.keys(), key=lambda k: str((a.get(k) or b.get(k)).organisatie)):
+        pa, pb = a.get(org_id), b.get(org_id)
+        label = str((pa or pb).organisatie)
+        da = pa.ondertekenaar_functie if pa else "—"
+        db = pb.ondertekenaar_functie if pb else "—"
+        rows.append(Rij(label, da, db, da != db))
+    return rows
+
+
+def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int]) -> list[Rij]:
+    """Match clauses across versions through their `vorige` links, also across several herzieningen."""
+    links = dict(Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list("pk", "vorige_id"))
+    owner = dict(Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list("pk", "arrangement_id"))
+    left_items = {a.pk: a for a in left.afspraken.select_related("onderwerp")}
+    rows, matched = [], set()
+    for b in right.afspraken.select_related("onderwerp").order_by("onderwerp__niveau", "onderwerp__volgorde",
+                                                                   "volgorde", "pk"):
+        origin = links.get(b.pk)
+        while origin is not None and owner.get(origin) != left.pk:
+            origin = links.get(origin)
+        a = left_items.get(origin)
+        if a is None:
+            rows.append(Rij(b.titel, None, b, True, soort=_("toegevoegd")))
+            continue
+        matched.add(a.pk)
+        changed = (a.titel, a.tekst, a.verantwoordelijke, a.onderwerp_id) != (
+            b.titel, b.tekst, b.verantwoordelijke, b.onderwerp_id)
+        rows.append(Rij(b.titel, a, b, changed, word_diff(a.tekst, b.tekst) if changed else [],
+                        _("gewijzigd") if changed else _("ongewijzigd")))
+    for pk, a in left_items.items():
+        if pk not in matched:
+            rows.append(Rij(a.titel, a, None, True, soort=_("verwijderd")))
+    return rows
+
+
+def compare_versions(left: Arrangement, right: Arrangement) -> dict:
+    chain_ids = [left.pk, right.pk]
+    step = right
+    while step.vorige_versie_id and step.vorige_versie_id != left.pk:
+        chain_ids.append(step.vorige_versie_id)
+        step = Arrangement.objects.only("pk", "vorige_versie_id").get(pk=step.vorige_versie_id)
+    afspraken = _afspraak_rows(left, right, chain_ids)
+    return {
+        "velden": _field_rows(left, right),
+        "inzet": _inzet_rows(left, right),
+        "partijen": _partij_rows(left, right),
+        "afspraken": afspraken,
+        "aantal_gewijzigd": sum(1 for r in afspraken if r.gewijzigd),
+    }

@@ -1,0 +1,161 @@
+"""The arrangement workflow: one table of allowed transitions, one function that performs them.
+
+concept → ter_review → goedgekeurd → vastgesteld → ondertekend
+   ↑___________|  (wijzigingen gevraagd → concept)
+any state before ondertekend → ingetrokken
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samenwerking import rollen
+from samenwerking.selectors import permissions_on
+
+from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str
+    permissions: frozenset  # any one of these on the driehoek suffices
+    label: object
+    reason_required: bool = False
+    system: bool = False  # performed by the product itself (signing), never offered to a user
+
+
+S = Status
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("indienen", frozenset({S.CONCEPT}), S.TER_REVIEW, frozenset({rollen.DRAFT}),
+               gettext_lazy("Ter beoordeling aanbieden")),
+    Transition("goedkeuren", frozenset({S.TER_REVIEW}), S.GOEDGEKEURD, frozenset({rollen.REVIEW}),
+               gettext_lazy("Goedkeuren")),
+    Transition("wijzigingen_vragen", frozenset({S.TER_REVIEW}), S.WIJZIGINGEN_GEVRAAGD,
+               frozenset({rollen.REVIEW}), gettext_lazy("Wijzigingen vragen"), reason_required=True),
+    Transition("terug_naar_concept", frozenset({S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD}),
+               S.CONCEPT, frozenset({rollen.DRAFT}), gettext_lazy("Terug naar concept om te bewerken")),
+    Transition("vaststellen", frozenset({S.GOEDGEKEURD}), S.VASTGESTELD, frozenset({rollen.ADOPT}),
+               gettext_lazy("Vaststelling door de driehoek vastleggen")),
+    Transition("ondertekening_voltooien", frozenset({S.VASTGESTELD}), S.ONDERTEKEND,
+               frozenset({rollen.SIGN}), gettext_lazy("Ondertekening voltooien"), system=True),
+    Transition("intrekken", frozenset({S.CONCEPT, S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD}),
+               S.INGETROKKEN, frozenset({rollen.DRAFT, rollen.ADOPT}), gettext_lazy("Intrekken"),
+               reason_required=True),
+    Transition("intrekken", frozenset({S.VASTGESTELD}), S.INGETROKKEN, frozenset({rollen.ADOPT}),
+               gettext_lazy("Intrekken"), reason_required=True),
+)
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+
+class TransitionRefused(ValidationError):
+    """A transition that is not allowed from the current status."""
+
+
+def find_transition(action: str, status: str) -> Transition | None:
+    return next((t for t in TRANSITIONS if t.action == action and status in t.sources), None)
+
+
+def available_transitions(user, arrangement: Arrangement, permissions: set[str] | None = None):
+    """The transitions this user may offer from the arrangement's current status."""
+    permissions = permissions if permissions is not None else permissions_on(user, arrangement.driehoek)
+    return [
+        t for t in TRANSITIONS
+        if arrangement.status in t.sources and not t.system and t.permissions & permissions
+    ]
+
+
+def missing_mandatory_clauses(arrangement: Arrangement) -> list[Modelafspraak]:
+    present = arrangement.afspraken.exclude(modelafspraak=None).values("modelafspraak_id")
+    return list(
+        Modelafspraak.objects.filter(verplicht=True, actief=True).exclude(pk__in=present)
+        .select_related("onderwerp").order_by("onderwerp__niveau", "onderwerp__volgorde", "volgorde")
+    )
+
+
+def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichting: str,
+                  vastgesteld_op: datetime.date | None, besluit_referentie: str):
+    if transition.reason_required and not toelichting.strip():
+        raise ValidationError({"toelichting": _("Geef een toelichting: de andere partijen lezen waarom.")})
+    if transition.action == "indienen":
+        missing = missing_mandatory_clauses(arrangement)
+        if missing:
+            raise ValidationError(
+                _("Het arrangement kan nog niet ter beoordeling: deze verplichte afspraken ontbreken: "
+                  "%(namen)s.") % {"namen": "; ".join(f"{m.titel} ({m.onderwerp})" for m in missing)},
+                code="verplichte_afspraken",
+            )
+    if transition.action == "vaststellen":
+        errors = {}
+        if not vastgesteld_op:
+            errors["vastgesteld_op"] = _("Vul de datum van het besluit van de driehoek in.")
+        elif vastgesteld_op > timezone.localdate():
+            errors["vastgesteld_op"] = _("De datum van het besluit kan niet in de toekomst liggen.")
+        if not besluit_referentie.strip():
+            errors["besluit_referentie"] = _("Vul de referentie van het besluit in (bijvoorbeeld het "
+                                             "agendapunt of verslagnummer).")
+        if errors:
+            raise ValidationError(errors)
+
+
+@transaction.atomic
+def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "",
+            vastgesteld_op: datetime.date | None = None, besluit_referentie: str = "",
+            as_system: bool = False) -> Arrangement:
+    """Perform one transition under a row lock; record who, when and why; notify after commit."""
+    locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
+    transition = find_transition(action, locked.status)
+    if transition is None or (transition.system and not as_system):
+        known = [t for t in TRANSITIONS if t.action == action]
+        if not known:
+            raise TransitionRefused(_("Onbekende handeling '%(actie)s'.") % {"actie": action})
+        raise TransitionRefused(
+            _("'%(actie)s' kan niet: het arrangement heeft de status '%(status)s'.")
+            % {"actie": known[0].label, "status": locked.get_status_display()},
+            code="niet_toegestaan",
+        )
+    if not as_system and not transition.permissions & permissions_on(user, locked.driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht om '%(actie)s' uit te voeren.")
+                               % {"actie": transition.label})
+    _check_guards(transition, locked, toelichting=toelichting, vastgesteld_op=vastgesteld_op,
+                  besluit_referentie=besluit_referentie)
+
+    previous = locked.status
+    if transition.action in ("goedkeuren", "wijzigingen_vragen"):
+        beoordeling = Beoordeling(
+            arrangement=locked, beoordelaar=user, toelichting=toelichting,
+            besluit=(Beoordeling.Besluit.GOEDGEKEURD if transition.action == "goedkeuren"
+                     else Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD),
+        )
+        beoordeling._history_user = user
+        beoordeling.save()
+    if transition.target == Status.CONCEPT:
+        # Content may change again, so earlier approvals no longer hold.
+        for beoordeling in locked.beoordelingen.filter(vervallen=False):
+            beoordeling.vervallen = True
+            beoordeling._history_user = user
+            beoordeling.save(update_fields=["vervallen"])
+    if transition.action == "vaststellen":
+        locked.vastgesteld_op = vastgesteld_op
+        locked.besluit_referentie = besluit_referentie.strip()
+
+    locked.status = transition.target
+    locked.lock_version += 1
+    locked._history_user = user
+    locked._change_reason = str(transition.label)
+    locked.save()
+    overgang = Statusovergang(arrangement=locked, van=previous, naar=transition.target, door=user,
+                              toelichting=toelichting.strip())
+    overgang._history_user = user
+    overgang.save()
+
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.notify_transition.delay(overgang.pk))
+    return locked

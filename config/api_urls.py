@@ -1,0 +1,18 @@
+"""/api/v1/: one router for every app's API, plus the OpenAPI schema."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from arrangementen.api import ArrangementViewSet
+from samenwerking.api import DriehoekViewSet
+
+router = DefaultRouter()
+router.register("driehoeken", DriehoekViewSet, basename="driehoek")
+router.register("arrangementen", ArrangementViewSet, basename="arrangement")
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *router.urls,
+]

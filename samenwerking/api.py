@@ -1,0 +1,64 @@
+"""REST API for driehoeken: read-only, scoped exactly like the site (`selectors.visible_driehoeken`)."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from guardian.core import ObjectPermissionChecker
+from rest_framework import serializers, viewsets
+
+from . import rollen
+from .models import Driehoek, Gemeente
+from .selectors import visible_driehoeken
+
+
+class GemeenteSerializer(serializers.ModelSerializer):
+    naam = serializers.CharField(source="weergavenaam", read_only=True)
+
+    class Meta:
+        model = Gemeente
+        fields = ["cbs_code", "naam"]
+
+
+class DriehoekSerializer(serializers.ModelSerializer):
+    soort_label = serializers.CharField(source="get_soort_display", read_only=True)
+    basisteam = serializers.CharField(source="basisteam.naam", read_only=True, allow_null=True, default=None)
+    basisteam_id = serializers.IntegerField(read_only=True, allow_null=True)
+    eenheid = serializers.CharField(source="eenheid.code", read_only=True)
+    gemeenten = GemeenteSerializer(many=True, read_only=True)
+    mijn_rechten = serializers.SerializerMethodField(
+        help_text="De rechten van de ingelogde gebruiker in deze driehoek (zie samenwerking.rollen).",
+    )
+
+    class Meta:
+        model = Driehoek
+        fields = ["id", "naam", "soort", "soort_label", "basisteam", "basisteam_id", "eenheid", "gemeenten",
+                  "mijn_rechten"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_mijn_rechten(self, driehoek) -> list[str]:
+        # Same source as selectors.permissions_on; the view prefetched the page, so no query per row.
+        return sorted(set(self.context["rechten"].get_perms(driehoek)) & rollen.ALL_PERMISSIONS)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Mijn driehoeken", description="De driehoeken waarin u lid bent."),
+    retrieve=extend_schema(summary="Eén driehoek", description="404 als u geen lid van de driehoek bent."),
+)
+class DriehoekViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DriehoekSerializer
+
+    def get_queryset(self):
+        return (
+            visible_driehoeken(self.request.user)
+            .select_related("basisteam", "eenheid")
+            .prefetch_related("gemeenten")
+            .order_by("naam")
+        )
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        if instance is not None:
+            # Guardian's checker answers what permissions_on answers, but for a whole page in two queries.
+            checker = ObjectPermissionChecker(self.request.user)
+            objects = list(instance) if kwargs.get("many") else [instance]
+            if objects:
+                checker.prefetch_perms(objects)
+            kwargs["context"] = {**self.get_serializer_context(), "rechten": checker}
+        return super().get_serializer(instance, *args, **kwargs)
