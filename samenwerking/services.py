@@ -111,6 +111,9 @@ def sync_all_permissions(*, day: datetime.date | None = None, gebruiker: Gebruik
     pairs |= set(rows.values_list("user_id", "content_object_id"))
     users = Gebruiker.objects.in_bulk({u for u, _ in pairs})
     driehoeken = Driehoek.objects.in_bulk({d for _, d in pairs})
+    synced = 0
     for user_id, driehoek_id in sorted(pairs):
-        sync_permissions(gebruiker=users[user_id], driehoek=driehoeken[driehoek_id], day=day)
-    return len(pairs)
+        if user_id in users and driehoek_id in driehoeken:  # either may have been deleted meanwhile
+            sync_permissions(gebruiker=users[user_id], driehoek=driehoeken[driehoek_id], day=day)
+            synced += 1
+    return synced
