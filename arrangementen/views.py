@@ -81,7 +81,7 @@ def review_queue(request):
 def arrangement_create(request):
     driehoeken = visible_driehoeken(request.user, permission=rollen.DRAFT).order_by("naam")
     if not driehoeken.exists():
-        raise Http404(_("U kunt in geen enkele driehoek arrangementen opstellen."))
+        raise PermissionDenied(_("U kunt in geen enkele driehoek arrangementen opstellen."))
     form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken,
                                 initial={"driehoek": request.GET.get("driehoek")})
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from arrangementen.api import ArrangementViewSet
 from samenwerking.api import DriehoekViewSet
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # JSON only; one URL per resource
 router.register("driehoeken", DriehoekViewSet, basename="driehoek")
 router.register("arrangementen", ArrangementViewSet, basename="arrangement")
 

@@ -9,6 +9,8 @@ BEHEER_MODELS = {
     "samenwerking": ["eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
                      "organisatie", "driehoek", "gebruiker", "lidmaatschap"],
     "arrangementen": ["onderwerp", "modelafspraak"],
+    # API tokens for users who connect other systems; beheerders issue and revoke them.
+    "authtoken": ["tokenproxy"],
 }
 
 

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.admin.models import ContentType
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from samenwerking.models import (
     Basisteam,
@@ -24,7 +26,12 @@ from samenwerking.models import (
     Veiligheidsregio,
     Werkgebied,
 )
+from arrangementen import services as arrangement_services
+from arrangementen.bibliotheek import load_library
+from arrangementen.models import Modelafspraak, Onderwerp
+from samenwerking import rollen
 from samenwerking.permissions_setup import BEHEER_GROUP, BEHEER_MODELS, ensure_beheer_group
+from samenwerking.rollen import ROLE_PERMISSIONS
 
 from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
 
@@ -56,8 +63,12 @@ def walk(resolver=None, prefix="", namespace=None):
             yield Pattern(name, prefix + str(entry.pattern))
 
 
+OBJECT_PARAMS = ("<int:pk>", "(?P<pk>[^/.]+)")
+
+
 def needs_driehoek(pattern: Pattern) -> bool:
-    return "<int:pk>" in pattern.route and not pattern.route.startswith("beheer/")
+    """Patterns about one object of a driehoek are checked for the own and another driehoek."""
+    return any(p in pattern.route for p in OBJECT_PARAMS) and not pattern.route.startswith("beheer/")
 
 
 # --- expectations ---------------------------------------------------------------------------------
@@ -87,6 +98,38 @@ def driehoek_member(role, scope):
     return 404
 
 
+def with_permission(*codenames):
+    """A visible object and an action that needs one of these driehoek permissions: else 403."""
+    def rule(role, scope):
+        if role == ANONYMOUS:
+            return 302
+        if role not in MEMBER_ROLES or scope != "eigen":
+            return 404
+        return 200 if ROLE_PERMISSIONS[role] & set(codenames) else 403
+    return rule
+
+
+def drafters_only(role, scope):
+    """Starting a new arrangement: only who may draft somewhere; there is no object to hide."""
+    if role == ANONYMOUS:
+        return 302
+    return 200 if ROLE_PERMISSIONS.get(role, frozenset()) & {rollen.DRAFT} else 403
+
+
+def api_logged_in(role, scope):
+    return 403 if role == ANONYMOUS else 200
+
+
+def api_member(role, scope):
+    if role == ANONYMOUS:
+        return 403
+    return 200 if role in MEMBER_ROLES and scope == "eigen" else 404
+
+
+def api_post_only(role, scope):
+    return 403 if role == ANONYMOUS else 405
+
+
 RULES = {
     "login": login_page,
     "logout": post_only,
@@ -94,6 +137,32 @@ RULES = {
     "samenwerking:driehoek": driehoek_member,
     "samenwerking:driehoek_geschiedenis": driehoek_member,
     "samenwerking:over": public,
+    "arrangementen:lijst": logged_in,
+    "arrangementen:nieuw": drafters_only,
+    "arrangementen:te_beoordelen": logged_in,
+    "arrangementen:detail": driehoek_member,
+    "arrangementen:bewerken": with_permission(rollen.DRAFT),
+    "arrangementen:afspraak_nieuw": with_permission(rollen.DRAFT),
+    "arrangementen:afspraak_bewerken": with_permission(rollen.DRAFT),
+    "arrangementen:afspraak_verwijderen": post_only,
+    "arrangementen:afspraak_verplaatsen": post_only,
+    "arrangementen:partij_nieuw": with_permission(rollen.DRAFT),
+    "arrangementen:partij_verwijderen": post_only,
+    # The matrix opens the confirmation page of "indienen" on a concept arrangement.
+    "arrangementen:overgang": with_permission(rollen.DRAFT),
+    "arrangementen:opmerking_nieuw": post_only,
+    "arrangementen:opmerking_oplossen": post_only,
+    "arrangementen:herziening": post_only,
+    "arrangementen:geschiedenis": driehoek_member,
+    "arrangementen:vergelijk": driehoek_member,
+    "api:schema": public,
+    "api:api-root": api_logged_in,
+    "api:driehoek-list": api_logged_in,
+    "api:driehoek-detail": api_member,
+    "api:arrangement-list": api_logged_in,
+    "api:arrangement-detail": api_member,
+    "api:arrangement-afspraken": api_post_only,
+    "api:arrangement-transitie": api_post_only,
 }
 
 ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
@@ -143,11 +212,24 @@ def world(django_db_setup, django_db_blocker):
         District.objects.create(eenheid=own.eenheid, naam="District Matrix")
         Werkgebied.objects.create(basisteam=own.basisteam, gemeente=own.gemeenten.first(),
                                   dekking=Werkgebied.Dekking.GEHEEL)
-        yield {"eigen": own, "andere": other, "users": users}
+        load_library()
+        Token.objects.create(user=users[Rol.COORDINATOR.value])
+        arrangementen = {}
+        for scope, driehoek in (("eigen", own), ("andere", other)):
+            drafter = driehoek.lidmaatschappen.get(rol=Rol.COORDINATOR).gebruiker
+            arrangement = arrangement_services.create_arrangement(driehoek=driehoek, user=drafter, titel="Matrix")
+            arrangement_services.add_opmerking(arrangement=arrangement, user=drafter, tekst="Opmerking")
+            arrangement_services.add_partij(arrangement=arrangement, user=drafter,
+                                            expected_version=arrangement.lock_version,
+                                            organisatie=OrganisatieFactory(), ondertekenaar_functie="burgemeester")
+            arrangementen[scope] = arrangement
+        yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen}
         transaction.set_rollback(True)
 
 
 ADMIN_MODELS = {
+    "tokenproxy": TokenProxy,
+    "onderwerp": Onderwerp, "modelafspraak": Modelafspraak,
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
@@ -157,23 +239,33 @@ ADMIN_MODELS = {
 def concrete_url(pattern: Pattern, world, scope: str) -> str:
     route = pattern.route
     driehoek = world[scope]
-    if "<int:pk>" in route and not route.startswith("beheer/"):
-        route = route.replace("<int:pk>", str(driehoek.pk))
+    if route.startswith(("arrangementen/", "api/v1/arrangementen")):
+        arrangement = world["arrangementen"][scope]
+        for param in OBJECT_PARAMS:
+            route = route.replace(param, str(arrangement.pk))
+        route = (route.replace("<int:afspraak_pk>", str(arrangement.afspraken.first().pk))
+                 .replace("<int:partij_pk>", str(arrangement.partijen.first().pk))
+                 .replace("<int:opmerking_pk>", str(arrangement.opmerkingen.first().pk))
+                 .replace("<slug:action>", "indienen"))
+    elif not route.startswith("beheer/"):
+        for param in OBJECT_PARAMS:
+            route = route.replace(param, str(driehoek.pk))
+    if route.startswith("api/v1/"):
+        route = route.replace("^", "").replace("$", "")
     match = ADMIN_MODEL.match(route)
-    if match and match["app"] == "samenwerking":
+    if match and match["app"] in BEHEER_MODELS:
         model = {"driehoek": type(driehoek)}.get(match["model"]) or ADMIN_MODELS[match["model"]]
         obj = driehoek if match["model"] == "driehoek" else model.objects.order_by("pk").first()
-        history_id = obj.history.order_by("history_id").first().history_id
-        route = (route.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
-                 .replace("^([^/]+)/history/([^/]+)/$", f"{obj.pk}/history/{history_id}/"))
+        route = route.replace("<path:object_id>", str(obj.pk)).replace("<id>", str(obj.pk))
+        if hasattr(obj, "history"):
+            history_id = obj.history.order_by("history_id").first().history_id
+            route = route.replace("^([^/]+)/history/([^/]+)/$", f"{obj.pk}/history/{history_id}/")
     elif match and match["app"] == "auth":
-        from django.contrib.auth.models import Group
-
         group = Group.objects.get(name=BEHEER_GROUP) if Group.objects.exists() else ensure_beheer_group()
         route = route.replace("<path:object_id>", str(group.pk))
     route = route.replace("<path:content_type_id>/<path:object_id>",
                           f"{ContentType.objects.get_for_model(Gemeente).pk}/1")
-    route = route.replace("^(?P<app_label>auth|samenwerking)/$", "samenwerking/")
+    route = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$", "samenwerking/", route)
     route = route.replace("(?P<url>.*)$", "bestaat-niet/")
     assert "<" not in route and "(" not in route, f"cannot build a URL for {pattern}"
     return "/" + route
