@@ -15,5 +15,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("arrangementen/", include("arrangementen.urls")),
+    path("actiepunten/", include("actiepunten.urls")),
     path("", include("samenwerking.urls")),
 ]
