@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
-from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Lidmaatschap
+from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Lidmaatschap, Rol
 from .rollen import VIEW
 
 
@@ -73,4 +73,7 @@ def driehoek_members(driehoek: Driehoek) -> list[dict]:
             lidmaatschap.gebruiker_id, {"gebruiker": lidmaatschap.gebruiker, "rollen": []}
         )
         entry["rollen"].append(lidmaatschap)
+    order = list(Rol)
+    for entry in members.values():
+        entry["rollen"].sort(key=lambda m: order.index(m.rol))
     return list(members.values())

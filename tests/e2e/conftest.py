@@ -1,0 +1,159 @@
+"""Browser tests: Debian's Chromium via the Python playwright package against pytest-django's live server.
+
+Rules (docs ARCHITECTURE.md, "Test harness"): the browser is /usr/bin/chromium, never one downloaded by
+`playwright install`, launched with a fixed set of flags, and nothing leaves loopback: every request to
+another host is aborted and reported as a test failure.
+"""
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from samenwerking.demo import create_demo_data
+from samenwerking.referentiedata import load_reference_data
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+STYLESHEETS = ("vendor/utrecht-theme.css", "vendor/utrecht-components.css", "css/app.css")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+DEMO_PASSWORD = "e2e-demo-wachtwoord-2026"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} ontbreekt: installeer het Debian-pakket chromium (make test doet dat).")
+    # The sync playwright API runs an asyncio event loop in this (the test) thread and leaves it marked as
+    # running between calls. Django's async_unsafe guard then refuses every ORM call made here, such as the
+    # demo data fixture and the flush after each transactional test, with SynchronousOnlyOperation. Nothing
+    # in this thread really runs concurrently with the ORM (the live server handles requests in its own
+    # thread with its own connection), so the guard is switched off for exactly as long as playwright runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) per test; requests off loopback are aborted and fail the test."""
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    blocked: list[str] = []
+    failed: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    page = context.new_page()
+
+    def record_failure(response):
+        # Chromium asks for /favicon.ico on its own; the app has none, which is no test failure.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            failed.append(f"{response.status} {response.url}")
+
+    page.on("response", record_failure)
+    yield page
+    context.close()
+    assert not blocked, f"Verzoeken buiten loopback geblokkeerd: {blocked}"
+    assert not failed, f"Mislukte verzoeken: {failed}"
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """Reference data and the demo driehoeken/users, committed so the live server thread sees them.
+
+    Tests using it must be marked `@pytest.mark.django_db(transaction=True)`: the live server runs in
+    another thread with its own connection, and only a transactional test database is flushed afterwards.
+    """
+    load_reference_data()
+    return {user.username: user for user in create_demo_data(password=DEMO_PASSWORD)}
+
+
+def login(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the real login form and wait for the dashboard."""
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+
+
+def assert_styles_loaded(page: Page) -> None:
+    """The NL Design System and app stylesheets really loaded (axe's colour-contrast depends on them)."""
+    # A click that submits a form returns once the navigation commits; stylesheets come in later.
+    page.wait_for_load_state("load")
+    sheets = page.evaluate(
+        """() => Array.from(document.styleSheets).map(s => {
+               let rules = -1;
+               try { rules = s.cssRules.length; } catch (e) {}
+               return {href: s.href, rules};
+           })"""
+    )
+    for name in STYLESHEETS:
+        matching = [s for s in sheets if s["href"] and s["href"].endswith("/static/" + name)]
+        assert matching and matching[0]["rules"] > 0, f"Stylesheet {name} niet geladen: {sheets}"
+
+
+def _format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    target: {json.dumps(node['target'], ensure_ascii=False)}")
+            lines.append(f"    html:   {node['html']}")
+            if node.get("failureSummary"):
+                summary = node["failureSummary"].replace("\n", "\n            ")
+                lines.append(f"    reden:  {summary}")
+    return "\n".join(lines)
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and fail on any violation."""
+    assert_styles_loaded(page)
+    page.add_script_tag(content=AXE_JS.read_text("utf-8"))
+    violations = page.evaluate(
+        """async (tags) => {
+               const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+               return results.violations;
+           }""",
+        AXE_TAGS,
+    )
+    assert not violations, (
+        f"axe vond {len(violations)} WCAG 2.1 AA-schending(en) op {page.url}:\n"
+        + _format_violations(violations)
+    )
