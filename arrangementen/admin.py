@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Modelafspraak, Onderwerp
+from . import documenten, signing
+from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
 
 
 class ModelafspraakInline(admin.StackedInline):
@@ -26,3 +29,46 @@ class ModelafspraakAdmin(SimpleHistoryAdmin):
     list_select_related = ["onderwerp"]
     search_fields = ["titel", "tekst"]
     autocomplete_fields = ["onderwerp"]
+
+
+class OndertekeningssleutelForm(forms.ModelForm):
+    class Meta:
+        model = Ondertekeningssleutel
+        fields = ["organisatie", "pkcs12", "wachtwoord_bron", "is_test"]
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("pkcs12")
+        if upload and self.errors.get("wachtwoord_bron") is None and data.get("wachtwoord_bron"):
+            content = upload.read()
+            upload.seek(0)
+            try:
+                signing.describe_certificate(content, data["wachtwoord_bron"])
+            except signing.KeyMaterialError as error:
+                raise ValidationError({"wachtwoord_bron": str(error)}) from error
+        return data
+
+
+@admin.register(Ondertekeningssleutel)
+class OndertekeningssleutelAdmin(SimpleHistoryAdmin):
+    """Beheerders upload a PKCS#12 file and say where its passphrase lives; it is checked before saving."""
+
+    form = OndertekeningssleutelForm
+    list_display = ["organisatie", "certificaat_onderwerp", "geldig_tot", "is_test"]
+    list_select_related = ["organisatie"]
+    readonly_fields = ["certificaat_onderwerp", "geldig_tot"]
+    autocomplete_fields = ["organisatie"]
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("pkcs12")
+        content = upload.read() if upload and hasattr(upload, "read") else None
+        if upload and hasattr(upload, "seek"):
+            upload.seek(0)
+        documenten.save_signing_key(key=obj, pkcs12=content, user=request.user)
+
+
+@admin.register(Mandaat)
+class MandaatAdmin(SimpleHistoryAdmin):
+    list_display = ["gemachtigde", "volmachtgever", "geldig_van", "geldig_tot", "toelichting"]
+    list_select_related = ["gemachtigde", "volmachtgever"]
+    autocomplete_fields = ["gemachtigde", "volmachtgever"]

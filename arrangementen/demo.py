@@ -6,10 +6,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from samenwerking.models import Driehoek, Gebruiker
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
 
-from . import services, workflow
-from .models import Arrangement
+from samenwerking.models import Driehoek, Gebruiker, Organisatie
+
+from . import documenten, services, workflow
+from .models import Arrangement, Document, Ondertekeningssleutel
+from .pki import create_test_pki
 
 DEMO_TITEL = "Handhavingsarrangement basisteam BES"
 
@@ -46,5 +51,43 @@ def create_demo_arrangement() -> Arrangement:
                      toelichting="Akkoord namens het basisteam.")
     workflow.perform(arrangement=arrangement, action="vaststellen", user=users["secretaris"],
                      vastgesteld_op=today, besluit_referentie="Driehoeksoverleg BES, agendapunt 4")
+    arrangement.refresh_from_db()
+    return arrangement
+
+
+def ensure_test_keys() -> None:
+    """A TEST PKI under var/pki and a TEST signing key for every organisation (embedded default only)."""
+    if not settings.SIGNING_TEST_PKI:
+        return
+    organisaties = list(Organisatie.objects.all())
+    pki = create_test_pki(settings.VAR_DIR / "pki", {slugify(o.naam): o.naam for o in organisaties})
+    for organisatie in organisaties:
+        if Ondertekeningssleutel.objects.filter(organisatie=organisatie).exists():
+            continue
+        key = Ondertekeningssleutel(organisatie=organisatie, is_test=True,
+                                    wachtwoord_bron=f"bestand:{pki.passphrase_file}")
+        data = pki.p12(slugify(organisatie.naam)).read_bytes()
+        key.pkcs12.save(f"test-{slugify(organisatie.naam)}.p12", ContentFile(data), save=False)
+        documenten.save_signing_key(key=key, pkcs12=data, user=None)
+
+
+DEMO_SIGNERS = ["burgemeester", "teamchef", "officier"]
+
+
+def sign_demo_arrangement(arrangement: Arrangement, password: str) -> Arrangement:
+    """Render, certify and have every party sign, so a newcomer sees the end result at once."""
+    users = {u.username: u for u in Gebruiker.objects.filter(username__in=[*DEMO_SIGNERS, "secretaris"])}
+    if arrangement.status != "vastgesteld":
+        return arrangement
+    document = documenten.request_document(arrangement=arrangement, user=users["secretaris"])
+    documenten.render_and_certify(document.pk)
+    document.refresh_from_db()
+    if document.status != Document.Status.GEREED:
+        return arrangement
+    for username in DEMO_SIGNERS:
+        user = users[username]
+        for option in documenten.signing_options(user, document):
+            documenten.sign_document(document=document, partij=option.partij, user=user, password=password,
+                                     location="Soest")
     arrangement.refresh_from_db()
     return arrangement

@@ -43,6 +43,7 @@ class ArrangementForm(forms.ModelForm, VersionForm):
             "geldig_van": DATE, "geldig_tot": DATE, "evaluatiedatum": DATE,
             "doel": forms.Textarea(attrs={"rows": 4}), "aanleiding": forms.Textarea(attrs={"rows": 4}),
             "werkgebied": forms.Textarea(attrs={"rows": 3}), "toezichthouders": forms.Textarea(attrs={"rows": 2}),
+            "contactpersonen": forms.Textarea(attrs={"rows": 3}),
         }
 
 

@@ -28,7 +28,7 @@ from .models import (
 
 COMMENT_PERMISSIONS = frozenset({rollen.DRAFT, rollen.REVIEW, rollen.ADOPT, rollen.SIGN})
 EDITABLE_FIELDS = [
-    "titel", "doel", "aanleiding", "werkgebied", "geweldsmiddelen", "toezichthouders", "geldig_van",
+    "titel", "doel", "aanleiding", "werkgebied", "geweldsmiddelen", "toezichthouders", "contactpersonen", "geldig_van",
     "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
 ]
 

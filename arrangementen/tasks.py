@@ -66,3 +66,16 @@ def notify_transition(overgang_id: int) -> int:
         overgang.melding_verstuurd_op = timezone.now()
         overgang.save(update_fields=["melding_verstuurd_op"])
         return len(to)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=settings.PDF_TASK_TIME_LIMIT,
+             soft_time_limit=settings.PDF_TASK_TIME_LIMIT - 30, max_retries=3)
+def render_document(self, document_id: int) -> bool:
+    """Render + certify one document. A worker killed mid-render redelivers the task (acks_late,
+    reject_on_worker_lost); the work is idempotent, so exactly one document per version results."""
+    from .documenten import TransientRenderError, render_and_certify
+
+    try:
+        return render_and_certify(document_id)
+    except TransientRenderError as error:
+        raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documenten
 
 app_name = "arrangementen"
 
@@ -22,4 +22,7 @@ urlpatterns = [
     path("<int:pk>/herziening/", views.herziening, name="herziening"),
     path("<int:pk>/geschiedenis/", views.arrangement_history, name="geschiedenis"),
     path("<int:pk>/vergelijk/", views.compare, name="vergelijk"),
+    path("<int:pk>/document/maken/", views_documenten.document_request, name="document_maken"),
+    path("<int:pk>/document/download/", views_documenten.document_download, name="document_download"),
+    path("<int:pk>/document/ondertekenen/", views_documenten.document_sign, name="document_ondertekenen"),
 ]

@@ -26,6 +26,7 @@ from .forms import (
 )
 from .models import Afspraak, Arrangement, BoaInzet, Niveau, Opmerking, Partij, Statusovergang
 from .vergelijking import compare_versions
+from .views_documenten import document_context
 
 
 def _apply_errors(form, error: ValidationError):
@@ -138,6 +139,7 @@ def arrangement_detail(request, pk: int):
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),
+        **document_context(request.user, arrangement),
     })
 
 

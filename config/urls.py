@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from arrangementen.views_documenten import verify
 from samenwerking.views import InlogView
 
 admin.site.site_header = _("Beheer handhavingsarrangementen")
@@ -16,5 +17,6 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("arrangementen/", include("arrangementen.urls")),
     path("actiepunten/", include("actiepunten.urls")),
+    path("verifieer/", verify, name="verifieer"),
     path("", include("samenwerking.urls")),
 ]

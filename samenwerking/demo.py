@@ -48,7 +48,6 @@ def create_demo_data(*, password: str) -> list[Gebruiker]:
     organisaties = {}
     for naam, soort, gemeente, basisteam in [
         ("Gemeente Soest", Organisatie.Soort.GEMEENTE, "GM0342", None),
-        ("Gemeente Baarn", Organisatie.Soort.GEMEENTE, "GM0308", None),
         ("Gemeente Bergen (L.)", Organisatie.Soort.GEMEENTE, "GM0893", None),
         ("Politie basisteam BES", Organisatie.Soort.POLITIE, None, basisteam_bes),
         ("Politie basisteam Venray-Gennep", Organisatie.Soort.POLITIE, None, venray),

@@ -8,7 +8,7 @@ BEHEER_GROUP = "Beheer"
 BEHEER_MODELS = {
     "samenwerking": ["eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
                      "organisatie", "driehoek", "gebruiker", "lidmaatschap"],
-    "arrangementen": ["onderwerp", "modelafspraak"],
+    "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat"],
     # API tokens for users who connect other systems; beheerders issue and revoke them.
     "authtoken": ["tokenproxy"],
 }

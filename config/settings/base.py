@@ -114,11 +114,27 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# Private files (PDFs, keys) are never served by URL; views check permissions and stream them.
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+
+# PDF and signing. The platform certifies each document with its own key; each party signs with the
+# key of its organisation (Ondertekeningssleutel). Passphrases come from the environment or secret files.
+PLATFORM_SIGNING_PKCS12 = env.str("PLATFORM_SIGNING_PKCS12", default="")
+PLATFORM_SIGNING_PASSPHRASE = env.str("PLATFORM_SIGNING_PASSPHRASE", default="")  # env:NAAM or bestand:/pad
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])  # PEM files of trusted CAs
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TEST_PKI = False  # True: the PKI under var/pki is a TEST PKI, labelled as such everywhere
+VERIFICATION_MAX_UPLOAD = env.int("VERIFICATION_MAX_UPLOAD", default=20 * 1024 * 1024)
+PDF_TASK_TIME_LIMIT = env.int("PDF_TASK_TIME_LIMIT", default=300)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
@@ -146,7 +162,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "samenwerking.tasks.sync_membership_permissions",
         "schedule": crontab(hour=0, minute=5),
     },
+    # Hourly in office hours: reminders are claimed once per period, so later runs only retry failures.
+    "actiepunten-herinneringen": {
+        "task": "actiepunten.tasks.plan_reminders",
+        "schedule": crontab(hour="7-18", minute=0),
+    },
 }
+# Days before datum gereed that the eigenaar of an actiepunt is reminded (and "binnenkort" starts).
+ACTIEPUNT_HERINNERING_DAGEN = env.int("ACTIEPUNT_HERINNERING_DAGEN", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,4 +199,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -1,7 +1,7 @@
 """The embedded default of `make run`: SQLite under var/, tasks in-process, console e-mail."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import MIDDLEWARE, PRIVATE_STORAGE, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-niet-voor-productie-" + "x" * 32)
@@ -9,8 +9,16 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_ALLOWED = True
 # runserver and the test live server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
+
+# The embedded default signs with a TEST PKI that `manage.py demo` creates under var/pki.
+PLATFORM_SIGNING_PKCS12 = env.str("PLATFORM_SIGNING_PKCS12", default=str(VAR_DIR / "pki" / "platform.p12"))
+PLATFORM_SIGNING_PASSPHRASE = env.str("PLATFORM_SIGNING_PASSPHRASE",
+                                      default="bestand:" + str(VAR_DIR / "pki" / "wachtwoord.txt"))
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(VAR_DIR / "pki" / "test-ca.pem")])
+SIGNING_TEST_PKI = True

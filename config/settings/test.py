@@ -1,6 +1,9 @@
 """Fast test settings. `make test` points DATABASE_URL and CELERY_BROKER_URL at throwaway servers."""
 
 from .base import *  # noqa: F403
+import tempfile
+from pathlib import Path
+
 from .base import MIDDLEWARE, env
 
 SECRET_KEY = "test-only-" + "y" * 40
@@ -9,8 +12,12 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Generated PDFs and keys of a test run go to a throwaway folder, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="handhaving-test-media-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Unit tests run tasks in-process; tests/integration starts a real worker on the broker instead.

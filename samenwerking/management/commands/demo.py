@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from arrangementen.demo import create_demo_arrangement
+from actiepunten.demo import create_demo_overleg
+from arrangementen.demo import create_demo_arrangement, ensure_test_keys, sign_demo_arrangement
 from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data
 
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         call_command("laad_modelbibliotheek", verbosity=0, stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         users = create_demo_data(password=password)
-        create_demo_arrangement()
+        ensure_test_keys()
+        sign_demo_arrangement(create_demo_arrangement(), password)
+        create_demo_overleg()
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))
         for user in users:
             self.stdout.write(f"  {user.username:<15} {user.functie}")

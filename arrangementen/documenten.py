@@ -1,0 +1,270 @@
+"""Every write around the signed PDF: request, render + certify, sign per party, downloads.
+
+The arrangement is the unit: one Document per arrangement version, one stored Documentversie per state
+(certified, then after each signature), and a Documentgebeurtenis for every generation and download.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenwerking import rollen
+from samenwerking.selectors import permissions_on
+
+from . import signing, workflow
+from .models import (
+    Arrangement,
+    Document,
+    Documentgebeurtenis,
+    Documentversie,
+    Handtekening,
+    Mandaat,
+    Ondertekeningssleutel,
+    Partij,
+    Status,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _save(obj, user):
+    obj._history_user = user
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def reference_for(arrangement: Arrangement) -> str:
+    return f"HA-{arrangement.driehoek_id:04d}-{arrangement.pk:06d}-v{arrangement.versie}"
+
+
+@transaction.atomic
+def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool = False) -> Document:
+    """Start (or restart after a failure) the PDF of a vastgesteld arrangement; rendering runs in a task."""
+    locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
+    if rollen.EXPORT not in permissions_on(user, locked.driehoek):
+        raise PermissionDenied(_("U mag in deze driehoek geen documenten maken of downloaden."))
+    if locked.status != Status.VASTGESTELD:
+        raise ValidationError(_("Een PDF voor ondertekening kan pas worden gemaakt als het arrangement is "
+                                "vastgesteld (nu: %(status)s).") % {"status": locked.get_status_display()})
+    document = Document.objects.select_for_update().filter(arrangement=locked).first()
+    if document is None:
+        document = _save(Document(arrangement=locked, referentie=reference_for(locked),
+                                  met_contactbijlage=met_contactbijlage, aangevraagd_door=user), user)
+    elif document.status == Document.Status.MISLUKT:
+        document.status, document.fout = Document.Status.WACHTEND, ""
+        document.aangevraagd_door, document.aangevraagd_op = user, timezone.now()
+        _save(document, user)
+    else:
+        return document  # already waiting, busy or done: exactly one document per version
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.render_document.delay(document.pk))
+    return document
+
+
+class TransientRenderError(Exception):
+    """A failure worth retrying (e.g. the storage was briefly unavailable)."""
+
+
+def render_and_certify(document_id: int) -> bool:
+    """The task's work. Idempotent: a document that is already done is left alone, and a rerun after a
+    crash replaces nothing that was committed. Returns True when a PDF was produced now."""
+    with transaction.atomic():
+        document = Document.objects.select_for_update().select_related("arrangement").get(pk=document_id)
+        if document.status == Document.Status.GEREED:
+            return False
+        document.status = Document.Status.BEZIG
+        _save(document, document.aangevraagd_door)
+    arrangement = document.arrangement
+    try:
+        from .pdf import render_arrangement
+
+        pdf = render_arrangement(document)
+        partijen = list(arrangement.partijen.order_by("volgorde", "pk"))
+        pdf = signing.certify(
+            pdf, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
+            reason=_("Vastgesteld door de %(driehoek)s op %(datum)s") % {
+                "driehoek": arrangement.driehoek.naam,
+                "datum": arrangement.vastgesteld_op.strftime("%d-%m-%Y") if arrangement.vastgesteld_op else "-"},
+        )
+    except OSError as error:
+        raise TransientRenderError(str(error)) from error
+    except signing.KeyMaterialError as error:
+        _fail(document_id, str(error))
+        return False
+    except Exception as error:  # noqa: BLE001 - recorded for the user, and logged for the beheerder
+        logger.exception("PDF van document %s mislukt", document_id)
+        _fail(document_id, _("Het maken van de PDF is mislukt (%(fout)s).") % {"fout": type(error).__name__})
+        return False
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status == Document.Status.GEREED:
+            return False
+        versie = _store_version(document, pdf, 1, _("Gecertificeerd door het platform"), document.aangevraagd_door)
+        document.status, document.fout = Document.Status.GEREED, ""
+        _save(document, document.aangevraagd_door)
+        _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.GENERATIE,
+                                  door=document.aangevraagd_door, documentversie=versie, sha256=versie.sha256),
+              document.aangevraagd_door)
+    return True
+
+
+def _fail(document_id: int, reason: str):
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        document.status, document.fout = Document.Status.MISLUKT, reason
+        _save(document, document.aangevraagd_door)
+
+
+def _store_version(document: Document, pdf: bytes, number: int, description: str, user) -> Documentversie:
+    versie = Documentversie(document=document, volgnummer=number, sha256=sha256(pdf), omschrijving=description)
+    versie.bestand.save(f"{document.referentie}-{number:02d}.pdf", ContentFile(pdf), save=False)
+    return _save(versie, user)
+
+
+def latest_version(document: Document) -> Documentversie | None:
+    return document.versies.order_by("-volgnummer").first()
+
+
+def active_mandates(user, day=None):
+    day = day or timezone.localdate()
+    return Mandaat.objects.filter(gemachtigde=user, geldig_van__lte=day, geldig_tot__gte=day).select_related(
+        "volmachtgever", "volmachtgever__organisatie")
+
+
+@dataclass
+class Tekenoptie:
+    partij: Partij
+    namens: object  # the user signed for under a mandate, or None
+
+
+def signing_options(user, document: Document) -> list[Tekenoptie]:
+    """The unsigned fields this user may sign: their own organisation's, or one they hold a mandate for."""
+    signed = set(document.handtekeningen.values_list("partij_id", flat=True))
+    options = []
+    for partij in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"):
+        if partij.pk in signed:
+            continue
+        if user.organisatie_id == partij.organisatie_id:
+            options.append(Tekenoptie(partij, None))
+            continue
+        for mandaat in active_mandates(user):
+            if mandaat.volmachtgever.organisatie_id == partij.organisatie_id:
+                options.append(Tekenoptie(partij, mandaat.volmachtgever))
+                break
+    return options
+
+
+@transaction.atomic
+def sign_document(*, document: Document, partij: Partij, user, password: str, location: str = "") -> Handtekening:
+    """One party signs, after re-entering their password. In partij order; once per party; only when
+    vastgesteld; with the organisation's key. Nothing is stored unless the whole signature succeeded."""
+    document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
+        pk=document.pk)
+    arrangement = document.arrangement
+    if rollen.SIGN not in permissions_on(user, arrangement.driehoek):
+        raise PermissionDenied(_("U bent in deze driehoek geen ondertekenaar."))
+    if authenticate(username=user.get_username(), password=password) is None:
+        raise ValidationError({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
+    if arrangement.status != Status.VASTGESTELD:
+        raise ValidationError(_("Ondertekenen kan alleen als het arrangement is vastgesteld (nu: %(status)s).")
+                              % {"status": arrangement.get_status_display()})
+    if document.status != Document.Status.GEREED:
+        raise ValidationError(_("De PDF is nog niet klaar om te ondertekenen."))
+    if partij.arrangement_id != arrangement.pk:
+        raise ValidationError(_("Deze partij hoort niet bij dit arrangement."))
+    if document.handtekeningen.filter(partij=partij).exists():
+        raise ValidationError(_("Voor %(partij)s is al getekend.") % {"partij": partij.organisatie})
+    option = next((o for o in signing_options(user, document) if o.partij.pk == partij.pk), None)
+    if option is None:
+        raise PermissionDenied(_("U kunt niet tekenen voor %(partij)s: dat is niet uw organisatie en u heeft "
+                                 "geen geldig mandaat.") % {"partij": partij.organisatie})
+    signed = set(document.handtekeningen.values_list("partij_id", flat=True))
+    ordered = list(arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"))
+    position = next(i for i, p in enumerate(ordered) if p.pk == partij.pk)
+    waiting = [p for p in ordered[:position] if p.pk not in signed]
+    if waiting:
+        raise ValidationError(_("Er wordt in volgorde getekend: eerst %(partij)s.")
+                              % {"partij": ", ".join(str(p.organisatie) for p in waiting)})
+    key = Ondertekeningssleutel.objects.filter(organisatie_id=partij.organisatie_id).first()
+    if key is None:
+        raise ValidationError(_("Voor %(organisatie)s is geen ondertekeningssleutel ingesteld. Vraag de beheerder "
+                                "om die toe te voegen; er is niets ondertekend.") % {"organisatie": partij.organisatie})
+    try:
+        with key.pkcs12.open("rb") as handle:
+            signer = signing.load_signer(handle.read(), key.wachtwoord_bron)
+    except (OSError, signing.KeyMaterialError) as error:
+        raise ValidationError(_("De ondertekeningssleutel van %(organisatie)s is niet bruikbaar: %(fout)s Vraag de "
+                                "beheerder dit te herstellen; er is niets ondertekend.")
+                              % {"organisatie": partij.organisatie, "fout": error}) from error
+    current = latest_version(document)
+    with current.bestand.open("rb") as handle:
+        pdf = handle.read()
+    name = user.get_full_name() or user.get_username()
+    if option.namens is not None:
+        name = _("%(naam)s namens %(namens)s") % {"naam": name,
+                                                  "namens": option.namens.get_full_name() or option.namens}
+    signed_pdf = signing.sign(pdf, signing.SignatureRequest(
+        field=signing.field_name(partij.pk), name=name, function=partij.ondertekenaar_functie,
+        organisation=str(partij.organisatie), location=location,
+        reason=_("Ondertekend namens %(organisatie)s als %(functie)s") % {
+            "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
+    ), signer)
+    remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
+    if not remaining:
+        signed_pdf = signing.document_timestamp(signed_pdf)
+    versie = _store_version(document, signed_pdf, current.volgnummer + 1,
+                            _("Ondertekend door %(naam)s voor %(organisatie)s") % {
+                                "naam": name, "organisatie": partij.organisatie}, user)
+    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
+                                      ondertekenaar=user, namens=option.namens, documentversie=versie), user)
+    _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
+                              documentversie=versie, sha256=versie.sha256), user)
+    if not remaining:
+        workflow.perform(arrangement=arrangement, action="ondertekening_voltooien", user=user,
+                         toelichting=_("Alle partijen hebben getekend."), as_system=True)
+    return handtekening
+
+
+def record_download(*, document: Document, user) -> Documentversie:
+    if rollen.EXPORT not in permissions_on(user, document.arrangement.driehoek):
+        raise PermissionDenied(_("U mag in deze driehoek geen documenten downloaden."))
+    versie = latest_version(document)
+    if versie is None:
+        raise ValidationError(_("Er is nog geen PDF."))
+    _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.DOWNLOAD, door=user,
+                              documentversie=versie, sha256=versie.sha256), user)
+    return versie
+
+
+def find_version(digest: str) -> Documentversie | None:
+    return Documentversie.objects.select_related("document", "document__arrangement",
+                                                 "document__arrangement__driehoek").filter(sha256=digest).first()
+
+
+def save_signing_key(*, key: Ondertekeningssleutel, pkcs12: bytes | None, user) -> Ondertekeningssleutel:
+    """Check that the key opens with its passphrase source before storing it; a beheerder gets the reason."""
+    data = pkcs12
+    if data is None and key.pkcs12:
+        with key.pkcs12.open("rb") as handle:
+            data = handle.read()
+    if not data:
+        raise ValidationError({"pkcs12": _("Kies een PKCS#12-bestand (.p12 of .pfx).")})
+    try:
+        key.certificaat_onderwerp, key.geldig_tot = signing.describe_certificate(data, key.wachtwoord_bron)
+    except signing.KeyMaterialError as error:
+        raise ValidationError({"wachtwoord_bron": str(error)}) from error
+    return _save(key, user)
+

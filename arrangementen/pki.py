@@ -1,0 +1,109 @@
+"""A TEST PKI for the embedded default and the tests: a CA, a platform certificate and one
+certificate per organisation. Everything it makes says TEST in its name; it never signs for real."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+TEST_PREFIX = "TEST"
+
+
+def _name(common_name: str, organisation: str) -> x509.Name:
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"{TEST_PREFIX} {organisation}"),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"{TEST_PREFIX} {common_name}"),
+    ])
+
+
+def _key_usage(*, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(digital_signature=True, content_commitment=not ca, key_encipherment=False,
+                         data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                         encipher_only=False, decipher_only=False)
+
+
+@dataclass
+class TestPki:
+    directory: Path
+    passphrase: str
+
+    @property
+    def ca_pem(self) -> Path:
+        return self.directory / "test-ca.pem"
+
+    @property
+    def passphrase_file(self) -> Path:
+        return self.directory / "wachtwoord.txt"
+
+    def p12(self, slug: str) -> Path:
+        return self.directory / f"{slug}.p12"
+
+
+def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa: bool = False) -> TestPki:
+    """CA + 'platform' + one certificate per {slug: organisation name}; PKCS#12 files under `directory`.
+
+    Existing files are kept, so running it again adds only what is missing.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    pki = TestPki(directory, "")
+    if pki.passphrase_file.exists():
+        pki.passphrase = pki.passphrase_file.read_text().strip()
+    else:
+        pki.passphrase = secrets.token_urlsafe(24)
+        pki.passphrase_file.write_text(pki.passphrase + "\n")
+        pki.passphrase_file.chmod(0o600)
+    ca_key_file = directory / "test-ca.key"
+    now = datetime.datetime.now(datetime.UTC)
+    if ca_key_file.exists():
+        ca_key = serialization.load_pem_private_key(ca_key_file.read_bytes(), pki.passphrase.encode())
+        ca_cert = x509.load_pem_x509_certificate(pki.ca_pem.read_bytes())
+    else:
+        ca_key = ec.generate_private_key(ec.SECP256R1())
+        subject = _name("CA Handhavingsarrangementen", "Handhavingsarrangementen")
+        ca_cert = (
+            x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(_key_usage(ca=True), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        ca_key_file.write_bytes(ca_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(pki.passphrase.encode())))
+        ca_key_file.chmod(0o600)
+        pki.ca_pem.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    wanted = {"platform": "Platform handhavingsarrangementen", **organisations}
+    if with_tsa:
+        wanted["tsa"] = "Tijdstempeldienst"
+    for slug, organisation in wanted.items():
+        if pki.p12(slug).exists():
+            continue
+        key = ec.generate_private_key(ec.SECP256R1())
+        builder = (
+            x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=825))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(ca=False), critical=True)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        )
+        if slug == "tsa":
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        cert = builder.sign(ca_key, hashes.SHA256())
+        data = pkcs12.serialize_key_and_certificates(
+            f"{TEST_PREFIX} {organisation}".encode(), key, cert, [ca_cert],
+            serialization.BestAvailableEncryption(pki.passphrase.encode()),
+        )
+        pki.p12(slug).write_bytes(data)
+        pki.p12(slug).chmod(0o600)
+    return pki

@@ -1,0 +1,272 @@
+"""pyHanko wiring: key material, the platform's certification, per-party PAdES signatures, verification.
+
+pyHanko is imported inside the functions so that pages which never sign do not pay for it.
+"""
+
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+# Signature block geometry, shared with templates/arrangementen/pdf.html (A4, points; origin bottom-left).
+PAGE_HEIGHT = 841.89
+MM = 72 / 25.4
+FIELD_WIDTH, FIELD_HEIGHT = 80 * MM, 32 * MM
+FIELD_LEFT = (20 * MM, 110 * MM)
+FIELD_TOP = 70 * MM  # top of the first row, from the top of the page
+ROW_STEP = 45 * MM
+
+
+class KeyMaterialError(Exception):
+    """Key material is missing or unusable; the message tells a beheerder what to do."""
+
+
+def field_name(partij_pk: int) -> str:
+    return f"Handtekening_partij_{partij_pk}"
+
+
+def field_box(index: int) -> tuple[float, float, float, float]:
+    """The rectangle (x1, y1, x2, y2) of the index-th signature field on the signature page."""
+    column, row = index % 2, index // 2
+    x1 = FIELD_LEFT[column]
+    top = PAGE_HEIGHT - FIELD_TOP - row * ROW_STEP
+    return (x1, top - FIELD_HEIGHT, x1 + FIELD_WIDTH, top)
+
+
+def read_passphrase(source: str) -> bytes:
+    """'env:NAAM' or 'bestand:/pad'. Never a literal passphrase."""
+    kind, _sep, value = source.partition(":")
+    if kind == "env" and value:
+        secret = os.environ.get(value)
+        if not secret:
+            raise KeyMaterialError(_("De omgevingsvariabele %(naam)s met het wachtwoord is niet gezet.")
+                                   % {"naam": value})
+        return secret.encode()
+    if kind == "bestand" and value:
+        try:
+            return Path(value).read_text().strip().encode()
+        except OSError as error:
+            raise KeyMaterialError(_("Het wachtwoordbestand %(pad)s kan niet worden gelezen: %(fout)s")
+                                   % {"pad": value, "fout": error.strerror}) from error
+    raise KeyMaterialError(_("De bron van het wachtwoord moet 'env:NAAM' of 'bestand:/pad' zijn."))
+
+
+def load_signer(pkcs12: bytes, passphrase_source: str):
+    from cryptography.hazmat.primitives.serialization import pkcs12 as p12
+    from pyhanko.sign import signers
+
+    passphrase = read_passphrase(passphrase_source)
+    try:
+        p12.load_key_and_certificates(pkcs12, passphrase)
+    except ValueError as error:
+        raise KeyMaterialError(_("Het PKCS#12-bestand kan niet worden geopend: verkeerd wachtwoord of "
+                                 "geen geldig bestand.")) from error
+    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=None, passphrase=passphrase)
+    if signer is None:
+        raise KeyMaterialError(_("Het PKCS#12-bestand bevat geen bruikbare sleutel en certificaat."))
+    return signer
+
+
+def describe_certificate(pkcs12: bytes, passphrase_source: str) -> tuple[str, object]:
+    """(subject, not-valid-after) of the certificate in a PKCS#12 file, for the beheerder's overview."""
+    from cryptography.hazmat.primitives.serialization import pkcs12 as p12
+
+    try:
+        _key, cert, _extra = p12.load_key_and_certificates(pkcs12, read_passphrase(passphrase_source))
+    except ValueError as error:
+        raise KeyMaterialError(_("Het PKCS#12-bestand kan niet worden geopend: verkeerd wachtwoord of "
+                                 "geen geldig bestand.")) from error
+    if cert is None:
+        raise KeyMaterialError(_("Het PKCS#12-bestand bevat geen certificaat."))
+    return cert.subject.rfc4514_string(), cert.not_valid_after_utc
+
+
+def platform_signer():
+    path = settings.PLATFORM_SIGNING_PKCS12
+    if not path or not Path(path).exists():
+        raise KeyMaterialError(_("De platformsleutel (PLATFORM_SIGNING_PKCS12) ontbreekt; de beheerder moet "
+                                 "die instellen voordat documenten kunnen worden gemaakt."))
+    return load_signer(Path(path).read_bytes(), settings.PLATFORM_SIGNING_PASSPHRASE)
+
+
+def _timestamper():
+    if not settings.SIGNING_TSA_URL:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
+
+
+def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
+    """Add one empty signature field per signatory on the last page and the platform's certification
+    signature, which allows form filling (the parties' signatures) and nothing else."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields as sigfields
+    from pyhanko.sign import signers
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    for name, index in fields:
+        sigfields.append_signature_field(writer, sigfields.SigFieldSpec(
+            sig_field_name=name, on_page=-1, box=field_box(index),
+        ))
+    meta = signers.PdfSignatureMetadata(
+        field_name="Certificering_platform", certify=True, docmdp_permissions=sigfields.MDPPerm.FILL_FORMS,
+        subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
+    )
+    output = io.BytesIO()
+    signers.PdfSigner(meta, signer=platform_signer(), timestamper=_timestamper(),
+                      new_field_spec=sigfields.SigFieldSpec(sig_field_name="Certificering_platform")
+                      ).sign_pdf(writer, output=output)
+    return output.getvalue()
+
+
+@dataclass
+class SignatureRequest:
+    field: str
+    name: str  # e.g. "B. Burgemeester" or "T. Vervanger namens B. Burgemeester"
+    function: str
+    organisation: str
+    reason: str
+    location: str = ""
+
+
+def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
+    """Fill one existing field with an incremental PAdES signature; earlier signatures stay valid."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields as sigfields
+    from pyhanko.sign import signers
+    from pyhanko.stamp import TextStampStyle
+
+    stamp = TextStampStyle(stamp_text=(
+        "%(naam)s\n%(functie)s, %(organisatie)s\nOndertekend op %(ts)s"
+    ), border_width=1)
+    meta = signers.PdfSignatureMetadata(
+        field_name=request.field, subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256",
+        name=request.name, reason=request.reason, location=request.location or None,
+        contact_info=f"{request.function}, {request.organisation}",
+    )
+    output = io.BytesIO()
+    signers.PdfSigner(meta, signer=signer, timestamper=_timestamper(), stamp_style=stamp).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output,
+        appearance_text_params={"naam": request.name, "functie": request.function,
+                                "organisatie": request.organisation},
+    )
+    return output.getvalue()
+
+
+def document_timestamp(pdf: bytes) -> bytes:
+    """With a TSA: a final document timestamp over everything (the long-term archival step)."""
+    timestamper = _timestamper()
+    if timestamper is None:
+        return pdf
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    output = io.BytesIO()
+    signers.PdfTimeStamper(timestamper).timestamp_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), md_algorithm="sha256", output=output,
+    )
+    return output.getvalue()
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+@dataclass
+class SignatureReport:
+    field: str
+    signer: str
+    signed_at: object
+    intact: bool
+    valid: bool
+    trusted: bool
+    coverage: str
+    after: str  # "niets": nothing changed after it; "toegestaan": only permitted additions; "ongeoorloofd"
+    certification: bool
+    timestamp: bool
+    reason: str = ""
+    details: str = ""
+
+
+@dataclass
+class VerificationReport:
+    signatures: list[SignatureReport] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def all_valid(self) -> bool:
+        return bool(self.signatures) and all(
+            s.intact and s.valid and s.trusted and s.after != "ongeoorloofd" for s in self.signatures
+        )
+
+
+def trust_roots():
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    roots = []
+    for path in settings.SIGNING_TRUST_ROOTS:
+        try:
+            for cert in x509.load_pem_x509_certificates(Path(path).read_bytes()):
+                roots.append(asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)))
+        except (OSError, ValueError):
+            continue
+    return roots
+
+
+def verify(pdf: bytes) -> VerificationReport:
+    """Validate every signature in the file against the configured trust roots. Never raises on bad input."""
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+    from pyhanko_certvalidator import ValidationContext
+
+    if not pdf.startswith(b"%PDF-"):
+        return VerificationReport(error=_("Dit bestand is geen PDF."))
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as error:
+        return VerificationReport(error=_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden "
+                                          "gelezen (%(fout)s).") % {"fout": type(error).__name__})
+    if not embedded:
+        return VerificationReport(error=_("Dit PDF-bestand bevat geen digitale handtekeningen."))
+    context_args = {"trust_roots": trust_roots(), "allow_fetching": False, "revocation_mode": "soft-fail"}
+    report = VerificationReport()
+    for sig in embedded:
+        is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
+        try:
+            if is_timestamp:
+                status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args))
+            else:
+                status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args))
+            intact, valid, trusted = status.intact, status.valid, status.trusted
+            coverage = status.coverage.name
+            level = getattr(status, "modification_level", None)
+            if coverage == "ENTIRE_FILE":
+                after = "niets"
+            elif level is not None and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and getattr(
+                    status, "docmdp_ok", True) is not False:
+                after = "toegestaan"
+            else:
+                after = "ongeoorloofd"
+            signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+            signed_at = getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None)
+            details = status.summary()
+        except Exception as error:  # noqa: BLE001 - any parse or crypto failure is a failed signature
+            intact = valid = trusted = False
+            coverage, after, signer, signed_at = "ONBEKEND", "ongeoorloofd", "", None
+            details = type(error).__name__
+        name = str(sig.sig_object.get("/Name", "")) if not is_timestamp else _("tijdstempel")
+        report.signatures.append(SignatureReport(
+            field=sig.field_name or "", signer=name or signer, signed_at=signed_at, intact=intact, valid=valid,
+            trusted=trusted, coverage=coverage, after=after,
+            certification=sig.sig_object.get("/Reference") is not None and not is_timestamp
+            and sig.field_name == "Certificering_platform",
+            timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")), details=details,
+        ))
+    return report
+

@@ -1,0 +1,154 @@
+"""Views around the signed PDF: start/retry, download, sign, and the public verification page."""
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from samenwerking import rollen
+from samenwerking.selectors import permissions_on, visible_driehoeken
+
+from . import documenten, selectors, signing
+from .models import Document, Partij
+
+
+@require_POST
+@login_required
+def document_request(request, pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.EXPORT)
+    try:
+        documenten.request_document(arrangement=arrangement, user=request.user,
+                                    met_contactbijlage=request.POST.get("met_contactbijlage") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De PDF wordt gemaakt. Ververs deze pagina over enkele ogenblikken."))
+    return redirect(f"{arrangement.get_absolute_url()}#document")
+
+
+def _document_of(user, pk: int, permission: str) -> Document:
+    arrangement = selectors.get_arrangement(user, pk, permission=permission)
+    document = Document.objects.filter(arrangement=arrangement).select_related("arrangement").first()
+    if document is None:
+        raise Http404(_("Er is nog geen PDF van dit arrangement."))
+    return document
+
+
+@login_required
+def document_download(request, pk: int):
+    document = _document_of(request.user, pk, rollen.EXPORT)
+    try:
+        versie = documenten.record_download(document=document, user=request.user)
+    except ValidationError as error:
+        raise Http404(" ".join(error.messages)) from error
+    return FileResponse(versie.bestand.open("rb"), as_attachment=True, content_type="application/pdf",
+                        filename=f"{document.referentie}-{versie.volgnummer:02d}.pdf")
+
+
+class OndertekenForm(forms.Form):
+    partij = forms.ModelChoiceField(queryset=Partij.objects.none(), label=gettext_lazy("Tekenen voor"),
+                                    widget=forms.RadioSelect, empty_label=None)
+    plaats = forms.CharField(label=gettext_lazy("Plaats"), max_length=100, required=False)
+    wachtwoord = forms.CharField(
+        label=gettext_lazy("Uw wachtwoord"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=gettext_lazy("Ter bevestiging dat u het zelf bent die tekent."),
+    )
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = {o.partij.pk: o for o in options}
+        self.fields["partij"].queryset = Partij.objects.filter(pk__in=self.options).select_related("organisatie")
+        self.fields["partij"].label_from_instance = self._label
+
+    def _label(self, partij):
+        option = self.options[partij.pk]
+        label = f"{partij.organisatie} – {partij.ondertekenaar_functie}"
+        if option.namens:
+            label += " " + _("(namens %(naam)s, op grond van mandaat)") % {"naam": option.namens}
+        return label
+
+
+@login_required
+def document_sign(request, pk: int):
+    document = _document_of(request.user, pk, rollen.SIGN)
+    options = documenten.signing_options(request.user, document)
+    form = OndertekenForm(request.POST or None, options=options)
+    if request.method == "POST" and form.is_valid():
+        try:
+            documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
+                                     password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Uw handtekening is gezet."))
+            return redirect(f"{document.arrangement.get_absolute_url()}#document")
+    return render(request, "arrangementen/ondertekenen.html", {
+        "arrangement": document.arrangement, "document": document, "form": form, "opties": options,
+        "test_pki": settings.SIGNING_TEST_PKI,
+    })
+
+
+class VerificatieForm(forms.Form):
+    bestand = forms.FileField(label=gettext_lazy("PDF-bestand"),
+                              help_text=gettext_lazy("Het ondertekende arrangement dat u wilt controleren."))
+
+    def clean_bestand(self):
+        upload = self.cleaned_data["bestand"]
+        limit = settings.VERIFICATION_MAX_UPLOAD
+        if upload.size > limit:
+            raise ValidationError(_("Dit bestand is %(grootte)s; de grens is %(grens)s.")
+                                  % {"grootte": filesizeformat(upload.size), "grens": filesizeformat(limit)})
+        return upload
+
+
+def verify(request):
+    """Anyone may check a file. Anonymous visitors learn only whether the signatures hold and whether the
+    file is known; logged-in users see per signature who, when and what it covers."""
+    form = VerificatieForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "max_upload": settings.VERIFICATION_MAX_UPLOAD}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["bestand"].read()
+        report = signing.verify(data)
+        versie = documenten.find_version(hashlib.sha256(data).hexdigest())
+        visible = bool(
+            versie and request.user.is_authenticated
+            and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()
+        )
+        context.update(rapport=report, bekend=versie is not None, versie=versie if visible else None,
+                       details=request.user.is_authenticated)
+    return render(request, "arrangementen/verifieer.html", context)
+
+
+def document_context(user, arrangement) -> dict:
+    """What the arrangement page shows about its PDF, with a fixed number of queries."""
+    document = Document.objects.filter(arrangement=arrangement).first()
+    rechten = permissions_on(user, arrangement.driehoek)
+    if document is None:
+        return {"document": None, "kan_exporteren": rollen.EXPORT in rechten and arrangement.status == "vastgesteld"}
+    handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
+    signed = {h.partij_id for h in handtekeningen}
+    return {
+        "document": document,
+        "kan_exporteren": rollen.EXPORT in rechten,
+        "handtekeningen": handtekeningen,
+        "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
+        "kan_tekenen": rollen.SIGN in rechten and document.status == Document.Status.GEREED
+        and bool(documenten.signing_options(user, document)),
+        "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
+        "laatste_versie": documenten.latest_version(document),
+    }
+
