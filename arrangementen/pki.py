@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -87,7 +87,9 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
     for slug, organisation in wanted.items():
         if pki.p12(slug).exists():
             continue
-        key = ec.generate_private_key(ec.SECP256R1())
+        # pyHanko's test timestamp authority signs with RSA only; the others use ECDSA P-256.
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if slug == "tsa" else (
+            ec.generate_private_key(ec.SECP256R1()))
         builder = (
             x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())

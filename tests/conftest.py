@@ -24,3 +24,39 @@ def leden(driehoek):
         lid(user, driehoek, rol)
         users[rol.value] = user
     return users
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """A TEST CA with a platform certificate, a TSA certificate and organisation slots created on demand."""
+    from arrangementen.pki import create_test_pki
+
+    return create_test_pki(tmp_path_factory.mktemp("pki"), {}, with_tsa=True)
+
+
+@pytest.fixture
+def signing_setup(settings, test_pki):
+    """Point the product at the test PKI; `add_key(organisatie)` gives an organisation a TEST signing key."""
+    from django.core.files.base import ContentFile
+    from django.utils.text import slugify
+
+    from arrangementen import documenten
+    from arrangementen.models import Ondertekeningssleutel
+    from arrangementen.pki import create_test_pki
+
+    settings.PLATFORM_SIGNING_PKCS12 = str(test_pki.p12("platform"))
+    settings.PLATFORM_SIGNING_PASSPHRASE = f"bestand:{test_pki.passphrase_file}"
+    settings.SIGNING_TRUST_ROOTS = [str(test_pki.ca_pem)]
+    settings.SIGNING_TEST_PKI = True
+
+    def add_key(organisatie):
+        slug = slugify(organisatie.naam)
+        create_test_pki(test_pki.directory, {slug: organisatie.naam})
+        key = Ondertekeningssleutel(organisatie=organisatie, is_test=True,
+                                    wachtwoord_bron=f"bestand:{test_pki.passphrase_file}")
+        data = test_pki.p12(slug).read_bytes()
+        key.pkcs12.save(f"{slug}.p12", ContentFile(data), save=False)
+        return documenten.save_signing_key(key=key, pkcs12=data, user=None)
+
+    test_pki.add_key = add_key
+    return test_pki
