@@ -1,0 +1,151 @@
+"""Benchmark: render + certify a ~20-page arrangement and time each signature, next to a bare WeasyPrint
+render of the same HTML in the same run. Targets: pipeline ≤ 1.3 × bare render; ≤ 0.15 s per signature."""
+
+import datetime
+import io
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ["DATABASE_URL"] = f"sqlite:///{WORK / 'bench.sqlite3'}"
+os.environ["PRIVATE_MEDIA_ROOT"] = str(WORK / "private")
+os.environ["CELERY_BROKER_URL"] = ""
+os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.files.base import ContentFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+PAGES_TARGET = 20
+
+
+def setup():
+    call_command("migrate", verbosity=0)
+    from arrangementen import services, workflow
+    from arrangementen.bibliotheek import load_library
+    from arrangementen.models import Onderwerp, Ondertekeningssleutel
+    from arrangementen.pki import create_test_pki
+    from samenwerking import demo
+
+    call_command("laad_referentiedata", verbosity=0)
+    load_library()
+    demo.create_demo_data(password="bench-wachtwoord-123")
+    from samenwerking.models import Driehoek, Gebruiker, Organisatie
+
+    pki = create_test_pki(WORK / "pki", {slugify(o.naam): o.naam for o in Organisatie.objects.all()})
+    settings.PLATFORM_SIGNING_PKCS12 = str(pki.p12("platform"))
+    settings.PLATFORM_SIGNING_PASSPHRASE = f"bestand:{pki.passphrase_file}"
+    settings.SIGNING_TRUST_ROOTS = [str(pki.ca_pem)]
+    for organisatie in Organisatie.objects.all():
+        key = Ondertekeningssleutel(organisatie=organisatie, is_test=True,
+                                    wachtwoord_bron=f"bestand:{pki.passphrase_file}")
+        key.pkcs12.save(f"{slugify(organisatie.naam)}.p12", ContentFile(pki.p12(slugify(organisatie.naam)).read_bytes()),
+                        save=False)
+        key.save()
+    users = {u.username: u for u in Gebruiker.objects.all()}
+    driehoek = Driehoek.objects.get(naam="Basisteamdriehoek BES")
+    arrangement = services.create_arrangement(driehoek=driehoek, user=users["coordinator"],
+                                              titel="Benchmark: arrangement van twintig pagina's")
+    onderwerpen = list(Onderwerp.objects.all())
+    paragraph = ("De partijen stemmen de inzet van politie en BOA's af op de prioriteiten van de driehoek en "
+                 "bespreken de uitvoering elk kwartaal in het tactisch overleg. ") * 6
+    for i in range(55):
+        arrangement.refresh_from_db()
+        services.add_afspraak(arrangement=arrangement, user=users["coordinator"],
+                              expected_version=arrangement.lock_version, onderwerp=onderwerpen[i % len(onderwerpen)],
+                              titel=f"Aanvullende afspraak {i + 1}", tekst=paragraph, verantwoordelijke="gezamenlijk")
+    workflow.perform(arrangement=arrangement, action="indienen", user=users["coordinator"])
+    workflow.perform(arrangement=arrangement, action="goedkeuren", user=users["teamchef"])
+    workflow.perform(arrangement=arrangement, action="vaststellen", user=users["secretaris"],
+                     vastgesteld_op=datetime.date.today(), besluit_referentie="Benchmark")
+    arrangement.refresh_from_db()
+    return arrangement, users
+
+
+def main():
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from weasyprint import HTML
+
+    from arrangementen import pdf, signing
+    from arrangementen.documenten import reference_for
+    from arrangementen.models import Document
+
+    arrangement, users = setup()
+    document = Document(arrangement=arrangement, referentie=reference_for(arrangement),
+                        aangevraagd_door=users["secretaris"])
+    html = pdf.render_html(arrangement, document)
+    partijen = list(arrangement.partijen.order_by("volgorde", "pk"))
+    HTML(string=html).write_pdf()  # warm up fonts and caches for both paths alike
+    bare, pipeline, signatures, pages = [], [], [], 0
+    for _round in range(ROUNDS):
+        start = time.perf_counter()
+        HTML(string=html).write_pdf()
+        bare.append(time.perf_counter() - start)
+
+        start = time.perf_counter()
+        rendered = pdf.render_pdf(html, attachment=pdf.arrangement_data(arrangement), identifier=document.referentie)
+        certified = signing.certify(rendered, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
+                                    reason="Benchmark")
+        pipeline.append(time.perf_counter() - start)
+        pages = int(PdfFileReader(io.BytesIO(rendered)).root["/Pages"]["/Count"])
+
+        current = certified
+        for partij in partijen:
+            key = partij.organisatie.ondertekeningssleutel
+            start = time.perf_counter()
+            with key.pkcs12.open("rb") as handle:
+                signer = signing.load_signer(handle.read(), key.wachtwoord_bron)
+            current = signing.sign(current, signing.SignatureRequest(
+                field=signing.field_name(partij.pk), name="Benchmark", function=partij.ondertekenaar_functie,
+                organisation=str(partij.organisatie), reason="Benchmark"), signer)
+            signatures.append(time.perf_counter() - start)
+    report = signing.verify(current)
+    result = {
+        "benchmark": "pdf_pipeline",
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count()},
+        "rounds": ROUNDS,
+        "pages": pages,
+        "bare_render_s": statistics.median(bare),
+        "pipeline_s": statistics.median(pipeline),
+        "ratio": statistics.median(pipeline) / statistics.median(bare),
+        "signature_s_median": statistics.median(signatures),
+        "signature_s_max": max(signatures),
+        "signatures_valid": report.all_valid,
+        "targets": {"ratio": 1.3, "signature_s": 0.15},
+    }
+    result["met"] = {"ratio": result["ratio"] <= 1.3, "signature_s": result["signature_s_median"] <= 0.15}
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pdf_pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
+    table = [
+        "| meting | waarde | doel | gehaald |", "|---|---|---|---|",
+        f"| pagina's | {pages} | ~{PAGES_TARGET} | |",
+        f"| kale WeasyPrint-render (mediaan) | {result['bare_render_s']:.2f} s | | |",
+        f"| render PDF/A-3a + JSON-bijlage + certificering (mediaan) | {result['pipeline_s']:.2f} s | | |",
+        f"| verhouding pijplijn / kale render | {result['ratio']:.2f} | ≤ 1,3 | {'ja' if result['met']['ratio'] else 'nee'} |",
+        f"| per handtekening (mediaan, incl. sleutel laden) | {result['signature_s_median']:.3f} s | ≤ 0,15 s | "
+        f"{'ja' if result['met']['signature_s'] else 'nee'} |",
+        f"| per handtekening (max) | {result['signature_s_max']:.3f} s | | |",
+    ]
+    (out / "pdf_pipeline.md").write_text("\n".join(table) + "\n")
+    print("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()
