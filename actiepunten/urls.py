@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "actiepunten"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mijn_actiepunten, name="mijn"),
+    path("instellingen/", views.instellingen, name="instellingen"),
+    path("agenda/<str:token>.ics", views.agenda_feed, name="agenda"),
+    path("driehoek/<int:pk>/", views.actielijst, name="actielijst"),
+    path("driehoek/<int:pk>/nieuw/", views.actiepunt_nieuw, name="actiepunt_nieuw"),
+    path("driehoek/<int:pk>/overleggen/", views.overleggen, name="overleggen"),
+    path("driehoek/<int:pk>/overleggen/nieuw/", views.overleg_nieuw, name="overleg_nieuw"),
+    path("overleg/<int:pk>/", views.overleg_detail, name="overleg"),
+    path("overleg/<int:pk>/bewerken/", views.overleg_bewerken, name="overleg_bewerken"),
+    path("overleg/<int:pk>/importeren/", views.importeren_view, name="importeren"),
+    path("punt/<int:pk>/", views.actiepunt_detail, name="actiepunt"),
+    path("punt/<int:pk>/bewerken/", views.actiepunt_bewerken, name="actiepunt_bewerken"),
+    path("punt/<int:pk>/status/<slug:action>/", views.actiepunt_status, name="actiepunt_status"),
+]

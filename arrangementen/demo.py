@@ -3,11 +3,10 @@
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
-
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from samenwerking.models import Driehoek, Gebruiker, Organisatie

@@ -440,8 +440,10 @@ class Mandaat(models.Model):
         verbose_name_plural = _("mandaten")
         ordering = ["-geldig_van"]
         constraints = [
-            models.CheckConstraint(condition=Q(geldig_tot__gte=models.F("geldig_van")), name="mandaat_periode_oplopend"),
-            models.CheckConstraint(condition=~Q(volmachtgever=models.F("gemachtigde")), name="mandaat_niet_aan_zichzelf"),
+            models.CheckConstraint(condition=Q(geldig_tot__gte=models.F("geldig_van")),
+                                   name="mandaat_periode_oplopend"),
+            models.CheckConstraint(condition=~Q(volmachtgever=models.F("gemachtigde")),
+                                   name="mandaat_niet_aan_zichzelf"),
         ]
 
     def __str__(self):

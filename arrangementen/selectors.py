@@ -93,8 +93,9 @@ def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein
     if basisteam:
         queryset = queryset.filter(driehoek__basisteam=basisteam)
     if domein:
+        # One filter() call, so the domein and the counts are checked on the same inzet row.
         queryset = queryset.filter(pk__in=Arrangement.objects.filter(
-            inzet__domein=domein).filter(Q(inzet__aantal_boas__gt=0) | Q(inzet__fte__gt=0)).values("pk"))
+            Q(inzet__aantal_boas__gt=0) | Q(inzet__fte__gt=0), inzet__domein=domein).values("pk"))
     today = timezone.localdate()
     if verloopt_binnen is not None:
         queryset = queryset.filter(

@@ -60,18 +60,21 @@ def _save(obj, user, reason: str = ""):
 
 
 def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
-    """What happened to the arrangement and its content after it was at `version`."""
-    baseline = (
-        arrangement.history.filter(lock_version=version).order_by("-history_date").first()
+    """What others changed after the user opened `version`: everything from the first save that moved the
+    arrangement past that version (content saves bump the version before they touch afspraken and the like).
+    The whole history is read so that each change can be shown against the value before it."""
+    first_newer = (
+        arrangement.history.filter(lock_version__gt=version).order_by("history_date", "history_id").first()
     )
-    since = baseline.history_date if baseline else arrangement.aangemaakt_op
+    if first_newer is None:
+        return []
     events = build_timeline(
-        Arrangement.history.filter(id=arrangement.pk, history_date__gte=since),
-        Afspraak.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
-        Partij.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
-        BoaInzet.history.filter(arrangement_id=arrangement.pk, history_date__gte=since),
+        Arrangement.history.filter(id=arrangement.pk),
+        Afspraak.history.filter(arrangement_id=arrangement.pk),
+        Partij.history.filter(arrangement_id=arrangement.pk),
+        BoaInzet.history.filter(arrangement_id=arrangement.pk),
     )
-    return [e for e in events if e.datum > since]
+    return [e for e in events if e.datum >= first_newer.history_date]
 
 
 def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
@@ -180,7 +183,7 @@ def update_arrangement(*, arrangement: Arrangement, user, expected_version: int,
     if unknown:
         raise ValidationError(_("Onbekende velden: %(velden)s") % {"velden": ", ".join(sorted(unknown))})
     for name, value in data.items():
-        setattr(locked, name, value)
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
     _save(locked, user)
     for regel in inzet or []:
         row = locked.inzet.filter(domein=regel.domein).first() or BoaInzet(arrangement=locked,

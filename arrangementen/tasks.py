@@ -30,7 +30,10 @@ def recipients(overgang: Statusovergang) -> list[str]:
     )
     emails = set(members)
     creator = overgang.arrangement.aangemaakt_door
-    if overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email:
+    creator_is_member = Lidmaatschap.objects.active().filter(
+        driehoek=overgang.arrangement.driehoek, gebruiker=creator).exists()
+    # The drafter hears about the decision, but only while they still belong to the driehoek.
+    if overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email and creator_is_member:
         emails.add(creator.email)
     return sorted(emails)
 

@@ -111,7 +111,12 @@ def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "
     """Perform one transition under a row lock; record who, when and why; notify after commit."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     transition = find_transition(action, locked.status)
-    if transition is None or (transition.system and not as_system):
+    if transition is not None and transition.system and not as_system:
+        raise TransitionRefused(
+            _("'%(actie)s' gebeurt vanzelf zodra alle partijen hebben getekend.") % {"actie": transition.label},
+            code="systeem",
+        )
+    if transition is None:
         known = [t for t in TRANSITIONS if t.action == action]
         if not known:
             raise TransitionRefused(_("Onbekende handeling '%(actie)s'.") % {"actie": action})

@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
@@ -107,3 +109,87 @@ def lid(gebruiker, driehoek, rol, **kwargs) -> Lidmaatschap:
 
 def vandaag():
     return timezone.localdate()
+
+
+# --- arrangementen ---------------------------------------------------------------------------------
+# Models by label: importing arrangementen here would have to sit above the samenwerking factories.
+
+
+class OnderwerpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "arrangementen.Onderwerp"
+        django_get_or_create = ["niveau", "naam"]
+
+    niveau = "operationeel"
+    naam = factory.Sequence(lambda n: f"Onderwerp {n}")
+
+
+class ArrangementFactory(factory.django.DjangoModelFactory):
+    """A bare concept: no partijen, inzet or afspraken (services.create_arrangement adds those)."""
+
+    class Meta:
+        model = "arrangementen.Arrangement"
+
+    driehoek = factory.SubFactory(DriehoekFactory)
+    titel = factory.Sequence(lambda n: f"Arrangement {n}")
+    aangemaakt_door = factory.SubFactory(GebruikerFactory)
+
+
+class AfspraakFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "arrangementen.Afspraak"
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    onderwerp = factory.SubFactory(OnderwerpFactory)
+    titel = factory.Sequence(lambda n: f"Afspraak {n}")
+    tekst = "Partijen stemmen hun inzet af in het wekelijkse overleg."
+    verantwoordelijke = "gezamenlijk"
+    volgorde = factory.Sequence(lambda n: n)
+
+
+class BoaInzetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "arrangementen.BoaInzet"
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    domein = "I"
+    aantal_boas = 4
+    fte = 3
+
+
+class OpmerkingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "arrangementen.Opmerking"
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    auteur = factory.SubFactory(GebruikerFactory)
+    tekst = factory.Sequence(lambda n: f"Opmerking {n}")
+
+
+# --- actiepunten -----------------------------------------------------------------------------------
+
+
+class OverlegFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actiepunten.Overleg"
+
+    driehoek = factory.SubFactory(DriehoekFactory)
+    soort = "tactisch"
+    titel = factory.Sequence(lambda n: f"Overleg {n}")
+    datum = factory.LazyFunction(vandaag)
+
+
+class ActiepuntFactory(factory.django.DjangoModelFactory):
+    """An actiepunt with an external owner unless `eigenaar` is given; numbered per overleg by sequence."""
+
+    class Meta:
+        model = "actiepunten.Actiepunt"
+
+    overleg = factory.SubFactory(OverlegFactory)
+    driehoek = factory.LazyAttribute(lambda o: o.overleg.driehoek if o.overleg else DriehoekFactory())
+    nummer = factory.Sequence(lambda n: n + 1)
+    onderwerp = factory.Sequence(lambda n: f"Actiepunt {n}")
+    extern_naam = factory.LazyAttribute(lambda o: "" if o.eigenaar else "Externe Eigenaar")
+    extern_email = factory.LazyAttribute(lambda o: "" if o.eigenaar else "extern@example.invalid")
+    eigenaar = None
+    datum_gereed = factory.LazyFunction(lambda: vandaag() + datetime.timedelta(days=30))

@@ -4,16 +4,23 @@ The URL patterns are read from the URL conf, so a new URL without a rule here fa
 `test_every_url_pattern_has_a_rule`. Rules say what a user may expect; the matrix checks each of them.
 """
 
+import datetime
 import re
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.admin.models import ContentType
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from actiepunten import services as actiepunt_services
+from arrangementen import services as arrangement_services
+from arrangementen.bibliotheek import load_library
+from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
+from samenwerking import rollen
 from samenwerking.models import (
     Basisteam,
     District,
@@ -26,14 +33,10 @@ from samenwerking.models import (
     Veiligheidsregio,
     Werkgebied,
 )
-from arrangementen import services as arrangement_services
-from arrangementen.bibliotheek import load_library
-from arrangementen.models import Modelafspraak, Onderwerp
-from samenwerking import rollen
 from samenwerking.permissions_setup import BEHEER_GROUP, BEHEER_MODELS, ensure_beheer_group
 from samenwerking.rollen import ROLE_PERMISSIONS
 
-from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
+from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid, vandaag
 
 ANONYMOUS = "anoniem"
 BEHEERDER = "beheerder"
@@ -109,6 +112,14 @@ def with_permission(*codenames):
     return rule
 
 
+def with_permission_or_404(*codenames):
+    """Like with_permission, but the object asked for (the PDF) does not exist in the matrix world: 404."""
+    def rule(role, scope):
+        status = with_permission(*codenames)(role, scope)
+        return 404 if status == 200 else status
+    return rule
+
+
 def drafters_only(role, scope):
     """Starting a new arrangement: only who may draft somewhere; there is no object to hide."""
     if role == ANONYMOUS:
@@ -124,6 +135,10 @@ def api_member(role, scope):
     if role == ANONYMOUS:
         return 403
     return 200 if role in MEMBER_ROLES and scope == "eigen" else 404
+
+
+def unknown_token(role, scope):
+    return 404
 
 
 def api_post_only(role, scope):
@@ -163,6 +178,26 @@ RULES = {
     "api:arrangement-detail": api_member,
     "api:arrangement-afspraken": api_post_only,
     "api:arrangement-transitie": api_post_only,
+    "actiepunten:mijn": logged_in,
+    "actiepunten:instellingen": logged_in,
+    # The matrix asks for an unknown token: no login needed, and nothing to find.
+    "actiepunten:agenda": unknown_token,
+    "actiepunten:actielijst": driehoek_member,
+    "actiepunten:actiepunt_nieuw": with_permission(rollen.MANAGE_ACTIEPUNTEN),
+    "actiepunten:overleggen": driehoek_member,
+    "actiepunten:overleg_nieuw": with_permission(rollen.MANAGE_OVERLEG),
+    "actiepunten:overleg": driehoek_member,
+    "actiepunten:overleg_bewerken": with_permission(rollen.MANAGE_OVERLEG),
+    "actiepunten:importeren": with_permission(rollen.MANAGE_ACTIEPUNTEN),
+    "actiepunten:actiepunt": driehoek_member,
+    "actiepunten:actiepunt_bewerken": with_permission(rollen.MANAGE_ACTIEPUNTEN),
+    "actiepunten:actiepunt_status": post_only,
+    # No PDF exists in the matrix world: 404 for everyone logged in (and for those without export right).
+    "api:arrangement-pdf": lambda role, scope: 403 if role == ANONYMOUS else 404,
+    "arrangementen:document_maken": post_only,
+    "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
+    "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
+    "verifieer": public,
 }
 
 ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
@@ -214,6 +249,11 @@ def world(django_db_setup, django_db_blocker):
                                   dekking=Werkgebied.Dekking.GEHEEL)
         load_library()
         Token.objects.create(user=users[Rol.COORDINATOR.value])
+        # Admin pages of signing keys and mandates need one row each; the key file is never opened here.
+        Ondertekeningssleutel.objects.create(organisatie=OrganisatieFactory(), wachtwoord_bron="env:MATRIX",
+                                             pkcs12=ContentFile(b"-", name="matrix.p12"))
+        Mandaat.objects.create(volmachtgever=users["ondertekenaar"], gemachtigde=users["lezer"],
+                               geldig_van=datetime.date(2026, 1, 1), geldig_tot=datetime.date(2026, 12, 31))
         arrangementen = {}
         for scope, driehoek in (("eigen", own), ("andere", other)):
             drafter = driehoek.lidmaatschappen.get(rol=Rol.COORDINATOR).gebruiker
@@ -223,12 +263,22 @@ def world(django_db_setup, django_db_blocker):
                                             expected_version=arrangement.lock_version,
                                             organisatie=OrganisatieFactory(), ondertekenaar_functie="burgemeester")
             arrangementen[scope] = arrangement
-        yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen}
+        overleggen, actiepunten = {}, {}
+        for scope, driehoek in (("eigen", own), ("andere", other)):
+            secretaris = driehoek.lidmaatschappen.get(rol=Rol.SECRETARIS).gebruiker
+            overleggen[scope] = actiepunt_services.create_overleg(
+                driehoek=driehoek, user=secretaris, data={"soort": "tactisch", "datum": vandaag()})
+            actiepunten[scope] = actiepunt_services.create_actiepunt(
+                driehoek=driehoek, user=secretaris, overleg=overleggen[scope],
+                data={"onderwerp": "Matrix", "extern_naam": "Extern", "datum_gereed": vandaag()})
+        yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
+               "overleggen": overleggen, "actiepunten": actiepunten}
         transaction.set_rollback(True)
 
 
 ADMIN_MODELS = {
     "tokenproxy": TokenProxy,
+    "ondertekeningssleutel": Ondertekeningssleutel, "mandaat": Mandaat,
     "onderwerp": Onderwerp, "modelafspraak": Modelafspraak,
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
@@ -238,8 +288,15 @@ ADMIN_MODELS = {
 
 def concrete_url(pattern: Pattern, world, scope: str) -> str:
     route = pattern.route
+    if route.startswith("api/v1/"):
+        route = route.replace("/^", "/").removesuffix("$")  # the API router writes regular expressions
     driehoek = world[scope]
-    if route.startswith(("arrangementen/", "api/v1/arrangementen")):
+    if route.startswith(("actiepunten/overleg/", "actiepunten/punt/")):
+        obj = world["overleggen" if route.startswith("actiepunten/overleg/") else "actiepunten"][scope]
+        route = route.replace("<int:pk>", str(obj.pk)).replace("<slug:action>", "gereed_melden")
+    elif route.startswith("actiepunten/agenda/"):
+        route = route.replace("<str:token>", "onbekend-token")
+    elif route.startswith(("arrangementen/", "api/v1/arrangementen")):
         arrangement = world["arrangementen"][scope]
         for param in OBJECT_PARAMS:
             route = route.replace(param, str(arrangement.pk))
@@ -250,8 +307,6 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
     elif not route.startswith("beheer/"):
         for param in OBJECT_PARAMS:
             route = route.replace(param, str(driehoek.pk))
-    if route.startswith("api/v1/"):
-        route = route.replace("^", "").replace("$", "")
     match = ADMIN_MODEL.match(route)
     if match and match["app"] in BEHEER_MODELS:
         model = {"driehoek": type(driehoek)}.get(match["model"]) or ADMIN_MODELS[match["model"]]

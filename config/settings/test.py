@@ -1,9 +1,9 @@
 """Fast test settings. `make test` points DATABASE_URL and CELERY_BROKER_URL at throwaway servers."""
 
-from .base import *  # noqa: F403
 import tempfile
 from pathlib import Path
 
+from .base import *  # noqa: F403
 from .base import MIDDLEWARE, env
 
 SECRET_KEY = "test-only-" + "y" * 40

@@ -157,3 +157,56 @@ def assert_no_axe_violations(page: Page) -> None:
         f"axe vond {len(violations)} WCAG 2.1 AA-schending(en) op {page.url}:\n"
         + _format_violations(violations)
     )
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Factory for more users in one test: each call opens a page in its own browser context (own cookies),
+    guarded like `page`: requests off loopback are aborted, and they and failed responses fail the test."""
+    contexts = []
+    blocked: list[str] = []
+    failed: list[str] = []
+
+    def guard(route):
+        host = urlsplit(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def record_failure(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            failed.append(f"{response.status} {response.url}")
+
+    def open_page() -> Page:
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900},
+                                      accept_downloads=True)
+        context.set_default_timeout(10_000)
+        context.route("**/*", guard)
+        contexts.append(context)
+        new = context.new_page()
+        new.on("response", record_failure)
+        return new
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not blocked, f"Verzoeken buiten loopback geblokkeerd: {blocked}"
+    assert not failed, f"Mislukte verzoeken: {failed}"
+
+
+def expect_message(page: Page, text: str, timeout: float = 5_000) -> None:
+    """The flash message (role=status under the header) reads exactly `text`."""
+    expect(page.locator(".app-messages").get_by_role("status").filter(has_text=text)).to_have_text(
+        text, timeout=timeout
+    )
+
+
+def login_checked(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
+    """`login`, with axe-core run on the login page and on the dashboard it lands on."""
+    page.goto(f"{live_server.url}/inloggen/")
+    assert_no_axe_violations(page)
+    login(page, live_server, username, password)
+    expect(page.get_by_role("heading", name="Mijn driehoeken")).to_be_visible()
+    assert_no_axe_violations(page)

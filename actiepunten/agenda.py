@@ -1,0 +1,61 @@
+"""The personal iCal feed: the user's actiepunten (due dates, all-day) and overleggen (with their times)."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+PRODID = "-//Handhavingsarrangementen//Actiepunten//NL"
+
+
+def _uid(kind: str, pk: int) -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    return f"{kind}-{pk}@{host}"
+
+
+def build_calendar(*, gebruiker, actiepunten, overleggen) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("Actiepunten en overleggen van %(naam)s") % {"naam": gebruiker})
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    base = settings.SITE_URL.rstrip("/")
+    now = timezone.now()
+    for actiepunt in actiepunten:
+        event = Event()
+        event.add("uid", _uid("actiepunt", actiepunt.pk))
+        event.add("dtstamp", now)
+        event.add("summary", _("Actiepunt %(nr)s gereed: %(onderwerp)s")
+                  % {"nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp[:150]})
+        event.add("dtstart", actiepunt.datum_gereed)
+        event.add("dtend", actiepunt.datum_gereed + datetime.timedelta(days=1))
+        event.add("description", f"{actiepunt.driehoek.naam} — {actiepunt.get_status_display()}\n"
+                                 f"{base}{reverse('actiepunten:actiepunt', args=[actiepunt.pk])}")
+        event.add("url", base + reverse("actiepunten:actiepunt", args=[actiepunt.pk]))
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    for overleg in overleggen:
+        event = Event()
+        event.add("uid", _uid("overleg", overleg.pk))
+        event.add("dtstamp", now)
+        event.add("summary", f"{overleg.naam} — {overleg.driehoek.naam}")
+        if overleg.begintijd:
+            start = datetime.datetime.combine(overleg.datum, overleg.begintijd, tzinfo=zone)
+            end = (datetime.datetime.combine(overleg.datum, overleg.eindtijd, tzinfo=zone) if overleg.eindtijd
+                   else start + datetime.timedelta(hours=1))
+            event.add("dtstart", start)
+            event.add("dtend", end)
+        else:
+            event.add("dtstart", overleg.datum)
+            event.add("dtend", overleg.datum + datetime.timedelta(days=1))
+        if overleg.locatie:
+            event.add("location", overleg.locatie)
+        event.add("url", base + reverse("actiepunten:overleg", args=[overleg.pk]))
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,129 @@
+"""The Dutch reminder e-mails: one message per claimed Herinnering, with a direct link.
+
+`compose` returns None when the reminder is no longer needed (the actiepunt is gereed or vervallen, the
+arrangement changed dates or status, the secretaris opted out or has nothing to report).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from arrangementen.models import Arrangement
+from arrangementen.models import Status as ArrangementStatus
+from samenwerking.models import Gebruiker
+
+from . import selectors
+from .herinneringen import actiepunt_reminder, arrangement_reminders
+from .models import LOPEND, Actiepunt, Herinnering
+
+
+def _link(name: str, pk: int) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
+
+
+def _datum(day: datetime.date) -> str:
+    return formats.date_format(day, "j F Y")
+
+
+def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+    actiepunt = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar")
+                 .filter(pk=herinnering.onderwerp_id).first())
+    if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
+        return None
+    # Still the same reminder? A moved due date or a second run days later must not send a stale one.
+    due = actiepunt_reminder(actiepunt, today, settings.ACTIEPUNT_HERINNERING_DAGEN)
+    if herinnering.periode.split("+")[0] != actiepunt.datum_gereed.isoformat() or due is None:
+        return None
+    context = {
+        "nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp, "driehoek": actiepunt.driehoek.naam,
+        "datum": _datum(actiepunt.datum_gereed), "naam": actiepunt.eigenaar_naam,
+        "overleg": f" ({actiepunt.overleg})" if actiepunt.overleg_id else "",
+    }
+    if herinnering.soort == Herinnering.Soort.BINNENKORT:
+        subject = _("Actiepunt %(nr)s is op %(datum)s gereed") % context
+        opening = _("Uw actiepunt %(nr)s van de %(driehoek)s%(overleg)s moet op %(datum)s gereed zijn.") % context
+    elif herinnering.soort == Herinnering.Soort.VANDAAG:
+        subject = _("Actiepunt %(nr)s is vandaag gereed") % context
+        opening = _("Uw actiepunt %(nr)s van de %(driehoek)s%(overleg)s moet vandaag gereed zijn.") % context
+    else:
+        subject = _("Actiepunt %(nr)s is verlopen") % context
+        opening = _("Uw actiepunt %(nr)s van de %(driehoek)s%(overleg)s had op %(datum)s gereed moeten zijn."
+                    ) % context
+    if actiepunt.eigenaar_id:
+        follow_up = _("Meld het gereed of pas de status aan: %(link)s") % {
+            "link": _link("actiepunten:actiepunt", actiepunt.pk)}
+    else:
+        follow_up = _("Is het gereed? Laat het de secretaris van de %(driehoek)s weten.") % context
+    body = "\n\n".join([
+        _("Beste %(naam)s,") % context,
+        opening,
+        _("Onderwerp: %(onderwerp)s") % context,
+        follow_up,
+        _("U ontvangt dit bericht omdat u eigenaar bent van dit actiepunt. Herinneringen stoppen zodra het "
+          "actiepunt gereed is of vervalt."),
+    ])
+    return EmailMessage(subject=subject, body=body, to=[actiepunt.eigenaar_email])
+
+
+def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+    user = Gebruiker.objects.filter(pk=herinnering.onderwerp_id, is_active=True).exclude(email="").first()
+    voorkeur = selectors.voorkeur_van(user) if user else None
+    if user is None or (voorkeur is not None and not voorkeur.weekoverzicht):
+        return None
+    blokken = selectors.digest_for(user, today)
+    if not blokken:
+        return None
+    lines = [_("Beste %(naam)s,") % {"naam": user}, "",
+             _("Het overzicht van deze week van de lopende actiepunten in uw driehoeken.")]
+    for blok in blokken:
+        lines += ["", f"== {blok['driehoek'].naam} ==",
+                  _("Actielijst: %(link)s") % {"link": _link("actiepunten:actielijst", blok["driehoek"].pk)}]
+        for kop, punten in ((_("Verlopen"), blok["verlopen"]), (_("Binnen twee weken gereed"), blok["binnenkort"])):
+            if punten:
+                lines.append(f"{kop}:")
+                lines += [f"- {p.nummer}. {p.onderwerp[:120]} — {p.eigenaar_naam} — {_datum(p.datum_gereed)}"
+                          for p in punten]
+    lines += ["", _("Dit overzicht uitzetten kan bij 'Mijn instellingen': %(link)s") % {
+        "link": settings.SITE_URL.rstrip("/") + reverse("actiepunten:instellingen")}]
+    return EmailMessage(subject=_("Weekoverzicht actiepunten"), body="\n".join(lines), to=[user.email])
+
+
+def _arrangement(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+    arrangement = Arrangement.objects.select_related("driehoek").filter(pk=herinnering.onderwerp_id).first()
+    if arrangement is None or arrangement.status not in (ArrangementStatus.VASTGESTELD, ArrangementStatus.ONDERTEKEND):
+        return None
+    if (herinnering.soort, herinnering.periode) not in arrangement_reminders(arrangement, today):
+        return None
+    to = selectors.arrangement_recipients(arrangement)
+    if not to:
+        return None
+    day = arrangement.evaluatiedatum if herinnering.soort == Herinnering.Soort.EVALUATIE else arrangement.geldig_tot
+    context = {"titel": arrangement.titel, "versie": arrangement.versie, "driehoek": arrangement.driehoek.naam,
+               "datum": _datum(day), "dagen": (day - today).days,
+               "link": _link("arrangementen:detail", arrangement.pk)}
+    if herinnering.soort == Herinnering.Soort.EVALUATIE:
+        subject = _("Evaluatie van '%(titel)s' over %(dagen)s dagen") % context
+        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s wordt op %(datum)s "
+                    "geëvalueerd. Plan de evaluatie in de driehoek en leg de actiepunten vast.") % context
+    else:
+        subject = _("'%(titel)s' is nog %(dagen)s dagen geldig") % context
+        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is geldig tot en met "
+                    "%(datum)s. Start op tijd een herziening, of laat het bewust verlopen.") % context
+    body = "\n\n".join([_("Beste coördinator en secretaris,"), opening,
+                        _("Bekijk het arrangement: %(link)s") % context])
+    return EmailMessage(subject=subject, body=body, to=to)
+
+
+COMPOSERS = {
+    Herinnering.OnderwerpType.ACTIEPUNT: _actiepunt,
+    Herinnering.OnderwerpType.GEBRUIKER: _weekoverzicht,
+    Herinnering.OnderwerpType.ARRANGEMENT: _arrangement,
+}
+
+
+def compose(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+    return COMPOSERS[herinnering.onderwerp_type](herinnering, today)

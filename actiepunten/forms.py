@@ -1,0 +1,235 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Actiepunt, Overleg, Status
+from .services import Deelnemer
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE_ERRORS = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 22-02-2019.")}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def parse_people(text: str, *, aanwezig: bool) -> list[Deelnemer]:
+    """'Naam (Organisatie)' per line, as verslagen list deelnemers."""
+    people = []
+    for line in _lines(text):
+        match = re.fullmatch(r"(.*?)\s*\((.*)\)", line)
+        naam, organisatie = (match[1], match[2]) if match and match[1] else (line, "")
+        people.append(Deelnemer(naam=naam, organisatie=organisatie, aanwezig=aanwezig))
+    return people
+
+
+def format_people(deelnames) -> str:
+    return "\n".join(f"{d.naam} ({d.organisatie})" if d.organisatie else d.naam for d in deelnames)
+
+
+class OverlegForm(forms.Form):
+    soort = forms.ChoiceField(label=_("Soort overleg"), choices=Overleg.Soort.choices)
+    titel = forms.CharField(label=_("Titel"), max_length=250, required=False,
+                            help_text=_("Bijvoorbeeld 'Werkgroep Samenwerking'. Leeg: de soort overleg."))
+    datum = forms.DateField(label=_("Datum"), widget=DATE, error_messages=DATE_ERRORS)
+    begintijd = forms.TimeField(label=_("Begintijd"), required=False, widget=TIME)
+    eindtijd = forms.TimeField(label=_("Eindtijd"), required=False, widget=TIME)
+    locatie = forms.CharField(label=_("Locatie"), max_length=250, required=False)
+    voorzitter = forms.ModelChoiceField(label=_("Voorzitter"), queryset=None, required=False,
+                                        empty_label=_("Geen lid van de driehoek (vul hieronder een naam in)"))
+    voorzitter_extern = forms.CharField(label=_("Voorzitter van buiten de driehoek"), max_length=200, required=False)
+    secretaris = forms.ModelChoiceField(label=_("Secretaris"), queryset=None, required=False,
+                                        empty_label=_("Geen lid van de driehoek (vul hieronder een naam in)"))
+    secretaris_extern = forms.CharField(label=_("Secretaris van buiten de driehoek"), max_length=200, required=False)
+    deelnemers = forms.ModelMultipleChoiceField(label=_("Deelnemers uit de driehoek"), queryset=None,
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    externe_deelnemers = forms.CharField(
+        label=_("Andere deelnemers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Eén per regel: naam (organisatie), bijvoorbeeld 'Jos Speetjens (Nationale Politie)'."),
+    )
+    afwezigen = forms.ModelMultipleChoiceField(label=_("Afwezig uit de driehoek"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    externe_afwezigen = forms.CharField(label=_("Andere afwezigen"), required=False,
+                                        widget=forms.Textarea(attrs={"rows": 3}),
+                                        help_text=_("Eén per regel: naam (organisatie)."))
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+                             help_text=_("Eén agendapunt per regel."))
+    verslag = forms.CharField(
+        label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Opmaak met HTML kan: alinea's, kopjes, vet, cursief, lijsten, tabellen en links. Andere "
+                    "opmaak en scripts worden verwijderd."),
+    )
+    besluiten = forms.CharField(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text=_("Eén besluit per regel."))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("voorzitter", "secretaris", "deelnemers", "afwezigen"):
+            self.fields[name].queryset = members
+
+    def clean(self):
+        data = super().clean()
+        begin, eind = data.get("begintijd"), data.get("eindtijd")
+        if begin and eind and eind < begin:
+            self.add_error("eindtijd", _("De eindtijd ligt vóór de begintijd."))
+        both = set(data.get("deelnemers") or []) & set(data.get("afwezigen") or [])
+        if both:
+            self.add_error("afwezigen", _("Iemand kan niet tegelijk deelnemer en afwezig zijn: %(namen)s.")
+                           % {"namen": ", ".join(str(u) for u in both)})
+        return data
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("soort", "titel", "datum", "begintijd", "eindtijd", "locatie",
+                                              "voorzitter", "voorzitter_extern", "secretaris", "secretaris_extern",
+                                              "verslag")}
+
+    def deelnemers_list(self) -> list[Deelnemer]:
+        data = self.cleaned_data
+        return [*(Deelnemer(gebruiker=u, aanwezig=True) for u in data["deelnemers"]),
+                *parse_people(data["externe_deelnemers"], aanwezig=True),
+                *(Deelnemer(gebruiker=u, aanwezig=False) for u in data["afwezigen"]),
+                *parse_people(data["externe_afwezigen"], aanwezig=False)]
+
+    def agenda_list(self) -> list[str]:
+        return _lines(self.cleaned_data["agenda"])
+
+    def besluiten_list(self) -> list[str]:
+        return _lines(self.cleaned_data["besluiten"])
+
+    @staticmethod
+    def initial_for(overleg: Overleg, detail: dict) -> dict:
+        return {
+            **{name: getattr(overleg, name) for name in ("soort", "titel", "datum", "begintijd", "eindtijd",
+                                                         "locatie", "voorzitter", "voorzitter_extern", "secretaris",
+                                                         "secretaris_extern", "verslag")},
+            "deelnemers": [d.gebruiker for d in detail["deelnemers"] if d.gebruiker_id],
+            "externe_deelnemers": format_people(d for d in detail["deelnemers"] if not d.gebruiker_id),
+            "afwezigen": [d.gebruiker for d in detail["afwezigen"] if d.gebruiker_id],
+            "externe_afwezigen": format_people(d for d in detail["afwezigen"] if not d.gebruiker_id),
+            "agenda": "\n".join(a.onderwerp for a in detail["agendapunten"]),
+            "besluiten": "\n".join(b.tekst for b in detail["besluiten"]),
+        }
+
+
+class ActiepuntForm(forms.Form):
+    nummer = forms.IntegerField(label=_("Nummer"), required=False, min_value=1, max_value=999999,
+                                help_text=_("Leeg: het volgende vrije nummer."))
+    onderwerp = forms.CharField(label=_("Onderwerp"), widget=forms.Textarea(attrs={"rows": 3}))
+    eigenaar = forms.ModelChoiceField(label=_("Eigenaar"), queryset=None, required=False,
+                                      empty_label=_("Iemand van buiten de driehoek (vul hieronder in)"))
+    extern_naam = forms.CharField(label=_("Naam van de externe eigenaar"), max_length=200, required=False)
+    extern_email = forms.EmailField(label=_("E-mailadres van de externe eigenaar"), required=False,
+                                    help_text=_("Voor de herinneringen."),
+                                    error_messages={"invalid": _("Vul een geldig e-mailadres in.")})
+    extern_organisatie = forms.CharField(label=_("Organisatie van de externe eigenaar"), max_length=200,
+                                         required=False)
+    datum_gereed = forms.DateField(label=_("Datum gereed"), widget=DATE, error_messages=DATE_ERRORS)
+    toelichting = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False,
+                                     empty_label=_("Geen overleg"))
+    arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=None, required=False,
+                                         empty_label=_("Geen arrangement"))
+    afspraak = forms.ModelChoiceField(label=_("Afspraak uit het arrangement"), queryset=None, required=False,
+                                      empty_label=_("Geen afspraak"),
+                                      help_text=_("Om de verplichtingen uit een afspraak te volgen."))
+
+    def __init__(self, *args, members, overleggen, arrangementen, afspraken, nieuw=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eigenaar"].queryset = members
+        self.fields["overleg"].queryset = overleggen
+        self.fields["arrangement"].queryset = arrangementen
+        self.fields["afspraak"].queryset = afspraken
+        if not nieuw:
+            del self.fields["nummer"]
+            del self.fields["overleg"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("eigenaar") and not (data.get("extern_naam") or "").strip() and "eigenaar" not in self.errors:
+            self.add_error("extern_naam", _("Kies een eigenaar, of vul de naam van een externe eigenaar in."))
+        return data
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("onderwerp", "eigenaar", "extern_naam", "extern_email",
+                                                           "extern_organisatie", "datum_gereed", "toelichting",
+                                                           "arrangement", "afspraak")}
+
+    @staticmethod
+    def initial_for(actiepunt: Actiepunt) -> dict:
+        return {name: getattr(actiepunt, name) for name in (
+            "onderwerp", "eigenaar", "extern_naam", "extern_email", "extern_organisatie", "datum_gereed",
+            "toelichting", "arrangement", "afspraak")}
+
+
+class StatusForm(forms.Form):
+    toelichting = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  max_length=2000)
+
+
+STATUS_FILTERS = [
+    ("", _("Alle")),
+    ("lopend", _("Lopend (open of in uitvoering)")),
+    ("verlopen", _("Verlopen")),
+    ("binnenkort", _("Binnenkort gereed")),
+    *Status.choices,
+]
+
+
+class BaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
+    van = forms.DateField(label=_("Gereed vanaf"), required=False, widget=DATE, error_messages=DATE_ERRORS)
+    tot = forms.DateField(label=_("Gereed tot en met"), required=False, widget=DATE, error_messages=DATE_ERRORS)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("van") and data.get("tot") and data["tot"] < data["van"]:
+            self.add_error("tot", _("Deze datum ligt vóór 'gereed vanaf'."))
+        return data
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class ActielijstFilterForm(BaseFilterForm):
+    eigenaar = forms.ModelChoiceField(label=_("Eigenaar"), queryset=None, required=False, empty_label=_("Iedereen"))
+    wie = forms.CharField(label=_("Naam of organisatie eigenaar bevat"), required=False, max_length=100)
+    overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False, empty_label=_("Alle"))
+    arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=None, required=False,
+                                         empty_label=_("Alle"))
+
+    def __init__(self, *args, members, overleggen, arrangementen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["eigenaar"].queryset = members
+        self.fields["overleg"].queryset = overleggen
+        self.fields["arrangement"].queryset = arrangementen
+
+
+class MijnFilterForm(BaseFilterForm):
+    driehoek = forms.ModelChoiceField(label=_("Driehoek"), queryset=None, required=False, empty_label=_("Alle"))
+
+    def __init__(self, *args, driehoeken, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["driehoek"].queryset = driehoeken
+
+
+class ImportForm(forms.Form):
+    bestand = forms.FileField(
+        label=_("Actielijst (CSV of Excel)"),
+        help_text=_("Kolommen: Nr, Onderwerp, Wie, Datum gereed (en eventueel E-mail, Organisatie, Toelichting). "
+                    "Datums als '22 februari 2019' of '22-02-2019'."),
+        error_messages={"required": _("Kies een bestand."), "empty": _("Het bestand is leeg."),
+                        "invalid": _("Kies een bestand.")},
+    )
+
+
+class VoorkeurForm(forms.Form):
+    weekoverzicht = forms.BooleanField(
+        label=_("Stuur mij als driehoeksecretaris elke week een overzicht van de lopende actiepunten"),
+        required=False,
+        help_text=_("Herinneringen over uw eigen actiepunten krijgt u altijd."),
+    )

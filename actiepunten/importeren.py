@@ -1,0 +1,297 @@
+"""Reading an existing actielijst (CSV or XLSX) into rows for a preview. Reads only; services write.
+
+Every problem names its row (as numbered in the spreadsheet, the header being row 1). Unknown owners become
+external owners, not errors. Nothing here raises for anything a user can upload.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from .services import ImportRegel
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+SIGNING_SALT = "actiepunten.import"
+PREVIEW_MAX_AGE = 60 * 60  # seconds a preview stays valid
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3, "april": 4,
+    "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = r"(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo)\.?,?\s+"
+
+COLUMNS = {
+    "nummer": {"nr", "nummer", "no", "#", "actienummer", "volgnummer", "actienr"},
+    "onderwerp": {"onderwerp", "actiepunt", "actie", "omschrijving", "wat"},
+    "wie": {"wie", "eigenaar", "actiehouder", "verantwoordelijke", "trekker", "door"},
+    "datum_gereed": {"datum gereed", "gereed", "datum", "deadline", "streefdatum", "uiterlijk", "datum_gereed",
+                     "gereed op", "wanneer"},
+    "email": {"e-mail", "email", "e-mailadres", "emailadres", "mail"},
+    "organisatie": {"organisatie"},
+    "toelichting": {"toelichting", "opmerking", "opmerkingen", "stand van zaken"},
+}
+REQUIRED = {"onderwerp": "Onderwerp", "wie": "Wie", "datum_gereed": "Datum gereed"}
+HEADER_ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
+
+
+@dataclass
+class Probleem:
+    rij: int | None
+    tekst: str
+
+
+@dataclass
+class Voorbeeld:
+    """The preview: the rows as they would be imported, and every problem with its row."""
+
+    regels: list[ImportRegel] = field(default_factory=list)
+    problemen: list[Probleem] = field(default_factory=list)
+    meldingen: list[str] = field(default_factory=list)
+
+    @property
+    def is_schoon(self) -> bool:
+        return not self.problemen and bool(self.regels)
+
+    def add(self, rij, tekst):
+        self.problemen.append(Probleem(rij, tekst))
+
+
+def parse_date(value) -> datetime.date | None:
+    """A date from an XLSX cell or a Dutch text: '22 februari 2019', '22-02-2019', '22/2/19', '2019-02-22'."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 <= value <= 80000:  # an Excel serial date in a cell without a date format
+            return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+        return None
+    text = re.sub(r"\s+", " ", str(value or "")).strip().lower()
+    text = re.sub(rf"^{WEEKDAYS}", "", text)
+    try:
+        if m := re.fullmatch(r"(\d{1,2}) ([a-z]+)\.? (\d{4})", text):
+            month = MONTHS.get(m[2])
+            return datetime.date(int(m[3]), month, int(m[1])) if month else None
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})", text):
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            return datetime.date(year, int(m[2]), int(m[1]))
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})( 00:00(:00)?)?", text):
+            return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:  # 31-02-2019 and the like
+        return None
+    return None
+
+
+def parse_number(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and value > 0 else None
+    m = re.fullmatch(r"\s*(\d{1,6})\s*[.)]?\s*", str(value))
+    return int(m[1]) if m and int(m[1]) > 0 else None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return re.sub(r"[ \t]+", " ", str(value)).strip()
+
+
+def _normalise(name: str) -> str:
+    text = unicodedata.normalize("NFKC", _cell(name)).lower().strip().rstrip(".:").strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def _read_csv(data: bytes) -> list[list]:
+    text = ""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count) if any(d in first_line for d in ";,\t") else ";"
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def read_rows(name: str, data: bytes, voorbeeld: Voorbeeld) -> list[list] | None:
+    name = (name or "").lower()
+    if len(data) > MAX_BYTES:
+        voorbeeld.add(None, _("Het bestand is groter dan 2 MB. Splits de actielijst op."))
+        return None
+    if not data.strip():
+        voorbeeld.add(None, _("Het bestand is leeg."))
+        return None
+    if name.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        voorbeeld.add(None, _("Oude Excel-bestanden (.xls) worden niet ondersteund. Sla het bestand op als .xlsx "
+                              "of .csv."))
+        return None
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        try:
+            return _read_xlsx(data)
+        except Exception:  # a damaged or disguised file: whatever openpyxl or zipfile raise
+            voorbeeld.add(None, _("Het bestand kan niet als Excel-bestand (.xlsx) worden gelezen."))
+            return None
+    if name.endswith((".csv", ".txt")) or not name:
+        try:
+            return _read_csv(data)
+        except csv.Error as exc:
+            voorbeeld.add(None, _("Het CSV-bestand kan niet worden gelezen: %(fout)s") % {"fout": exc})
+            return None
+    voorbeeld.add(None, _("Kies een CSV- of Excel-bestand (.csv of .xlsx)."))
+    return None
+
+
+def _columns(header: list, rij: int, voorbeeld: Voorbeeld) -> dict[str, int] | None:
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = HEADER_ALIASES.get(_normalise(title))
+        if key is None:
+            if _cell(title):
+                voorbeeld.meldingen.append(_("Kolom '%(kolom)s' wordt niet geïmporteerd.") % {"kolom": _cell(title)})
+            continue
+        if key in columns:
+            voorbeeld.add(rij, _("Kolom '%(kolom)s' komt twee keer voor.") % {"kolom": _cell(title)})
+            continue
+        columns[key] = index
+    missing = [label for key, label in REQUIRED.items() if key not in columns]
+    if missing:
+        found = ", ".join(f"'{_cell(t)}'" for t in header if _cell(t)) or _("geen")
+        voorbeeld.add(rij, _("Kolom %(kolommen)s ontbreekt. Verwacht worden Nr, Onderwerp, Wie en Datum gereed; "
+                             "gevonden: %(gevonden)s.") % {"kolommen": ", ".join(f"'{m}'" for m in missing),
+                                                           "gevonden": found})
+        return None
+    return columns
+
+
+def _owner(wie: str, email: str, members: dict) -> dict:
+    """A member when the name or e-mail address matches exactly; anyone else becomes an external owner."""
+    user = members.get(_normalise(wie)) or (members.get(_normalise(email)) if email else None)
+    if user is not None:
+        return {"eigenaar_id": user.pk}
+    return {"extern_naam": wie, "extern_email": email}
+
+
+def build_preview(*, name: str, data: bytes, members, existing_numbers: set[int]) -> Voorbeeld:
+    voorbeeld = Voorbeeld()
+    rows = read_rows(name, data, voorbeeld)
+    if rows is None:
+        return voorbeeld
+    numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(_cell(v) for v in row)]
+    if not numbered:
+        voorbeeld.add(None, _("Het bestand bevat geen regels."))
+        return voorbeeld
+    if len(numbered) > MAX_ROWS + 1:
+        voorbeeld.add(None, _("Het bestand heeft meer dan %(max)s regels.") % {"max": MAX_ROWS})
+        return voorbeeld
+    header_row, header = numbered[0]
+    columns = _columns(header, header_row, voorbeeld)
+    if columns is None:
+        return voorbeeld
+    by_name = {}
+    for user in members:
+        for key in (user.get_full_name(), user.email):
+            if key:
+                by_name.setdefault(_normalise(key), user)
+
+    def get(row, key):
+        index = columns.get(key)
+        return row[index] if index is not None and index < len(row) else None
+
+    parsed, seen = [], {}
+    for rij, row in numbered[1:]:
+        problems_before = len(voorbeeld.problemen)
+        raw_nr = get(row, "nummer")
+        nummer = None
+        if _cell(raw_nr):
+            nummer = parse_number(raw_nr)
+            if nummer is None:
+                voorbeeld.add(rij, _("Nummer '%(nr)s' is geen positief geheel getal.") % {"nr": _cell(raw_nr)})
+            elif nummer in seen:
+                voorbeeld.add(rij, _("Nummer %(nr)s komt ook voor in rij %(andere)s.")
+                              % {"nr": nummer, "andere": seen[nummer]})
+            elif nummer in existing_numbers:
+                voorbeeld.add(rij, _("Nummer %(nr)s bestaat al in deze actielijst.") % {"nr": nummer})
+            else:
+                seen[nummer] = rij
+        onderwerp = _cell(get(row, "onderwerp"))
+        if not onderwerp:
+            voorbeeld.add(rij, _("Het onderwerp is leeg."))
+        wie = _cell(get(row, "wie"))
+        if not wie:
+            voorbeeld.add(rij, _("Vul bij 'Wie' de eigenaar in."))
+        elif len(wie) > 200:
+            voorbeeld.add(rij, _("De naam bij 'Wie' is langer dan 200 tekens."))
+        email = _cell(get(row, "email"))
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            voorbeeld.add(rij, _("'%(email)s' is geen geldig e-mailadres.") % {"email": email})
+        raw_date = get(row, "datum_gereed")
+        datum = parse_date(raw_date)
+        if not _cell(raw_date):
+            voorbeeld.add(rij, _("De datum gereed is leeg."))
+        elif datum is None:
+            voorbeeld.add(rij, _("'%(datum)s' is geen datum. Gebruik bijvoorbeeld '22 februari 2019' of "
+                                 "'22-02-2019'.") % {"datum": _cell(raw_date)})
+        if len(voorbeeld.problemen) == problems_before:
+            parsed.append((rij, nummer, onderwerp, wie, email, datum, row))
+
+    taken = set(existing_numbers) | set(seen)
+    next_free = max(taken, default=0) + 1
+    for rij, nummer, onderwerp, wie, email, datum, row in parsed:
+        if nummer is None:
+            nummer, next_free = next_free, next_free + 1
+        owner = _owner(wie, email, by_name)
+        if "extern_naam" in owner:
+            owner["extern_organisatie"] = _cell(get(row, "organisatie"))[:200]
+        voorbeeld.regels.append(ImportRegel(rij=rij, nummer=nummer, onderwerp=onderwerp, datum_gereed=datum,
+                                            toelichting=_cell(get(row, "toelichting")), **owner))
+    if not voorbeeld.regels and not voorbeeld.problemen:
+        voorbeeld.add(None, _("Het bestand bevat alleen een kopregel en geen actiepunten."))
+    return voorbeeld
+
+
+def sign(regels: list[ImportRegel], *, scope: str) -> str:
+    payload = {"scope": scope, "regels": [
+        {**r.__dict__, "datum_gereed": r.datum_gereed.isoformat()} for r in regels]}
+    return signing.dumps(payload, salt=SIGNING_SALT, compress=True)
+
+
+def unsign(token: str, *, scope: str) -> list[ImportRegel] | None:
+    """The rows of a preview shown to this user for this overleg, or None when altered, expired or foreign."""
+    try:
+        payload = signing.loads(token, salt=SIGNING_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("scope") != scope:
+        return None
+    return [ImportRegel(**{**r, "datum_gereed": datetime.date.fromisoformat(r["datum_gereed"])})
+            for r in payload["regels"]]

@@ -1,0 +1,255 @@
+"""Every read of actiepunten. What a user sees is scoped through samenwerking.selectors.visible_driehoeken:
+another driehoek's overleg or actiepunt answers 404; a visible one with a forbidden action answers 403.
+
+The `*_for_reminders` functions are the system's own reads for the reminder planner (no user to scope by).
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from arrangementen.models import Arrangement
+from arrangementen.models import Status as ArrangementStatus
+from arrangementen.selectors import visible_arrangementen
+from samenwerking import rollen
+from samenwerking.models import Driehoek, Gebruiker, Lidmaatschap, Rol
+from samenwerking.selectors import permissions_on, visible_driehoeken
+
+from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, Overleg, Status, Voorkeur
+
+ACTIEPUNT_RELATED = ("driehoek", "overleg", "eigenaar", "arrangement", "afspraak")
+
+
+# --- scoping --------------------------------------------------------------------------------------
+
+def visible_overleggen(user) -> QuerySet:
+    return Overleg.objects.filter(driehoek__in=visible_driehoeken(user))
+
+
+def visible_actiepunten(user) -> QuerySet:
+    return Actiepunt.objects.filter(driehoek__in=visible_driehoeken(user))
+
+
+def _require(user, driehoek: Driehoek, permission: str | None):
+    if permission and permission not in permissions_on(user, driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+
+
+def get_overleg(user, pk, *, permission: str | None = None) -> Overleg:
+    overleg = (visible_overleggen(user).select_related("driehoek", "voorzitter", "secretaris")
+               .filter(pk=pk).first())
+    if overleg is None:
+        raise Http404(_("Dit overleg bestaat niet of u heeft er geen toegang toe."))
+    _require(user, overleg.driehoek, permission)
+    return overleg
+
+
+def get_actiepunt(user, pk, *, permission: str | None = None) -> Actiepunt:
+    actiepunt = visible_actiepunten(user).select_related(*ACTIEPUNT_RELATED).filter(pk=pk).first()
+    if actiepunt is None:
+        raise Http404(_("Dit actiepunt bestaat niet of u heeft er geen toegang toe."))
+    _require(user, actiepunt.driehoek, permission)
+    return actiepunt
+
+
+def may_change_status(user, actiepunt: Actiepunt, permissions: set[str] | None = None) -> bool:
+    """Managers of the driehoek's actiepunten, and the eigenaar of this one."""
+    permissions = permissions if permissions is not None else permissions_on(user, actiepunt.driehoek)
+    return rollen.MANAGE_ACTIEPUNTEN in permissions or actiepunt.eigenaar_id == user.pk
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+def _filter(queryset: QuerySet, *, status=None, eigenaar=None, wie=None, overleg=None, van=None, tot=None,
+            arrangement=None, driehoek=None, today: datetime.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    if status == "lopend":
+        queryset = queryset.filter(status__in=LOPEND)
+    elif status == "verlopen":
+        queryset = queryset.filter(status__in=LOPEND, datum_gereed__lt=today)
+    elif status == "binnenkort":
+        horizon = today + datetime.timedelta(days=settings.ACTIEPUNT_HERINNERING_DAGEN)
+        queryset = queryset.filter(status__in=LOPEND, datum_gereed__gte=today, datum_gereed__lte=horizon)
+    elif status:
+        queryset = queryset.filter(status=status)
+    if eigenaar:
+        queryset = queryset.filter(eigenaar=eigenaar)
+    if wie:
+        queryset = queryset.filter(
+            Q(extern_naam__icontains=wie) | Q(extern_organisatie__icontains=wie)
+            | Q(eigenaar__first_name__icontains=wie) | Q(eigenaar__last_name__icontains=wie)
+        )
+    if overleg:
+        queryset = queryset.filter(overleg=overleg)
+    if van:
+        queryset = queryset.filter(datum_gereed__gte=van)
+    if tot:
+        queryset = queryset.filter(datum_gereed__lte=tot)
+    if arrangement:
+        queryset = queryset.filter(arrangement=arrangement)
+    if driehoek:
+        queryset = queryset.filter(driehoek=driehoek)
+    return queryset
+
+
+def actielijst(user, driehoek: Driehoek, **filters) -> QuerySet:
+    """The driehoek's actiepunten (the driehoek was looked up through get_driehoek)."""
+    queryset = visible_actiepunten(user).filter(driehoek=driehoek)
+    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+            .order_by("datum_gereed", "overleg__datum", "nummer", "pk"))
+
+
+def mijn_actiepunten(user, **filters) -> QuerySet:
+    """The user's own actiepunten, in every driehoek the user still belongs to."""
+    queryset = visible_actiepunten(user).filter(eigenaar=user)
+    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+            .order_by("datum_gereed", "nummer", "pk"))
+
+
+def overleggen_van(driehoek: Driehoek) -> QuerySet:
+    return Overleg.objects.filter(driehoek=driehoek).order_by("-datum", "-begintijd", "-pk")
+
+
+def overleg_list(driehoek: Driehoek) -> list[Overleg]:
+    from django.db.models import Count
+
+    return list(overleggen_van(driehoek).select_related("voorzitter", "secretaris")
+                .annotate(aantal_actiepunten=Count("actiepunten")))
+
+
+def overleg_detail(overleg: Overleg) -> dict:
+    """The verslag page in a fixed number of queries."""
+    deelnames = list(overleg.deelnames.select_related("gebruiker", "gebruiker__organisatie"))
+    return {
+        "deelnemers": [d for d in deelnames if d.aanwezig],
+        "afwezigen": [d for d in deelnames if not d.aanwezig],
+        "agendapunten": list(overleg.agendapunten.all()),
+        "besluiten": list(overleg.besluiten.all()),
+        "actiepunten": list(overleg.actiepunten.select_related(*ACTIEPUNT_RELATED).order_by("nummer")),
+    }
+
+
+def members_of(driehoek: Driehoek) -> QuerySet:
+    """Users with an active membership of the driehoek: the possible eigenaren, deelnemers, voorzitters."""
+    return (Gebruiker.objects.filter(pk__in=Lidmaatschap.objects.active().filter(driehoek=driehoek)
+                                     .values("gebruiker_id"))
+            .order_by("last_name", "first_name", "username"))
+
+
+def arrangementen_van(user, driehoek: Driehoek) -> QuerySet:
+    return visible_arrangementen(user).filter(driehoek=driehoek).order_by("titel", "versie")
+
+
+def failed_reminders(driehoek: Driehoek) -> int:
+    return Herinnering.objects.filter(driehoek=driehoek, status=Herinnering.Verzending.MISLUKT).count()
+
+
+def next_number(*, driehoek: Driehoek, overleg: Overleg | None) -> int:
+    queryset = (Actiepunt.objects.filter(overleg=overleg) if overleg
+                else Actiepunt.objects.filter(driehoek=driehoek, overleg=None))
+    return (max(queryset.values_list("nummer", flat=True), default=0)) + 1
+
+
+def existing_numbers(*, driehoek: Driehoek, overleg: Overleg | None) -> set[int]:
+    queryset = (Actiepunt.objects.filter(overleg=overleg) if overleg
+                else Actiepunt.objects.filter(driehoek=driehoek, overleg=None))
+    return set(queryset.values_list("nummer", flat=True))
+
+
+def voorkeur_van(user) -> Voorkeur | None:
+    return Voorkeur.objects.filter(gebruiker=user).first()
+
+
+def active_agendakoppelingen(user) -> list[Agendakoppeling]:
+    return list(Agendakoppeling.objects.filter(gebruiker=user, ingetrokken_op=None))
+
+
+# --- iCal -----------------------------------------------------------------------------------------
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def agenda_for_token(token: str) -> dict:
+    """The feed of the user whose active token this is; a wrong or revoked token answers 404."""
+    koppeling = (Agendakoppeling.objects.select_related("gebruiker")
+                 .filter(token_hash=hash_token(token), ingetrokken_op=None, gebruiker__is_active=True).first())
+    if koppeling is None:
+        raise Http404(_("Deze agendakoppeling bestaat niet of is ingetrokken."))
+    user = koppeling.gebruiker
+    visible = visible_driehoeken(user)
+    overleggen = (Overleg.objects.filter(driehoek__in=visible)
+                  .filter(Q(deelnames__gebruiker=user, deelnames__aanwezig=True) | Q(voorzitter=user)
+                          | Q(secretaris=user))
+                  .select_related("driehoek").distinct().order_by("datum", "pk"))
+    return {
+        "gebruiker": user,
+        "actiepunten": list(mijn_actiepunten(user).exclude(status=Status.VERVALLEN)),
+        "overleggen": list(overleggen),
+    }
+
+
+# --- the reminder planner's reads (system-wide) ---------------------------------------------------
+
+def actiepunten_for_reminders(today: datetime.date, days_before: int) -> QuerySet:
+    """Lopende actiepunten due within `days_before` days or overdue, with an address to write to."""
+    return (Actiepunt.objects.filter(status__in=LOPEND, datum_gereed__lte=today + datetime.timedelta(days=days_before))
+            .filter(Q(eigenaar__isnull=False, eigenaar__is_active=True) & ~Q(eigenaar__email="")
+                    | Q(eigenaar__isnull=True) & ~Q(extern_email=""))
+            .select_related("driehoek", "overleg", "eigenaar"))
+
+
+def secretarissen_for_digest() -> QuerySet:
+    """Active secretarissen with an e-mail address who did not opt out of the weekoverzicht."""
+    opted_out = Voorkeur.objects.filter(weekoverzicht=False).values("gebruiker_id")
+    return (Gebruiker.objects.filter(
+        pk__in=Lidmaatschap.objects.active().filter(rol=Rol.SECRETARIS).values("gebruiker_id"), is_active=True,
+    ).exclude(email="").exclude(pk__in=opted_out).order_by("pk"))
+
+
+def digest_for(user, today: datetime.date) -> list[dict]:
+    """Per driehoek where the user is secretaris: the overdue and soon-due lopende actiepunten."""
+    driehoeken = Driehoek.objects.filter(
+        pk__in=Lidmaatschap.objects.active().filter(gebruiker=user, rol=Rol.SECRETARIS).values("driehoek_id")
+    ).order_by("naam")
+    horizon = today + datetime.timedelta(days=14)
+    punten = list(Actiepunt.objects.filter(driehoek__in=driehoeken, status__in=LOPEND, datum_gereed__lte=horizon)
+                  .select_related("eigenaar", "overleg").order_by("datum_gereed", "nummer"))
+    result = []
+    for driehoek in driehoeken:
+        own = [p for p in punten if p.driehoek_id == driehoek.pk]
+        if own:
+            result.append({"driehoek": driehoek,
+                           "verlopen": [p for p in own if p.datum_gereed < today],
+                           "binnenkort": [p for p in own if p.datum_gereed >= today]})
+    return result
+
+
+def arrangementen_for_reminders(today: datetime.date, horizon_days: int) -> QuerySet:
+    """Adopted or signed arrangements whose evaluatiedatum or geldig_tot falls within the horizon."""
+    horizon = today + datetime.timedelta(days=horizon_days)
+    return (Arrangement.objects.filter(status__in=[ArrangementStatus.VASTGESTELD, ArrangementStatus.ONDERTEKEND])
+            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
+                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
+            .select_related("driehoek"))
+
+
+def arrangement_recipients(arrangement: Arrangement) -> list[str]:
+    return sorted(set(
+        Lidmaatschap.objects.active().filter(driehoek=arrangement.driehoek, rol__in=[Rol.COORDINATOR, Rol.SECRETARIS],
+                                             gebruiker__is_active=True)
+        .exclude(gebruiker__email="").values_list("gebruiker__email", flat=True)
+    ))
+
+
+def pending_reminders(max_attempts: int) -> list[int]:
+    return list(Herinnering.objects.filter(
+        Q(status=Herinnering.Verzending.TE_VERZENDEN)
+        | Q(status=Herinnering.Verzending.MISLUKT, pogingen__lt=max_attempts)
+    ).order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,364 @@
+"""Every write in actiepunten. Keyword-only arguments, validated, atomic; the acting user set on history."""
+
+import datetime
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samenwerking import rollen
+from samenwerking.models import Driehoek
+from samenwerking.selectors import permissions_on, visible_driehoeken
+
+from . import berichten, selectors
+from .herinneringen import ARRANGEMENT_THRESHOLDS, actiepunt_reminder, arrangement_reminders
+from .models import (
+    Actiepunt,
+    Agendakoppeling,
+    Agendapunt,
+    Besluit,
+    Deelname,
+    Herinnering,
+    Overleg,
+    Status,
+    Voorkeur,
+    sanitise_html,
+)
+
+logger = logging.getLogger(__name__)
+
+OVERLEG_FIELDS = ["soort", "titel", "datum", "begintijd", "eindtijd", "locatie", "voorzitter",
+                  "voorzitter_extern", "secretaris", "secretaris_extern", "verslag"]
+ACTIEPUNT_FIELDS = ["onderwerp", "eigenaar", "extern_naam", "extern_email", "extern_organisatie", "datum_gereed",
+                    "toelichting", "arrangement", "afspraak"]
+MAX_SEND_ATTEMPTS = 10
+
+
+def _require(user, driehoek: Driehoek, permission: str):
+    if permission not in permissions_on(user, driehoek):
+        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+
+
+def _save(obj, user, reason: str = ""):
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- overleggen -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deelnemer:
+    """A deelnemer (aanwezig) or afwezige: a user, or an external person with name and organisation."""
+
+    gebruiker: object = None
+    naam: str = ""
+    organisatie: str = ""
+    aanwezig: bool = True
+
+
+def _check_members(driehoek: Driehoek, users, field: str):
+    members = set(selectors.members_of(driehoek).values_list("pk", flat=True))
+    strangers = [str(u) for u in users if u is not None and u.pk not in members]
+    if strangers:
+        raise ValidationError({field: _("Geen lid van deze driehoek: %(namen)s.") % {"namen": ", ".join(strangers)}})
+
+
+def _replace_children(overleg: Overleg, user, *, personen: list[Deelnemer], agenda: list[str], besluiten: list[str]):
+    for child in [*overleg.deelnames.all(), *overleg.agendapunten.all(), *overleg.besluiten.all()]:
+        child._history_user = user
+        child.delete()
+    for persoon in personen:
+        _save(Deelname(overleg=overleg, gebruiker=persoon.gebruiker, naam=persoon.naam.strip()[:200],
+                       organisatie=persoon.organisatie.strip()[:200], aanwezig=persoon.aanwezig), user)
+    for volgorde, onderwerp in enumerate((a.strip() for a in agenda if a.strip()), start=1):
+        _save(Agendapunt(overleg=overleg, volgorde=volgorde, onderwerp=onderwerp[:300]), user)
+    for volgorde, tekst in enumerate((b.strip() for b in besluiten if b.strip()), start=1):
+        _save(Besluit(overleg=overleg, volgorde=volgorde, tekst=tekst), user)
+
+
+def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelnemer], agenda, besluiten):
+    for name in OVERLEG_FIELDS:
+        if name in data:
+            setattr(overleg, name, data[name])
+    overleg.verslag = sanitise_html(overleg.verslag)
+    overleg.titel, overleg.locatie = overleg.titel.strip(), overleg.locatie.strip()
+    _check_members(overleg.driehoek, [overleg.voorzitter, overleg.secretaris], "voorzitter")
+    _check_members(overleg.driehoek, [d.gebruiker for d in deelnemers], "deelnemers")
+    _save(overleg, user)
+    _replace_children(overleg, user, personen=deelnemers, agenda=agenda, besluiten=besluiten)
+    return overleg
+
+
+@transaction.atomic
+def create_overleg(*, driehoek: Driehoek, user, data: dict, deelnemers: list[Deelnemer] = (),
+                   agenda: list[str] = (), besluiten: list[str] = ()) -> Overleg:
+    _require(user, driehoek, rollen.MANAGE_OVERLEG)
+    return _apply_overleg(Overleg(driehoek=driehoek), user, data, list(deelnemers), agenda, besluiten)
+
+
+@transaction.atomic
+def update_overleg(*, overleg: Overleg, user, data: dict, deelnemers: list[Deelnemer] = (),
+                   agenda: list[str] = (), besluiten: list[str] = ()) -> Overleg:
+    locked = Overleg.objects.select_for_update().select_related("driehoek").get(pk=overleg.pk)
+    _require(user, locked.driehoek, rollen.MANAGE_OVERLEG)
+    return _apply_overleg(locked, user, data, list(deelnemers), agenda, besluiten)
+
+
+# --- actiepunten ----------------------------------------------------------------------------------
+
+def _check_actiepunt(actiepunt: Actiepunt):
+    """Links stay inside the driehoek; the eigenaar is a member, or an external person with a name."""
+    errors = {}
+    driehoek = actiepunt.driehoek
+    if actiepunt.overleg_id and actiepunt.overleg.driehoek_id != driehoek.pk:
+        errors["overleg"] = _("Dit overleg hoort bij een andere driehoek.")
+    if actiepunt.arrangement_id and actiepunt.arrangement.driehoek_id != driehoek.pk:
+        errors["arrangement"] = _("Dit arrangement hoort bij een andere driehoek.")
+    if actiepunt.afspraak_id:
+        if actiepunt.arrangement_id is None:
+            actiepunt.arrangement = actiepunt.afspraak.arrangement
+        if actiepunt.afspraak.arrangement_id != actiepunt.arrangement_id:
+            errors["afspraak"] = _("Deze afspraak hoort niet bij het gekozen arrangement.")
+        elif actiepunt.arrangement.driehoek_id != driehoek.pk:
+            errors["afspraak"] = _("Deze afspraak hoort bij een andere driehoek.")
+    if actiepunt.eigenaar_id:
+        if not visible_driehoeken(actiepunt.eigenaar).filter(pk=driehoek.pk).exists():
+            errors["eigenaar"] = _("%(naam)s is geen lid van deze driehoek.") % {"naam": actiepunt.eigenaar}
+        actiepunt.extern_naam = actiepunt.extern_email = actiepunt.extern_organisatie = ""
+    elif not actiepunt.extern_naam.strip():
+        errors["eigenaar"] = _("Kies een eigenaar, of vul de naam van een externe eigenaar in.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg | None = None,
+                     nummer: int | None = None) -> Actiepunt:
+    _require(user, driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    # The row lock serialises numbering per overleg (or per driehoek for actiepunten without one).
+    if overleg is not None:
+        Overleg.objects.select_for_update().get(pk=overleg.pk)
+    else:
+        Driehoek.objects.select_for_update().get(pk=driehoek.pk)
+    if nummer is None:
+        nummer = selectors.next_number(driehoek=driehoek, overleg=overleg)
+    elif nummer in selectors.existing_numbers(driehoek=driehoek, overleg=overleg):
+        raise ValidationError({"nummer": _("Nummer %(nr)s bestaat al.") % {"nr": nummer}})
+    actiepunt = Actiepunt(driehoek=driehoek, overleg=overleg, nummer=nummer,
+                          **{k: v for k, v in data.items() if k in ACTIEPUNT_FIELDS})
+    actiepunt.onderwerp = actiepunt.onderwerp.strip()
+    _check_actiepunt(actiepunt)
+    return _save(actiepunt, user)
+
+
+@transaction.atomic
+def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict) -> Actiepunt:
+    locked = Actiepunt.objects.select_for_update().select_related("driehoek").get(pk=actiepunt.pk)
+    _require(user, locked.driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    for name in ACTIEPUNT_FIELDS:
+        if name in data:
+            setattr(locked, name, data[name])
+    locked.onderwerp = locked.onderwerp.strip()
+    _check_actiepunt(locked)
+    return _save(locked, user)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str
+    label: object
+    reason_required: bool = False
+
+
+S = Status
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("starten", frozenset({S.OPEN}), S.IN_UITVOERING, gettext_lazy("In uitvoering nemen")),
+    Transition("gereed_melden", frozenset({S.OPEN, S.IN_UITVOERING}), S.GEREED, gettext_lazy("Gereed melden")),
+    Transition("laten_vervallen", frozenset({S.OPEN, S.IN_UITVOERING}), S.VERVALLEN,
+               gettext_lazy("Laten vervallen"), reason_required=True),
+    Transition("heropenen", frozenset({S.GEREED, S.VERVALLEN}), S.OPEN, gettext_lazy("Heropenen"),
+               reason_required=True),
+)
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+
+
+class TransitionRefused(ValidationError):
+    """A status change that is not allowed from the current status."""
+
+
+def available_transitions(actiepunt: Actiepunt) -> list[Transition]:
+    return [t for t in TRANSITIONS if actiepunt.status in t.sources]
+
+
+@transaction.atomic
+def change_status(*, actiepunt: Actiepunt, user, action: str, toelichting: str = "") -> Actiepunt:
+    """One status change under a row lock; the reason goes into the history as the change reason."""
+    locked = (Actiepunt.objects.select_for_update(of=("self",)).select_related("driehoek", "eigenaar")
+              .get(pk=actiepunt.pk))
+    if not selectors.may_change_status(user, locked):
+        raise PermissionDenied(_("Alleen de eigenaar en wie de actiepunten van deze driehoek beheert, kunnen de "
+                                 "status wijzigen."))
+    transition = next((t for t in TRANSITIONS if t.action == action and locked.status in t.sources), None)
+    if transition is None:
+        known = next((t for t in TRANSITIONS if t.action == action), None)
+        if known is None:
+            raise TransitionRefused(_("Onbekende handeling '%(actie)s'.") % {"actie": action})
+        hint = (_(" Heropen het actiepunt eerst.") if locked.status in (S.GEREED, S.VERVALLEN) else "")
+        raise TransitionRefused(
+            _("'%(actie)s' kan niet: het actiepunt heeft de status '%(status)s'.%(hint)s")
+            % {"actie": known.label, "status": locked.get_status_display(), "hint": hint},
+            code="niet_toegestaan",
+        )
+    toelichting = (toelichting or "").strip()
+    if transition.reason_required and not toelichting:
+        raise ValidationError({"toelichting": _("Geef een toelichting: de andere deelnemers lezen waarom.")})
+    locked.status = transition.target
+    locked.gereed_op = timezone.localdate() if transition.target == S.GEREED else None
+    reason = str(transition.label) + (f": {toelichting}" if toelichting else "")
+    return _save(locked, user, reason=reason[:100])
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportRegel:
+    rij: int
+    nummer: int
+    onderwerp: str
+    datum_gereed: datetime.date
+    eigenaar_id: int | None = None
+    extern_naam: str = ""
+    extern_email: str = ""
+    extern_organisatie: str = ""
+    toelichting: str = ""
+
+
+@transaction.atomic
+def import_actiepunten(*, driehoek: Driehoek, user, regels: list[ImportRegel],
+                       overleg: Overleg | None = None) -> list[Actiepunt]:
+    """All or nothing: the first problem rolls everything back and names its row."""
+    _require(user, driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    members = {u.pk: u for u in selectors.members_of(driehoek)}
+    created = []
+    for regel in regels:
+        data = {"onderwerp": regel.onderwerp, "datum_gereed": regel.datum_gereed, "toelichting": regel.toelichting,
+                "eigenaar": members.get(regel.eigenaar_id), "extern_naam": regel.extern_naam,
+                "extern_email": regel.extern_email, "extern_organisatie": regel.extern_organisatie}
+        if regel.eigenaar_id and data["eigenaar"] is None:
+            raise ValidationError(_("Rij %(rij)s: de eigenaar is geen lid meer van deze driehoek.")
+                                  % {"rij": regel.rij})
+        try:
+            created.append(create_actiepunt(driehoek=driehoek, user=user, data=data, overleg=overleg,
+                                            nummer=regel.nummer))
+        except ValidationError as error:
+            raise ValidationError(_("Rij %(rij)s: %(fout)s") % {"rij": regel.rij, "fout": " ".join(error.messages)}
+                                  ) from error
+    return created
+
+
+# --- preferences and calendar ---------------------------------------------------------------------
+
+@transaction.atomic
+def set_weekoverzicht(*, user, ontvangen: bool) -> Voorkeur:
+    voorkeur, _created = Voorkeur.objects.select_for_update().get_or_create(gebruiker=user)
+    voorkeur.weekoverzicht = ontvangen
+    return _save(voorkeur, user)
+
+
+@transaction.atomic
+def create_agendakoppeling(*, user) -> str:
+    """A new secret feed token; returned once, stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    _save(Agendakoppeling(gebruiker=user, token_hash=selectors.hash_token(token)), user)
+    return token
+
+
+@transaction.atomic
+def revoke_agendakoppelingen(*, user) -> int:
+    revoked = 0
+    for koppeling in Agendakoppeling.objects.select_for_update().filter(gebruiker=user, ingetrokken_op=None):
+        koppeling.ingetrokken_op = timezone.now()
+        _save(koppeling, user)
+        revoked += 1
+    return revoked
+
+
+# --- reminders: claim, then send ------------------------------------------------------------------
+
+def _claim(*, onderwerp_type: str, onderwerp_id: int, soort: str, periode: str, driehoek_id: int | None) -> bool:
+    """Claim (onderwerp, soort, periode) as a unique row; False when a run before us already did."""
+    try:
+        with transaction.atomic():
+            _herinnering, created = Herinnering.objects.get_or_create(
+                onderwerp_type=onderwerp_type, onderwerp_id=onderwerp_id, soort=soort, periode=periode,
+                defaults={"driehoek_id": driehoek_id},
+            )
+    except IntegrityError:  # a concurrent run inserted the same key between our select and insert
+        return False
+    return created
+
+
+def claim_reminders(*, today: datetime.date | None = None) -> list[int]:
+    """Claim every reminder due today (once per period) and return the ids still to send, failures included."""
+    today = today or timezone.localdate()
+    days_before = settings.ACTIEPUNT_HERINNERING_DAGEN
+    for actiepunt in selectors.actiepunten_for_reminders(today, days_before):
+        due = actiepunt_reminder(actiepunt, today, days_before)
+        if due:
+            _claim(onderwerp_type=Herinnering.OnderwerpType.ACTIEPUNT, onderwerp_id=actiepunt.pk, soort=due[0],
+                   periode=due[1], driehoek_id=actiepunt.driehoek_id)
+    year, week, _day = today.isocalendar()
+    for user in selectors.secretarissen_for_digest():
+        _claim(onderwerp_type=Herinnering.OnderwerpType.GEBRUIKER, onderwerp_id=user.pk,
+               soort=Herinnering.Soort.WEEKOVERZICHT, periode=f"{year}-W{week:02d}", driehoek_id=None)
+    for arrangement in selectors.arrangementen_for_reminders(today, max(ARRANGEMENT_THRESHOLDS)):
+        for soort, periode in arrangement_reminders(arrangement, today):
+            _claim(onderwerp_type=Herinnering.OnderwerpType.ARRANGEMENT, onderwerp_id=arrangement.pk, soort=soort,
+                   periode=periode, driehoek_id=arrangement.driehoek_id)
+    return selectors.pending_reminders(MAX_SEND_ATTEMPTS)
+
+
+def send_reminder(*, herinnering_id: int, today: datetime.date | None = None) -> str:
+    """Send one claimed reminder under a row lock; a failure is recorded on the row and retried by a later run.
+
+    The lock is held while the mail goes out, so a concurrent sender skips the row; once committed as
+    verzonden, no later run touches it. (Only a crash between the SMTP hand-off and the commit could repeat it.)
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        herinnering = (Herinnering.objects.select_for_update(skip_locked=True)
+                       .filter(pk=herinnering_id, status__in=[Herinnering.Verzending.TE_VERZENDEN,
+                                                              Herinnering.Verzending.MISLUKT]).first())
+        if herinnering is None:
+            return "al_afgehandeld"
+        message = berichten.compose(herinnering, today)
+        if message is None:
+            herinnering.status = Herinnering.Verzending.OVERGESLAGEN
+            _save(herinnering, None)
+            return herinnering.status
+        herinnering.pogingen += 1
+        herinnering.ontvangers = ", ".join(message.to)
+        try:
+            message.send()
+        except Exception as exc:  # any failure of the mail backend is recorded, shown and retried
+            herinnering.status = Herinnering.Verzending.MISLUKT
+            herinnering.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
+            logger.warning("Herinnering %s niet verzonden: %s", herinnering.pk, herinnering.laatste_fout)
+        else:
+            herinnering.status = Herinnering.Verzending.VERZONDEN
+            herinnering.verzonden_op = timezone.now()
+            herinnering.laatste_fout = ""
+        _save(herinnering, None)
+        return herinnering.status

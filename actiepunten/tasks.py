@@ -1,0 +1,31 @@
+"""Thin, idempotent reminder tasks: the planner claims, one task per claimed reminder sends.
+
+Both are safe to run twice: a claim is a unique row, and a sent reminder is never picked up again.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError, transaction
+
+from . import services
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def plan_reminders(datum: str | None = None) -> int:
+    """Beat: claim what is due today and dispatch a send task for every unsent reminder (failures too)."""
+    today = datetime.date.fromisoformat(datum) if datum else None
+    ids = services.claim_reminders(today=today)
+    for herinnering_id in ids:
+        transaction.on_commit(lambda pk=herinnering_id: send_reminder.delay(pk, datum))
+    return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def send_reminder(herinnering_id: int, datum: str | None = None) -> str:
+    today = datetime.date.fromisoformat(datum) if datum else None
+    return services.send_reminder(herinnering_id=herinnering_id, today=today)

@@ -1,0 +1,340 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from arrangementen.models import Afspraak
+from samenwerking import rollen
+from samenwerking.geschiedenis import build_timeline
+from samenwerking.selectors import get_driehoek, permissions_on, visible_driehoeken
+
+from . import agenda, exporteren, importeren, selectors, services
+from .forms import (
+    ActielijstFilterForm,
+    ActiepuntForm,
+    ImportForm,
+    MijnFilterForm,
+    OverlegForm,
+    StatusForm,
+    VoorkeurForm,
+)
+from .models import Actiepunt
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError):
+    """Put a service's ValidationError next to the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _export(request, queryset, filename: str):
+    formaat = request.GET.get("export")
+    if formaat not in exporteren.CONTENT_TYPES:
+        return None
+    today = timezone.localdate()
+    body = (exporteren.to_csv if formaat == "csv" else exporteren.to_xlsx)(queryset, today)
+    response = HttpResponse(body, content_type=exporteren.CONTENT_TYPES[formaat])
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{today:%Y%m%d}.{formaat}"'
+    return response
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    query.pop("export", None)
+    return page, query.urlencode()
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def mijn_actiepunten(request):
+    driehoeken = list(visible_driehoeken(request.user).order_by("naam"))
+    form = MijnFilterForm(request.GET or None, driehoeken=visible_driehoeken(request.user).order_by("naam"))
+    queryset = selectors.mijn_actiepunten(request.user, **form.filters())
+    if export := _export(request, queryset, "mijn-actiepunten"):
+        return export
+    page, querystring = _page(request, queryset)
+    return render(request, "actiepunten/mijn.html", {"form": form, "pagina": page, "querystring": querystring,
+                                                     "driehoeken": driehoeken})
+
+
+@require_GET
+@login_required
+def actielijst(request, pk: int):
+    driehoek = get_driehoek(request.user, pk)
+    rechten = permissions_on(request.user, driehoek)
+    form = ActielijstFilterForm(
+        request.GET or None, members=selectors.members_of(driehoek),
+        overleggen=selectors.overleggen_van(driehoek),
+        arrangementen=selectors.arrangementen_van(request.user, driehoek),
+    )
+    queryset = selectors.actielijst(request.user, driehoek, **form.filters())
+    if export := _export(request, queryset, "actielijst"):
+        return export
+    page, querystring = _page(request, queryset)
+    kan_beheren = rollen.MANAGE_ACTIEPUNTEN in rechten
+    return render(request, "actiepunten/actielijst.html", {
+        "driehoek": driehoek, "form": form, "pagina": page, "querystring": querystring,
+        "kan_beheren": kan_beheren,
+        "mislukte_herinneringen": selectors.failed_reminders(driehoek) if kan_beheren else 0,
+    })
+
+
+# --- overleggen -----------------------------------------------------------------------------------
+
+@require_GET
+@login_required
+def overleggen(request, pk: int):
+    driehoek = get_driehoek(request.user, pk)
+    return render(request, "actiepunten/overleggen.html", {
+        "driehoek": driehoek, "overleggen": selectors.overleg_list(driehoek),
+        "kan_beheren": rollen.MANAGE_OVERLEG in permissions_on(request.user, driehoek),
+    })
+
+
+def _save_overleg(request, form, *, driehoek=None, overleg=None):
+    kwargs = {"user": request.user, "data": form.service_data(), "deelnemers": form.deelnemers_list(),
+              "agenda": form.agenda_list(), "besluiten": form.besluiten_list()}
+    try:
+        if overleg is None:
+            return services.create_overleg(driehoek=driehoek, **kwargs)
+        return services.update_overleg(overleg=overleg, **kwargs)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def overleg_nieuw(request, pk: int):
+    driehoek = get_driehoek(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+    form = OverlegForm(request.POST or None, members=selectors.members_of(driehoek),
+                       initial={"datum": timezone.localdate(), "secretaris": request.user})
+    if request.method == "POST" and form.is_valid():
+        overleg = _save_overleg(request, form, driehoek=driehoek)
+        if overleg:
+            messages.success(request, _("Het overleg is vastgelegd."))
+            return redirect("actiepunten:overleg", overleg.pk)
+    return render(request, "actiepunten/overleg_form.html", {"driehoek": driehoek, "form": form, "overleg": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def overleg_bewerken(request, pk: int):
+    overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+    initial = OverlegForm.initial_for(overleg, selectors.overleg_detail(overleg))
+    form = OverlegForm(request.POST or None, members=selectors.members_of(overleg.driehoek), initial=initial)
+    if request.method == "POST" and form.is_valid() and _save_overleg(request, form, overleg=overleg):
+        messages.success(request, _("Het overleg is opgeslagen."))
+        return redirect("actiepunten:overleg", overleg.pk)
+    return render(request, "actiepunten/overleg_form.html", {"driehoek": overleg.driehoek, "form": form,
+                                                             "overleg": overleg})
+
+
+@require_GET
+@login_required
+def overleg_detail(request, pk: int):
+    overleg = selectors.get_overleg(request.user, pk)
+    rechten = permissions_on(request.user, overleg.driehoek)
+    return render(request, "actiepunten/overleg.html", {
+        "overleg": overleg, "driehoek": overleg.driehoek, **selectors.overleg_detail(overleg),
+        "kan_bewerken": rollen.MANAGE_OVERLEG in rechten,
+        "kan_actiepunten_beheren": rollen.MANAGE_ACTIEPUNTEN in rechten,
+    })
+
+
+# --- actiepunten ----------------------------------------------------------------------------------
+
+def _actiepunt_form(request, driehoek, *, nieuw: bool, initial: dict):
+    arrangementen = selectors.arrangementen_van(request.user, driehoek)
+    return ActiepuntForm(
+        request.POST or None, initial=initial, nieuw=nieuw, members=selectors.members_of(driehoek),
+        overleggen=selectors.overleggen_van(driehoek), arrangementen=arrangementen,
+        afspraken=Afspraak.objects.filter(arrangement__in=arrangementen).select_related("arrangement")
+        .order_by("arrangement__titel", "volgorde"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def actiepunt_nieuw(request, pk: int):
+    driehoek = get_driehoek(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    initial = {}
+    if (overleg_pk := request.GET.get("overleg", "")).isdigit():
+        initial["overleg"] = selectors.overleggen_van(driehoek).filter(pk=overleg_pk).first()
+    form = _actiepunt_form(request, driehoek, nieuw=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actiepunt = services.create_actiepunt(driehoek=driehoek, user=request.user, data=form.service_data(),
+                                                  overleg=form.cleaned_data["overleg"],
+                                                  nummer=form.cleaned_data["nummer"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Actiepunt %(nr)s is toegevoegd.") % {"nr": actiepunt.nummer})
+            return redirect(actiepunt.overleg or actiepunt)
+    return render(request, "actiepunten/actiepunt_form.html", {"driehoek": driehoek, "form": form,
+                                                               "actiepunt": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def actiepunt_bewerken(request, pk: int):
+    actiepunt = selectors.get_actiepunt(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    form = _actiepunt_form(request, actiepunt.driehoek, nieuw=False, initial=ActiepuntForm.initial_for(actiepunt))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_actiepunt(actiepunt=actiepunt, user=request.user, data=form.service_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Het actiepunt is opgeslagen."))
+            return redirect("actiepunten:actiepunt", pk)
+    return render(request, "actiepunten/actiepunt_form.html", {"driehoek": actiepunt.driehoek, "form": form,
+                                                               "actiepunt": actiepunt})
+
+
+def _describe(record, resolver):
+    return _("Actiepunt %(nr)s") % {"nr": record.nummer}
+
+
+@require_GET
+@login_required
+def actiepunt_detail(request, pk: int):
+    actiepunt = selectors.get_actiepunt(request.user, pk)
+    return _render_detail(request, actiepunt, StatusForm())
+
+
+def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
+    rechten = permissions_on(request.user, actiepunt.driehoek)
+    return render(request, "actiepunten/actiepunt.html", {
+        "actiepunt": actiepunt, "driehoek": actiepunt.driehoek,
+        "kan_bewerken": rollen.MANAGE_ACTIEPUNTEN in rechten,
+        "transities": (services.available_transitions(actiepunt)
+                       if selectors.may_change_status(request.user, actiepunt, rechten) else []),
+        "status_form": status_form,
+        "gebeurtenissen": build_timeline(Actiepunt.history.filter(id=actiepunt.pk), describe=_describe),
+    }, status=status)
+
+
+@require_POST
+@login_required
+def actiepunt_status(request, pk: int, action: str):
+    actiepunt = selectors.get_actiepunt(request.user, pk)
+    if action not in services.ACTIONS:
+        raise Http404(_("Onbekende handeling."))
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            actiepunt = services.change_status(actiepunt=actiepunt, user=request.user, action=action,
+                                               toelichting=form.cleaned_data["toelichting"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("De status is nu '%(status)s'.") % {"status": actiepunt.get_status_display()})
+            return redirect("actiepunten:actiepunt", pk)
+    return _render_detail(request, actiepunt, form, status=400)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def importeren_view(request, pk: int):
+    overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    driehoek = overleg.driehoek
+    scope = f"{request.user.pk}:{overleg.pk}"
+    form = ImportForm()
+    voorbeeld = None
+    if request.method == "POST" and request.POST.get("stap") == "bevestigen":
+        regels = importeren.unsign(request.POST.get("voorbeeld", ""), scope=scope)
+        if regels is None:
+            messages.error(request, _("Het voorbeeld is verlopen of ongeldig. Laad het bestand opnieuw."))
+            return redirect("actiepunten:importeren", pk)
+        try:
+            created = services.import_actiepunten(driehoek=driehoek, user=request.user, regels=regels,
+                                                  overleg=overleg)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("%(n)s actiepunten zijn geïmporteerd.") % {"n": len(created)})
+            return redirect("actiepunten:overleg", pk)
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["bestand"]
+            data = upload.read(importeren.MAX_BYTES + 1)
+            voorbeeld = importeren.build_preview(
+                name=upload.name, data=data, members=list(selectors.members_of(driehoek)),
+                existing_numbers=selectors.existing_numbers(driehoek=driehoek, overleg=overleg),
+            )
+    members = {u.pk: u for u in selectors.members_of(driehoek)} if voorbeeld else {}
+    return render(request, "actiepunten/importeren.html", {
+        "overleg": overleg, "driehoek": driehoek, "form": form, "voorbeeld": voorbeeld,
+        "regels": [(r, members.get(r.eigenaar_id)) for r in voorbeeld.regels] if voorbeeld else [],
+        "ondertekend": importeren.sign(voorbeeld.regels, scope=scope) if voorbeeld and voorbeeld.is_schoon else "",
+    }, status=200 if voorbeeld is None or voorbeeld.is_schoon else 400)
+
+
+# --- settings and calendar ------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def instellingen(request):
+    voorkeur = selectors.voorkeur_van(request.user)
+    form = VoorkeurForm(initial={"weekoverzicht": voorkeur.weekoverzicht if voorkeur else True})
+    nieuwe_url = ""
+    if request.method == "POST":
+        handeling = request.POST.get("handeling")
+        if handeling == "voorkeur":
+            form = VoorkeurForm(request.POST)
+            if form.is_valid():
+                services.set_weekoverzicht(user=request.user, ontvangen=form.cleaned_data["weekoverzicht"])
+                messages.success(request, _("Uw voorkeur is opgeslagen."))
+                return redirect("actiepunten:instellingen")
+        elif handeling == "agenda_nieuw":
+            services.revoke_agendakoppelingen(user=request.user)
+            token = services.create_agendakoppeling(user=request.user)
+            # Shown once, in this response only: the database keeps just a hash of the token.
+            nieuwe_url = request.build_absolute_uri(f"{_agenda_prefix()}{token}.ics")
+        elif handeling == "agenda_intrekken":
+            n = services.revoke_agendakoppelingen(user=request.user)
+            messages.success(request, _("De agendakoppeling is ingetrokken.") if n else
+                             _("Er was geen actieve agendakoppeling."))
+            return redirect("actiepunten:instellingen")
+        else:
+            raise PermissionDenied(_("Onbekende handeling."))
+    return render(request, "actiepunten/instellingen.html", {
+        "form": form, "nieuwe_url": nieuwe_url,
+        "koppelingen": selectors.active_agendakoppelingen(request.user),
+    })
+
+
+def _agenda_prefix() -> str:
+    from django.urls import reverse
+
+    return reverse("actiepunten:agenda", args=["TOKEN"]).removesuffix("TOKEN.ics")
+
+
+@require_GET
+def agenda_feed(request, token: str):
+    """No login: the secret token is the credential. Wrong or revoked: 404."""
+    feed = selectors.agenda_for_token(token)
+    body = agenda.build_calendar(**feed)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="actiepunten.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

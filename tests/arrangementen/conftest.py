@@ -1,0 +1,78 @@
+"""A world for the arrangementen tests: the clause library, two driehoeken with one member per role in each,
+and in both driehoeken one arrangement from the standard model in every status.
+
+Built once per module inside a transaction that is rolled back at the end; every test runs in its own
+savepoint on top of it, so tests may change the world freely.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+
+from arrangementen import services
+from arrangementen.bibliotheek import load_library
+from arrangementen.models import Arrangement, Modelafspraak, Status
+from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
+
+from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
+from .helpers import zet_status
+
+
+@dataclass
+class Wereld:
+    eigen: Driehoek
+    andere: Driehoek
+    leden: dict[str, Gebruiker]  # role → the member with that role in `eigen`
+    vreemden: dict[str, Gebruiker]  # role → the member with that role in `andere`
+    # scope ("eigen"/"andere") → status → an arrangement from the standard model in that status
+    per_status: dict[str, dict[str, Arrangement]] = field(default_factory=dict)
+
+    @property
+    def coordinator(self) -> Gebruiker:
+        return self.leden[Rol.COORDINATOR]
+
+    def nieuw(self, titel: str = "Handhavingsarrangement", *, start: str = "model", user=None) -> Arrangement:
+        """A fresh concept in the own driehoek, made the way the product makes it."""
+        return services.create_arrangement(driehoek=self.eigen, user=user or self.coordinator, titel=titel,
+                                           start=start)
+
+    def verplichte(self) -> list[Modelafspraak]:
+        return list(Modelafspraak.objects.filter(verplicht=True, actief=True))
+
+
+def _partijen_voor(driehoek: Driehoek):
+    OrganisatieFactory(naam=f"Gemeente van {driehoek.naam}", soort=Organisatie.Soort.GEMEENTE,
+                       gemeente=driehoek.gemeenten.first())
+    OrganisatieFactory(naam=f"Politie {driehoek.basisteam.naam}", soort=Organisatie.Soort.POLITIE,
+                       basisteam=driehoek.basisteam)
+
+
+def bouw_wereld() -> Wereld:
+    load_library()
+    eigen, andere = DriehoekFactory(), DriehoekFactory()
+    for driehoek in (eigen, andere):
+        _partijen_voor(driehoek)
+    OrganisatieFactory(naam=f"Parket voor {eigen.naam}", soort=Organisatie.Soort.OM)
+    wereld = Wereld(eigen=eigen, andere=andere, leden={}, vreemden={})
+    for rol in Rol:
+        wereld.leden[rol.value] = GebruikerFactory()
+        lid(wereld.leden[rol.value], eigen, rol)
+        wereld.vreemden[rol.value] = GebruikerFactory()
+        lid(wereld.vreemden[rol.value], andere, rol)
+    for scope, driehoek, coordinator in (("eigen", eigen, wereld.leden[Rol.COORDINATOR]),
+                                         ("andere", andere, wereld.vreemden[Rol.COORDINATOR])):
+        wereld.per_status[scope] = {}
+        for status in Status:
+            arrangement = services.create_arrangement(
+                driehoek=driehoek, user=coordinator, titel=f"Arrangement {scope} {status.value}",
+            )
+            wereld.per_status[scope][status.value] = zet_status(arrangement, status.value)
+    return wereld
+
+
+@pytest.fixture(scope="module")
+def wereld(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield bouw_wereld()
+        transaction.set_rollback(True)
