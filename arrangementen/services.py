@@ -77,6 +77,14 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
     return [e for e in events if e.datum >= first_newer.history_date]
 
 
+def values_at(arrangement: Arrangement, version: int) -> dict | None:
+    """The editable fields as they were at `version`, from the history; None if unknown."""
+    record = arrangement.history.filter(lock_version=version).order_by("-history_date", "-history_id").first()
+    if record is None:
+        return None
+    return {name: getattr(record, name) for name in EDITABLE_FIELDS}
+
+
 def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
     """Row-lock, check permission, status and version; bump the version for the edit that follows."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,14 +39,49 @@ def _apply_errors(form, error: ValidationError):
         form.add_error(None, error.messages)
 
 
-def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement):
-    """Keep the user's input, show what changed, and base the next save on the current version."""
+def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, merge=None):
+    """Keep the user's input, show what changed, and base the next save on the current version.
+
+    `merge(data, version)` may take over others' changes in fields this user left untouched, so that
+    saving again does not silently put back the values the user happened to have on screen."""
     data = form.data.copy()
+    version = int(form.data.get("lock_version") or 0)
     current = Arrangement.objects.values_list("lock_version", flat=True).get(pk=arrangement.pk)
+    if merge is not None:
+        merge(data, version)
     data["lock_version"] = current
     form.data = data
     form.add_error(None, error.messages)
     return error.wijzigingen
+
+
+def _as_form_value(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _merge_untouched(form, original: dict, current: dict):
+    """For each field whose submitted value still equals the value the user started from, take the
+    current value: the user did not touch it, someone else may have."""
+    def merge(data, _version):
+        for name, start in original.items():
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            raw = data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else data.get(name)
+            try:
+                submitted = field.clean(raw)
+            except ValidationError:
+                continue
+            if submitted == start and current[name] != start:
+                if isinstance(current[name], list):
+                    data.setlist(name, [str(v) for v in current[name]])
+                else:
+                    data[name] = _as_form_value(current[name])
+    return merge
 
 
 @require_GET
@@ -166,7 +202,11 @@ def arrangement_edit(request, pk: int):
                                            f.cleaned_data["fte"]) for f in formset.forms],
             )
         except services.StaleEdit as error:
-            wijzigingen = _stale(request, form, error, arrangement)
+            start = services.values_at(arrangement, form.cleaned_data["lock_version"])
+            fresh = Arrangement.objects.get(pk=arrangement.pk)
+            now = {name: getattr(fresh, name) for name in services.EDITABLE_FIELDS}
+            wijzigingen = _stale(request, form, error, arrangement,
+                                 merge=_merge_untouched(form, start, now) if start else None)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

@@ -232,6 +232,30 @@ def test_after_a_stale_save_saving_again_keeps_the_input(db, wereld, als, concep
     assert fresh(concept).doel == "Mijn doel"
 
 
+def test_after_a_stale_save_the_form_takes_over_what_others_changed_in_untouched_fields(db, wereld, als, concept):
+    client = als(Rol.COORDINATOR)
+    opened = edit_payload(concept)
+    collega = GebruikerFactory()
+    lid(collega, wereld.eigen, Rol.COORDINATOR)
+    services.update_arrangement(arrangement=concept, user=collega, expected_version=1,
+                                data={"titel": "Titel van de collega", "aanleiding": "Aanleiding van de collega"})
+
+    response = client.post(url("bewerken", concept.pk), {**opened, "doel": "Mijn doel"})
+    page = html(response)
+    assert STALE in page
+    # The untouched titel now shows the colleague's value; the user's own doel stays.
+    assert 'value="Titel van de collega"' in page
+    assert "Mijn doel" in page
+
+    # Saving the re-rendered form again keeps both the colleague's and the user's work.
+    form = response.context["form"]
+    resubmit = {key: form.data.getlist(key) if key == "geweldsmiddelen" else form.data[key] for key in form.data}
+    assert client.post(url("bewerken", concept.pk), resubmit).status_code == 302
+    saved = fresh(concept)
+    assert (saved.titel, saved.aanleiding, saved.doel) == (
+        "Titel van de collega", "Aanleiding van de collega", "Mijn doel")
+
+
 def test_stale_save_of_an_afspraak_keeps_the_typed_text(db, wereld, als, concept):
     client = als(Rol.COORDINATOR)
     afspraak = concept.afspraken.get(titel="Vaste koppels")
