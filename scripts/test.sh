@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 # --- system packages -------------------------------------------------------------------------
-PACKAGES=(postgresql redis-server chromium poppler-utils gettext
+PACKAGES=(postgresql redis-server chromium poppler-utils gettext libnss3-tools
           libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
