@@ -9,7 +9,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,13 +112,35 @@ def mijn_actiepunten(user, **filters) -> QuerySet:
             .order_by("datum_gereed", "nummer", "pk"))
 
 
+def actiepunt_list(user, *, mijn: bool = False, **filters) -> QuerySet:
+    """Actiepunten in every visible driehoek (the API's list), narrowed like the site's lists."""
+    queryset = visible_actiepunten(user)
+    if mijn:
+        queryset = queryset.filter(eigenaar=user)
+    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+            .order_by("datum_gereed", "nummer", "pk"))
+
+
+def overleg_list_for(user, *, driehoek=None, soort=None, van=None, tot=None) -> QuerySet:
+    """Overleggen in every visible driehoek (the API's list), with the number of actiepunten."""
+    queryset = visible_overleggen(user)
+    if driehoek:
+        queryset = queryset.filter(driehoek=driehoek)
+    if soort:
+        queryset = queryset.filter(soort=soort)
+    if van:
+        queryset = queryset.filter(datum__gte=van)
+    if tot:
+        queryset = queryset.filter(datum__lte=tot)
+    return (queryset.select_related("driehoek", "voorzitter", "secretaris")
+            .annotate(aantal_actiepunten=Count("actiepunten")).order_by("-datum", "-begintijd", "-pk"))
+
+
 def overleggen_van(driehoek: Driehoek) -> QuerySet:
     return Overleg.objects.filter(driehoek=driehoek).order_by("-datum", "-begintijd", "-pk")
 
 
 def overleg_list(driehoek: Driehoek) -> list[Overleg]:
-    from django.db.models import Count
-
     return list(overleggen_van(driehoek).select_related("voorzitter", "secretaris")
                 .annotate(aantal_actiepunten=Count("actiepunten")))
 

@@ -92,6 +92,8 @@ def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelneme
             setattr(overleg, name, data[name])
     overleg.verslag = sanitise_html(overleg.verslag)
     overleg.titel, overleg.locatie = overleg.titel.strip(), overleg.locatie.strip()
+    if overleg.begintijd and overleg.eindtijd and overleg.eindtijd < overleg.begintijd:
+        raise ValidationError({"eindtijd": _("De eindtijd ligt vóór de begintijd.")})
     _check_members(overleg.driehoek, [overleg.voorzitter, overleg.secretaris], "voorzitter")
     _check_members(overleg.driehoek, [d.gebruiker for d in deelnemers], "deelnemers")
     _save(overleg, user)

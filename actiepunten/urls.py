@@ -15,6 +15,7 @@ urlpatterns = [
     path("overleg/<int:pk>/", views.overleg_detail, name="overleg"),
     path("overleg/<int:pk>/bewerken/", views.overleg_bewerken, name="overleg_bewerken"),
     path("overleg/<int:pk>/importeren/", views.importeren_view, name="importeren"),
+    path("overleg/<int:pk>/verslag.pdf", views.verslag_pdf, name="verslag_pdf"),
     path("punt/<int:pk>/", views.actiepunt_detail, name="actiepunt"),
     path("punt/<int:pk>/bewerken/", views.actiepunt_bewerken, name="actiepunt_bewerken"),
     path("punt/<int:pk>/status/<slug:action>/", views.actiepunt_status, name="actiepunt_status"),

@@ -13,7 +13,7 @@ from samenwerking import rollen
 from samenwerking.geschiedenis import build_timeline
 from samenwerking.selectors import get_driehoek, permissions_on, visible_driehoeken
 
-from . import agenda, exporteren, importeren, selectors, services
+from . import agenda, exporteren, importeren, selectors, services, verslag
 from .forms import (
     ActielijstFilterForm,
     ActiepuntForm,
@@ -154,6 +154,17 @@ def overleg_detail(request, pk: int):
         "kan_bewerken": rollen.MANAGE_OVERLEG in rechten,
         "kan_actiepunten_beheren": rollen.MANAGE_ACTIEPUNTEN in rechten,
     })
+
+
+@require_GET
+@login_required
+def verslag_pdf(request, pk: int):
+    """Every member of the driehoek may download the verslag; it is rendered on request (a few pages)."""
+    overleg = selectors.get_overleg(request.user, pk)
+    response = HttpResponse(verslag.render_verslag(overleg), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{verslag.filename(overleg)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- actiepunten ----------------------------------------------------------------------------------

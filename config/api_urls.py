@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from actiepunten.api import ActiepuntViewSet, OverlegViewSet
 from arrangementen.api import ArrangementViewSet
 from samenwerking.api import DriehoekViewSet
 
@@ -11,6 +12,8 @@ router = DefaultRouter()
 router.include_format_suffixes = False  # JSON only; one URL per resource
 router.register("driehoeken", DriehoekViewSet, basename="driehoek")
 router.register("arrangementen", ArrangementViewSet, basename="arrangement")
+router.register("overleggen", OverlegViewSet, basename="overleg")
+router.register("actiepunten", ActiepuntViewSet, basename="actiepunt")
 
 app_name = "api"
 urlpatterns = [

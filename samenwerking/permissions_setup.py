@@ -11,6 +11,9 @@ BEHEER_MODELS = {
     "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat"],
     # API tokens for users who connect other systems; beheerders issue and revoke them.
     "authtoken": ["tokenproxy"],
+    # Overleggen, actiepunten and herinneringen are the driehoeken's own: the admin shows them read-only to
+    # superusers; beheerders get none of them.
+    "actiepunten": [],
 }
 
 

@@ -1,0 +1,461 @@
+"""REST API for overleggen and actiepunten: reads through `selectors`, writes through `services`.
+
+Scoped like the site: an overleg or actiepunt of another driehoek, or a driehoek named in a create that the
+user does not belong to, answers 404; a visible one with an action the user's role does not allow answers
+403; invalid input answers 400 with Dutch messages per field. There is no DELETE: an actiepunt is closed with
+the status action (`laten_vervallen`).
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
+
+from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField
+from arrangementen.models import Afspraak
+from samenwerking import rollen
+from samenwerking.selectors import get_driehoek
+
+from . import selectors, services
+from .forms import STATUS_FILTERS
+from .models import Overleg, Status
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class KeuzeField(serializers.ChoiceField):
+    """A choice written as a plain string in the schema: `status`, `soort` and `actie` already name other
+    apps' enums there, and a second choice set under the same name would rename theirs."""
+
+    default_error_messages = {"invalid_choice": gettext_lazy("'{input}' is geen geldige keuze.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        waarden = ", ".join(f"`{value}`" for value in self.choices if value != "")
+        self.help_text = f"{self.help_text} " if self.help_text else ""
+        self.help_text += f"Een van: {waarden}."
+
+
+class TijdField(serializers.TimeField):
+    default_error_messages = {"invalid": gettext_lazy("Geen geldige tijd: gebruik UU:MM, bijvoorbeeld 10:30.")}
+
+
+def _id_field(**kwargs):
+    return AantalField(min_value=1, **kwargs)
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+class TransitieOptieSerializer(serializers.Serializer):
+    actie = serializers.CharField(source="action")
+    label = serializers.CharField()
+    toelichting_verplicht = serializers.BooleanField(source="reason_required")
+
+
+class ActiepuntSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    driehoek = serializers.IntegerField(source="driehoek_id", read_only=True)
+    driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
+    overleg = serializers.IntegerField(source="overleg_id", read_only=True, allow_null=True)
+    overleg_naam = serializers.SerializerMethodField()
+    nummer = serializers.IntegerField(read_only=True)
+    onderwerp = serializers.CharField(read_only=True)
+    eigenaar = serializers.IntegerField(source="eigenaar_id", read_only=True, allow_null=True,
+                                        help_text="Id van de eigenaar; leeg bij een externe eigenaar.")
+    eigenaar_naam = serializers.CharField(read_only=True)
+    extern_naam = serializers.CharField(read_only=True)
+    extern_email = serializers.CharField(read_only=True)
+    extern_organisatie = serializers.CharField(read_only=True)
+    datum_gereed = serializers.DateField(read_only=True)
+    status = KeuzeField(choices=Status.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    signaal = serializers.SerializerMethodField(help_text="`verlopen`, `binnenkort`, of anders de status.")
+    signaal_label = serializers.CharField(source="get_signaal_display", read_only=True)
+    toelichting = serializers.CharField(read_only=True)
+    arrangement = serializers.IntegerField(source="arrangement_id", read_only=True, allow_null=True)
+    afspraak = serializers.IntegerField(source="afspraak_id", read_only=True, allow_null=True)
+    gereed_op = serializers.DateField(read_only=True, allow_null=True)
+    aangemaakt_op = serializers.DateTimeField(read_only=True)
+    gewijzigd_op = serializers.DateTimeField(read_only=True)
+
+    def get_overleg_naam(self, actiepunt) -> str | None:
+        return str(actiepunt.overleg) if actiepunt.overleg_id else None
+
+    def get_signaal(self, actiepunt) -> str:
+        return actiepunt.signaal()
+
+
+class ActiepuntDetailSerializer(ActiepuntSerializer):
+    transities = serializers.SerializerMethodField(
+        help_text="De statuswijzigingen die u nu mag uitvoeren (POST …/status/ met deze `actie`).",
+    )
+
+    @extend_schema_field(TransitieOptieSerializer(many=True))
+    def get_transities(self, actiepunt):
+        return TransitieOptieSerializer(self.context["transities"], many=True).data
+
+
+class DeelnemerSerializer(StrictMixin, serializers.Serializer):
+    """Een lid van de driehoek (`gebruiker`), of iemand anders met naam en organisatie."""
+
+    gebruiker = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
+    naam = TekstField(max_length=200, allow_blank=True, default="")
+    organisatie = TekstField(max_length=200, allow_blank=True, default="")
+    aanwezig = serializers.BooleanField(default=True, error_messages={"invalid": gettext_lazy("Kies true of false.")})
+
+    def validate(self, attrs):
+        if attrs["gebruiker"] is None and not attrs["naam"].strip():
+            raise serializers.ValidationError({"naam": [_("Geef een gebruiker of een naam.")]})
+        return attrs
+
+    def to_representation(self, deelname):
+        return {"gebruiker": deelname.gebruiker_id,
+                "naam": str(deelname.gebruiker) if deelname.gebruiker_id else deelname.naam,
+                "organisatie": deelname.organisatie, "aanwezig": deelname.aanwezig}
+
+
+class OverlegSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    driehoek = serializers.IntegerField(source="driehoek_id", read_only=True)
+    driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
+    soort = KeuzeField(choices=Overleg.Soort.choices, read_only=True)
+    soort_label = serializers.CharField(source="get_soort_display", read_only=True)
+    titel = serializers.CharField(read_only=True)
+    naam = serializers.CharField(read_only=True, help_text="De titel, of anders de soort overleg.")
+    datum = serializers.DateField(read_only=True)
+    begintijd = serializers.TimeField(read_only=True, allow_null=True)
+    eindtijd = serializers.TimeField(read_only=True, allow_null=True)
+    locatie = serializers.CharField(read_only=True)
+    voorzitter = serializers.IntegerField(source="voorzitter_id", read_only=True, allow_null=True)
+    voorzitter_naam = serializers.CharField(read_only=True)
+    secretaris = serializers.IntegerField(source="secretaris_id", read_only=True, allow_null=True)
+    secretaris_naam = serializers.CharField(read_only=True)
+    aantal_actiepunten = serializers.IntegerField(read_only=True)
+
+
+class OverlegDetailSerializer(OverlegSerializer):
+    """Het overleg met verslag (opgeschoonde HTML), deelnemers, afwezigen, agenda, besluiten en actiepunten."""
+
+    aantal_actiepunten = None
+    voorzitter_extern = serializers.CharField(read_only=True)
+    secretaris_extern = serializers.CharField(read_only=True)
+    verslag = serializers.CharField(source="verslag_veilig", read_only=True,
+                                    help_text="HTML, opgeschoond: alleen eenvoudige opmaak blijft over.")
+    deelnemers = serializers.SerializerMethodField()
+    agenda = serializers.SerializerMethodField()
+    besluiten = serializers.SerializerMethodField()
+    actiepunten = serializers.SerializerMethodField()
+
+    @extend_schema_field(DeelnemerSerializer(many=True))
+    def get_deelnemers(self, overleg):
+        detail = self.context["detail"]
+        return [DeelnemerSerializer().to_representation(d) for d in [*detail["deelnemers"], *detail["afwezigen"]]]
+
+    def get_agenda(self, overleg) -> list[str]:
+        return [a.onderwerp for a in self.context["detail"]["agendapunten"]]
+
+    def get_besluiten(self, overleg) -> list[str]:
+        return [b.tekst for b in self.context["detail"]["besluiten"]]
+
+    @extend_schema_field(ActiepuntSerializer(many=True))
+    def get_actiepunten(self, overleg):
+        return ActiepuntSerializer(self.context["detail"]["actiepunten"], many=True, context=self.context).data
+
+
+# --- input --------------------------------------------------------------------------------------------
+
+class OverlegFilterSerializer(serializers.Serializer):
+    driehoek = _id_field(required=False, help_text="Id van een driehoek.")
+    soort = serializers.ChoiceField(choices=Overleg.Soort.choices, required=False, allow_blank=True,
+                                    error_messages=KeuzeField.default_error_messages)
+    van = DatumField(required=False, help_text="Op of na deze datum.")
+    tot = DatumField(required=False, help_text="Op of vóór deze datum.")
+
+
+class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
+    """PUT vervangt alles (weggelaten lijsten worden leeg); PATCH wijzigt alleen de meegestuurde velden.
+    `deelnemers`, `agenda` en `besluiten` worden altijd als geheel vervangen."""
+
+    soort = KeuzeField(choices=Overleg.Soort.choices)
+    titel = TekstField(max_length=250, allow_blank=True, default="")
+    datum = DatumField()
+    begintijd = TijdField(allow_null=True, default=None)
+    eindtijd = TijdField(allow_null=True, default=None)
+    locatie = TekstField(max_length=250, allow_blank=True, default="")
+    voorzitter = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
+    voorzitter_extern = TekstField(max_length=200, allow_blank=True, default="")
+    secretaris = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
+    secretaris_extern = TekstField(max_length=200, allow_blank=True, default="")
+    verslag = TekstField(allow_blank=True, default="", help_text="HTML; scripts en andere opmaak worden verwijderd.")
+    deelnemers = DeelnemerSerializer(many=True, default=list, help_text="Aanwezigen en afwezigen (`aanwezig`).")
+    agenda = serializers.ListField(child=TekstField(max_length=300), default=list)
+    besluiten = serializers.ListField(child=TekstField(), default=list)
+
+    def validate_deelnemers(self, value):
+        ids = [d["gebruiker"] for d in value if d["gebruiker"] is not None]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError(_("Noem elke gebruiker hoogstens één keer."))
+        return value
+
+
+class OverlegCreateSerializer(OverlegWriteSerializer):
+    driehoek = _id_field(help_text="Id van een driehoek waarin u overleggen vastlegt.")
+
+
+class ActiepuntFilterSerializer(serializers.Serializer):
+    mijn = serializers.BooleanField(required=False, default=False, help_text="Alleen mijn eigen actiepunten.",
+                                    error_messages={"invalid": gettext_lazy("Kies true of false.")})
+    driehoek = _id_field(required=False, help_text="Id van een driehoek.")
+    status = serializers.ChoiceField(choices=STATUS_FILTERS, required=False, allow_blank=True,
+                                     help_text="Een status, of `lopend`, `verlopen`, `binnenkort`.",
+                                     error_messages=KeuzeField.default_error_messages)
+    eigenaar = _id_field(required=False, help_text="Id van de eigenaar.")
+    wie = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                help_text="Naam of organisatie van de eigenaar bevat.")
+    overleg = _id_field(required=False, help_text="Id van een overleg.")
+    arrangement = _id_field(required=False, help_text="Id van een arrangement.")
+    van = DatumField(required=False, help_text="Gereed op of na deze datum.")
+    tot = DatumField(required=False, help_text="Gereed op of vóór deze datum.")
+
+    def validate(self, attrs):
+        if attrs.get("van") and attrs.get("tot") and attrs["tot"] < attrs["van"]:
+            raise serializers.ValidationError({"tot": [_("Deze datum ligt vóór 'van'.")]})
+        return attrs
+
+
+class ActiepuntWriteSerializer(StrictMixin, serializers.Serializer):
+    """PUT vervangt alle bewerkbare velden; PATCH wijzigt alleen de meegestuurde velden. De eigenaar is een
+    lid van de driehoek (`eigenaar`), of iemand van buiten (`extern_naam`, e-mail en organisatie)."""
+
+    onderwerp = TekstField()
+    eigenaar = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
+    extern_naam = TekstField(max_length=200, allow_blank=True, default="")
+    extern_email = serializers.EmailField(allow_blank=True, default="",
+                                          error_messages={"invalid": gettext_lazy("Vul een geldig e-mailadres in.")})
+    extern_organisatie = TekstField(max_length=200, allow_blank=True, default="")
+    datum_gereed = DatumField()
+    toelichting = TekstField(allow_blank=True, default="")
+    arrangement = _id_field(allow_null=True, default=None, help_text="Id van een arrangement van de driehoek.")
+    afspraak = _id_field(allow_null=True, default=None, help_text="Id van een afspraak uit dat arrangement.")
+
+
+class ActiepuntCreateSerializer(ActiepuntWriteSerializer):
+    driehoek = _id_field(help_text="Id van een driehoek waarin u actiepunten beheert.")
+    overleg = _id_field(allow_null=True, default=None, help_text="Id van een overleg van die driehoek.")
+    nummer = AantalField(min_value=1, max_value=999999, allow_null=True, default=None,
+                         help_text="Leeg: het volgende vrije nummer.")
+
+
+class StatusWijzigingSerializer(StrictMixin, serializers.Serializer):
+    actie = KeuzeField(choices=services.ACTIONS)
+    toelichting = TekstField(allow_blank=True, default="", max_length=2000,
+                             help_text="Verplicht bij laten vervallen en heropenen.")
+
+
+# --- resolving ids within the driehoek: unknown ids are field errors, never a hint about other driehoeken ---
+
+def _resolve(data: dict, name: str, queryset, message: str) -> dict:
+    if data.get(name) is not None:
+        obj = queryset.filter(pk=data[name]).first()
+        if obj is None:
+            raise serializers.ValidationError({name: [message]})
+        data[name] = obj
+    return data
+
+
+def _members(driehoek) -> dict:
+    return {u.pk: u for u in selectors.members_of(driehoek)}
+
+
+def _member(members: dict, data: dict, name: str):
+    if data.get(name) is not None:
+        if data[name] not in members:
+            raise serializers.ValidationError({name: [_("Geen lid van deze driehoek.")]})
+        data[name] = members[data[name]]
+
+
+def _responses(ok_status: int, serializer, *, bad="Ongeldige invoer (fouten per veld).") -> dict:
+    return {
+        ok_status: serializer,
+        400: OpenApiResponse(description=bad),
+        403: OpenApiResponse(description="Uw rol in deze driehoek staat dit niet toe."),
+        404: OpenApiResponse(description="Onbekend, of van een driehoek waarin u geen lid bent."),
+    }
+
+
+class _Base(viewsets.GenericViewSet):
+    parser_classes = [DutchJSONParser]
+
+    def _valid(self, serializer_class, *, data=None, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data if data is None else data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+# --- overleggen ---------------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(summary="Overleggen in mijn driehoeken", parameters=[OverlegFilterSerializer]),
+    retrieve=extend_schema(summary="Eén overleg met verslag, deelnemers, agenda, besluiten en actiepunten",
+                           responses=_responses(200, OverlegDetailSerializer)),
+    create=extend_schema(summary="Nieuw overleg", request=OverlegCreateSerializer,
+                         responses=_responses(201, OverlegDetailSerializer)),
+    update=extend_schema(summary="Overleg vervangen", request=OverlegWriteSerializer,
+                         responses=_responses(200, OverlegDetailSerializer)),
+    partial_update=extend_schema(summary="Overleg wijzigen", request=OverlegWriteSerializer,
+                                 responses=_responses(200, OverlegDetailSerializer)),
+)
+class OverlegViewSet(_Base):
+    """Overleggen van de driehoeken waarin u lid bent. Vastleggen en wijzigen mag wie overleggen beheert
+    (de secretaris)."""
+
+    serializer_class = OverlegSerializer
+
+    def get_queryset(self):
+        return selectors.visible_overleggen(self.request.user)
+
+    def _detail(self, pk, status_code=HTTP_200_OK) -> Response:
+        overleg = selectors.get_overleg(self.request.user, pk)
+        context = {**self.get_serializer_context(), "detail": selectors.overleg_detail(overleg)}
+        return Response(OverlegDetailSerializer(overleg, context=context).data, status=status_code)
+
+    def list(self, request):
+        filters = self._valid(OverlegFilterSerializer, data=request.query_params)
+        page = self.paginate_queryset(selectors.overleg_list_for(request.user, **filters))
+        return self.get_paginated_response(OverlegSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(pk)
+
+    def _save(self, data: dict, driehoek, *, overleg=None):
+        members = _members(driehoek)
+        _member(members, data, "voorzitter")
+        _member(members, data, "secretaris")
+        deelnemers = data.pop("deelnemers", None)
+        # Keyed by position, as DRF reports errors in a list of objects.
+        errors = {index: {"gebruiker": [_("Geen lid van deze driehoek.")]}
+                  for index, d in enumerate(deelnemers or []) if d["gebruiker"] not in (None, *members)}
+        if errors:
+            raise serializers.ValidationError({"deelnemers": errors})
+        personen = None if deelnemers is None else [
+            services.Deelnemer(gebruiker=members.get(d["gebruiker"]), naam=d["naam"], organisatie=d["organisatie"],
+                               aanwezig=d["aanwezig"]) for d in deelnemers]
+        agenda, besluiten = data.pop("agenda", None), data.pop("besluiten", None)
+        if overleg is None:
+            return services.create_overleg(driehoek=driehoek, user=self.request.user, data=data,
+                                           deelnemers=personen or [], agenda=agenda or [],
+                                           besluiten=besluiten or [])
+        # A PATCH that leaves a list out keeps it: the service replaces all three lists at once.
+        detail = selectors.overleg_detail(overleg)
+        if personen is None:
+            personen = [services.Deelnemer(gebruiker=d.gebruiker, naam=d.naam, organisatie=d.organisatie,
+                                           aanwezig=d.aanwezig) for d in [*detail["deelnemers"], *detail["afwezigen"]]]
+        return services.update_overleg(
+            overleg=overleg, user=self.request.user, data=data, deelnemers=personen,
+            agenda=[a.onderwerp for a in detail["agendapunten"]] if agenda is None else agenda,
+            besluiten=[b.tekst for b in detail["besluiten"]] if besluiten is None else besluiten,
+        )
+
+    def create(self, request):
+        data = self._valid(OverlegCreateSerializer)
+        # Looked up here, not by a serializer field: another driehoek answers 404, not 400.
+        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=rollen.MANAGE_OVERLEG)
+        overleg = self._save(data, driehoek)
+        return self._detail(overleg.pk, HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+        data = self._valid(OverlegWriteSerializer, partial=partial)
+        self._save(data, overleg.driehoek, overleg=overleg)
+        return self._detail(pk)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+
+# --- actiepunten --------------------------------------------------------------------------------------
+
+@extend_schema_view(
+    list=extend_schema(summary="Actiepunten in mijn driehoeken", parameters=[ActiepuntFilterSerializer]),
+    retrieve=extend_schema(summary="Eén actiepunt met de statuswijzigingen die u mag uitvoeren",
+                           responses=_responses(200, ActiepuntDetailSerializer)),
+    create=extend_schema(summary="Nieuw actiepunt", request=ActiepuntCreateSerializer,
+                         responses=_responses(201, ActiepuntDetailSerializer)),
+    update=extend_schema(summary="Actiepunt vervangen", request=ActiepuntWriteSerializer,
+                         responses=_responses(200, ActiepuntDetailSerializer)),
+    partial_update=extend_schema(summary="Actiepunt wijzigen", request=ActiepuntWriteSerializer,
+                                 responses=_responses(200, ActiepuntDetailSerializer)),
+)
+class ActiepuntViewSet(_Base):
+    """Actiepunten van de driehoeken waarin u lid bent. Verwijderen kan niet: laat een actiepunt vervallen met
+    de statuswijziging `laten_vervallen`."""
+
+    serializer_class = ActiepuntSerializer
+
+    def get_queryset(self):
+        return selectors.visible_actiepunten(self.request.user)
+
+    def _detail(self, pk, status_code=HTTP_200_OK) -> Response:
+        actiepunt = selectors.get_actiepunt(self.request.user, pk)
+        may = selectors.may_change_status(self.request.user, actiepunt)
+        context = {**self.get_serializer_context(),
+                   "transities": services.available_transitions(actiepunt) if may else []}
+        return Response(ActiepuntDetailSerializer(actiepunt, context=context).data, status=status_code)
+
+    def list(self, request):
+        filters = self._valid(ActiepuntFilterSerializer, data=request.query_params)
+        page = self.paginate_queryset(selectors.actiepunt_list(request.user, **filters))
+        return self.get_paginated_response(ActiepuntSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(pk)
+
+    def _resolve_links(self, data: dict, driehoek) -> dict:
+        _member(_members(driehoek), data, "eigenaar")
+        arrangementen = selectors.arrangementen_van(self.request.user, driehoek)
+        _resolve(data, "arrangement", arrangementen, _("Onbekend arrangement in deze driehoek."))
+        _resolve(data, "afspraak", Afspraak.objects.filter(arrangement__in=arrangementen).select_related("arrangement"),
+                 _("Onbekende afspraak in deze driehoek."))
+        _resolve(data, "overleg", selectors.overleggen_van(driehoek), _("Onbekend overleg in deze driehoek."))
+        return data
+
+    def create(self, request):
+        data = self._valid(ActiepuntCreateSerializer)
+        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=rollen.MANAGE_ACTIEPUNTEN)
+        data = self._resolve_links(data, driehoek)
+        overleg, nummer = data.pop("overleg"), data.pop("nummer")
+        actiepunt = services.create_actiepunt(driehoek=driehoek, user=request.user, data=data, overleg=overleg,
+                                              nummer=nummer)
+        return self._detail(actiepunt.pk, HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        actiepunt = selectors.get_actiepunt(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+        data = self._resolve_links(self._valid(ActiepuntWriteSerializer, partial=partial), actiepunt.driehoek)
+        services.update_actiepunt(actiepunt=actiepunt, user=request.user, data=data)
+        return self._detail(pk)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(
+        summary="Status wijzigen",
+        description="Mag de eigenaar en wie de actiepunten van de driehoek beheert; `transities` in het detail "
+                    "noemt wat u nu mag.",
+        request=StatusWijzigingSerializer,
+        responses=_responses(200, ActiepuntDetailSerializer,
+                             bad="De wijziging kan niet vanuit de huidige status, of de toelichting ontbreekt."),
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        actiepunt = selectors.get_actiepunt(request.user, pk)
+        data = self._valid(StatusWijzigingSerializer)
+        try:
+            services.change_status(actiepunt=actiepunt, user=request.user, action=data["actie"],
+                                   toelichting=data["toelichting"])
+        except services.TransitionRefused as error:
+            raise serializers.ValidationError({"actie": error.messages}) from error
+        return self._detail(pk)
+
