@@ -38,7 +38,7 @@ def setup():
     call_command("migrate", verbosity=0)
     from arrangementen import services, workflow
     from arrangementen.bibliotheek import load_library
-    from arrangementen.models import Onderwerp, Ondertekeningssleutel
+    from arrangementen.models import Ondertekeningssleutel, Onderwerp
     from arrangementen.pki import create_test_pki
     from samenwerking import demo
 
@@ -54,8 +54,8 @@ def setup():
     for organisatie in Organisatie.objects.all():
         key = Ondertekeningssleutel(organisatie=organisatie, is_test=True,
                                     wachtwoord_bron=f"bestand:{pki.passphrase_file}")
-        key.pkcs12.save(f"{slugify(organisatie.naam)}.p12", ContentFile(pki.p12(slugify(organisatie.naam)).read_bytes()),
-                        save=False)
+        slug = slugify(organisatie.naam)
+        key.pkcs12.save(f"{slug}.p12", ContentFile(pki.p12(slug).read_bytes()), save=False)
         key.save()
     users = {u.username: u for u in Gebruiker.objects.all()}
     driehoek = Driehoek.objects.get(naam="Basisteamdriehoek BES")
@@ -138,7 +138,8 @@ def main():
         f"| pagina's | {pages} | ~{PAGES_TARGET} | |",
         f"| kale WeasyPrint-render (mediaan) | {result['bare_render_s']:.2f} s | | |",
         f"| render PDF/A-3a + JSON-bijlage + certificering (mediaan) | {result['pipeline_s']:.2f} s | | |",
-        f"| verhouding pijplijn / kale render | {result['ratio']:.2f} | ≤ 1,3 | {'ja' if result['met']['ratio'] else 'nee'} |",
+        f"| verhouding pijplijn / kale render | {result['ratio']:.2f} | ≤ 1,3 | "
+        f"{'ja' if result['met']['ratio'] else 'nee'} |",
         f"| per handtekening (mediaan, incl. sleutel laden) | {result['signature_s_median']:.3f} s | ≤ 0,15 s | "
         f"{'ja' if result['met']['signature_s'] else 'nee'} |",
         f"| per handtekening (max) | {result['signature_s_max']:.3f} s | | |",
