@@ -16,6 +16,7 @@ from . import signing
 from .models import Arrangement, Document, Niveau
 
 PDF_VARIANT = "pdf/a-3a"
+NIVEAU_ORDER = list(Niveau.values)
 STATIC_ROOTS = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
 
 
@@ -23,16 +24,31 @@ class ForbiddenResource(Exception):
     pass
 
 
-def static_only_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint may read the project's own static files and nothing else: no network, no other files."""
-    from weasyprint.urls import default_url_fetcher
-
+def _allowed(url: str) -> bool:
     parsed = urlparse(url)
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path)).resolve()
-        if any(path.is_relative_to(root) for root in STATIC_ROOTS):
-            return default_url_fetcher(url, *args, **kwargs)
-    raise ForbiddenResource(f"Bron niet toegestaan in een PDF: {url}")
+    if parsed.scheme != "file":
+        return False
+    path = Path(unquote(parsed.path)).resolve()
+    return any(path.is_relative_to(root) for root in STATIC_ROOTS)
+
+
+def make_static_fetcher():
+    """A WeasyPrint URL fetcher that may read the project's own static files and nothing else: no network,
+    no other files. Built on first use, so WeasyPrint is only imported when a PDF is made."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _allowed(url):
+                raise ForbiddenResource(f"Bron niet toegestaan in een PDF: {url}")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file"}, fail_on_errors=False)
+
+
+def static_only_fetcher(url: str):
+    """Fetch one URL through the static-only fetcher (refuses everything outside the static files)."""
+    return make_static_fetcher()(url)
 
 
 def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -> dict:
@@ -63,8 +79,9 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
         "afspraken": [
             {"niveau": a.onderwerp.niveau, "onderwerp": a.onderwerp.naam, "titel": a.titel, "tekst": a.tekst,
              "verantwoordelijke": a.verantwoordelijke}
-            for a in arrangement.afspraken.select_related("onderwerp")
-            .order_by("onderwerp__niveau", "onderwerp__volgorde", "volgorde", "pk")
+            for a in sorted(arrangement.afspraken.select_related("onderwerp"),
+                            key=lambda a: (NIVEAU_ORDER.index(a.onderwerp.niveau), a.onderwerp.volgorde,
+                                           a.volgorde, a.pk))
         ],
     }
     if with_contacts:
@@ -106,7 +123,7 @@ def render_pdf(html: str, *, attachment: dict | None = None, identifier: str = "
             description="Gegevens van het arrangement (JSON)", relationship="Data",
         ))
     base = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=static_only_fetcher).write_pdf(
+    return HTML(string=html, base_url=base, url_fetcher=make_static_fetcher()).write_pdf(
         pdf_variant=PDF_VARIANT, attachments=attachments, pdf_identifier=identifier.encode() or None,
         pdf_tags=True,
     )

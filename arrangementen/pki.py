@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -21,6 +21,12 @@ def _name(common_name: str, organisation: str) -> x509.Name:
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"{TEST_PREFIX} {organisation}"),
         x509.NameAttribute(NameOID.COMMON_NAME, f"{TEST_PREFIX} {common_name}"),
     ])
+
+
+def _new_key():
+    """RSA 2048: ECDSA signatures would make pyHanko raise the file to PDF 2.0, while PDF/A-3 is PDF 1.7;
+    pyHanko's test timestamp authority also signs with RSA only."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 def _key_usage(*, ca: bool) -> x509.KeyUsage:
@@ -65,7 +71,7 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
         ca_key = serialization.load_pem_private_key(ca_key_file.read_bytes(), pki.passphrase.encode())
         ca_cert = x509.load_pem_x509_certificate(pki.ca_pem.read_bytes())
     else:
-        ca_key = ec.generate_private_key(ec.SECP256R1())
+        ca_key = _new_key()
         subject = _name("CA Handhavingsarrangementen", "Handhavingsarrangementen")
         ca_cert = (
             x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
@@ -87,9 +93,7 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
     for slug, organisation in wanted.items():
         if pki.p12(slug).exists():
             continue
-        # pyHanko's test timestamp authority signs with RSA only; the others use ECDSA P-256.
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if slug == "tsa" else (
-            ec.generate_private_key(ec.SECP256R1()))
+        key = _new_key()
         builder = (
             x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())

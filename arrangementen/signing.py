@@ -108,6 +108,12 @@ def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
     from pyhanko.sign import signers
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # PDF/A wants the Info dictionary and the XMP metadata to agree; pyHanko would append its name to the
+    # Info /Producer only. Dropping the Info entry leaves the XMP as the single statement of the producer.
+    info = writer._info.get_object() if writer._info is not None else None
+    if info is not None and "/Producer" in info:
+        del info["/Producer"]
+        writer.mark_update(writer._info)
     for name, index in fields:
         sigfields.append_signature_field(writer, sigfields.SigFieldSpec(
             sig_field_name=name, on_page=-1, box=field_box(index),
@@ -217,19 +223,45 @@ def trust_roots():
     return roots
 
 
-def verify(pdf: bytes) -> VerificationReport:
-    """Validate every signature in the file against the configured trust roots. Never raises on bad input."""
-    from pyhanko.pdf_utils.misc import PdfReadError
-    from pyhanko.pdf_utils.reader import PdfFileReader
+def _check_signature(sig, context_args: dict) -> SignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
+
+    is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
+    if is_timestamp:
+        status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args))
+    else:
+        status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args))
+    coverage = status.coverage.name
+    level = getattr(status, "modification_level", None)
+    if coverage == "ENTIRE_FILE":
+        after = "niets"
+    elif level is not None and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and getattr(
+            status, "docmdp_ok", True) is not False:
+        after = "toegestaan"
+    else:
+        after = "ongeoorloofd"
+    signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+    name = _("tijdstempel") if is_timestamp else str(sig.sig_object.get("/Name", ""))
+    return SignatureReport(
+        field=sig.field_name or "", signer=name or signer,
+        signed_at=getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None),
+        intact=status.intact, valid=status.valid, trusted=status.trusted, coverage=coverage, after=after,
+        certification=not is_timestamp and sig.field_name == "Certificering_platform",
+        timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")), details=status.summary(),
+    )
+
+
+def verify(pdf: bytes) -> VerificationReport:
+    """Validate every signature in the file against the configured trust roots. Never raises on bad input."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
     if not pdf.startswith(b"%PDF-"):
         return VerificationReport(error=_("Dit bestand is geen PDF."))
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_signatures)
-    except (PdfReadError, ValueError, KeyError, IndexError, TypeError) as error:
+    except Exception as error:  # noqa: BLE001 - a damaged upload can fail in many ways; it is a verdict, not a 500
         return VerificationReport(error=_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden "
                                           "gelezen (%(fout)s).") % {"fout": type(error).__name__})
     if not embedded:
@@ -237,36 +269,13 @@ def verify(pdf: bytes) -> VerificationReport:
     context_args = {"trust_roots": trust_roots(), "allow_fetching": False, "revocation_mode": "soft-fail"}
     report = VerificationReport()
     for sig in embedded:
-        is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
         try:
-            if is_timestamp:
-                status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args))
-            else:
-                status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args))
-            intact, valid, trusted = status.intact, status.valid, status.trusted
-            coverage = status.coverage.name
-            level = getattr(status, "modification_level", None)
-            if coverage == "ENTIRE_FILE":
-                after = "niets"
-            elif level is not None and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and getattr(
-                    status, "docmdp_ok", True) is not False:
-                after = "toegestaan"
-            else:
-                after = "ongeoorloofd"
-            signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
-            signed_at = getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None)
-            details = status.summary()
+            report.signatures.append(_check_signature(sig, context_args))
         except Exception as error:  # noqa: BLE001 - any parse or crypto failure is a failed signature
-            intact = valid = trusted = False
-            coverage, after, signer, signed_at = "ONBEKEND", "ongeoorloofd", "", None
-            details = type(error).__name__
-        name = str(sig.sig_object.get("/Name", "")) if not is_timestamp else _("tijdstempel")
-        report.signatures.append(SignatureReport(
-            field=sig.field_name or "", signer=name or signer, signed_at=signed_at, intact=intact, valid=valid,
-            trusted=trusted, coverage=coverage, after=after,
-            certification=sig.sig_object.get("/Reference") is not None and not is_timestamp
-            and sig.field_name == "Certificering_platform",
-            timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")), details=details,
-        ))
+            report.signatures.append(SignatureReport(
+                field="", signer="", signed_at=None, intact=False, valid=False, trusted=False,
+                coverage="ONBEKEND", after="ongeoorloofd", certification=False, timestamp=False,
+                details=type(error).__name__,
+            ))
     return report
 
