@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samenwerking import rollen
+from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek
 from samenwerking.selectors import permissions_on, visible_driehoeken
 
@@ -45,13 +46,6 @@ def _require(user, driehoek: Driehoek, permission: str):
         raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
 
 
-def _save(obj, user, reason: str = ""):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 # --- overleggen -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arrangementen.models import Afspraak
 from samenwerking import rollen
+from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
 from samenwerking.selectors import get_driehoek, permissions_on, visible_driehoeken
 
@@ -28,13 +29,6 @@ from .models import Actiepunt
 PAGE_SIZE = 50
 
 
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError next to the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _export(request, queryset, filename: str):

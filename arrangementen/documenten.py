@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import rollen
+from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.selectors import permissions_on
 
 from . import signing, workflow
@@ -38,11 +39,6 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _save(obj, user):
-    obj._history_user = user
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def reference_for(arrangement: Arrangement) -> str:

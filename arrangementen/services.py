@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from samenwerking import rollen
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
+from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 from samenwerking.selectors import permissions_on
 
@@ -50,13 +51,6 @@ def _require(user, driehoek: Driehoek, permissions: frozenset | set):
         raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
 
 
-def _save(obj, user, reason: str = ""):
-    obj._history_user = user
-    if reason:
-        obj._change_reason = reason
-    obj.full_clean()
-    obj.save()
-    return obj
 
 
 def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:

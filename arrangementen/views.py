@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from samenwerking import rollen
+from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import permissions_on, visible_driehoeken
@@ -28,15 +29,6 @@ from .forms import (
 from .models import Afspraak, Arrangement, BoaInzet, Niveau, Opmerking, Partij, Statusovergang
 from .vergelijking import compare_versions
 from .views_documenten import document_context
-
-
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError next to the fields it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, merge=None):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from samenwerking import rollen
+from samenwerking.forms import apply_errors
 from samenwerking.selectors import permissions_on, visible_driehoeken
 
 from . import documenten, selectors, signing
@@ -88,11 +89,7 @@ def document_sign(request, pk: int):
             documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
                                      password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"])
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Uw handtekening is gezet."))
             return redirect(f"{document.arrangement.get_absolute_url()}#document")

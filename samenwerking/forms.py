@@ -25,3 +25,12 @@ class InlogForm(AuthenticationForm):
         label=_("Wachtwoord"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+def apply_errors(form, error):
+    """Put a service's ValidationError next to the fields it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -208,3 +208,14 @@ def _join(resolver, model, ids) -> str:
     if not ids:
         return LEEG
     return ", ".join(sorted(resolver.label(model, pk) for pk in ids))
+
+
+def save_tracked(obj, user, reason: str = ""):
+    """Validate and save a history-tracked object with the acting user (and reason) recorded explicitly,
+    so the audit trail is right in requests, tasks and commands alike."""
+    obj._history_user = user
+    if reason:
+        obj._change_reason = reason
+    obj.full_clean()
+    obj.save()
+    return obj
