@@ -49,7 +49,7 @@ def _id_field(**kwargs):
 
 # --- output -------------------------------------------------------------------------------------------
 
-class TransitieOptieSerializer(serializers.Serializer):
+class ActiepuntTransitieOptieSerializer(serializers.Serializer):
     actie = serializers.CharField(source="action")
     label = serializers.CharField()
     toelichting_verplicht = serializers.BooleanField(source="reason_required")
@@ -93,9 +93,9 @@ class ActiepuntDetailSerializer(ActiepuntSerializer):
         help_text="De statuswijzigingen die u nu mag uitvoeren (POST …/status/ met deze `actie`).",
     )
 
-    @extend_schema_field(TransitieOptieSerializer(many=True))
+    @extend_schema_field(ActiepuntTransitieOptieSerializer(many=True))
     def get_transities(self, actiepunt):
-        return TransitieOptieSerializer(self.context["transities"], many=True).data
+        return ActiepuntTransitieOptieSerializer(self.context["transities"], many=True).data
 
 
 class DeelnemerSerializer(StrictMixin, serializers.Serializer):

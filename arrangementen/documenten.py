@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import rollen
+from samenwerking import audit, rollen
 from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.selectors import permissions_on
 
@@ -114,6 +114,8 @@ def render_and_certify(document_id: int) -> bool:
         _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.GENERATIE,
                                   door=document.aangevraagd_door, documentversie=versie, sha256=versie.sha256),
               document.aangevraagd_door)
+        audit.record(audit.Gebeurtenis.PDF_GEMAAKT, gebruiker=document.aangevraagd_door, obj=document,
+                     details={"versie": versie.volgnummer, "sha256": versie.sha256})
     return True
 
 
@@ -122,6 +124,8 @@ def _fail(document_id: int, reason: str):
         document = Document.objects.select_for_update().get(pk=document_id)
         document.status, document.fout = Document.Status.MISLUKT, reason
         _save(document, document.aangevraagd_door)
+        audit.record(audit.Gebeurtenis.PDF_GEMAAKT, gebruiker=document.aangevraagd_door, obj=document,
+                     resultaat=audit.Resultaat.MISLUKT, details={"fout": reason})
 
 
 def _store_version(document: Document, pdf: bytes, number: int, description: str, user) -> Documentversie:
@@ -164,7 +168,8 @@ def signing_options(user, document: Document) -> list[Tekenoptie]:
 
 
 @transaction.atomic
-def sign_document(*, document: Document, partij: Partij, user, password: str, location: str = "") -> Handtekening:
+def sign_document(*, document: Document, partij: Partij, user, password: str, location: str = "",
+                  request=None) -> Handtekening:
     """One party signs, after re-entering their password. In partij order; once per party; only when
     vastgesteld; with the organisation's key. Nothing is stored unless the whole signature succeeded."""
     document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
@@ -172,7 +177,8 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
     arrangement = document.arrangement
     if rollen.SIGN not in permissions_on(user, arrangement.driehoek):
         raise PermissionDenied(_("U bent in deze driehoek geen ondertekenaar."))
-    if authenticate(username=user.get_username(), password=password) is None:
+    # With the request, a wrong password here counts towards the login lockout like any other.
+    if authenticate(request, username=user.get_username(), password=password) is None:
         raise ValidationError({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
     if arrangement.status != Status.VASTGESTELD:
         raise ValidationError(_("Ondertekenen kan alleen als het arrangement is vastgesteld (nu: %(status)s).")
@@ -228,6 +234,9 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
                                       ondertekenaar=user, namens=option.namens, documentversie=versie), user)
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
                               documentversie=versie, sha256=versie.sha256), user)
+    audit.record(audit.Gebeurtenis.ONDERTEKEND, gebruiker=user, obj=document,
+                 details={"partij": str(partij.organisatie), "namens": str(option.namens) if option.namens else None,
+                          "versie": versie.volgnummer, "sha256": versie.sha256})
     if not remaining:
         workflow.perform(arrangement=arrangement, action="ondertekening_voltooien", user=user,
                          toelichting=_("Alle partijen hebben getekend."), as_system=True)
@@ -242,6 +251,8 @@ def record_download(*, document: Document, user) -> Documentversie:
         raise ValidationError(_("Er is nog geen PDF."))
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.DOWNLOAD, door=user,
                               documentversie=versie, sha256=versie.sha256), user)
+    audit.record(audit.Gebeurtenis.PDF_GEDOWNLOAD, gebruiker=user, obj=document,
+                 details={"versie": versie.volgnummer, "sha256": versie.sha256})
     return versie
 
 

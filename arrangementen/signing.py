@@ -55,19 +55,43 @@ def read_passphrase(source: str) -> bytes:
 
 
 def load_signer(pkcs12: bytes, passphrase_source: str):
+    """A pyHanko signer from a PKCS#12 file, decrypted once. The private key is kept as a loaded key object:
+    pyHanko's SimpleSigner would re-parse (and for RSA re-validate) the key for every raw signature."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import pkcs12 as p12
     from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     passphrase = read_passphrase(passphrase_source)
     try:
-        p12.load_key_and_certificates(pkcs12, passphrase)
+        key, cert, extra = p12.load_key_and_certificates(pkcs12, passphrase)
     except ValueError as error:
         raise KeyMaterialError(_("Het PKCS#12-bestand kan niet worden geopend: verkeerd wachtwoord of "
                                  "geen geldig bestand.")) from error
-    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=None, passphrase=passphrase)
-    if signer is None:
+    if key is None or cert is None:
         raise KeyMaterialError(_("Het PKCS#12-bestand bevat geen bruikbare sleutel en certificaat."))
-    return signer
+
+    def asn1(certificate):
+        return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+    class LoadedKeySigner(signers.SimpleSigner):
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    return LoadedKeySigner(
+        signing_cert=asn1(cert),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in extra or []]),
+    )
 
 
 def describe_certificate(pkcs12: bytes, passphrase_source: str) -> tuple[str, object]:

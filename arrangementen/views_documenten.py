@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samenwerking import rollen
+from samenwerking import audit, rollen
 from samenwerking.forms import apply_errors
 from samenwerking.selectors import permissions_on, visible_driehoeken
 
@@ -87,8 +87,12 @@ def document_sign(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
-                                     password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"])
+                                     password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"],
+                                     request=request)
         except ValidationError as error:
+            # sign_document is atomic: the refusal is logged here, outside the rolled-back transaction.
+            audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
+                         resultaat=audit.Resultaat.MISLUKT, details={"fout": error.messages})
             apply_errors(form, error)
         else:
             messages.success(request, _("Uw handtekening is gezet."))
@@ -120,7 +124,10 @@ def verify(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["bestand"].read()
         report = signing.verify(data)
-        versie = documenten.find_version(hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256(data).hexdigest()
+        versie = documenten.find_version(digest)
+        audit.record(audit.Gebeurtenis.VERIFICATIE, request=request, obj=versie.document if versie else None,
+                     details={"sha256": digest, "bekend": versie is not None, "geldig": report.all_valid})
         visible = bool(
             versie and request.user.is_authenticated
             and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from arrangementen.views_documenten import verify
+from samenwerking.beveiliging import gezondheid
 from samenwerking.views import InlogView
 
 admin.site.site_header = _("Beheer handhavingsarrangementen")
@@ -18,5 +19,7 @@ urlpatterns = [
     path("arrangementen/", include("arrangementen.urls")),
     path("actiepunten/", include("actiepunten.urls")),
     path("verifieer/", verify, name="verifieer"),
+    path("gezondheid/", gezondheid, name="gezondheid"),
+    path("beveiliging/", include("samenwerking.urls_beveiliging")),
     path("", include("samenwerking.urls")),
 ]

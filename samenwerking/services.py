@@ -6,7 +6,8 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker, Lidmaatschap
+from . import audit
+from .models import Auditregel, Driehoek, DriehoekGebruikerRecht, Gebruiker, Lidmaatschap
 from .rollen import ALL_PERMISSIONS, permissions_for_roles
 
 
@@ -61,14 +62,18 @@ def grant_membership(
     lidmaatschap.full_clean()
     lidmaatschap.save()
     sync_permissions(gebruiker=gebruiker, driehoek=driehoek)
+    audit.record_membership(Auditregel.Gebeurtenis.LIDMAATSCHAP_TOEGEKEND, lidmaatschap)
     return lidmaatschap
 
 
 @transaction.atomic
 def save_membership(*, lidmaatschap: Lidmaatschap, previous: tuple | None = None) -> Lidmaatschap:
     """Save a membership edited elsewhere (the admin) and resync the rows it touches."""
+    before = audit.membership_snapshot(lidmaatschap.pk)
     lidmaatschap.full_clean()
     lidmaatschap.save()
+    audit.record_membership(Auditregel.Gebeurtenis.LIDMAATSCHAP_GEWIJZIGD if before
+                            else Auditregel.Gebeurtenis.LIDMAATSCHAP_TOEGEKEND, lidmaatschap, before=before)
     sync_permissions(gebruiker=lidmaatschap.gebruiker, driehoek=lidmaatschap.driehoek)
     if previous and previous != (lidmaatschap.gebruiker_id, lidmaatschap.driehoek_id):
         sync_permissions(
@@ -86,6 +91,7 @@ def end_membership(*, lidmaatschap: Lidmaatschap, per: datetime.date | None = No
     lidmaatschap.actief_tot = max(per, lidmaatschap.actief_van)
     lidmaatschap.full_clean()
     lidmaatschap.save()
+    audit.record_membership(Auditregel.Gebeurtenis.LIDMAATSCHAP_BEEINDIGD, lidmaatschap)
     sync_permissions(gebruiker=lidmaatschap.gebruiker, driehoek=lidmaatschap.driehoek)
     return lidmaatschap
 
@@ -93,6 +99,7 @@ def end_membership(*, lidmaatschap: Lidmaatschap, per: datetime.date | None = No
 @transaction.atomic
 def delete_membership(*, lidmaatschap: Lidmaatschap) -> None:
     gebruiker, driehoek = lidmaatschap.gebruiker, lidmaatschap.driehoek
+    audit.record_membership(Auditregel.Gebeurtenis.LIDMAATSCHAP_VERWIJDERD, lidmaatschap)
     lidmaatschap.delete()
     sync_permissions(gebruiker=gebruiker, driehoek=driehoek)
 

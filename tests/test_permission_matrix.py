@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from actiepunten import services as actiepunt_services
+from actiepunten.models import Actiepunt, Herinnering, Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
@@ -137,6 +138,13 @@ def api_member(role, scope):
     return 200 if role in MEMBER_ROLES and scope == "eigen" else 404
 
 
+def beheerders_only(role, scope):
+    """The security audit log and the access review: beheerders only, members of any driehoek get 403."""
+    if role == ANONYMOUS:
+        return 302
+    return 200 if role == BEHEERDER else 403
+
+
 def unknown_token(role, scope):
     return 404
 
@@ -192,12 +200,23 @@ RULES = {
     "actiepunten:actiepunt": driehoek_member,
     "actiepunten:actiepunt_bewerken": with_permission(rollen.MANAGE_ACTIEPUNTEN),
     "actiepunten:actiepunt_status": post_only,
+    "actiepunten:verslag_pdf": driehoek_member,
+    "api:overleg-list": api_logged_in,
+    "api:overleg-detail": api_member,
+    "api:actiepunt-list": api_logged_in,
+    "api:actiepunt-detail": api_member,
+    "api:actiepunt-status": api_post_only,
     # No PDF exists in the matrix world: 404 for everyone logged in (and for those without export right).
     "api:arrangement-pdf": lambda role, scope: 403 if role == ANONYMOUS else 404,
     "arrangementen:document_maken": post_only,
     "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
     "verifieer": public,
+    "gezondheid": public,
+    "beveiliging:auditlog": beheerders_only,
+    "beveiliging:auditlog_export": beheerders_only,
+    "beveiliging:toegangsoverzicht": beheerders_only,
+    "beveiliging:toegangsoverzicht_export": beheerders_only,
 }
 
 ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
@@ -271,6 +290,11 @@ def world(django_db_setup, django_db_blocker):
             actiepunten[scope] = actiepunt_services.create_actiepunt(
                 driehoek=driehoek, user=secretaris, overleg=overleggen[scope],
                 data={"onderwerp": "Matrix", "extern_naam": "Extern", "datum_gereed": vandaag()})
+        # The admin page of reminders needs one row: a failed send.
+        Herinnering.objects.create(onderwerp_type=Herinnering.OnderwerpType.ACTIEPUNT,
+                                   onderwerp_id=actiepunten["eigen"].pk, soort=Herinnering.Soort.VERLOPEN,
+                                   periode="matrix", driehoek=own, status=Herinnering.Verzending.MISLUKT,
+                                   pogingen=1, laatste_fout="SMTPServerDisconnected")
         yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
                "overleggen": overleggen, "actiepunten": actiepunten}
         transaction.set_rollback(True)
@@ -283,6 +307,7 @@ ADMIN_MODELS = {
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
+    "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering,
 }
 
 
@@ -291,9 +316,12 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
     if route.startswith("api/v1/"):
         route = route.replace("/^", "/").removesuffix("$")  # the API router writes regular expressions
     driehoek = world[scope]
-    if route.startswith(("actiepunten/overleg/", "actiepunten/punt/")):
-        obj = world["overleggen" if route.startswith("actiepunten/overleg/") else "actiepunten"][scope]
-        route = route.replace("<int:pk>", str(obj.pk)).replace("<slug:action>", "gereed_melden")
+    if route.startswith(("actiepunten/overleg/", "actiepunten/punt/", "api/v1/overleggen/", "api/v1/actiepunten/")):
+        overleg = route.startswith(("actiepunten/overleg/", "api/v1/overleggen/"))
+        obj = world["overleggen" if overleg else "actiepunten"][scope]
+        for param in OBJECT_PARAMS:
+            route = route.replace(param, str(obj.pk))
+        route = route.replace("<slug:action>", "gereed_melden")
     elif route.startswith("actiepunten/agenda/"):
         route = route.replace("<str:token>", "onbekend-token")
     elif route.startswith(("arrangementen/", "api/v1/arrangementen")):

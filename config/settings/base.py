@@ -3,6 +3,7 @@
 The defaults here are the safe production ones; dev and test switch conveniences on explicitly.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -41,12 +42,16 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     "samenwerking",
     "arrangementen",
     "actiepunten",
 ]
 
 MIDDLEWARE = [
+    # Outermost: security headers on every response; then the health probe, before host checks and redirects.
+    "samenwerking.beveiliging.SecurityHeadersMiddleware",
+    "samenwerking.beveiliging.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,9 +59,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samenwerking.beveiliging.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a lockout during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -86,6 +94,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "samenwerking.Gebruiker"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before any password is checked.
+    "samenwerking.beveiliging.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -137,8 +147,33 @@ VERIFICATION_MAX_UPLOAD = env.int("VERIFICATION_MAX_UPLOAD", default=20 * 1024 *
 PDF_TASK_TIME_LIMIT = env.int("PDF_TASK_TIME_LIMIT", default=300)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Both enforced by samenwerking.beveiliging.SessionLifetimeMiddleware: a session ends after this much
+# inactivity, and however active, this long after login (the cookie and server-side row expire then too).
+SESSION_INACTIVITY_TIMEOUT = env.int("SESSIE_INACTIVITEIT_MINUTEN", default=30) * 60
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSIE_MAXIMUM_UREN", default=10) * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# No inline scripts or styles anywhere (templates/arrangementen/pdf.html is rendered to PDF, never served).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Login throttling (django-axes): ten failures lock that username from that address only, for a while.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_BLOKKADE_MINUTEN", default=30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "samenwerking.beveiliging.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "samenwerking.audit.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successes go to the security audit log; axes only keeps failures
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <naam>`; locks also lapse by themselves
+# Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: use the connecting address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Key of the audit log's hash chain; empty: derived from SECRET_KEY (set it before rotating SECRET_KEY).
+AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -196,8 +231,13 @@ DEMO_ALLOWED = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "samenwerking.logboek.JsonFormatter"},
+    },
+    # Structured (one JSON object per line) to stdout by default; LOG_FORMAT=plain for reading by eye.
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                             "formatter": env.str("LOG_FORMAT", default="json")}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

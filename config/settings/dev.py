@@ -1,7 +1,7 @@
 """The embedded default of `make run`: SQLite under var/, tasks in-process, console e-mail."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, PRIVATE_STORAGE, VAR_DIR, env
+from .base import LOGGING, MIDDLEWARE, PRIVATE_STORAGE, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-niet-voor-productie-" + "x" * 32)
@@ -22,3 +22,4 @@ PLATFORM_SIGNING_PASSPHRASE = env.str("PLATFORM_SIGNING_PASSPHRASE",
                                       default="bestand:" + str(VAR_DIR / "pki" / "wachtwoord.txt"))
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[str(VAR_DIR / "pki" / "test-ca.pem")])
 SIGNING_TEST_PKI = True
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="plain")

@@ -17,6 +17,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# __Host- cookies: only over HTTPS, only for this exact host, never for a (sub)domain.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 DEMO_ALLOWED = False
 
 # SMTP from one URL, e.g. smtp+tls://user:password@mail.example.nl:587

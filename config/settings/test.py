@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import LOGGING, MIDDLEWARE, env
 
 SECRET_KEY = "test-only-" + "y" * 40
 DEBUG = False
@@ -26,3 +26,4 @@ INTEGRATION_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 DEMO_ALLOWED = True
 # runserver and the test live server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
+LOGGING["handlers"]["console"]["formatter"] = "plain"
