@@ -3,6 +3,7 @@
 pyHanko is imported inside the functions so that pages which never sign do not pay for it.
 """
 
+import functools
 import io
 import os
 from dataclasses import dataclass, field
@@ -113,7 +114,14 @@ def platform_signer():
     if not path or not Path(path).exists():
         raise KeyMaterialError(_("De platformsleutel (PLATFORM_SIGNING_PKCS12) ontbreekt; de beheerder moet "
                                  "die instellen voordat documenten kunnen worden gemaakt."))
-    return load_signer(Path(path).read_bytes(), settings.PLATFORM_SIGNING_PASSPHRASE)
+    return _cached_platform_signer(path, Path(path).stat().st_mtime_ns, settings.PLATFORM_SIGNING_PASSPHRASE)
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_platform_signer(path: str, _mtime_ns: int, passphrase_source: str):
+    """The platform certifies every document: decrypt its key once per process (a replaced file, with a new
+    modification time, is loaded afresh)."""
+    return load_signer(Path(path).read_bytes(), passphrase_source)
 
 
 def _timestamper():
