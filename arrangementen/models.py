@@ -194,6 +194,11 @@ class Arrangement(models.Model):
         return self.status == Status.CONCEPT
 
     @property
+    def is_herzienbaar(self) -> bool:
+        """Only an adopted or signed arrangement can be revised into a next version."""
+        return self.status in (Status.VASTGESTELD, Status.ONDERTEKEND)
+
+    @property
     def is_verlopen(self) -> bool:
         """Derived, never stored: a signed arrangement past its end date."""
         return (self.status == Status.ONDERTEKEND and self.geldig_tot is not None

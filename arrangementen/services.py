@@ -24,7 +24,6 @@ from .models import (
     Onderwerp,
     Opmerking,
     Partij,
-    Status,
 )
 
 COMMENT_PERMISSIONS = frozenset({rollen.DRAFT, rollen.REVIEW, rollen.ADOPT, rollen.SIGN})
@@ -141,7 +140,7 @@ def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
     """The next version: versie + 1, linked to this one, everything copied, status concept."""
     source = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     _require(user, source.driehoek, {rollen.DRAFT})
-    if source.status not in (Status.VASTGESTELD, Status.ONDERTEKEND):
+    if not source.is_herzienbaar:
         raise ValidationError(_("Alleen een vastgesteld of ondertekend arrangement kan worden herzien."),
                               code="niet_herzienbaar")
     existing = Arrangement.objects.filter(vorige_versie=source).first()

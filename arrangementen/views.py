@@ -161,7 +161,7 @@ def arrangement_detail(request, pk: int):
         "transities": workflow.available_transitions(request.user, arrangement, rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and rollen.DRAFT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
-        "kan_herzien": rollen.DRAFT in rechten and arrangement.status in ("vastgesteld", "ondertekend")
+        "kan_herzien": rollen.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,
         "volgende_versie": volgende,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
