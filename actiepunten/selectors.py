@@ -220,11 +220,15 @@ def agenda_for_token(token: str) -> dict:
 # --- the reminder planner's reads (system-wide) ---------------------------------------------------
 
 def actiepunten_for_reminders(today: datetime.date, days_before: int) -> QuerySet:
-    """Lopende actiepunten due within `days_before` days or overdue, with an address to write to."""
+    """Lopende actiepunten due within `days_before` days or overdue, with an address to write to.
+
+    Only the columns the planner needs (herinneringen.actiepunt_reminder and the claim), in primary-key order
+    for keyset pagination; the mail itself reads the actiepunt afresh (berichten).
+    """
     return (Actiepunt.objects.filter(status__in=LOPEND, datum_gereed__lte=today + datetime.timedelta(days=days_before))
             .filter(Q(eigenaar__isnull=False, eigenaar__is_active=True) & ~Q(eigenaar__email="")
                     | Q(eigenaar__isnull=True) & ~Q(extern_email=""))
-            .select_related("driehoek", "overleg", "eigenaar"))
+            .only("pk", "driehoek", "status", "datum_gereed").order_by("pk"))
 
 
 def secretarissen_for_digest() -> QuerySet:
