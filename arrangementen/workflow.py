@@ -62,12 +62,17 @@ def find_transition(action: str, status: str) -> Transition | None:
     return next((t for t in TRANSITIONS if t.action == action and status in t.sources), None)
 
 
+def may_perform(transition: Transition, permissions: set[str]) -> bool:
+    """The one rule: a user-facing transition, and at least one of its permissions held on the driehoek."""
+    return not transition.system and bool(transition.permissions & permissions)
+
+
 def available_transitions(user, arrangement: Arrangement, permissions: set[str] | None = None):
     """The transitions this user may offer from the arrangement's current status."""
     permissions = permissions if permissions is not None else permissions_on(user, arrangement.driehoek)
     return [
         t for t in TRANSITIONS
-        if arrangement.status in t.sources and not t.system and t.permissions & permissions
+        if arrangement.status in t.sources and may_perform(t, permissions)
     ]
 
 
@@ -125,7 +130,7 @@ def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "
             % {"actie": known[0].label, "status": locked.get_status_display()},
             code="niet_toegestaan",
         )
-    if not as_system and not transition.permissions & permissions_on(user, locked.driehoek):
+    if not as_system and not may_perform(transition, permissions_on(user, locked.driehoek)):
         raise PermissionDenied(_("U heeft in deze driehoek geen recht om '%(actie)s' uit te voeren.")
                                % {"actie": transition.label})
     _check_guards(transition, locked, toelichting=toelichting, vastgesteld_op=vastgesteld_op,
