@@ -353,11 +353,11 @@ def transition(request, pk: int, action: str):
         messages.error(request, _("Deze handeling kan niet vanuit de status '%(status)s'.")
                        % {"status": arrangement.get_status_display()})
         return redirect("arrangementen:detail", pk)
-    elif not definition.permissions & permissions_on(request.user, arrangement.driehoek):
+    elif not workflow.may_perform(definition, permissions_on(request.user, arrangement.driehoek)):
         raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
     return render(request, "arrangementen/overgang.html", {
         "arrangement": arrangement, "form": form, "actie": action,
-        "transitie": definition or workflow.find_transition(action, arrangement.status),
+        "transitie": definition,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
     })
 
