@@ -10,6 +10,7 @@ There is no DELETE: an arrangement is withdrawn through the workflow (`actie: "i
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -381,8 +382,11 @@ class PdfViewMixin:
         document = Document.objects.filter(arrangement=arrangement, status=Document.Status.GEREED).first()
         if document is None:
             raise Http404
-        versie = documenten.record_download(document=document, user=request.user)
-        return FileResponse(versie.bestand.open("rb"), content_type="application/pdf", as_attachment=True,
+        try:
+            versie, handle = documenten.record_download(document=document, user=request.user)
+        except ValidationError as error:
+            raise Http404(" ".join(error.messages)) from error
+        return FileResponse(handle, content_type="application/pdf", as_attachment=True,
                             filename=f"{document.referentie}-{versie.volgnummer:02d}.pdf")
 
 

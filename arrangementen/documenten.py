@@ -243,17 +243,25 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
     return handtekening
 
 
-def record_download(*, document: Document, user) -> Documentversie:
+def record_download(*, document: Document, user):
+    """Open the newest version for download and record who took which version; returns (versie, file).
+
+    The file is opened first, so a download is only recorded when there is something to hand over."""
     if rollen.EXPORT not in permissions_on(user, document.arrangement.driehoek):
         raise PermissionDenied(_("U mag in deze driehoek geen documenten downloaden."))
     versie = latest_version(document)
     if versie is None:
         raise ValidationError(_("Er is nog geen PDF."))
+    try:
+        handle = versie.bestand.open("rb")
+    except OSError as error:
+        logger.error("PDF-bestand van %s #%s ontbreekt: %s", document.referentie, versie.volgnummer, error)
+        raise ValidationError(_("Het PDF-bestand is niet beschikbaar. Meld dit aan de beheerder.")) from error
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.DOWNLOAD, door=user,
                               documentversie=versie, sha256=versie.sha256), user)
     audit.record(audit.Gebeurtenis.PDF_GEDOWNLOAD, gebruiker=user, obj=document,
                  details={"versie": versie.volgnummer, "sha256": versie.sha256})
-    return versie
+    return versie, handle
 
 
 def find_version(digest: str) -> Documentversie | None:

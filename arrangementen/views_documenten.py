@@ -48,10 +48,10 @@ def _document_of(user, pk: int, permission: str) -> Document:
 def document_download(request, pk: int):
     document = _document_of(request.user, pk, rollen.EXPORT)
     try:
-        versie = documenten.record_download(document=document, user=request.user)
+        versie, handle = documenten.record_download(document=document, user=request.user)
     except ValidationError as error:
         raise Http404(" ".join(error.messages)) from error
-    return FileResponse(versie.bestand.open("rb"), as_attachment=True, content_type="application/pdf",
+    return FileResponse(handle, as_attachment=True, content_type="application/pdf",
                         filename=f"{document.referentie}-{versie.volgnummer:02d}.pdf")
 
 

@@ -200,6 +200,17 @@ def test_others_cannot_download_and_nothing_is_recorded(client, gereed, rol, sta
     assert not document_of(gereed).gebeurtenissen.filter(soort=Documentgebeurtenis.Soort.DOWNLOAD).exists()
 
 
+def test_a_pdf_file_missing_from_storage_answers_404_and_records_no_download(client, gereed, monkeypatch):
+    def missing(self, mode="rb"):
+        raise FileNotFoundError("weg")
+
+    monkeypatch.setattr("django.db.models.fields.files.FieldFile.open", missing)
+    client.force_login(gereed.secretaris)
+    response = download(client, gereed)
+    assert response.status_code == 404
+    assert not document_of(gereed).gebeurtenissen.filter(soort=Documentgebeurtenis.Soort.DOWNLOAD).exists()
+
+
 def test_anonymous_download_goes_to_the_login_page(client, gereed):
     response = download(client, gereed)
     assert response.status_code == 302
