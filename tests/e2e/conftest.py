@@ -14,7 +14,9 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from samenwerking.demo import create_demo_data
+from samenwerking.models import Gebruiker
 from samenwerking.referentiedata import load_reference_data
+from tests.mfa import code_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -104,11 +106,20 @@ def demo_data(transactional_db):
 
 
 def login(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real login form and wait for the dashboard."""
+    """Log in through the real login form and wait for the dashboard.
+
+    Users whose role asks for two-step verification (reviewers, secretarissen, ondertekenaars, beheerders)
+    then get the second step; the code comes from their own TOTP device, as their authenticator app would
+    show it.
+    """
     page.goto(f"{live_server.url}/inloggen/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("load")
+    if "/inloggen/verificatie/" in page.url:
+        page.get_by_label("Verificatiecode").fill(code_for(Gebruiker.objects.get(username=username)))
+        page.get_by_role("button", name="Bevestigen").click()
     expect(page).to_have_url(f"{live_server.url}/")
 
 
