@@ -7,7 +7,7 @@ BIN=.venv/bin
 
 # --- system packages -------------------------------------------------------------------------
 PACKAGES=(postgresql redis-server chromium poppler-utils gettext libnss3-tools
-          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core default-jre-headless)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
