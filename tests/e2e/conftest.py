@@ -18,6 +18,8 @@ from samenwerking.models import Gebruiker
 from samenwerking.referentiedata import load_reference_data
 from tests.mfa import code_for
 
+from .paginacontrole import PageChecks, checks_for
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -64,7 +66,24 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page_checks(browser, live_server):
+    """Nu Html Checker and axe-core on every HTML page served to this test's `page`/`new_page` pages, checked
+    when the test ends (tests/e2e/paginacontrole.py)."""
+
+    def replay_context():
+        context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname
+                      in LOOPBACK_HOSTS else route.abort("blockedbyclient"))
+        return context
+
+    checks = PageChecks(browser, replay_context)
+    yield checks
+    checks.finish()
+
+
+@pytest.fixture
+def page(browser, live_server, page_checks):
     """A fresh browser context (no cookies) per test; requests off loopback are aborted and fail the test."""
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
@@ -81,10 +100,12 @@ def page(browser, live_server):
 
     context.route("**/*", guard)
     page = context.new_page()
+    page_checks.attach(page)
 
     def record_failure(response):
         # Chromium asks for /favicon.ico on its own; the app has none, which is no test failure.
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico") \
+                and not page_checks.is_expected(response):
             failed.append(f"{response.status} {response.url}")
 
     page.on("response", record_failure)
@@ -167,6 +188,8 @@ def assert_no_axe_violations(page: Page) -> None:
            }""",
         AXE_TAGS,
     )
+    if checks_for(page) is not None:
+        checks_for(page).mark_axe_checked(page)
     assert not violations, (
         f"axe vond {len(violations)} WCAG 2.1 AA-schending(en) op {page.url}:\n"
         + _format_violations(violations)
@@ -174,7 +197,7 @@ def assert_no_axe_violations(page: Page) -> None:
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, page_checks):
     """Factory for more users in one test: each call opens a page in its own browser context (own cookies),
     guarded like `page`: requests off loopback are aborted, and they and failed responses fail the test."""
     contexts = []
@@ -190,7 +213,8 @@ def new_page(browser, live_server):
             route.abort("blockedbyclient")
 
     def record_failure(response):
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico") \
+                and not page_checks.is_expected(response):
             failed.append(f"{response.status} {response.url}")
 
     def open_page() -> Page:
@@ -200,6 +224,7 @@ def new_page(browser, live_server):
         context.route("**/*", guard)
         contexts.append(context)
         new = context.new_page()
+        page_checks.attach(new)
         new.on("response", record_failure)
         return new
 
