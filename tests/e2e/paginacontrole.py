@@ -160,19 +160,27 @@ class PageChecks:
             except (ValueError, KeyError):
                 return [f"De Nu Html Checker gaf geen leesbaar antwoord (code {result.returncode}):\n"
                         f"{result.stdout}\n{result.stderr}"]
-        per_url: dict[str, list[str]] = {}
+        # Per URL, each distinct error once, with where it first occurred and in how many of the responses.
+        per_url: dict[str, dict[tuple[str, str], list]] = {}
         for message in messages:
             document = files.get(_file_uri(message.get("url", "")))
-            where = f"{document.url} ({document.status})" if document else message.get("url", "?")
-            line = f"  r{message.get('lastLine', '?')}:{message.get('firstColumn', message.get('lastColumn', '?'))} "
-            line += f"{message['type']}: {message['message']}"
-            if message.get("extract"):
-                line += f"\n      …{message['extract'].strip()}…"
-            per_url.setdefault(where, []).append(line)
+            url = document.url if document else message.get("url", "?")
+            key = (f"{message['type']}: {message['message']}", (message.get("extract") or "").strip())
+            where = f"regel {message.get('lastLine', '?')}, kolom {message.get('firstColumn', '?')}"
+            entry = per_url.setdefault(url, {}).setdefault(key, [where, set()])
+            entry[1].add(id(document))
         if not per_url and result.returncode != 0:
             return [f"De Nu Html Checker stopte met code {result.returncode}:\n{result.stderr}"]
-        return [f"Nu Html Checker: {len(lines)} fout(en) in {url}:\n" + "\n".join(lines)
-                for url, lines in per_url.items()]
+        problems = []
+        for url, errors in per_url.items():
+            served = sum(1 for d in documents if d.url == url)
+            lines = [f"Nu Html Checker: {len(errors)} fout(en) in {url}:"]
+            for (text, extract), (where, responses) in errors.items():
+                lines.append(f"  - {text} ({where}; in {len(responses)} van {served} antwoord(en))")
+                if extract:
+                    lines.append("      " + extract.replace("\n", "⏎"))
+            problems.append("\n".join(lines))
+        return problems
 
 
 def _file_uri(uri: str) -> str:
