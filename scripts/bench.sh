@@ -1,25 +1,48 @@
 #!/usr/bin/env bash
 # `make bench`: measurements, not tests. Results go to bench/results/ as JSON and Markdown.
-# The reminder benchmark runs against a throwaway PostgreSQL (like `make test`), or SQLite when PostgreSQL
-# is not installed.
+# 1. the PDF pipeline against a bare WeasyPrint render (SQLite, in-process);
+# 2. the reminder run over 100,000 actiepunten, and 3. the pages under load on a national-scale data set
+#    (gunicorn under production settings, measured with wrk), both against a throwaway PostgreSQL and Redis on
+#    free loopback ports, stopped on exit whatever happened (like `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+
+# --- system packages -------------------------------------------------------------------------
+PACKAGES=(postgresql redis-server wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Systeempakketten installeren: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "Ontbrekende systeempakketten. Installeer ze met:"
+    echo "  sudo apt-get install -y ${missing[*]}"
+    exit 1
+  fi
+fi
+
+START=$(date +%s)
+echo "== PDF-pijplijn"
 "$BIN/python" bench/pdf_pipeline.py
 
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
-  echo "PostgreSQL niet gevonden: de herinneringenbenchmark draait op SQLite."
-  "$BIN/python" bench/reminders.py
-  exit 0
-fi
+# --- throwaway servers -------------------------------------------------------------------------
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 TMP=$(mktemp -d /tmp/handhaving-bench.XXXXXX)
 PGPORT=$(free_port)
+REDISPORT=$(free_port)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   status=$?
+  # gunicorn is stopped by bench/national.py; this is for an interrupted run (its master's pid file).
+  if [ -f "$TMP/work/gunicorn.pid" ]; then kill "$(cat "$TMP/work/gunicorn.pid")" 2>/dev/null || true; sleep 1; fi
   as_pg "$PGBIN/pg_ctl" -D "$TMP/pg" -m fast -w stop >/dev/null 2>&1 || true
+  if [ -f "$TMP/redis.pid" ]; then kill "$(cat "$TMP/redis.pid")" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit $status
 }
@@ -29,4 +52,25 @@ as_pg "$PGBIN/initdb" -D "$TMP/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8
 # fsync stays on: a benchmark should pay for its commits like production does.
 as_pg "$PGBIN/pg_ctl" -D "$TMP/pg" -w -l "$TMP/pg.log" \
   -o "-p $PGPORT -k $TMP -c listen_addresses=127.0.0.1" start >/dev/null
+redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no \
+  --daemonize yes --pidfile "$TMP/redis.pid" --dir "$TMP" --logfile "$TMP/redis.log"
+for _ in $(seq 50); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+echo "PostgreSQL op 127.0.0.1:$PGPORT, Redis op 127.0.0.1:$REDISPORT"
+
+echo "== Herinneringen"
 BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" "$BIN/python" bench/reminders.py
+
+echo "== Pagina's onder last op nationale schaal"
+as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres nationaal
+mkdir -p "$TMP/work" "$TMP/private"
+# Production settings (config/settings/bench.py): every required secret is set, to throwaway values.
+env DJANGO_SETTINGS_MODULE=config.settings.bench \
+  SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  DJANGO_ALLOWED_HOSTS=127.0.0.1 \
+  DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/nationaal" \
+  CELERY_BROKER_URL="redis://127.0.0.1:$REDISPORT/0" \
+  EMAIL_URL="smtp://127.0.0.1:1" \
+  PRIVATE_MEDIA_ROOT="$TMP/private" BENCH_STATIC_ROOT="$TMP/static" BENCH_WORK="$TMP/work" \
+  BENCH_PORT="$(free_port)" \
+  "$BIN/python" bench/national.py
+echo "make bench klaar in $(( $(date +%s) - START )) s."

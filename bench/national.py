@@ -1,0 +1,297 @@
+"""Benchmark: the product's pages under load on a national-scale data set, against a bare Django view.
+
+`scripts/bench.sh` starts a throwaway PostgreSQL and Redis and runs this with config.settings.bench (production
+settings; see that module for the two things it changes) and DATABASE_URL pointing at an empty database. Steps:
+
+1. generate the data set (bench/national_data.py) and collect the static files;
+2. serve it with gunicorn (sync workers, a fixed number) on 127.0.0.1 only;
+3. log in one BOA-coördinator with four driehoeken by writing the session exactly as django.contrib.auth.login
+   does (plus the login time SessionLifetimeMiddleware reads), and check that every measured URL answers 200 with
+   the expected content for that session — a redirect to the login page must never be measured as a fast page;
+4. measure every URL with wrk at 10 and 50 concurrent connections, the bare view (no database, no template, the
+   same middleware) in the same server and the same run as the reference.
+
+Targets (issue 7): every page's p95 ≤ 4 × the bare view's p95 at 10 users; 0 errors at 50 users.
+"""
+
+import datetime
+import html
+import http.client
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench import national_data  # noqa: E402
+from bench.urls import BARE_PATH  # noqa: E402
+
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # as docker-compose.yml; the machine has 2 cores
+DURATION = int(os.environ.get("BENCH_DURATION", "20"))  # seconds per URL and concurrency
+WARMUP = 3
+CONCURRENCY = (10, 50)
+WRK_TIMEOUT = "10s"  # a request still unanswered after 10 s counts as an error (wrk's default is 2 s)
+RATIO_TARGET = 4.0
+OUT = ROOT / "bench" / "results"
+WORK = Path(os.environ.get("BENCH_WORK") or tempfile.mkdtemp(prefix="bench-national-"))
+
+
+def make_session(user) -> str:
+    """A logged-in session for `user`, stored as django.contrib.auth.login would store it; returns its key."""
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from samenwerking.beveiliging import LAST_SEEN, LOGIN_STARTED
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    # login() stores the backend that authenticated: the password check is ModelBackend's (axes only refuses).
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[LOGIN_STARTED] = store[LAST_SEEN] = time.time()
+    store.create()
+    return store.session_key
+
+
+def pages(user, driehoeken) -> list[dict]:
+    """The measured URLs, each with the check that proves it is the real page for this user."""
+    from actiepunten import selectors as actiepunt_selectors
+    from arrangementen import selectors as arrangement_selectors
+    from arrangementen.models import Arrangement
+
+    mijn = arrangement_selectors.arrangement_list(user)
+    filtered = {"status": "ondertekend", "basisteam": driehoeken[0].basisteam_id}
+    searched = {"zoek": "jeugdoverlast"}
+    first_filtered = arrangement_selectors.arrangement_list(user, status="ondertekend",
+                                                            basisteam=driehoeken[0].basisteam).first()
+    first_searched = arrangement_selectors.arrangement_list(user, **searched).first()
+    # The detail: an arrangement under review with its comments, of the typical size (~25 afspraken).
+    detail = (Arrangement.objects.filter(driehoek__in=driehoeken, status="ter_review").order_by("pk").first()
+              or mijn.first())
+    eerste_actiepunt = actiepunt_selectors.mijn_actiepunten(user).first()
+    if not (first_filtered and first_searched and detail and eerste_actiepunt):
+        raise SystemExit("De gegenereerde gegevens missen iets dat gemeten moet worden.")
+    return [
+        {"naam": "kale view (referentie)", "pad": "/" + BARE_PATH, "cookie": False, "bevat": "ok"},
+        {"naam": "dashboard", "pad": "/", "bevat": driehoeken[0].naam},
+        {"naam": "arrangementen: lijst", "pad": "/arrangementen/", "bevat": mijn.first().titel},
+        {"naam": "arrangementen: gefilterd", "pad": "/arrangementen/?" + urlencode(filtered),
+         "bevat": first_filtered.titel},
+        {"naam": "arrangementen: gezocht", "pad": "/arrangementen/?" + urlencode(searched),
+         "bevat": first_searched.titel},
+        {"naam": "arrangement (detail)", "pad": f"/arrangementen/{detail.pk}/", "bevat": detail.titel,
+         "afspraken": detail.afspraken.count()},
+        {"naam": "mijn actiepunten", "pad": "/actiepunten/", "bevat": eerste_actiepunt.onderwerp},
+        {"naam": "API: arrangementen", "pad": "/api/v1/arrangementen/", "json_count": mijn.count()},
+        {"naam": "API: actiepunten", "pad": "/api/v1/actiepunten/",
+         "json_count": actiepunt_selectors.actiepunt_list(user).count()},
+        {"naam": "API: overleggen", "pad": "/api/v1/overleggen/",
+         "json_count": actiepunt_selectors.overleg_list_for(user).count()},
+    ]
+
+
+def headers(port: int, cookie: str | None) -> dict:
+    # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
+    result = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    if cookie:
+        result["Cookie"] = cookie
+    return result
+
+
+def fetch(port: int, path: str, head: dict) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers=head)
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    conn.close()
+    return response.status, body
+
+
+def verify(port: int, page: dict, head: dict) -> None:
+    status, body = fetch(port, page["pad"], head)
+    problem = None
+    if status != 200:
+        problem = f"status {status}"
+    elif "bevat" in page and html.escape(page["bevat"]) not in body and page["bevat"] not in body:
+        problem = f"'{page['bevat']}' staat niet op de pagina"
+    elif "json_count" in page:
+        data = json.loads(body)
+        if data.get("count") != page["json_count"] or not data.get("results"):
+            problem = f"count {data.get('count')} in plaats van {page['json_count']}"
+    if problem:
+        raise SystemExit(f"{page['naam']} ({page['pad']}) is niet de echte pagina: {problem}. Er is niets gemeten.")
+
+
+def wrk(port: int, path: str, head: dict, connections: int, seconds: int) -> dict:
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT}",
+               "-s", str(ROOT / "bench" / "wrk_report.lua")]
+    for name, value in head.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    line = next(line for line in output.splitlines() if line.startswith("WRKJSON "))
+    raw = json.loads(line.removeprefix("WRKJSON "))
+    errors = raw["non2xx"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    return {"p50_ms": raw["p50_us"] / 1000, "p95_ms": raw["p95_us"] / 1000, "p99_ms": raw["p99_us"] / 1000,
+            "max_ms": raw["max_us"] / 1000, "rps": raw["requests"] / (raw["duration_us"] / 1e6),
+            "requests": raw["requests"], "errors": errors, "raw": raw}
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    log = open(WORK / "gunicorn.log", "ab")  # noqa: SIM115 - open for the server's lifetime
+    command = [str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
+               "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--pid", str(WORK / "gunicorn.pid"),
+               "--access-logfile", str(WORK / "access.log")]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log)  # noqa: S603
+    for _ in range(300):
+        try:
+            if fetch(port, "/gezondheid/", {"Host": "127.0.0.1"})[0] == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn start niet; zie {WORK / 'gunicorn.log'}")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def machine() -> dict:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")),
+                 platform.processor())
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    kb = next((int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return {"cpu": model, "cores": os.cpu_count(), "ram_gb": round(kb / 1024 / 1024, 1), "postgresql": pg,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "date": datetime.datetime.now().isoformat(timespec="seconds")}
+
+
+def main():
+    from samenwerking.models import Gebruiker
+    from samenwerking.selectors import visible_driehoeken
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk ontbreekt (apt-get install wrk); scripts/bench.sh installeert het als root.")
+    port = int(os.environ["BENCH_PORT"])
+    if os.environ.get("BENCH_REUSE_DATA"):  # while profiling: measure again on an already generated database
+        generated = {"seconds": {}}
+    else:
+        print("Gegevens op nationale schaal genereren:", flush=True)
+        generated = national_data.generate()
+    counts = national_data.counts()
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    user = Gebruiker.objects.get(username=national_data.BENCH_USERNAME)
+    # Ordered by pk: the basisteamdriehoek was made before the local ones.
+    driehoeken = list(visible_driehoeken(user).order_by("pk"))
+    measured = pages(user, driehoeken)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={make_session(user)}"
+
+    server = start_gunicorn(port)
+    results = []
+    try:
+        for page in measured:
+            verify(port, page, headers(port, cookie if page.get("cookie", True) else None))
+        print(f"Alle {len(measured)} URL's antwoorden 200 met de verwachte inhoud; meten "
+              f"({DURATION} s per URL en gelijktijdigheid, {WORKERS} gunicorn-workers).", flush=True)
+        for page in measured:
+            head = headers(port, cookie if page.get("cookie", True) else None)
+            wrk(port, page["pad"], head, 10, WARMUP)
+            for connections in CONCURRENCY:
+                result = {"naam": page["naam"], "pad": page["pad"], "gebruikers": connections,
+                          **wrk(port, page["pad"], head, connections, DURATION)}
+                results.append(result)
+                print(f"  {page['naam']:28} c={connections:<3} p50 {result['p50_ms']:7.1f} ms  p95 "
+                      f"{result['p95_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms  {result['rps']:7.1f}/s  "
+                      f"fouten {result['errors']}", flush=True)
+        # Afterwards as well: the session was still valid at the end, so nothing was measured logged out.
+        for page in measured:
+            verify(port, page, headers(port, cookie if page.get("cookie", True) else None))
+    finally:
+        stop(server)
+
+    bare = {r["gebruikers"]: r["p95_ms"] for r in results if r["pad"] == "/" + BARE_PATH}
+    for r in results:
+        r["p95_ratio"] = r["p95_ms"] / bare[r["gebruikers"]] if bare[r["gebruikers"]] else None
+        if r["gebruikers"] == 10:
+            r["doel"] = f"p95 ≤ {RATIO_TARGET:g} × kaal"
+            r["gehaald"] = r["p95_ratio"] <= RATIO_TARGET
+        else:
+            r["doel"] = "0 fouten"
+            r["gehaald"] = r["errors"] == 0
+    report = {
+        "benchmark": "national", "machine": machine(), "data": counts, "generatie_s": generated["seconds"],
+        "gebruiker": {"rol": "coordinator", "driehoeken": [d.naam for d in driehoeken]},
+        "server": {"gunicorn_workers": WORKERS, "worker_class": "sync", "settings": settings.SETTINGS_MODULE},
+        "wrk": {"duur_s": DURATION, "timeout": WRK_TIMEOUT, "threads": 2},
+        "doelen": {"p95_ratio_10": RATIO_TARGET, "fouten_50": 0},
+        "resultaten": results,
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "national.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (OUT / "national.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+def markdown(report: dict) -> str:
+    m, d = report["machine"], report["data"]
+    yes = {True: "ja", False: "**nee**"}
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; PostgreSQL {m['postgresql']}, "
+        f"Python {m['python']}; {m['date'][:10]}. gunicorn met {report['server']['gunicorn_workers']} sync-workers "
+        f"op 127.0.0.1, productie-instellingen; wrk {report['wrk']['duur_s']} s per meting, timeout "
+        f"{report['wrk']['timeout']}.",
+        "",
+        f"Gegevens: {d['gemeenten']} gemeenten, {d['basisteams']} basisteams, {d['driehoeken']} driehoeken, "
+        f"{d['gebruikers']} gebruikers met {d['lidmaatschappen']} lidmaatschappen ({d['rechten']} objectrechten), "
+        f"{d['arrangementen']} arrangementen met {d['afspraken']} afspraken, {d['overleggen']} overleggen, "
+        f"{d['actiepunten']} actiepunten; historie: {d['historie_arrangementen']} + {d['historie_afspraken']} + "
+        f"{d['historie_actiepunten']} regels (arrangementen, afspraken, actiepunten). Gemeten als BOA-coördinator in "
+        f"{len(report['gebruiker']['driehoeken'])} driehoeken.",
+        "",
+        "| pagina | gebruikers | p50 (ms) | p95 (ms) | p99 (ms) | verzoeken/s | fouten | p95 / kaal | doel | gehaald |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in report["resultaten"]:
+        ratio = f"{r['p95_ratio']:.1f}" if r["p95_ratio"] is not None else "–"
+        reference = r["naam"].startswith("kale view")
+        lines.append(f"| {r['naam']} | {r['gebruikers']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} "
+                     f"| {r['rps']:.1f} | {r['errors']} | {ratio} | {'' if reference else r['doel']} | "
+                     f"{'' if reference else yes[r['gehaald']]} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
