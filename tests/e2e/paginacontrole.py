@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Browser, Page, Response
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -73,7 +74,11 @@ class PageChecks:
         content_type = response.headers.get("content-type", "")
         if 300 <= response.status < 400 or not content_type.startswith("text/html"):
             return
-        document = Document(response.url, response.status, content_type, response.body())
+        try:
+            body = response.body()
+        except PlaywrightError:
+            return  # the page navigated on before this document arrived: nothing of it was shown
+        document = Document(response.url, response.status, content_type, body)
         self.documents.append(document)
         self.current[page] = document
 
