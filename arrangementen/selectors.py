@@ -6,12 +6,14 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import rollen
+from samenwerking.models import Driehoek
 from samenwerking.selectors import permissions_on, visible_driehoeken
 
 from .models import Afspraak, Arrangement, Beoordeling, Opmerking, Status, Statusovergang
@@ -65,17 +67,35 @@ def version_chain(arrangement: Arrangement) -> list[Arrangement]:
     return chain
 
 
+SEARCH_CONFIG = "dutch"
+
+
+def arrangement_search_vector() -> SearchVector:
+    """Titel (weight A), doel and aanleiding (B): the expression the GIN index on Arrangement is built on."""
+    return SearchVector("titel", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "doel", "aanleiding", config=SEARCH_CONFIG, weight="B"
+    )
+
+
+def afspraak_search_vector() -> SearchVector:
+    """Titel and tekst of an afspraak: the expression the GIN index on Afspraak is built on."""
+    return SearchVector("titel", "tekst", config=SEARCH_CONFIG)
+
+
 def _search(queryset: QuerySet, text: str) -> QuerySet:
-    """PostgreSQL full text in Dutch over titel, doel and afspraken; a plain match on SQLite."""
+    """PostgreSQL full text in Dutch over titel, doel and afspraken; a plain match on SQLite.
+
+    Both matches are subqueries on the exact expressions of the GIN indexes (migration 0003), so PostgreSQL
+    finds the matching rows in the index instead of computing a tsvector for every afspraak in the country.
+    """
     if connection.vendor == "postgresql":
-        vector = SearchVector("titel", weight="A", config="dutch") + SearchVector(
-            "doel", "aanleiding", config="dutch", weight="B"
-        )
-        query = SearchQuery(text, config="dutch", search_type="websearch")
-        in_afspraken = Afspraak.objects.annotate(
-            zoek=SearchVector("titel", "tekst", config="dutch")
-        ).filter(zoek=query).values("arrangement_id")
-        return queryset.annotate(zoek=vector).filter(Q(zoek=query) | Q(pk__in=in_afspraken))
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        in_arrangement = Arrangement.objects.alias(zoek=arrangement_search_vector()).filter(zoek=query)
+        in_afspraken = Afspraak.objects.alias(zoek=afspraak_search_vector()).filter(zoek=query)
+        # One IN over a UNION, not two INs joined by OR (which PostgreSQL can only apply by scanning every
+        # arrangement); the user's driehoeken then narrow the arrangementen through their index first.
+        ids = in_arrangement.order_by().values("pk").union(in_afspraken.order_by().values("arrangement_id"))
+        return queryset.filter(pk__in=ids)
     return queryset.filter(
         Q(titel__icontains=text) | Q(doel__icontains=text)
         | Q(pk__in=Afspraak.objects.filter(Q(titel__icontains=text) | Q(tekst__icontains=text))
@@ -89,7 +109,8 @@ def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein
     if status:
         queryset = queryset.filter(status=status)
     if gemeente:
-        queryset = queryset.filter(driehoek__gemeenten=gemeente)
+        # A subquery, not a join: one row per arrangement, so the list needs no DISTINCT.
+        queryset = queryset.filter(driehoek__in=Driehoek.objects.filter(gemeenten=gemeente).values("pk"))
     if basisteam:
         queryset = queryset.filter(driehoek__basisteam=basisteam)
     if domein:
@@ -105,11 +126,14 @@ def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein
         queryset = queryset.filter(evaluatiedatum__gte=today)
     if zoek:
         queryset = _search(queryset, zoek)
+    # Counted per arrangement on the page (a correlated subquery after ORDER BY … LIMIT), not by joining
+    # every afspraak of every visible arrangement and grouping them all.
+    aantal = (Afspraak.objects.filter(arrangement=OuterRef("pk")).order_by().values("arrangement")
+              .annotate(n=Count("pk")).values("n"))
     return (
         queryset.select_related("driehoek", "driehoek__basisteam")
-        .annotate(aantal_afspraken=Count("afspraken", distinct=True))
+        .annotate(aantal_afspraken=Coalesce(Subquery(aantal), 0))
         .order_by("-gewijzigd_op", "-pk")
-        .distinct()
     )
 
 
