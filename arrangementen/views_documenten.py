@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samenwerking import audit, rollen
+from samenwerking import audit, rollen, tweestaps
 from samenwerking.forms import apply_errors
 from samenwerking.selectors import permissions_on, visible_driehoeken
 
@@ -64,6 +64,13 @@ class OndertekenForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=gettext_lazy("Ter bevestiging dat u het zelf bent die tekent."),
     )
+    verificatiecode = forms.CharField(
+        label=gettext_lazy("Verificatiecode"), max_length=40,
+        help_text=gettext_lazy("De code die uw authenticator-app nu toont (of een herstelcode). Voor elke "
+                               "handtekening vragen we een nieuwe code."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off",
+                                      "spellcheck": "false"}),
+    )
 
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,22 +92,34 @@ def document_sign(request, pk: int):
     options = documenten.signing_options(request.user, document)
     form = OndertekenForm(request.POST or None, options=options)
     if request.method == "POST" and form.is_valid():
-        try:
-            documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
-                                     password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"],
-                                     request=request)
-        except ValidationError as error:
-            # sign_document is atomic: the refusal is logged here, outside the rolled-back transaction.
+        # The second factor again, whatever the session says; checked (and its throttling stored) before the
+        # signing transaction, so a refused signature does not roll back the count of wrong codes.
+        uitkomst = tweestaps.check_code(request.user, form.cleaned_data["verificatiecode"])
+        if not uitkomst.gelukt:
             audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                         resultaat=audit.Resultaat.MISLUKT, details={"fout": error.messages})
-            apply_errors(form, error)
-        else:
+                         resultaat=audit.Resultaat.GEWEIGERD, details={"fout": [uitkomst.melding]})
+            form.add_error("verificatiecode", uitkomst.melding)
+        elif _sign(request, document, form):
             messages.success(request, _("Uw handtekening is gezet."))
             return redirect(f"{document.arrangement.get_absolute_url()}#document")
     return render(request, "arrangementen/ondertekenen.html", {
         "arrangement": document.arrangement, "document": document, "form": form, "opties": options,
         "test_pki": settings.SIGNING_TEST_PKI,
     })
+
+
+def _sign(request, document, form) -> bool:
+    try:
+        documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
+                                 password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"],
+                                 request=request)
+    except ValidationError as error:
+        # sign_document is atomic: the refusal is logged here, outside the rolled-back transaction.
+        audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
+                     resultaat=audit.Resultaat.MISLUKT, details={"fout": error.messages})
+        apply_errors(form, error)
+        return False
+    return True
 
 
 class VerificatieForm(forms.Form):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from arrangementen.views_documenten import verify
 from samenwerking.beveiliging import gezondheid
 from samenwerking.views import InlogView
+from samenwerking.views_tweestaps import verificatie
 
 admin.site.site_header = _("Beheer handhavingsarrangementen")
 admin.site.site_title = _("Beheer")
@@ -13,7 +14,9 @@ admin.site.index_title = _("Referentiegegevens en lidmaatschappen")
 
 urlpatterns = [
     path("inloggen/", InlogView.as_view(), name="login"),
+    path("inloggen/verificatie/", verificatie, name="login_verificatie"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("samenwerking.urls_account")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("arrangementen/", include("arrangementen.urls")),

@@ -2,9 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import services, tweestaps
 from .models import (
     Basisteam,
     District,
@@ -162,8 +164,31 @@ class LidmaatschapAdmin(SimpleHistoryAdmin):
             services.delete_membership(lidmaatschap=lidmaatschap)
 
 
+# Devices hold secrets: no admin pages for them. A beheerder can only reset a user's second step (below).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+@admin.action(description=_("Tweestapsverificatie opnieuw laten instellen (app kwijt)"),
+              permissions=["change"])
+def reset_second_step(modeladmin, request, queryset):
+    """Removes the app and recovery codes; the user sets up a new app at the next login. Logged per user."""
+    count = 0
+    for gebruiker in queryset:
+        if tweestaps.switch_off(user=gebruiker, door=request.user, request=request,
+                                reden="opnieuw instellen door beheerder"):
+            count += 1
+    modeladmin.message_user(request, ngettext(
+        "Tweestapsverificatie van %(count)d gebruiker is gewist; die stelt bij de volgende keer inloggen een "
+        "nieuwe app in.",
+        "Tweestapsverificatie van %(count)d gebruikers is gewist; zij stellen bij de volgende keer inloggen een "
+        "nieuwe app in.", count) % {"count": count}, messages.SUCCESS)
+
+
 @admin.register(Gebruiker)
 class GebruikerAdmin(UserAdmin, SimpleHistoryAdmin):
+    actions = [reset_second_step]
     list_display = ["username", "first_name", "last_name", "functie", "organisatie", "is_active",
                     "is_staff"]
     list_select_related = ["organisatie"]

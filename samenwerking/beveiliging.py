@@ -2,6 +2,7 @@
 
 import logging
 import time
+from urllib.parse import urlencode
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
@@ -10,10 +11,11 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import connection
 from django.dispatch import receiver
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, tweestaps
 
 HEALTH_PATH = "/gezondheid/"
 LOGIN_STARTED = "_ingelogd_sinds"
@@ -120,3 +122,35 @@ def lockout_response(request, original_response=None, credentials=None):
     """The login page with one Dutch message, the same whether or not the account exists."""
     return render(request, "samenwerking/vergrendeld.html", {"melding": LOCKOUT_MESSAGE},
                   status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+class TweestapsMiddleware:
+    """Sends a logged-in user to the second step (or to setting it up) until the session is verified.
+
+    The session remembers a verification, so this costs no query once done. API requests get a 403 instead
+    of a redirect. The second step's own pages, logging out and the "about" page stay reachable.
+    """
+
+    EXEMPT_NAMES = ("login", "logout", "login_verificatie", "account:tweestaps_instellen", "samenwerking:over")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: frozenset[str] | None = None
+
+    def exempt_paths(self) -> frozenset[str]:
+        if self._exempt is None:
+            self._exempt = frozenset(reverse(name) for name in self.EXEMPT_NAMES)
+        return self._exempt
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and request.path not in self.exempt_paths()
+                and not request.path.startswith(settings.STATIC_URL)):
+            step = tweestaps.needs_step(request)
+            if step is not None:
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": str(_("Rond eerst de tweestapsverificatie af in de browser."))},
+                                        status=403)
+                target = "login_verificatie" if step == "verificatie" else "account:tweestaps_instellen"
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

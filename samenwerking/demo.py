@@ -1,13 +1,24 @@
 """Demo data for `make run`: two driehoeken and a user per role. Never run by production settings."""
 
+import base64
+
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Organisatie, Rol
 from .permissions_setup import BEHEER_GROUP, ensure_beheer_group
 from .services import grant_membership
+from .tweestaps import APP_NAME, has_app, required_for
 
 DEFAULT_DEMO_PASSWORD = "demo-handhaving-2026"
+# One known TOTP key for every demo user who needs the second step, so anyone trying the demo can add it
+# to an authenticator app (or use `oathtool --totp -b <sleutel>`). Never used outside the demo.
+DEMO_TOTP_KEY = b"demo-handhaving-2026"
+
+
+def demo_totp_secret() -> str:
+    return base64.b32encode(DEMO_TOTP_KEY).decode().rstrip("=")
 
 BES_GEMEENTEN = ["GM0308", "GM0313", "GM0310", "GM0317", "GM0342"]
 
@@ -90,4 +101,7 @@ def create_demo_data(*, password: str) -> list[Gebruiker]:
                       is_staff=True)
     beheerder.groups.add(Group.objects.get(name=BEHEER_GROUP))
     users.append(beheerder)
+    for user in users:
+        if required_for(user) and not has_app(user):
+            TOTPDevice.objects.create(user=user, name=APP_NAME, key=DEMO_TOTP_KEY.hex(), confirmed=True)
     return users

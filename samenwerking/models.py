@@ -373,6 +373,10 @@ class Auditregel(models.Model):
         ONDERTEKEND = "ondertekend", _("ondertekend")
         VERIFICATIE = "verificatie", _("PDF ter verificatie geüpload")
         EXPORT = "export", _("beveiligingsgegevens geëxporteerd")
+        MFA_INGESTELD = "mfa_ingesteld", _("tweestapsverificatie ingesteld")
+        MFA_VERIFICATIE = "mfa_verificatie", _("tweede stap bij inloggen")
+        MFA_HERSTELCODES = "mfa_herstelcodes", _("herstelcodes vernieuwd")
+        MFA_UITGESCHAKELD = "mfa_uitgeschakeld", _("tweestapsverificatie uitgeschakeld")
 
     class Resultaat(models.TextChoices):
         GELUKT = "gelukt", _("gelukt")

@@ -60,3 +60,24 @@ def signing_setup(settings, test_pki):
 
     test_pki.add_key = add_key
     return test_pki
+
+
+@pytest.fixture(autouse=True)
+def force_login_completes_second_step(monkeypatch):
+    """`client.force_login(user)` stands for a whole login, the second step included.
+
+    Users whose role needs two-step verification get a confirmed authenticator app (as they would have) and a
+    verified session; others a session that knows it needs no second step. Tests of the second step itself
+    start from `tests.mfa.unverified(client)`.
+    """
+    from django.test import Client
+
+    from tests.mfa import complete_second_step
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        complete_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

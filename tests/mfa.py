@@ -29,3 +29,27 @@ def code_for(user) -> str:
     device = device_for(user)
     assert device is not None, f"{user} heeft geen bevestigde authenticator-app"
     return next_code(device)
+
+
+def complete_second_step(client, user) -> None:
+    """Mark a test client's session as the login flow would after the second step (or as not needing one)."""
+    from samenwerking import tweestaps
+
+    needs_app = tweestaps.required_for(user) or tweestaps.has_app(user)
+    if needs_app and not tweestaps.has_app(user):
+        TOTPDevice.objects.create(user=user, name=tweestaps.APP_NAME, confirmed=True)
+    state = {"gebruiker": user.pk, "status": "geverifieerd" if needs_app else "niet_nodig", "sinds": time.time()}
+    if needs_app:
+        state["middel"] = "app"
+    session = client.session
+    session[tweestaps.SESSION_KEY] = state
+    session.save()
+
+
+def unverified(client) -> None:
+    """Forget the second step of the client's session, as right after the password."""
+    from samenwerking import tweestaps
+
+    session = client.session
+    session.pop(tweestaps.SESSION_KEY, None)
+    session.save()

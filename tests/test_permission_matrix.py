@@ -217,6 +217,12 @@ RULES = {
     "beveiliging:auditlog_export": beheerders_only,
     "beveiliging:toegangsoverzicht": beheerders_only,
     "beveiliging:toegangsoverzicht_export": beheerders_only,
+    # force_login completes the second step, so there is nothing left to verify: on to the next page.
+    "login_verificatie": lambda role, scope: 302,
+    "account:tweestaps": logged_in,
+    "account:tweestaps_instellen": logged_in,
+    "account:herstelcodes": post_only,
+    "account:tweestaps_uitschakelen": post_only,
 }
 
 ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
@@ -388,3 +394,33 @@ def test_permission_matrix(db, client, world, pattern, role, scope):
     )
     if denied_redirect:
         assert re.search(r"/(inloggen|beheer/login)/", response["Location"]), response["Location"]
+
+
+# --- the second step -----------------------------------------------------------------------------------------
+
+# Reachable before the second step: logging in and out, the second step itself, "about" and the health probe.
+BEFORE_SECOND_STEP = {"login": 302, "logout": 405, "login_verificatie": 200, "samenwerking:over": 200,
+                      "gezondheid": 200}
+
+
+@pytest.mark.parametrize("pattern", [p for p in walk() if not p.route.startswith("beheer/")], ids=lambda p: p.key)
+@pytest.mark.parametrize("role", [Rol.REVIEWER.value, BEHEERDER])
+def test_every_page_waits_for_the_second_step(db, client, world, pattern, role):
+    """A reviewer or beheerder who gave only the password reaches no page of the product: the browser is sent
+    to the second step (the app's code), the API answers 403."""
+    from tests.mfa import unverified
+
+    client.force_login(world["users"][role])
+    unverified(client)
+    url = concrete_url(pattern, world, "eigen")
+    response = client.get(url)
+    if pattern.key in BEFORE_SECOND_STEP:
+        assert response.status_code == BEFORE_SECOND_STEP[pattern.key], url
+    elif pattern.key == "account:tweestaps_instellen":
+        # Replacing the app needs the old one first.
+        assert response.status_code == 302 and response["Location"].startswith("/inloggen/verificatie/")
+    elif pattern.route.startswith("api/"):
+        assert response.status_code == 403, url
+    else:
+        assert response.status_code == 302, f"GET {url}: {response.status_code}"
+        assert response["Location"].startswith("/inloggen/verificatie/?next="), response["Location"]

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "samenwerking",
     "arrangementen",
     "actiepunten",
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samenwerking.beveiliging.SessionLifetimeMiddleware",
+    # After authentication: a session of a user who needs the second step goes there first.
+    "samenwerking.beveiliging.TweestapsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -174,6 +179,11 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <naam>`;
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Key of the audit log's hash chain; empty: derived from SECRET_KEY (set it before rotating SECRET_KEY).
 AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="")
+# Two-step verification (django-otp): the issuer shown in authenticator apps; TOTP codes may be one step
+# (30 s) early or late; each wrong code doubles the wait before the next attempt (1, 2, 4 … seconds).
+OTP_TOTP_ISSUER = env.str("TWEESTAPS_UITGEVER", default="Handhavingsarrangementen")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

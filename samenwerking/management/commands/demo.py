@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actiepunten.demo import create_demo_overleg
 from arrangementen.demo import create_demo_arrangement, ensure_test_keys, sign_demo_arrangement
-from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data
+from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data, demo_totp_secret
+from samenwerking.tweestaps import has_app
 
 
 class Command(BaseCommand):
@@ -26,8 +27,12 @@ class Command(BaseCommand):
         create_demo_overleg()
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))
         for user in users:
-            self.stdout.write(f"  {user.username:<15} {user.functie}")
+            extra = "  (met tweestapsverificatie)" if has_app(user) else ""
+            self.stdout.write(f"  {user.username:<15} {user.functie}{extra}")
         if os.environ.get("DEMO_PASSWORD"):
             self.stdout.write("Wachtwoord: de waarde van DEMO_PASSWORD.")
         else:
             self.stdout.write(f"Wachtwoord (voor alle demogebruikers): {password}")
+        secret = demo_totp_secret()
+        self.stdout.write(f"Tweede stap: zet de sleutel {secret} in een authenticator-app, of gebruik "
+                          f"`oathtool --totp -b {secret}`.")
