@@ -57,14 +57,25 @@ def arrangement_detail(arrangement: Arrangement) -> dict:
 
 
 def version_chain(arrangement: Arrangement) -> list[Arrangement]:
-    """All versions of this arrangement, oldest first (each herziening links to its vorige_versie)."""
-    first = arrangement
-    while first.vorige_versie_id:
-        first = Arrangement.objects.get(pk=first.vorige_versie_id)
+    """All versions of this arrangement, oldest first (each herziening links to its vorige_versie).
+
+    A herziening stays in the driehoek of its predecessor, so the driehoek's arrangements are read once and the
+    chain is walked in memory: one query however many versions there are."""
+    candidates = list(Arrangement.objects.filter(driehoek_id=arrangement.driehoek_id))
+    by_pk = {a.pk: a for a in candidates}
+    by_pk[arrangement.pk] = arrangement
+    successors: dict[int, Arrangement] = {}
+    for candidate in sorted(candidates, key=lambda a: a.gewijzigd_op):  # the newest successor wins, as before
+        if candidate.vorige_versie_id:
+            successors[candidate.vorige_versie_id] = candidate
+    first, seen = arrangement, {arrangement.pk}
+    while first.vorige_versie_id and first.vorige_versie_id not in seen:
+        first = by_pk.get(first.vorige_versie_id) or Arrangement.objects.get(pk=first.vorige_versie_id)
+        seen.add(first.pk)
     chain = [first]
-    while (nxt := Arrangement.objects.filter(vorige_versie=chain[-1]).first()) is not None:
+    while (nxt := successors.get(chain[-1].pk)) is not None and nxt.pk not in {a.pk for a in chain}:
         chain.append(nxt)
-    return chain
+    return [arrangement if a.pk == arrangement.pk else a for a in chain]
 
 
 SEARCH_CONFIG = "dutch"

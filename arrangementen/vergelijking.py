@@ -64,8 +64,10 @@ def _partij_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
 
 def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int]) -> list[Rij]:
     """Match clauses across versions through their `vorige` links, also across several herzieningen."""
-    links = dict(Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list("pk", "vorige_id"))
-    owner = dict(Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list("pk", "arrangement_id"))
+    links, owner = {}, {}
+    for pk, vorige_id, arrangement_id in Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list(
+            "pk", "vorige_id", "arrangement_id"):
+        links[pk], owner[pk] = vorige_id, arrangement_id
     left_items = {a.pk: a for a in left.afspraken.select_related("onderwerp")}
     rows, matched = [], set()
     for b in right.afspraken.select_related("onderwerp").order_by("onderwerp__niveau", "onderwerp__volgorde",
@@ -88,12 +90,15 @@ def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int]) 
     return rows
 
 
-def compare_versions(left: Arrangement, right: Arrangement) -> dict:
+def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangement] | None = None) -> dict:
+    """`chain`: the versions (selectors.version_chain) when the caller has them, so no query per version."""
     chain_ids = [left.pk, right.pk]
+    by_pk = {a.pk: a for a in chain or []}
     step = right
     while step.vorige_versie_id and step.vorige_versie_id != left.pk:
         chain_ids.append(step.vorige_versie_id)
-        step = Arrangement.objects.only("pk", "vorige_versie_id").get(pk=step.vorige_versie_id)
+        step = by_pk.get(step.vorige_versie_id) or Arrangement.objects.only("pk", "vorige_versie_id").get(
+            pk=step.vorige_versie_id)
     afspraken = _afspraak_rows(left, right, chain_ids)
     return {
         "velden": _field_rows(left, right),

@@ -457,5 +457,5 @@ def compare(request, pk: int):
         left, right = right, left
     return render(request, "arrangementen/vergelijk.html", {
         "arrangement": arrangement, "versies": chain, "links": left, "rechts": right,
-        "vergelijking": compare_versions(left, right),
+        "vergelijking": compare_versions(left, right, chain),
     })

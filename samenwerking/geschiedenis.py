@@ -85,9 +85,16 @@ class _Resolver:
         if pk is not None:
             self.wanted[model].add(pk)
 
+    def know(self, model, obj):
+        """A related object already fetched with the record (select_related): no query for it later."""
+        self.resolved.setdefault(model, {})[obj.pk] = str(obj)
+
     def resolve(self):
         for model, pks in self.wanted.items():
-            self.resolved[model] = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+            known = self.resolved.setdefault(model, {})
+            missing = pks - known.keys()
+            if missing:
+                known.update((obj.pk, str(obj)) for obj in model._default_manager.filter(pk__in=missing))
 
     def label(self, model, pk) -> str:
         if pk is None:
@@ -123,14 +130,21 @@ def build_timeline(*querysets, describe=None, newest_first=True, with_text_diff=
         record_model = queryset.model
         tracked = _tracked(record_model)
         m2m = _m2m_fields(record_model)
+        foreign_keys = [f for f in tracked if isinstance(f, models.ForeignKey)]
+        # Joined, not looked up afterwards: the historical foreign keys are nullable, so this is a LEFT JOIN and a
+        # record whose target was deleted stays (its label is then looked up, and found missing).
         records = list(
-            queryset.select_related("history_user").order_by("id", "history_date", "history_id")
+            queryset.select_related("history_user", *(f.name for f in foreign_keys))
+            .order_by("id", "history_date", "history_id")
         )
         m2m_rows = {f: _m2m_rows(record_model, f, records) for f in m2m}
         previous: dict = {}
         for record in records:
-            for f in tracked:
-                if isinstance(f, models.ForeignKey):
+            for f in foreign_keys:
+                related = getattr(record, f.name)
+                if related is not None:
+                    resolver.know(f.related_model, related)
+                else:
                     resolver.want(f.related_model, getattr(record, f.attname))
             m2m_values = {}
             for f in m2m:

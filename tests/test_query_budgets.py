@@ -1,0 +1,260 @@
+"""Query budgets: every list and detail view, HTML and API, in a fixed and small number of queries.
+
+A list page takes at most twelve queries (issue 7) and as many with forty rows as with three: each list test
+measures the page with a small data set, grows the data set, and measures again. A detail page has its own
+budget, checked with related rows grown as well where the page shows them (afspraken, deelnemers, history).
+
+Counts are taken after one warm-up request, so per-process caches (content types, permission ids) do not count.
+"""
+
+import datetime
+import os
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actiepunten import services as actiepunt_services
+from actiepunten.models import Overleg
+from arrangementen import services as arrangement_services
+from arrangementen.bibliotheek import load_library
+from arrangementen.models import Arrangement, Status
+from samenwerking import audit
+from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
+from samenwerking.permissions_setup import ensure_beheer_group
+
+from .factories import DriehoekFactory, GebruikerFactory, OnderwerpFactory, OrganisatieFactory, lid, vandaag
+
+LIST_BUDGET = 12
+SMALL, LARGE = 3, 40
+
+
+@dataclass
+class Wereld:
+    """One driehoek in which `user` is coordinator, secretaris and reviewer; `beheerder` keeps the security pages."""
+
+    driehoek: Driehoek
+    user: Gebruiker
+    collega: Gebruiker
+    beheerder: Gebruiker
+    overleg: Overleg
+    arrangement: Arrangement
+    teller: dict = field(default_factory=lambda: {"n": 0})
+
+    def volgnummer(self) -> int:
+        self.teller["n"] += 1
+        return self.teller["n"]
+
+
+@pytest.fixture
+def wereld(db):
+    load_library()
+    driehoek = DriehoekFactory(naam="Driehoek Budget")
+    OrganisatieFactory(naam="Gemeente Budget", soort=Organisatie.Soort.GEMEENTE, gemeente=driehoek.gemeenten.first())
+    user = GebruikerFactory(username="budget", first_name="Bea", last_name="Budget")
+    for rol in (Rol.COORDINATOR, Rol.SECRETARIS, Rol.REVIEWER):
+        lid(user, driehoek, rol)
+    collega = GebruikerFactory(username="collega", first_name="Cor", last_name="Collega")
+    lid(collega, driehoek, Rol.COORDINATOR)
+    beheerder = GebruikerFactory(username="budget-beheerder", is_staff=True)
+    beheerder.groups.add(ensure_beheer_group())
+    overleg = actiepunt_services.create_overleg(driehoek=driehoek, user=user, data={
+        "soort": Overleg.Soort.TACTISCH, "titel": "Tactisch overleg", "datum": vandaag(), "secretaris": user,
+    })
+    arrangement = arrangement_services.create_arrangement(driehoek=driehoek, user=user, titel="Het arrangement")
+    return Wereld(driehoek=driehoek, user=user, collega=collega, beheerder=beheerder, overleg=overleg,
+                  arrangement=arrangement)
+
+
+# --- growing the data set ----------------------------------------------------------------------------
+
+def meer_arrangementen(w: Wereld, n: int, *, status=None, door=None):
+    for _ in range(n):
+        arrangement = arrangement_services.create_arrangement(
+            driehoek=w.driehoek, user=door or w.user, titel=f"Arrangement {w.volgnummer()}", start="leeg")
+        Arrangement.objects.filter(pk=arrangement.pk).update(
+            status=status or Status.CONCEPT, geldig_tot=vandaag() + datetime.timedelta(days=30),
+            evaluatiedatum=vandaag() + datetime.timedelta(days=20))
+
+
+def meer_te_beoordelen(w: Wereld, n: int):
+    meer_arrangementen(w, n, status=Status.TER_REVIEW, door=w.collega)
+
+
+def meer_driehoeken(w: Wereld, n: int):
+    for _ in range(n):
+        driehoek = DriehoekFactory()
+        lid(w.user, driehoek, Rol.COORDINATOR)
+        lid(w.user, driehoek, Rol.REVIEWER)
+        arrangement_services.create_arrangement(driehoek=driehoek, user=w.user,
+                                                titel=f"Arrangement {w.volgnummer()}", start="leeg")
+
+
+def meer_leden(w: Wereld, n: int):
+    for _ in range(n):
+        lid(GebruikerFactory(), w.driehoek, Rol.LEZER)
+
+
+def meer_actiepunten(w: Wereld, n: int):
+    for _ in range(n):
+        actiepunt_services.create_actiepunt(driehoek=w.driehoek, user=w.user, overleg=w.overleg, data={
+            "onderwerp": f"Actie {w.volgnummer()}", "eigenaar": w.user, "arrangement": w.arrangement,
+            "datum_gereed": vandaag() + datetime.timedelta(days=w.teller["n"] % 20)})
+        actiepunt_services.create_actiepunt(driehoek=w.driehoek, user=w.user, overleg=w.overleg, data={
+            "onderwerp": f"Extern {w.volgnummer()}", "extern_naam": "Externe Eigenaar",
+            "extern_email": "extern@example.invalid", "datum_gereed": vandaag()})
+
+
+def meer_overleggen(w: Wereld, n: int):
+    for _ in range(n):
+        actiepunt_services.create_overleg(
+            driehoek=w.driehoek, user=w.user,
+            data={"soort": Overleg.Soort.WERKGROEP, "datum": vandaag(), "voorzitter": w.collega, "secretaris": w.user},
+            deelnemers=[actiepunt_services.Deelnemer(gebruiker=w.collega),
+                        actiepunt_services.Deelnemer(naam=f"Gast {w.volgnummer()}", organisatie="Extern")])
+
+
+def meer_in_overleg(w: Wereld, n: int):
+    """The overleg's verslag grows: deelnemers, agenda, besluiten and actiepunten."""
+    meer_actiepunten(w, n)
+    actiepunt_services.update_overleg(
+        overleg=w.overleg, user=w.user, data={"soort": Overleg.Soort.TACTISCH, "datum": vandaag()},
+        deelnemers=[actiepunt_services.Deelnemer(naam=f"Gast {i}", organisatie="Extern") for i in range(n)],
+        agenda=[f"Agendapunt {i}" for i in range(n)], besluiten=[f"Besluit {i}" for i in range(n)])
+
+
+def meer_wijzigingen(w: Wereld, n: int):
+    """Edits of the arrangement: each adds history rows to its geschiedenis."""
+    onderwerp = OnderwerpFactory()
+    for i in range(n):
+        w.arrangement.refresh_from_db()
+        arrangement_services.add_afspraak(arrangement=w.arrangement, user=w.user,
+                                          expected_version=w.arrangement.lock_version, onderwerp=onderwerp,
+                                          titel=f"Afspraak {i}", tekst=f"Tekst {i}", verantwoordelijke="gezamenlijk")
+        arrangement_services.add_opmerking(arrangement=w.arrangement, user=w.collega, tekst=f"Opmerking {i}")
+
+
+def meer_versies(w: Wereld, n: int):
+    """Herzieningen: each version of the chain is listed on the history and comparison pages."""
+    laatste = Arrangement.objects.filter(driehoek=w.driehoek, titel=w.arrangement.titel).order_by("-versie").first()
+    for _ in range(n):
+        Arrangement.objects.filter(pk=laatste.pk).update(status=Status.VASTGESTELD)
+        laatste.refresh_from_db()
+        laatste = arrangement_services.start_herziening(arrangement=laatste, user=w.user)
+
+
+def meer_audit(w: Wereld, n: int):
+    for _ in range(n):
+        audit.record(audit.Gebeurtenis.EXPORT, gebruikersnaam=f"gebruiker{w.volgnummer()}")
+
+
+def meer_toegang(w: Wereld, n: int):
+    for _ in range(n):
+        lid(GebruikerFactory(), DriehoekFactory(), Rol.SECRETARIS)
+
+
+def _agenda_url(w: Wereld) -> str:
+    token = actiepunt_services.create_agendakoppeling(user=w.user)
+    return reverse("actiepunten:agenda", args=[token])
+
+
+# --- measuring ------------------------------------------------------------------------------------------
+
+def count(client, url, query=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, query)
+    assert response.status_code == 200, (url, response.status_code)
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    if os.environ.get("TOON_QUERIES"):  # TOON_QUERIES=1 pytest -s …: what a page asks the database
+        print(url, *(q["sql"][:240] for q in ctx.captured_queries), sep="\n  ")
+    return len(ctx.captured_queries)
+
+
+def measure(client, url, grow, w, query=None) -> tuple[int, int]:
+    grow(w, SMALL)
+    count(client, url, query)  # warm-up
+    small = count(client, url, query)
+    grow(w, LARGE - SMALL)
+    return small, count(client, url, query)
+
+
+# (url from the world, how the list grows, who looks, query string)
+LIST_VIEWS = {
+    "dashboard": (lambda w: reverse("samenwerking:dashboard"), meer_driehoeken, "user", None),
+    "driehoek_geschiedenis": (lambda w: reverse("samenwerking:driehoek_geschiedenis", args=[w.driehoek.pk]),
+                              meer_leden, "user", None),
+    "arrangementen_lijst": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user", None),
+    "arrangementen_lijst_gefilterd": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user",
+                                      {"zoek": "arrangement", "status": "concept", "verloopt_binnen": "60",
+                                       "evaluatie_gepland": "on"}),
+    "arrangementen_lijst_pagina_2": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user",
+                                     {"pagina": "2"}),
+    "te_beoordelen": (lambda w: reverse("arrangementen:te_beoordelen"), meer_te_beoordelen, "user", None),
+    "arrangement_geschiedenis": (lambda w: reverse("arrangementen:geschiedenis", args=[w.arrangement.pk]),
+                                 meer_wijzigingen, "user", None),
+    "arrangement_versies": (lambda w: reverse("arrangementen:geschiedenis", args=[w.arrangement.pk]),
+                            meer_versies, "user", None),
+    "mijn_actiepunten": (lambda w: reverse("actiepunten:mijn"), meer_actiepunten, "user", None),
+    "mijn_actiepunten_gefilterd": (lambda w: reverse("actiepunten:mijn"), meer_actiepunten, "user",
+                                   {"status": "lopend", "van": "2000-01-01"}),
+    "actielijst": (lambda w: reverse("actiepunten:actielijst", args=[w.driehoek.pk]), meer_actiepunten, "user",
+                   None),
+    "actielijst_gefilterd": (lambda w: reverse("actiepunten:actielijst", args=[w.driehoek.pk]), meer_actiepunten,
+                             "user", {"status": "lopend", "wie": "e"}),
+    "overleggen": (lambda w: reverse("actiepunten:overleggen", args=[w.driehoek.pk]), meer_overleggen, "user",
+                   None),
+    "agenda_feed": (_agenda_url, meer_actiepunten, None, None),
+    "auditlog": (lambda w: reverse("beveiliging:auditlog"), meer_audit, "beheerder", None),
+    "toegangsoverzicht": (lambda w: reverse("beveiliging:toegangsoverzicht"), meer_toegang, "beheerder", None),
+    "api_driehoeken": (lambda w: reverse("api:driehoek-list"), meer_driehoeken, "user", None),
+    "api_arrangementen": (lambda w: reverse("api:arrangement-list"), meer_arrangementen, "user", None),
+    "api_arrangementen_gefilterd": (lambda w: reverse("api:arrangement-list"), meer_arrangementen, "user",
+                                    {"zoek": "arrangement", "status": "concept", "domein": "I"}),
+    "api_overleggen": (lambda w: reverse("api:overleg-list"), meer_overleggen, "user", None),
+    "api_actiepunten": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user", None),
+    "api_actiepunten_mijn": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user",
+                             {"mijn": "true", "status": "lopend"}),
+}
+
+
+@pytest.mark.parametrize("view", LIST_VIEWS)
+def test_list_view_stays_within_budget_whatever_the_number_of_rows(client, wereld, view):
+    url, grow, who, query = LIST_VIEWS[view]
+    if who:
+        client.force_login(getattr(wereld, who))
+    small, large = measure(client, url(wereld), grow, wereld, query)
+    assert small <= LIST_BUDGET, f"{view}: {small} queries"
+    assert large == small, f"{view}: {small} queries for {SMALL} rows, {large} for {LARGE}"
+
+
+# (url from the world, what grows on the page, who looks, budget)
+DETAIL_VIEWS = {
+    "driehoek": (lambda w: reverse("samenwerking:driehoek", args=[w.driehoek.pk]), meer_leden, 6),
+    # Without a PDF yet. One of the fourteen repeats the permission lookup (views_documenten.document_context).
+    "arrangement": (lambda w: reverse("arrangementen:detail", args=[w.arrangement.pk]), meer_wijzigingen, 14),
+    "arrangement_vergelijk": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
+                              meer_wijzigingen, 11),
+    "arrangement_vergelijk_versies": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
+                                      meer_versies, 11),
+    "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 8),
+    "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 5),
+    "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),
+    "api_arrangement": (lambda w: reverse("api:arrangement-detail", args=[w.arrangement.pk]), meer_wijzigingen,
+                        10),
+    "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 7),
+    "api_actiepunt": (lambda w: reverse("api:actiepunt-detail", args=[w.overleg.actiepunten.first().pk]), None, 4),
+}
+
+
+@pytest.mark.parametrize("view", DETAIL_VIEWS)
+def test_detail_view_stays_within_budget(client, wereld, view):
+    url, grow, budget = DETAIL_VIEWS[view]
+    client.force_login(wereld.user)
+    meer_actiepunten(wereld, 1)
+    small, large = measure(client, url(wereld), grow or (lambda w, n: None), wereld)
+    assert small <= budget, f"{view}: {small} queries"
+    assert large == small, f"{view}: {small} queries before, {large} with more related rows"
+
