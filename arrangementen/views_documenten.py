@@ -5,6 +5,7 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -92,10 +93,14 @@ def document_sign(request, pk: int):
     options = documenten.signing_options(request.user, document)
     form = OndertekenForm(request.POST or None, options=options)
     if request.method == "POST" and form.is_valid():
-        # The second factor again, whatever the session says; checked (and its throttling stored) before the
-        # signing transaction, so a refused signature does not roll back the count of wrong codes.
-        uitkomst = tweestaps.check_code(request.user, form.cleaned_data["verificatiecode"])
-        if not uitkomst.gelukt:
+        # The password first (a wrong one must not use up the code), then the second factor again, whatever
+        # the session says; both checked, and their failures counted, outside the signing transaction.
+        if authenticate(request, username=request.user.get_username(),
+                        password=form.cleaned_data["wachtwoord"]) is None:
+            audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
+                         resultaat=audit.Resultaat.GEWEIGERD, details={"fout": ["wachtwoord onjuist"]})
+            form.add_error("wachtwoord", _("Het wachtwoord klopt niet. Uw handtekening is niet gezet."))
+        elif not (uitkomst := tweestaps.check_code(request.user, form.cleaned_data["verificatiecode"])).gelukt:
             audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
                          resultaat=audit.Resultaat.GEWEIGERD, details={"fout": [uitkomst.melding]})
             form.add_error("verificatiecode", uitkomst.melding)

@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from arrangementen import documenten, signing, workflow
 from arrangementen.models import Document, Documentversie, Handtekening, Mandaat, Ondertekeningssleutel, Status
-from samenwerking.models import Rol
+from samenwerking import tweestaps
+from samenwerking.models import Auditregel, Rol
 
 from ..factories import TEST_PASSWORD, GebruikerFactory, lid, vandaag
+from ..mfa import code_for
 from ..tsa import running_tsa
 from .wereld import Ondertekenwereld, build_world, latest_bytes, pdf_reader, render_now, rolled_back, sign_all
 
@@ -168,30 +170,75 @@ def sign_url(g: Gecertificeerd) -> str:
     return reverse("arrangementen:document_ondertekenen", args=[g.world.arrangement.pk])
 
 
-def test_sign_page_signs_after_the_password_and_returns_to_the_arrangement(client, gecertificeerd):
-    client.force_login(gecertificeerd.world.ondertekenaars[0])
+def test_sign_page_signs_after_the_password_and_a_fresh_code_and_returns_to_the_arrangement(client, gecertificeerd):
+    user = gecertificeerd.world.ondertekenaars[0]
+    client.force_login(user)
     response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
-                                                      "plaats": "Zeist", "wachtwoord": TEST_PASSWORD})
+                                                      "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
+                                                      "verificatiecode": code_for(user)})
     assert response.status_code == 302
     assert response.url.endswith("#document")
     assert counts(gecertificeerd.document) == (2, 1)
 
 
 def test_sign_page_keeps_the_choice_and_says_the_password_is_wrong(client, gecertificeerd):
-    client.force_login(gecertificeerd.world.ondertekenaars[0])
+    user = gecertificeerd.world.ondertekenaars[0]
+    client.force_login(user)
+    code = code_for(user)
     response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
-                                                      "plaats": "Zeist", "wachtwoord": "fout"})
+                                                      "plaats": "Zeist", "wachtwoord": "fout",
+                                                      "verificatiecode": code})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Het wachtwoord klopt niet. Uw handtekening is niet gezet." in html
     assert 'value="Zeist"' in html
     assert counts(gecertificeerd.document) == (1, 0)
+    # The wrong password did not use up the code: with the right password, the same code signs.
+    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+                                                      "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
+                                                      "verificatiecode": code})
+    assert response.status_code == 302
+    assert counts(gecertificeerd.document) == (2, 1)
+
+
+@pytest.mark.parametrize("code", ["", "000000", "abcd-efgh-ijkl-mnop"])
+def test_sign_page_asks_for_the_second_factor_again_and_signs_nothing_without_it(client, gecertificeerd, code):
+    user = gecertificeerd.world.ondertekenaars[0]
+    client.force_login(user)  # a verified session is not enough to sign
+    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+                                                      "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
+                                                      "verificatiecode": code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_verificatiecode_error"' in html
+    assert 'value="Zeist"' in html
+    assert counts(gecertificeerd.document) == (1, 0)
+    if code:
+        regel = Auditregel.objects.filter(gebeurtenis=Auditregel.Gebeurtenis.ONDERTEKEND).first()
+        assert (regel.resultaat, regel.gebruiker_id) == (Auditregel.Resultaat.GEWEIGERD, user.pk)
+
+
+def test_a_code_signs_once(client, gecertificeerd):
+    """Replay: the code used for one signature is refused for the next, even within its 30 seconds."""
+    world = gecertificeerd.world
+    user = world.ondertekenaars[0]
+    client.force_login(user)
+    code = code_for(user)
+    client.post(sign_url(gecertificeerd), {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD,
+                                           "verificatiecode": code})
+    assert counts(gecertificeerd.document) == (2, 1)
+    device = tweestaps.app_device(user)
+    assert not tweestaps.check_code(user, code).gelukt
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
 
 
 def test_sign_page_explains_the_signing_order(client, gecertificeerd):
     client.force_login(gecertificeerd.world.ondertekenaars[1])
     response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[1].pk,
-                                                      "wachtwoord": TEST_PASSWORD})
+                                                      "wachtwoord": TEST_PASSWORD,
+                                                      "verificatiecode": code_for(
+                                                          gecertificeerd.world.ondertekenaars[1])})
     assert response.status_code == 200
     assert (f"Er wordt in volgorde getekend: eerst {gecertificeerd.world.partijen[0].organisatie}."
             in response.content.decode())

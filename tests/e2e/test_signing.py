@@ -18,6 +18,7 @@ from arrangementen import services, workflow
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Document
 from samenwerking.models import Driehoek, Organisatie
+from tests.mfa import code_for
 
 from .conftest import DEMO_PASSWORD, assert_no_axe_violations, expect_message, login_checked
 
@@ -82,7 +83,7 @@ def upload_and_check(page: Page, live_server, pdf: Path) -> None:
 
 
 def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_en_bekend(
-        page, new_page, live_server, vastgesteld):
+        page, new_page, live_server, vastgesteld, demo_data):
     pk = vastgesteld.pk
     detail_url = f"{live_server.url}/arrangementen/{pk}/"
 
@@ -132,6 +133,7 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     optie.check()
     burgemeester.get_by_label("Plaats").fill("Soest")
     burgemeester.get_by_label("Uw wachtwoord").fill("niet-mijn-wachtwoord")
+    burgemeester.get_by_label("Verificatiecode").fill(code_for(demo_data["burgemeester"]))
     burgemeester.get_by_role("button", name="Onderteken").click()
     wachtwoord = burgemeester.get_by_label("Uw wachtwoord")
     expect(wachtwoord).to_have_attribute("aria-invalid", "true")
@@ -143,6 +145,8 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     burgemeester.get_by_role("radio", name="Gemeente Soest – burgemeester").check()
     burgemeester.get_by_label("Plaats").fill("Soest")
     wachtwoord.fill(DEMO_PASSWORD)
+    # Before signing, the second factor again: a fresh code from the app.
+    burgemeester.get_by_label("Verificatiecode").fill(code_for(demo_data["burgemeester"]))
     burgemeester.get_by_role("button", name="Onderteken").click()
     expect(burgemeester).to_have_url(f"{detail_url}#document", timeout=60_000)
     expect_message(burgemeester, "Uw handtekening is gezet.")
