@@ -1,0 +1,319 @@
+"""Two-step verification: who must use it, the second step at login, setting up an app, recovery codes,
+switching off, a beheerder's reset, and the audit trail of each."""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samenwerking import tweestaps
+from samenwerking.models import Auditregel, Rol
+from samenwerking.permissions_setup import BEHEER_GROUP, ensure_beheer_group
+
+from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, lid
+from ..mfa import code_for, next_code, unverified
+
+G = Auditregel.Gebeurtenis
+VERIFICATIE = "/inloggen/verificatie/"
+INSTELLEN = "/account/tweestapsverificatie/instellen/"
+
+
+def password_login(client, user, next_url=None):
+    url = reverse("login") + (f"?next={next_url}" if next_url else "")
+    response = client.post(url, {"username": user.username, "password": TEST_PASSWORD,
+                                 **({"next": next_url} if next_url else {})})
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
+def member(rol, **extra):
+    user = GebruikerFactory(**extra)
+    lid(user, DriehoekFactory(), rol)
+    return user
+
+
+def with_app(user):
+    TOTPDevice.objects.create(user=user, name=tweestaps.APP_NAME, confirmed=True)
+    return user
+
+
+def last(gebeurtenis):
+    return Auditregel.objects.filter(gebeurtenis=gebeurtenis).order_by("-id").first()
+
+
+# --- who must use it ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rol", [Rol.REVIEWER, Rol.SECRETARIS, Rol.ONDERTEKENAAR])
+def test_reviewing_adopting_and_signing_roles_must_set_up_an_app_before_anything_else(client, db, rol):
+    user = member(rol)
+    response = password_login(client, user)
+    assert response.status_code == 302
+    assert response["Location"].startswith(INSTELLEN)
+    # Every other page sends them there too.
+    assert client.get(reverse("arrangementen:lijst"))["Location"].startswith(INSTELLEN)
+
+
+def test_beheerders_must_set_up_an_app(client, db):
+    user = GebruikerFactory(is_staff=True)
+    user.groups.add(ensure_beheer_group())
+    assert password_login(client, user)["Location"].startswith(INSTELLEN)
+    assert client.get("/beheer/")["Location"].startswith(INSTELLEN)
+    assert Group.objects.get(name=BEHEER_GROUP).user_set.filter(pk=user.pk).exists()
+
+
+@pytest.mark.parametrize("rol", [Rol.COORDINATOR, Rol.LEZER])
+def test_coordinators_and_readers_go_straight_in_without_an_app(client, db, rol):
+    user = member(rol)
+    response = password_login(client, user)
+    assert response.status_code == 200
+    assert "Mijn driehoeken" in response.content.decode()
+
+
+def test_an_ended_membership_no_longer_requires_it(db):
+    user = member(Rol.REVIEWER)
+    assert tweestaps.required_for(user)
+    from samenwerking import services
+
+    services.end_membership(lidmaatschap=user.lidmaatschappen.get())
+    assert not tweestaps.required_for(user)
+
+
+def test_a_role_granted_during_the_session_asks_for_the_second_step_within_minutes(client, db):
+    user = member(Rol.COORDINATOR)
+    assert password_login(client, user).status_code == 200
+    lid(user, user.lidmaatschappen.get().driehoek, Rol.REVIEWER)
+    assert client.get("/").status_code == 200  # the "not needed" answer is kept a few minutes
+    session = client.session
+    session[tweestaps.SESSION_KEY]["sinds"] = time.time() - tweestaps.RECHECK_SECONDS - 1
+    session.save()
+    assert client.get("/")["Location"].startswith(INSTELLEN)
+
+
+# --- the second step at login ------------------------------------------------------------------------------------
+
+def test_with_an_app_the_password_leads_to_the_second_step_and_a_right_code_in(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    response = password_login(client, user, next_url="/arrangementen/")
+    assert response["Location"] == f"{VERIFICATIE}?next=%2Farrangementen%2F"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Verificatiecode" in page.content.decode()
+
+    wrong = client.post(response["Location"], {"code": "123456", "next": "/arrangementen/"})
+    assert wrong.status_code == 200
+    assert "Deze code klopt niet of is al gebruikt." in wrong.content.decode()
+    assert last(G.MFA_VERIFICATIE).resultaat == Auditregel.Resultaat.MISLUKT
+    assert client.get("/").status_code == 302  # still not in
+
+    time.sleep(1.1)  # the wrong code asked for a second's patience
+    right = client.post(response["Location"], {"code": code_for(user), "next": "/arrangementen/"})
+    assert right.status_code == 302 and right["Location"] == "/arrangementen/"
+    regel = last(G.MFA_VERIFICATIE)
+    assert (regel.resultaat, regel.gebruiker_id, regel.details["middel"]) == (
+        Auditregel.Resultaat.GELUKT, user.pk, "app")
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_codes_slow_down_the_next_attempts(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    client.post(VERIFICATIE, {"code": "000000"})
+    response = client.post(VERIFICATIE, {"code": code_for(user)})  # right, but too soon after a wrong one
+    assert "Te veel onjuiste codes achter elkaar." in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_a_used_code_does_not_work_twice(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    code = code_for(user)
+    assert client.post(VERIFICATIE, {"code": code}).status_code == 302
+    client.logout()
+    password_login(client, user)
+    response = client.post(VERIFICATIE, {"code": code})
+    assert response.status_code == 200
+    assert "al gebruikt" in response.content.decode()
+
+
+def test_the_second_step_never_sends_the_user_off_site(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    response = client.post(VERIFICATIE, {"code": code_for(user), "next": "https://elders.invalid/"})
+    assert response["Location"] == "/"
+
+
+def test_the_api_answers_403_before_the_second_step(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    response = client.get("/api/v1/arrangementen/")
+    assert response.status_code == 403
+    assert "tweestapsverificatie" in response.json()["detail"]
+
+
+def test_the_verified_session_gets_a_new_key(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    before = client.session.session_key
+    client.post(VERIFICATIE, {"code": code_for(user)})
+    assert client.session.session_key != before
+
+
+# --- setting up ------------------------------------------------------------------------------------------------
+
+def set_up(client, user):
+    page = client.get(INSTELLEN)
+    assert page.status_code == 200
+    device = tweestaps.app_device(user, confirmed=False)
+    return page, device
+
+
+def test_setting_up_shows_a_qr_code_and_the_key_then_confirms_with_a_first_code(client, db):
+    user = member(Rol.SECRETARIS)
+    password_login(client, user)
+    page, device = set_up(client, user)
+    html = page.content.decode()
+    assert "<svg" in html and 'role="img"' in html
+    assert tweestaps.grouped(tweestaps.secret_of(device)) in html
+    assert "<script" not in html
+
+    wrong = client.post(INSTELLEN, {"code": "12345"})
+    assert "Deze code klopt niet" in wrong.content.decode()
+    assert not tweestaps.has_app(user)
+
+    time.sleep(1.1)
+    done = client.post(INSTELLEN, {"code": next_code(device)})
+    assert done.status_code == 200
+    codes = done.context["codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    for code in codes:
+        assert code in done.content.decode()
+    assert tweestaps.has_app(user)
+    assert client.get("/").status_code == 200  # the confirmation also verified this session
+    regel = last(G.MFA_INGESTELD)
+    assert (regel.gebruiker_id, regel.object_id, regel.details["herstelcodes"]) == (user.pk, str(user.pk), 10)
+    # Stored as keyed hashes, never as the codes themselves.
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes)
+    assert not stored & {c.replace("-", "") for c in codes}
+
+
+def test_a_password_alone_cannot_replace_the_app(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    password_login(client, user)
+    response = client.get(INSTELLEN)
+    assert response.status_code == 302 and response["Location"].startswith(VERIFICATIE)
+    response = client.post(INSTELLEN, {"code": "123456"})
+    assert response.status_code == 302 and response["Location"].startswith(VERIFICATIE)
+    assert TOTPDevice.objects.filter(user=user).count() == 1
+
+
+def test_a_verified_user_can_link_another_app_and_the_old_one_stops_working(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    old = tweestaps.app_device(user)
+    _page, new = set_up(client, user)
+    assert client.post(INSTELLEN, {"code": next_code(new)}).status_code == 200
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert last(G.MFA_INGESTELD).details["vervangen"] is True
+
+
+# --- recovery codes ----------------------------------------------------------------------------------------------
+
+def test_a_recovery_code_works_once_and_warns_how_many_are_left(client, db):
+    user = with_app(member(Rol.ONDERTEKENAAR))
+    codes = tweestaps.new_recovery_codes(user)
+    password_login(client, user)
+    response = client.post(VERIFICATIE, {"code": codes[3].upper().replace("-", " ")}, follow=True)
+    assert response.status_code == 200
+    assert "U heeft een herstelcode gebruikt; u heeft er nog 9." in response.content.decode()
+    assert last(G.MFA_VERIFICATIE).details == {"middel": "herstelcode", "herstelcodes_over": 9}
+    client.logout()
+    password_login(client, user)
+    again = client.post(VERIFICATIE, {"code": codes[3]})
+    assert "Deze herstelcode klopt niet of is al gebruikt." in again.content.decode()
+
+
+def test_new_recovery_codes_replace_the_old_ones(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    old = tweestaps.new_recovery_codes(user)
+    response = client.post(reverse("account:herstelcodes"))
+    assert response.status_code == 200
+    new = response.context["codes"]
+    assert len(new) == 10 and not set(new) & set(old)
+    assert not tweestaps.check_code(user, old[0]).gelukt
+    time.sleep(1.1)
+    assert tweestaps.check_code(user, new[0]).gelukt
+    assert last(G.MFA_HERSTELCODES).gebruiker_id == user.pk
+
+
+def test_the_overview_page_says_what_is_set_up(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    tweestaps.new_recovery_codes(user)
+    html = client.get(reverse("account:tweestaps")).content.decode()
+    assert "een authenticator-app is gekoppeld" in html
+    assert "U heeft nog 10 ongebruikte herstelcodes." in html
+    assert "u kunt die daarom niet uitschakelen" in html
+
+
+# --- switching off and resetting ---------------------------------------------------------------------------------
+
+def test_a_coordinator_may_switch_an_optional_app_off_with_a_code(client, db):
+    user = with_app(member(Rol.COORDINATOR))
+    client.force_login(user)
+    refused = client.post(reverse("account:tweestaps_uitschakelen"), {"code": "000000"}, follow=True)
+    assert "Tweestapsverificatie is niet uitgeschakeld" in refused.content.decode()
+    assert tweestaps.has_app(user)
+    time.sleep(1.1)
+    done = client.post(reverse("account:tweestaps_uitschakelen"), {"code": code_for(user)}, follow=True)
+    assert "Tweestapsverificatie is uitgeschakeld." in done.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert last(G.MFA_UITGESCHAKELD).details == {"door_beheerder": False, "reden": ""}
+
+
+def test_a_required_app_cannot_be_switched_off(client, db):
+    user = member(Rol.SECRETARIS)
+    client.force_login(user)
+    response = client.post(reverse("account:tweestaps_uitschakelen"), {"code": code_for(user)}, follow=True)
+    assert "u kunt die niet uitschakelen" in response.content.decode()
+    assert tweestaps.has_app(user)
+
+
+def test_a_beheerder_resets_a_lost_app_and_the_user_sets_up_a_new_one(client, db):
+    user = with_app(member(Rol.REVIEWER))
+    tweestaps.new_recovery_codes(user)
+    beheerder = GebruikerFactory(is_staff=True)
+    beheerder.groups.add(ensure_beheer_group())
+    client.force_login(beheerder)
+    response = client.post(reverse("admin:samenwerking_gebruiker_changelist"),
+                           {"action": "reset_second_step", "_selected_action": [user.pk]}, follow=True)
+    assert response.status_code == 200
+    assert "Tweestapsverificatie van 1 gebruiker is gewist" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert tweestaps.remaining_recovery_codes(user) == 0
+    regel = last(G.MFA_UITGESCHAKELD)
+    assert (regel.gebruiker_id, regel.object_id, regel.details["door_beheerder"]) == (
+        beheerder.pk, str(user.pk), True)
+    client.logout()
+    assert password_login(client, user)["Location"].startswith(INSTELLEN)
+
+
+def test_devices_have_no_admin_pages(client, db):
+    beheerder = GebruikerFactory(is_staff=True, is_superuser=True)
+    client.force_login(beheerder)
+    assert client.get("/beheer/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/beheer/otp_static/staticdevice/").status_code == 404
+
+
+def test_force_login_in_tests_is_a_whole_login(client, db):
+    """The test helper itself: a verified session for who needs one, and `unverified` undoes it."""
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    unverified(client)
+    assert client.get("/")["Location"].startswith(VERIFICATIE)
