@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrangementen.views_documenten import verify
 from samenwerking.beveiliging import gezondheid
+from samenwerking.oidc import OIDCStart, OIDCTerug
 from samenwerking.views import InlogView
 from samenwerking.views_tweestaps import verificatie
 
@@ -15,6 +16,8 @@ admin.site.index_title = _("Referentiegegevens en lidmaatschappen")
 urlpatterns = [
     path("inloggen/", InlogView.as_view(), name="login"),
     path("inloggen/verificatie/", verificatie, name="login_verificatie"),
+    path("oidc/inloggen/", OIDCStart.as_view(), name="oidc_start"),
+    path("oidc/terug/", OIDCTerug.as_view(), name="oidc_terug"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("samenwerking.urls_account")),
     path("beheer/", admin.site.urls),

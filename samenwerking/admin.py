@@ -192,5 +192,6 @@ class GebruikerAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "functie", "organisatie", "is_active",
                     "is_staff"]
     list_select_related = ["organisatie"]
-    fieldsets = UserAdmin.fieldsets + ((_("Functie"), {"fields": ["functie", "organisatie"]}),)
+    fieldsets = UserAdmin.fieldsets + ((_("Functie"), {"fields": ["functie", "organisatie"]}),
+                                       (_("Inloggen via de organisatie"), {"fields": ["oidc_sub"]}))
     autocomplete_fields = ["organisatie"]

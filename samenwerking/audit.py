@@ -168,7 +168,8 @@ def verify_chain() -> ChainReport:
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def _on_login(sender, request, user, **kwargs):
-    record(Gebeurtenis.INLOGGEN, request=request, gebruiker=user)
+    via_oidc = getattr(user, "backend", "").endswith(".OIDCBackend")
+    record(Gebeurtenis.INLOGGEN, request=request, gebruiker=user, details={"methode": "oidc"} if via_oidc else None)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
@@ -177,7 +178,8 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     locked = getattr(request, "axes_locked_out", False)
     record(Gebeurtenis.INLOGGEN_MISLUKT, request=request, gebruiker=None,
            gebruikersnaam=str(credentials.get("username", "")),
-           resultaat=Resultaat.GEWEIGERD if locked else Resultaat.MISLUKT)
+           resultaat=Resultaat.GEWEIGERD if locked else Resultaat.MISLUKT,
+           details=getattr(request, "audit_details", None))
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")

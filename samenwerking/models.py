@@ -265,6 +265,11 @@ class Gebruiker(AbstractUser):
         Organisatie, verbose_name=_("organisatie"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="medewerkers",
     )
+    oidc_sub = models.CharField(
+        _("OIDC-kenmerk (sub)"), max_length=255, unique=True, null=True, blank=True,
+        help_text=_("Het vaste kenmerk (sub) van deze persoon bij de identiteitsprovider van de organisatie. "
+                    "Alleen nodig als inloggen via de organisatie aanstaat."),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from arrangementen.selectors import dashboard_blocks
 
-from . import selectors
+from . import oidc, selectors
 from .forms import InlogForm
 from .geschiedenis import build_timeline
 from .models import Driehoek, Gebruiker, Lidmaatschap, Rol
@@ -17,6 +18,14 @@ class InlogView(auth_views.LoginView):
     form_class = InlogForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if oidc.enabled():
+            context["oidc_url"] = oidc.start_url(self.get_redirect_url())
+            context["oidc_naam"] = settings.OIDC_NAAM
+            context["oidc_mislukt"] = self.request.GET.get("oidc") == "mislukt"
+        return context
 
 
 @require_GET

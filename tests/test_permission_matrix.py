@@ -223,6 +223,9 @@ RULES = {
     "account:tweestaps_instellen": logged_in,
     "account:herstelcodes": post_only,
     "account:tweestaps_uitschakelen": post_only,
+    # Login through the organisation's identity provider is off in the test settings.
+    "oidc_start": unknown_token,
+    "oidc_terug": unknown_token,
 }
 
 ADMIN_MODEL = re.compile(r"^beheer/(?P<app>\w+)/(?P<model>\w+)/")
@@ -400,7 +403,7 @@ def test_permission_matrix(db, client, world, pattern, role, scope):
 
 # Reachable before the second step: logging in and out, the second step itself, "about" and the health probe.
 BEFORE_SECOND_STEP = {"login": 302, "logout": 405, "login_verificatie": 200, "samenwerking:over": 200,
-                      "gezondheid": 200}
+                      "gezondheid": 200, "oidc_start": 302, "oidc_terug": 302}
 
 
 @pytest.mark.parametrize("pattern", [p for p in walk() if not p.route.startswith("beheer/")], ids=lambda p: p.key)

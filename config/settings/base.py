@@ -103,6 +103,8 @@ AUTHENTICATION_BACKENDS = [
     "samenwerking.beveiliging.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Login through the organisation's identity provider; inert unless OIDC_INGESCHAKELD.
+    "samenwerking.oidc.OIDCBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "samenwerking:dashboard"
@@ -184,6 +186,20 @@ AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="")
 OTP_TOTP_ISSUER = env.str("TWEESTAPS_UITGEVER", default="Handhavingsarrangementen")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Optional login through the organisation's identity provider (OpenID Connect, authorisation code flow with
+# PKCE). Users are matched on the provider's `sub` (Gebruiker.oidc_sub, set by a beheerder); none are created.
+OIDC_INGESCHAKELD = env.bool("OIDC_INGESCHAKELD", default=False)
+OIDC_NAAM = env.str("OIDC_NAAM", default="uw organisatie")  # on the button: "Inloggen via <naam>"
+OIDC_VEREIST = ("OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT",
+                "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT")
+for _name in OIDC_VEREIST:
+    globals()[_name] = require(_name) if OIDC_INGESCHAKELD else env.str(_name, default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_terug"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
