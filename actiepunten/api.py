@@ -17,6 +17,7 @@ from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 
 from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField
 from arrangementen.models import Afspraak
+from config.api import NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.selectors import get_driehoek
 
@@ -286,7 +287,7 @@ def _responses(ok_status: int, serializer, *, bad="Ongeldige invoer (fouten per 
     }
 
 
-class _Base(viewsets.GenericViewSet):
+class _Base(NumericIdMixin, viewsets.GenericViewSet):
     parser_classes = [DutchJSONParser]
 
     def _valid(self, serializer_class, *, data=None, **kwargs) -> dict:
@@ -298,7 +299,8 @@ class _Base(viewsets.GenericViewSet):
 # --- overleggen ---------------------------------------------------------------------------------------
 
 @extend_schema_view(
-    list=extend_schema(summary="Overleggen in mijn driehoeken", parameters=[OverlegFilterSerializer]),
+    list=extend_schema(summary="Overleggen in mijn driehoeken", parameters=[OverlegFilterSerializer],
+                       responses=list_responses(OverlegSerializer)),
     retrieve=extend_schema(summary="Eén overleg met verslag, deelnemers, agenda, besluiten en actiepunten",
                            responses=_responses(200, OverlegDetailSerializer)),
     create=extend_schema(summary="Nieuw overleg", request=OverlegCreateSerializer,
@@ -379,7 +381,8 @@ class OverlegViewSet(_Base):
 # --- actiepunten --------------------------------------------------------------------------------------
 
 @extend_schema_view(
-    list=extend_schema(summary="Actiepunten in mijn driehoeken", parameters=[ActiepuntFilterSerializer]),
+    list=extend_schema(summary="Actiepunten in mijn driehoeken", parameters=[ActiepuntFilterSerializer],
+                       responses=list_responses(ActiepuntSerializer)),
     retrieve=extend_schema(summary="Eén actiepunt met de statuswijzigingen die u mag uitvoeren",
                            responses=_responses(200, ActiepuntDetailSerializer)),
     create=extend_schema(summary="Nieuw actiepunt", request=ActiepuntCreateSerializer,

@@ -27,6 +27,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from config.api import NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import get_driehoek, permissions_on
@@ -235,9 +236,19 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
 
 # --- input --------------------------------------------------------------------------------------------
 
+class GemeenteCodeField(serializers.SlugRelatedField):
+    """A gemeente by CBS code. A NUL character is refused before the lookup: PostgreSQL cannot compare text with
+    one (a DataError, which was a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class ArrangementFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
-    gemeente = serializers.SlugRelatedField(
+    gemeente = GemeenteCodeField(
         slug_field="cbs_code", queryset=Gemeente.objects.all(), required=False, allow_null=True,
         help_text="CBS-code van de gemeente, bijvoorbeeld GM0344.",
         error_messages={"does_not_exist": gettext_lazy("Onbekende gemeente (CBS-code) '{value}'.")},
@@ -393,7 +404,8 @@ class PdfViewMixin:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Arrangementen in mijn driehoeken", parameters=[ArrangementFilterSerializer]),
+    list=extend_schema(summary="Arrangementen in mijn driehoeken", parameters=[ArrangementFilterSerializer],
+                       responses=list_responses(ArrangementSerializer)),
     retrieve=extend_schema(summary="Eén arrangement met afspraken, partijen, inzet en mogelijke overgangen",
                            responses=_responses(200)),
     create=extend_schema(summary="Nieuw arrangement (concept)", request=ArrangementCreateSerializer,
@@ -404,7 +416,7 @@ class PdfViewMixin:
                                  request=ArrangementUpdateSerializer,
                                  responses=_responses(200, conflict=True)),
 )
-class ArrangementViewSet(PdfViewMixin, viewsets.GenericViewSet):
+class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
     """Arrangementen van de driehoeken waarin u lid bent. Verwijderen kan niet: trek een arrangement in met
     de transitie `intrekken`."""
 

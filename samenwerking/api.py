@@ -1,7 +1,9 @@
 """REST API for driehoeken: read-only, scoped exactly like the site (`selectors.visible_driehoeken`)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
+
+from config.api import NumericIdMixin, list_responses
 
 from . import rollen
 from .models import Driehoek, Gemeente
@@ -38,10 +40,13 @@ class DriehoekSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Mijn driehoeken", description="De driehoeken waarin u lid bent."),
-    retrieve=extend_schema(summary="Eén driehoek", description="404 als u geen lid van de driehoek bent."),
+    list=extend_schema(summary="Mijn driehoeken", description="De driehoeken waarin u lid bent.",
+                       responses=list_responses(DriehoekSerializer, filters=False)),
+    retrieve=extend_schema(summary="Eén driehoek", description="404 als u geen lid van de driehoek bent.",
+                           responses={200: DriehoekSerializer,
+                                      404: OpenApiResponse(description="Onbekend, of u bent er geen lid van.")}),
 )
-class DriehoekViewSet(viewsets.ReadOnlyModelViewSet):
+class DriehoekViewSet(NumericIdMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = DriehoekSerializer
 
     def get_queryset(self):
