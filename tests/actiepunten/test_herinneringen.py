@@ -101,7 +101,8 @@ def test_a_failed_send_is_recorded_and_sent_once_by_a_later_run(maak_punt, setti
 
 
 def test_secretaris_gets_a_weekly_digest_and_may_opt_out(maak_punt, secretaris):
-    today = vandaag()
+    # Seven daily runs of one ISO week (Monday to Sunday): one digest, whatever weekday the test runs on.
+    today = vandaag() + (7 - vandaag().weekday()) * DAY
     maak_punt(datum_gereed=today - 3 * DAY, onderwerp="Te laat")
     for offset in range(7):
         run(today + offset * DAY)
