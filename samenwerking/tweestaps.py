@@ -22,6 +22,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -226,6 +227,9 @@ def switch_off(*, user, door, request=None, reden: str = "") -> int:
     removed = TOTPDevice.objects.filter(user=user).count() + StaticDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if door.pk != user.pk:
+        # A reset for a lost or stolen phone: sessions verified with it end now, on every device.
+        type(user).objects.filter(pk=user.pk).update(sessie_generatie=F("sessie_generatie") + 1)
     audit.record(audit.Gebeurtenis.MFA_UITGESCHAKELD, request=request, gebruiker=door, obj=user,
                  details={"door_beheerder": door.pk != user.pk, "reden": reden})
     return removed

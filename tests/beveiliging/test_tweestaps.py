@@ -285,8 +285,13 @@ def test_a_required_app_cannot_be_switched_off(client, db):
 
 
 def test_a_beheerder_resets_a_lost_app_and_the_user_sets_up_a_new_one(client, db):
+    from django.test import Client
+
     user = with_app(member(Rol.REVIEWER))
     tweestaps.new_recovery_codes(user)
+    on_the_lost_phone = Client()
+    on_the_lost_phone.force_login(user)
+    assert on_the_lost_phone.get("/").status_code == 200
     beheerder = GebruikerFactory(is_staff=True)
     beheerder.groups.add(ensure_beheer_group())
     client.force_login(beheerder)
@@ -299,8 +304,18 @@ def test_a_beheerder_resets_a_lost_app_and_the_user_sets_up_a_new_one(client, db
     regel = last(G.MFA_UITGESCHAKELD)
     assert (regel.gebruiker_id, regel.object_id, regel.details["door_beheerder"]) == (
         beheerder.pk, str(user.pk), True)
+    # Every session of that user ends at once.
+    assert on_the_lost_phone.get("/")["Location"].startswith("/inloggen/")
     client.logout()
     assert password_login(client, user)["Location"].startswith(INSTELLEN)
+
+
+def test_switching_off_oneself_keeps_the_own_session(client, db):
+    user = with_app(member(Rol.COORDINATOR))
+    client.force_login(user)
+    client.post(reverse("account:tweestaps_uitschakelen"), {"code": code_for(user)})
+    assert not tweestaps.has_app(user)
+    assert client.get("/").status_code == 200
 
 
 def test_devices_have_no_admin_pages(client, db):
