@@ -167,7 +167,7 @@ def arrangement_detail(request, pk: int):
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),
-        **document_context(request.user, arrangement),
+        **document_context(request.user, arrangement, rechten),
     })
 
 

@@ -161,10 +161,11 @@ def verify(request):
     return render(request, "arrangementen/verifieer.html", context)
 
 
-def document_context(user, arrangement) -> dict:
+def document_context(user, arrangement, rechten=None) -> dict:
     """What the arrangement page shows about its PDF, with a fixed number of queries."""
     document = Document.objects.filter(arrangement=arrangement).first()
-    rechten = permissions_on(user, arrangement.driehoek)
+    if rechten is None:
+        rechten = permissions_on(user, arrangement.driehoek)
     if document is None:
         return {"document": None, "kan_exporteren": rollen.EXPORT in rechten and arrangement.status == "vastgesteld"}
     handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
