@@ -138,7 +138,10 @@ def verify(port: int, page: dict, head: dict) -> None:
         if data.get("count") != page["json_count"] or not data.get("results"):
             problem = f"count {data.get('count')} in plaats van {page['json_count']}"
     if problem:
-        raise SystemExit(f"{page['naam']} ({page['pad']}) is niet de echte pagina: {problem}. Er is niets gemeten.")
+        log = WORK / "gunicorn.log"
+        tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log.exists() else ""
+        raise SystemExit(f"{tail}\n{page['naam']} ({page['pad']}) is niet de echte pagina: {problem}. "
+                         "Er is niets gemeten.")
 
 
 def wrk(port: int, path: str, head: dict, connections: int, seconds: int) -> dict:
