@@ -7,24 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
 
 # --- system packages -------------------------------------------------------------------------
 PACKAGES=(postgresql redis-server wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Systeempakketten installeren: ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "Ontbrekende systeempakketten. Installeer ze met:"
-    echo "  sudo apt-get install -y ${missing[*]}"
-    exit 1
-  fi
-fi
+ensure_packages "${PACKAGES[@]}"
 
 START=$(date +%s)
 echo "== PDF-pijplijn"
@@ -32,11 +20,9 @@ echo "== PDF-pijplijn"
 
 # --- throwaway servers -------------------------------------------------------------------------
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-free_port() { "$BIN/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 TMP=$(mktemp -d /tmp/handhaving-bench.XXXXXX)
 PGPORT=$(free_port)
 REDISPORT=$(free_port)
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   status=$?
   # gunicorn is stopped by bench/national.py; this is for an interrupted run (its master's pid file).
