@@ -18,6 +18,26 @@ from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Gebrui
 from .rollen import VIEW
 
 
+def _user_and_group_rows(select: str, condition: str) -> str:
+    """`SELECT <select>` over the user's own permission rows UNION their groups' rows, each joined to the
+    permission and filtered by `condition` ({t}: the alias of the rows). Only table and column names from the
+    models go into the text; the values are parameters (%s: user, then the condition's value, twice)."""
+    user_rows, group_rows = DriehoekGebruikerRecht._meta.db_table, DriehoekGroepRecht._meta.db_table
+    groups = Gebruiker.groups.through._meta.db_table
+    user_column = Gebruiker.groups.field.m2m_column_name()
+    group_column = Gebruiker.groups.field.m2m_reverse_name()
+    permission = Permission._meta.db_table
+    return (
+        f'SELECT {select.format(t="r")} FROM "{user_rows}" r '  # noqa: S608
+        f'INNER JOIN "{permission}" p ON r."permission_id" = p."id" '
+        f'WHERE r."user_id" = %s AND {condition.format(t="r")} '
+        f'UNION SELECT {select.format(t="g")} FROM "{group_rows}" g '
+        f'INNER JOIN "{groups}" ug ON g."group_id" = ug."{group_column}" '
+        f'INNER JOIN "{permission}" p ON g."permission_id" = p."id" '
+        f'WHERE ug."{user_column}" = %s AND {condition.format(t="g")}'
+    )
+
+
 @functools.cache
 def _visible_sql() -> str:
     """The ids of the driehoeken where a user holds a permission, directly or through a group.
@@ -27,39 +47,13 @@ def _visible_sql() -> str:
     IN over a UNION rather than two INs joined by OR: PostgreSQL cannot estimate an OR of two hashed subplans
     and guessed most driehoeken (375 of 500), which made it scan every arrangement and actiepunt in the
     country; for the UNION it expects the handful of rows a user has and uses the indexes."""
-    user_rows, group_rows = DriehoekGebruikerRecht._meta, DriehoekGroepRecht._meta
-    groups = Gebruiker.groups.through._meta
-    user_column = Gebruiker.groups.field.m2m_column_name()
-    group_column = Gebruiker.groups.field.m2m_reverse_name()
-    permission = Permission._meta.db_table
-    # Only table and column names from the models go into the text; the user and permission are parameters.
-    return (
-        f'SELECT r."content_object_id" FROM "{user_rows.db_table}" r '  # noqa: S608
-        f'INNER JOIN "{permission}" p ON r."permission_id" = p."id" WHERE r."user_id" = %s AND p."codename" = %s '
-        f'UNION SELECT g."content_object_id" FROM "{group_rows.db_table}" g '
-        f'INNER JOIN "{groups.db_table}" ug ON g."group_id" = ug."{group_column}" '
-        f'INNER JOIN "{permission}" p ON g."permission_id" = p."id" '
-        f'WHERE ug."{user_column}" = %s AND p."codename" = %s'
-    )
+    return _user_and_group_rows('{t}."content_object_id"', 'p."codename" = %s')
 
 
 @functools.cache
 def _permissions_sql() -> str:
     """The codenames a user holds on one driehoek, directly or through a group (written out, as above)."""
-    user_rows, group_rows = DriehoekGebruikerRecht._meta, DriehoekGroepRecht._meta
-    groups = Gebruiker.groups.through._meta
-    user_column = Gebruiker.groups.field.m2m_column_name()
-    group_column = Gebruiker.groups.field.m2m_reverse_name()
-    permission = Permission._meta.db_table
-    return (
-        f'SELECT p."codename" FROM "{user_rows.db_table}" r '  # noqa: S608
-        f'INNER JOIN "{permission}" p ON r."permission_id" = p."id" '
-        f'WHERE r."user_id" = %s AND r."content_object_id" = %s '
-        f'UNION SELECT p."codename" FROM "{group_rows.db_table}" g '
-        f'INNER JOIN "{groups.db_table}" ug ON g."group_id" = ug."{group_column}" '
-        f'INNER JOIN "{permission}" p ON g."permission_id" = p."id" '
-        f'WHERE ug."{user_column}" = %s AND g."content_object_id" = %s'
-    )
+    return _user_and_group_rows('p."codename"', '{t}."content_object_id" = %s')
 
 
 def visible_driehoeken(user, *, permission: str = VIEW) -> QuerySet:

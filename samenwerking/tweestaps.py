@@ -29,13 +29,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit
-from .models import Lidmaatschap, Rol
+from .models import Lidmaatschap
+from .rollen import ADOPT, REVIEW, ROLE_PERMISSIONS, SIGN
 
 SESSION_KEY = "_tweestaps"
 # A user without the requirement is looked at again after this long, so a role granted during a session
 # asks for the second step within minutes, not at the next login.
 RECHECK_SECONDS = 300
-ROLES_REQUIRING = frozenset({Rol.REVIEWER, Rol.SECRETARIS, Rol.ONDERTEKENAAR})
+# The roles that review, adopt or sign, read from the one role → permission mapping.
+ROLES_REQUIRING = frozenset(
+    rol for rol, codenames in ROLE_PERMISSIONS.items() if codenames & {REVIEW, ADOPT, SIGN}
+)
 RECOVERY_CODE_COUNT = 10
 APP_NAME = "Authenticator-app"
 RECOVERY_NAME = "Herstelcodes"

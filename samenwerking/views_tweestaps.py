@@ -1,5 +1,7 @@
 """Pages of two-step verification: the second step at login, setting up an app, recovery codes, switching off."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,7 +47,7 @@ def verificatie(request):
     if step is None:
         return redirect(_next_url(request))
     if step == "instellen":
-        return redirect(f"{reverse('account:tweestaps_instellen')}?next={_next_url(request)}")
+        return redirect(f"{reverse('account:tweestaps_instellen')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         uitkomst = tweestaps.check_code(request.user, form.cleaned_data["code"])
@@ -84,7 +86,7 @@ def instellen(request):
     user = request.user
     if tweestaps.has_app(user) and tweestaps.session_state(request) != "geverifieerd":
         # Replacing an app needs the old one first: a password alone must not be enough to take over the account.
-        return redirect(f"{reverse('login_verificatie')}?next={request.get_full_path()}")
+        return redirect(f"{reverse('login_verificatie')}?{urlencode({'next': request.get_full_path()})}")
     device = tweestaps.pending_device(user)
     form = NieuweAppForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
