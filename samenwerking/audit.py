@@ -10,10 +10,12 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
@@ -117,6 +119,63 @@ def record(
         "ip": regel.ip_adres, "hash": regel.hash,
     }})
     return regel
+
+
+def _refusal_actor(request, gebruiker) -> str:
+    if gebruiker is not None:
+        return f"u{gebruiker.pk}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u{user.pk}"
+    return f"ip{client_ip(request)}"
+
+
+def record_refusal(
+    gebeurtenis: str,
+    *,
+    request=None,
+    gebruiker=None,
+    gebruikersnaam: str = "",
+    obj=None,
+    reden: str = "",
+    details: dict | None = None,
+) -> Auditregel | None:
+    """Record a refusal (403/404 on another driehoek's object, a refused transition, signing or import).
+
+    At most AUDIT_WEIGERINGEN_PER_MINUUT entries per actor (user, or address when anonymous) and event per
+    minute, so the log cannot be flooded; the refusals left out are counted and the next entry that is written
+    says how many (`details["onderdrukt"]`). Returns the entry, or None when it was left out.
+    Like record(), it runs in the caller's transaction: call it after the refused work was rolled back (for
+    example in the view that caught the refusal), so the entry stays.
+    """
+    request = request if request is not None else _current_request()
+    limit = getattr(settings, "AUDIT_WEIGERINGEN_PER_MINUUT", 20)
+    window = int(time.time() // 60)
+    actor = _refusal_actor(request, gebruiker)
+    counter = f"audit:weigering:{gebeurtenis}:{actor}:{window}"
+    suppressed_key = f"audit:weigering:onderdrukt:{gebeurtenis}:{actor}"
+    cache.add(counter, 0, timeout=120)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # expired between add and incr
+        cache.set(counter, 1, timeout=120)
+        count = 1
+    if count > limit:
+        cache.add(suppressed_key, 0, timeout=24 * 3600)
+        try:
+            cache.incr(suppressed_key)
+        except ValueError:
+            cache.set(suppressed_key, 1, timeout=24 * 3600)
+        return None
+    details = dict(details or {})
+    if reden:
+        details.setdefault("reden", str(reden)[:500])
+    suppressed = cache.get(suppressed_key) or 0
+    if suppressed:
+        details["onderdrukt"] = suppressed
+        cache.delete(suppressed_key)
+    return record(gebeurtenis, request=request, gebruiker=gebruiker, gebruikersnaam=gebruikersnaam, obj=obj,
+                  resultaat=Resultaat.GEWEIGERD, details=details)
 
 
 def membership_snapshot(pk) -> dict | None:

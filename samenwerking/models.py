@@ -391,6 +391,15 @@ class Auditregel(models.Model):
         MFA_VERIFICATIE = "mfa_verificatie", _("tweede stap bij inloggen")
         MFA_HERSTELCODES = "mfa_herstelcodes", _("herstelcodes vernieuwd")
         MFA_UITGESCHAKELD = "mfa_uitgeschakeld", _("tweestapsverificatie uitgeschakeld")
+        MFA_APP_GEKOPPELD = "mfa_app_gekoppeld", _("andere authenticator-app gekoppeld")
+        TOEGANG_GEWEIGERD = "toegang_geweigerd", _("toegang geweigerd (403/404)")
+        OVERGANG_GEWEIGERD = "overgang_geweigerd", _("statusovergang geweigerd")
+        IMPORT_GEWEIGERD = "import_geweigerd", _("import geweigerd")
+        LIMIET_OVERSCHREDEN = "limiet_overschreden", _("limiet overschreden")
+        API_TOKEN_AANGEMAAKT = "api_token_aangemaakt", _("API-token aangemaakt")
+        API_TOKEN_GEBRUIKT = "api_token_gebruikt", _("API-token gebruikt")
+        API_TOKEN_INGETROKKEN = "api_token_ingetrokken", _("API-token ingetrokken")
+        AUDIT_CONTROLEPUNT = "audit_controlepunt", _("controlepunt van het logboek")
 
     class Resultaat(models.TextChoices):
         GELUKT = "gelukt", _("gelukt")

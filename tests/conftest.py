@@ -81,3 +81,13 @@ def force_login_completes_second_step(monkeypatch):
         complete_second_step(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Rate limits and refusal counters live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

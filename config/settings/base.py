@@ -181,6 +181,8 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <naam>`;
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Key of the audit log's hash chain; empty: derived from SECRET_KEY (set it before rotating SECRET_KEY).
 AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="")
+# Refusals (403/404, refused transitions, signing, imports) recorded per user or address and event per minute.
+AUDIT_WEIGERINGEN_PER_MINUUT = env.int("AUDIT_WEIGERINGEN_PER_MINUUT", default=20)
 # Two-step verification (django-otp): the issuer shown in authenticator apps; TOTP codes may be one step
 # (30 s) early or late; each wrong code doubles the wait before the next attempt (1, 2, 4 … seconds).
 OTP_TOTP_ISSUER = env.str("TWEESTAPS_UITGEVER", default="Handhavingsarrangementen")

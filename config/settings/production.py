@@ -13,6 +13,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 CELERY_BROKER_URL = require("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
+# One cache shared by every worker (rate limits, refusal counters, cached diffs): Redis, by default the broker's.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                      "LOCATION": env.str("CACHE_URL", default=CELERY_BROKER_URL),
+                      "KEY_PREFIX": "handhaving"}}
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
