@@ -47,7 +47,8 @@ if command -v msgfmt >/dev/null 2>&1; then
 fi
 
 set +e
-"$BIN/python" -m pytest "$@"
+# Over both cores (pytest-xdist); PYTEST_WORKERS=0 runs in this process alone.
+"$BIN/python" -m pytest -n "${PYTEST_WORKERS:-2}" "$@"
 rc=$?
 set -e
 if [ $rc -eq 5 ]; then

@@ -91,3 +91,17 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_tasks_registered():
+    """Register every task module with the Celery app before any test publishes, whatever the test order.
+
+    Which modules a test process has imported when the app is first finalised depends on which tests it was
+    given (pytest-xdist): import them all and finalise once, as a worker does at start.
+    """
+    from config import celery_app
+
+    celery_app.loader.import_default_modules()
+    celery_app.finalize(auto=True)
+    return celery_app

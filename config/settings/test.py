@@ -1,5 +1,6 @@
 """Fast test settings. `make test` points DATABASE_URL and CELERY_BROKER_URL at throwaway servers."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,14 @@ STORAGES = {
 # Unit tests run tasks in-process; tests/integration starts a real worker on the broker instead.
 CELERY_TASK_ALWAYS_EAGER = True
 INTEGRATION_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+# Under pytest-xdist every test process gets its own Redis database, so a worker started by one process never
+# takes a task published by another (which works on another test database).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if INTEGRATION_BROKER_URL and _XDIST_WORKER.startswith("gw"):
+    INTEGRATION_BROKER_URL = f"{INTEGRATION_BROKER_URL.rsplit('/', 1)[0]}/{int(_XDIST_WORKER[2:]) + 1}"
+    CELERY_BROKER_URL = INTEGRATION_BROKER_URL
+    # Celery reads its broker from this variable before any setting.
+    os.environ["CELERY_BROKER_URL"] = INTEGRATION_BROKER_URL
 DEMO_ALLOWED = True
 # runserver and the test live server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
