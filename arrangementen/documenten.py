@@ -233,7 +233,7 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
         audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
                      resultaat=audit.Resultaat.MISLUKT, details={"partij": partij.pk, "fout": error.messages})
         raise
-    except DatabaseError as error:
+    except (DatabaseError, OSError) as error:  # the database or the storage failed: nothing was kept
         logger.exception("Handtekening voor document %s, partij %s niet vastgelegd", document.pk, partij.pk)
         if _has_signed(document, partij):  # the constraint caught a concurrent signature
             refused = SigningRefused(_("Voor %(partij)s is al getekend.") % {"partij": partij.organisatie},

@@ -104,9 +104,18 @@ def _fail_right_after_the_file_is_written(monkeypatch):
     monkeypatch.setattr(storage, "save", save_then_fail)
 
 
+def _fail_the_storage(monkeypatch):
+    storage = Documentversie._meta.get_field("bestand").storage
+
+    def full(name, content, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(storage, "save", full)
+
+
 @pytest.mark.parametrize("failure", [_fail_handtekening_save, _fail_audit_of_the_signature,
-                                     _fail_right_after_the_file_is_written],
-                         ids=["handtekening-opslaan", "auditregel", "na-het-schrijven-van-het-bestand"])
+                                     _fail_right_after_the_file_is_written, _fail_the_storage],
+                         ids=["handtekening-opslaan", "auditregel", "na-het-schrijven-van-het-bestand", "schijf-vol"])
 def test_a_database_failure_after_signing_leaves_no_signed_version_and_says_so_in_dutch(
         client, wereld, signed_bytes, monkeypatch, failure):
     world, document = wereld.world, wereld.document
