@@ -6,12 +6,13 @@ The arrangement is the unit: one Document per arrangement version, one stored Do
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class SigningRefused(ValidationError):
+    """A signature refused by the rules (password, state, order, already signed), not a failure of the system;
+    `code` is "al_getekend" when the partij has signed already."""
 
 
 def reference_for(arrangement: Arrangement) -> str:
@@ -104,11 +108,12 @@ def render_and_certify(document_id: int) -> bool:
         logger.exception("PDF van document %s mislukt", document_id)
         _fail(document_id, _("Het maken van de PDF is mislukt (%(fout)s).") % {"fout": type(error).__name__})
         return False
-    with transaction.atomic():
+    with _atomic_with_files() as files:
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status == Document.Status.GEREED:
             return False
-        versie = _store_version(document, pdf, 1, _("Gecertificeerd door het platform"), document.aangevraagd_door)
+        versie = _store_version(document, pdf, 1, _("Gecertificeerd door het platform"), document.aangevraagd_door,
+                                files)
         document.status, document.fout = Document.Status.GEREED, ""
         _save(document, document.aangevraagd_door)
         _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.GENERATIE,
@@ -128,10 +133,48 @@ def _fail(document_id: int, reason: str):
                      resultaat=audit.Resultaat.MISLUKT, details={"fout": reason})
 
 
-def _store_version(document: Document, pdf: bytes, number: int, description: str, user) -> Documentversie:
+@contextmanager
+def _atomic_with_files():
+    """A transaction whose files are written as its last step and removed again when it does not commit.
+
+    Storage is not transactional: a version's row names its file, the bytes are written only after every row
+    of the transaction was stored, and a failure from then on (the commit included) deletes what was written,
+    so no file outlives a version that was rolled back. Inside a caller's transaction the caller's later
+    rollback is not seen; the views call these services outside any transaction (no ATOMIC_REQUESTS).
+    """
+    pending: list[tuple[str, bytes]] = []
+    written: list[str] = []
+    storage = Documentversie._meta.get_field("bestand").storage
+    try:
+        with transaction.atomic():
+            yield pending
+            for name, data in pending:
+                # Counted before the write: a write that fails halfway may leave part of the file behind.
+                written.append(name)
+                stored = storage.save(name, ContentFile(data))
+                if stored != name:  # the reserved name was taken meanwhile: the row would name another file
+                    written[-1] = stored
+                    raise OSError(f"{name} is al in gebruik")
+    except BaseException:
+        for name in written:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("Bestand %s van een teruggedraaide documentversie niet verwijderd", name)
+        raise
+
+
+def _store_version(document: Document, pdf: bytes, number: int, description: str, user,
+                   files: list) -> Documentversie:
+    """Store the version's row with a reserved file name; the bytes go to `files`, written at the commit."""
     versie = Documentversie(document=document, volgnummer=number, sha256=sha256(pdf), omschrijving=description)
-    versie.bestand.save(f"{document.referentie}-{number:02d}.pdf", ContentFile(pdf), save=False)
-    return _save(versie, user)
+    field = versie.bestand.field
+    versie.bestand.name = field.storage.get_available_name(
+        field.generate_filename(versie, f"{document.referentie}-{number:02d}.pdf"),
+        max_length=field.max_length)
+    _save(versie, user)
+    files.append((versie.bestand.name, pdf))
+    return versie
 
 
 def latest_version(document: Document) -> Documentversie | None:
@@ -167,11 +210,53 @@ def signing_options(user, document: Document) -> list[Tekenoptie]:
     return options
 
 
-@transaction.atomic
 def sign_document(*, document: Document, partij: Partij, user, password: str, location: str = "",
                   request=None) -> Handtekening:
     """One party signs, after re-entering their password. In partij order; once per party; only when
-    vastgesteld; with the organisation's key. Nothing is stored unless the whole signature succeeded."""
+    vastgesteld; with the organisation's key. All or nothing: the signed file is written only after its rows
+    were stored, and removed again if they are not committed.
+
+    Concurrent attempts for one document wait on its row lock, so exactly one signs a partij; the unique
+    constraint on (document, partij) is the backstop. Every refusal and failure is in the security log,
+    written after the signing transaction was rolled back.
+    """
+    try:
+        with _atomic_with_files() as files:
+            return _sign_locked(document=document, partij=partij, user=user, password=password,
+                                location=location, request=request, files=files)
+    except (SigningRefused, PermissionDenied) as error:
+        reden = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
+                             reden=reden, details={"partij": partij.pk})
+        raise
+    except ValidationError as error:
+        audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
+                     resultaat=audit.Resultaat.MISLUKT, details={"partij": partij.pk, "fout": error.messages})
+        raise
+    except (DatabaseError, OSError) as error:  # the database or the storage failed: nothing was kept
+        logger.exception("Handtekening voor document %s, partij %s niet vastgelegd", document.pk, partij.pk)
+        if _has_signed(document, partij):  # the constraint caught a concurrent signature
+            refused = SigningRefused(_("Voor %(partij)s is al getekend.") % {"partij": partij.organisatie},
+                                     code="al_getekend")
+            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
+                                 reden=" ".join(refused.messages), details={"partij": partij.pk})
+            raise refused from error
+        audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
+                     resultaat=audit.Resultaat.MISLUKT, details={"partij": partij.pk, "fout": "database"})
+        raise ValidationError(_("De handtekening kon niet worden vastgelegd; er is niets ondertekend. Probeer het "
+                                "opnieuw, en meld het aan de beheerder als dit blijft gebeuren."),
+                              code="mislukt") from error
+
+
+def _has_signed(document: Document, partij: Partij) -> bool:
+    try:
+        return Handtekening.objects.filter(document_id=document.pk, partij_id=partij.pk).exists()
+    except DatabaseError:
+        return False
+
+
+def _sign_locked(*, document: Document, partij: Partij, user, password: str, location: str, request,
+                 files: list) -> Handtekening:
     document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
         pk=document.pk)
     arrangement = document.arrangement
@@ -179,16 +264,17 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
         raise PermissionDenied(_("U bent in deze driehoek geen ondertekenaar."))
     # With the request, a wrong password here counts towards the login lockout like any other.
     if authenticate(request, username=user.get_username(), password=password) is None:
-        raise ValidationError({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
+        raise SigningRefused({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
     if arrangement.status != Status.VASTGESTELD:
-        raise ValidationError(_("Ondertekenen kan alleen als het arrangement is vastgesteld (nu: %(status)s).")
-                              % {"status": arrangement.get_status_display()})
+        raise SigningRefused(_("Ondertekenen kan alleen als het arrangement is vastgesteld (nu: %(status)s).")
+                             % {"status": arrangement.get_status_display()})
     if document.status != Document.Status.GEREED:
-        raise ValidationError(_("De PDF is nog niet klaar om te ondertekenen."))
+        raise SigningRefused(_("De PDF is nog niet klaar om te ondertekenen."))
     if partij.arrangement_id != arrangement.pk:
-        raise ValidationError(_("Deze partij hoort niet bij dit arrangement."))
+        raise SigningRefused(_("Deze partij hoort niet bij dit arrangement."))
     if document.handtekeningen.filter(partij=partij).exists():
-        raise ValidationError(_("Voor %(partij)s is al getekend.") % {"partij": partij.organisatie})
+        raise SigningRefused(_("Voor %(partij)s is al getekend.") % {"partij": partij.organisatie},
+                             code="al_getekend")
     option = next((o for o in signing_options(user, document) if o.partij.pk == partij.pk), None)
     if option is None:
         raise PermissionDenied(_("U kunt niet tekenen voor %(partij)s: dat is niet uw organisatie en u heeft "
@@ -198,8 +284,8 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
     position = next(i for i, p in enumerate(ordered) if p.pk == partij.pk)
     waiting = [p for p in ordered[:position] if p.pk not in signed]
     if waiting:
-        raise ValidationError(_("Er wordt in volgorde getekend: eerst %(partij)s.")
-                              % {"partij": ", ".join(str(p.organisatie) for p in waiting)})
+        raise SigningRefused(_("Er wordt in volgorde getekend: eerst %(partij)s.")
+                             % {"partij": ", ".join(str(p.organisatie) for p in waiting)})
     key = Ondertekeningssleutel.objects.filter(organisatie_id=partij.organisatie_id).first()
     if key is None:
         raise ValidationError(_("Voor %(organisatie)s is geen ondertekeningssleutel ingesteld. Vraag de beheerder "
@@ -229,7 +315,7 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
         signed_pdf = signing.document_timestamp(signed_pdf)
     versie = _store_version(document, signed_pdf, current.volgnummer + 1,
                             _("Ondertekend door %(naam)s voor %(organisatie)s") % {
-                                "naam": name, "organisatie": partij.organisatie}, user)
+                                "naam": name, "organisatie": partij.organisatie}, user, files)
     handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
                                       ondertekenaar=user, namens=option.namens, documentversie=versie), user)
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -87,22 +87,33 @@ class OndertekenForm(forms.Form):
         return label
 
 
+ALREADY_SIGNED = gettext_lazy("Deze partij heeft al getekend. Uw handtekening is niet gezet.")
+
+
 @login_required
 def document_sign(request, pk: int):
-    document = _document_of(request.user, pk, rollen.SIGN)
+    try:
+        document = _document_of(request.user, pk, rollen.SIGN)
+    except PermissionDenied as error:
+        if request.method == "POST":  # a signing attempt by a member who may not sign
+            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, reden=str(error),
+                                 details={"arrangement": pk})
+        raise
     options = documenten.signing_options(request.user, document)
     form = OndertekenForm(request.POST or None, options=options)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _refuse_unoffered_partij(request, document, form)
+    elif request.method == "POST":
         # The password first (a wrong one must not use up the code), then the second factor again, whatever
         # the session says; both checked, and their failures counted, outside the signing transaction.
         if authenticate(request, username=request.user.get_username(),
                         password=form.cleaned_data["wachtwoord"]) is None:
-            audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                         resultaat=audit.Resultaat.GEWEIGERD, details={"fout": ["wachtwoord onjuist"]})
+            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
+                                 reden="wachtwoord onjuist", details={"fout": ["wachtwoord onjuist"]})
             form.add_error("wachtwoord", _("Het wachtwoord klopt niet. Uw handtekening is niet gezet."))
         elif not (uitkomst := tweestaps.check_code(request.user, form.cleaned_data["verificatiecode"])).gelukt:
-            audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                         resultaat=audit.Resultaat.GEWEIGERD, details={"fout": [uitkomst.melding]})
+            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
+                                 reden=str(uitkomst.melding), details={"fout": [uitkomst.melding]})
             form.add_error("verificatiecode", uitkomst.melding)
         elif _sign(request, document, form):
             messages.success(request, _("Uw handtekening is gezet."))
@@ -113,16 +124,32 @@ def document_sign(request, pk: int):
     })
 
 
+def _refuse_unoffered_partij(request, document, form) -> None:
+    """A posted partij that is not on offer: signed meanwhile (another tab, a colleague) or not the user's."""
+    posted = str(request.POST.get("partij", ""))[:20]
+    if not posted or "partij" not in form.errors:
+        return
+    if posted in {str(pk) for pk in document.handtekeningen.values_list("partij_id", flat=True)}:
+        del form.errors["partij"]
+        form.add_error(None, ALREADY_SIGNED)
+        reden = "partij heeft al getekend"
+    else:
+        reden = "geen veld dat deze gebruiker mag tekenen"
+    audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document, reden=reden,
+                         details={"partij": posted})
+
+
 def _sign(request, document, form) -> bool:
     try:
         documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
                                  password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"],
                                  request=request)
     except ValidationError as error:
-        # sign_document is atomic: the refusal is logged here, outside the rolled-back transaction.
-        audit.record(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                     resultaat=audit.Resultaat.MISLUKT, details={"fout": error.messages})
-        apply_errors(form, error)
+        # sign_document has logged the refusal or failure, after rolling back; here it only reaches the form.
+        if getattr(error, "code", None) == "al_getekend":
+            form.add_error(None, ALREADY_SIGNED)
+        else:
+            apply_errors(form, error)
         return False
     return True
 
