@@ -129,7 +129,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")  # tests/integration: a throwaway one
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # Private files (PDFs, keys) are never served by URL; views check permissions and stream them.
