@@ -110,8 +110,8 @@ def _kill(pid: int) -> None:
 def run_bounded(func, *args, bounds: Bounds):
     """Return func(*args) computed in a bounded child; raise LimitExceeded when a bound stopped it.
 
-    `func` and its result must be picklable-free of open resources: the result travels back pickled, and
-    func must not touch database or network connections inherited from the parent.
+    The result travels back pickled, so it must be plain data (dataclasses); func must not touch database or
+    network connections inherited from the parent.
     """
     address_space = _mapped_bytes() + bounds.memory_bytes
     read_fd, write_fd = os.pipe()
