@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from . import pdf_limits, sandbox
 
 # Signature block geometry, shared with templates/arrangementen/pdf.html (A4, points; origin bottom-left).
 PAGE_HEIGHT = 841.89
@@ -225,13 +228,14 @@ class SignatureReport:
     certification: bool
     timestamp: bool
     reason: str = ""
-    details: str = ""
+    details: str = ""  # a plain Dutch summary; never a library's or an exception's own words
 
 
 @dataclass
 class VerificationReport:
     signatures: list[SignatureReport] = field(default_factory=list)
     error: str = ""
+    limit: str = ""  # which limit a file too complex to check exceeded (for the security log), else ""
 
     @property
     def all_valid(self) -> bool:
@@ -255,6 +259,17 @@ def trust_roots():
     return roots
 
 
+def _describe(report: SignatureReport) -> str:
+    parts = [
+        _("intact") if report.intact else _("verbroken"),
+        _("geldig") if report.valid else _("ongeldig"),
+        _("vertrouwd") if report.trusted else _("niet vertrouwd"),
+    ]
+    if report.after == "ongeoorloofd":
+        parts.append(_("daarna ongeoorloofd gewijzigd"))
+    return ", ".join(parts)
+
+
 def _check_signature(sig, context_args: dict) -> SignatureReport:
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
@@ -275,39 +290,105 @@ def _check_signature(sig, context_args: dict) -> SignatureReport:
         after = "ongeoorloofd"
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
     name = _("tijdstempel") if is_timestamp else str(sig.sig_object.get("/Name", ""))
-    return SignatureReport(
-        field=sig.field_name or "", signer=name or signer,
+    report = SignatureReport(
+        field=str(sig.field_name or ""), signer=str(name or signer),
         signed_at=getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None),
-        intact=status.intact, valid=status.valid, trusted=status.trusted, coverage=coverage, after=after,
-        certification=not is_timestamp and sig.field_name == "Certificering_platform",
-        timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")), details=status.summary(),
+        intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted), coverage=coverage,
+        after=after, certification=not is_timestamp and sig.field_name == "Certificering_platform",
+        timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")),
     )
+    report.details = _describe(report)
+    return report
 
 
-def verify(pdf: bytes) -> VerificationReport:
-    """Validate every signature in the file against the configured trust roots. Never raises on bad input."""
+def _limit_reason(limit: str) -> str:
+    reasons = {
+        "handtekeningen": _("het bevat te veel handtekeningen of handtekeningvelden"),
+        "dubbele handtekeningvelden": _("meerdere handtekeningvelden verwijzen naar dezelfde handtekening"),
+        "revisies": _("het is te vaak aangevuld (te veel revisies)"),
+        "objecten": _("het bestaat uit te veel onderdelen"),
+        "stroomgrootte": _("het bevat ingepakte gegevens die uitgepakt te groot worden"),
+        "gedecodeerde bytes": _("het bevat ingepakte gegevens die uitgepakt te groot worden"),
+        "tijd": _("de controle duurde te lang"),
+        "rekentijd": _("de controle duurde te lang"),
+        "geheugen": _("de controle vroeg te veel geheugen"),
+    }
+    return reasons.get(limit, _("de controle is afgebroken"))
+
+
+def _too_complex(limit: str) -> VerificationReport:
+    return VerificationReport(limit=limit, error=_(
+        "Dit bestand is te complex om te controleren: %(reden)s. Een arrangement uit deze applicatie blijft "
+        "ruim binnen de grenzen; controleer of u het juiste bestand hebt gekozen.") % {"reden": _limit_reason(limit)})
+
+
+def _damaged() -> VerificationReport:
+    return VerificationReport(error=_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden gelezen."))
+
+
+def _verify_in_child(pdf: bytes, roots: list, limits: pdf_limits.Limits, language: str) -> VerificationReport:
+    """The parsing and validation, run in the bounded child: structure first, then each signature."""
+    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    if not pdf.startswith(b"%PDF-"):
-        return VerificationReport(error=_("Dit bestand is geen PDF."))
+    translation.activate(language)
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False, decode_limits=pdf_limits.decode_limits(limits))
+        pdf_limits.check_structure(reader, limits)
         embedded = list(reader.embedded_signatures)
-    except Exception as error:  # noqa: BLE001 - a damaged upload can fail in many ways; it is a verdict, not a 500
-        return VerificationReport(error=_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden "
-                                          "gelezen (%(fout)s).") % {"fout": type(error).__name__})
+    except pdf_limits.TooComplex as exceeded:
+        return _too_complex(exceeded.limit)
+    except PdfDecodeLimitError:
+        return _too_complex("gedecodeerde bytes")
+    except MemoryError:
+        raise  # the child reports it as the memory limit
+    except Exception:  # noqa: BLE001 - a damaged upload can fail in many ways; it is a verdict, not a 500
+        return _damaged()
     if not embedded:
         return VerificationReport(error=_("Dit PDF-bestand bevat geen digitale handtekeningen."))
-    context_args = {"trust_roots": trust_roots(), "allow_fetching": False, "revocation_mode": "soft-fail"}
+    context_args = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail"}
     report = VerificationReport()
     for sig in embedded:
         try:
             report.signatures.append(_check_signature(sig, context_args))
-        except Exception as error:  # noqa: BLE001 - any parse or crypto failure is a failed signature
+        except PdfDecodeLimitError:
+            return _too_complex("gedecodeerde bytes")
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - any parse or crypto failure is a failed signature
             report.signatures.append(SignatureReport(
                 field="", signer="", signed_at=None, intact=False, valid=False, trusted=False,
                 coverage="ONBEKEND", after="ongeoorloofd", certification=False, timestamp=False,
-                details=type(error).__name__,
+                details=_("Deze handtekening kon niet worden gecontroleerd: de gegevens ervan zijn beschadigd "
+                          "of ongeldig."),
             ))
     return report
 
+
+def verify(pdf: bytes) -> VerificationReport:
+    """Validate every signature in the file against the configured trust roots. Never raises on bad input.
+
+    The file is checked against the structural limits first (pdf_limits, on the raw bytes); parsing and
+    validation then run in a child process bounded in wall-clock time, CPU time and memory (sandbox).
+    A file over any limit gets a verdict naming it in `limit`, never an exception.
+    """
+    if not pdf.startswith(b"%PDF-"):
+        return VerificationReport(error=_("Dit bestand is geen PDF."))
+    limits = pdf_limits.Limits.from_settings()
+    try:
+        pdf_limits.check_raw(pdf, limits)
+    except pdf_limits.TooComplex as exceeded:
+        return _too_complex(exceeded.limit)
+    # Imported here, before the fork, so that each child inherits them instead of importing them again.
+    import pyhanko.pdf_utils.reader  # noqa: F401
+    import pyhanko.sign.validation  # noqa: F401
+    import pyhanko_certvalidator  # noqa: F401
+
+    bounds = sandbox.Bounds(seconds=settings.VERIFICATIE_MAX_SECONDEN,
+                            cpu_seconds=settings.VERIFICATIE_MAX_CPU_SECONDEN,
+                            memory_bytes=settings.VERIFICATIE_MAX_GEHEUGEN)
+    try:
+        return sandbox.run_bounded(_verify_in_child, pdf, trust_roots(), limits,
+                                   translation.get_language() or settings.LANGUAGE_CODE, bounds=bounds)
+    except sandbox.LimitExceeded as exceeded:
+        return _too_complex(exceeded.limit)

@@ -1,12 +1,14 @@
 """Views around the signed PDF: start/retry, download, sign, and the public verification page."""
 
 import hashlib
+import time
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -167,18 +169,47 @@ class VerificatieForm(forms.Form):
         return upload
 
 
+def _over_upload_limit(request) -> bool:
+    """Count this upload against the client's address; True once it is past VERIFICATIE_MAX_PER_ADRES in the
+    current window. The counter lives in the cache, shared by every worker (Redis in production)."""
+    window = settings.VERIFICATIE_VENSTER_SECONDEN
+    key = f"verifieer:uploads:{audit.client_ip(request)}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window + 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 60)
+        count = 1
+    return count > settings.VERIFICATIE_MAX_PER_ADRES
+
+
 def verify(request):
     """Anyone may check a file. Anonymous visitors learn only whether the signatures hold and whether the
-    file is known; logged-in users see per signature who, when and what it covers."""
+    file is known; logged-in users see per signature who, when and what it covers. Uploads are limited per
+    address, and a file too complex to check gets a Dutch verdict and an entry in the security log."""
+    context = {"max_upload": settings.VERIFICATION_MAX_UPLOAD}
+    if request.method == "POST" and _over_upload_limit(request):
+        audit.record_refusal(audit.Gebeurtenis.LIMIET_OVERSCHREDEN, request=request,
+                             reden=_("te veel bestanden ter controle vanaf hetzelfde adres"),
+                             details={"pagina": "verifieer", "limiet": settings.VERIFICATIE_MAX_PER_ADRES,
+                                      "venster_seconden": settings.VERIFICATIE_VENSTER_SECONDEN})
+        context.update(form=VerificatieForm(), te_vaak=True,
+                       minuten=max(1, settings.VERIFICATIE_VENSTER_SECONDEN // 60))
+        return render(request, "arrangementen/verifieer.html", context, status=429)
     form = VerificatieForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "max_upload": settings.VERIFICATION_MAX_UPLOAD}
+    context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["bestand"].read()
         report = signing.verify(data)
         digest = hashlib.sha256(data).hexdigest()
         versie = documenten.find_version(digest)
-        audit.record(audit.Gebeurtenis.VERIFICATIE, request=request, obj=versie.document if versie else None,
-                     details={"sha256": digest, "bekend": versie is not None, "geldig": report.all_valid})
+        if report.limit:
+            audit.record_refusal(audit.Gebeurtenis.VERIFICATIE, request=request,
+                                 obj=versie.document if versie else None, reden=report.error,
+                                 details={"sha256": digest, "grootte": len(data), "limiet": report.limit})
+        else:
+            audit.record(audit.Gebeurtenis.VERIFICATIE, request=request, obj=versie.document if versie else None,
+                         details={"sha256": digest, "bekend": versie is not None, "geldig": report.all_valid})
         visible = bool(
             versie and request.user.is_authenticated
             and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()

@@ -129,7 +129,7 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")  # tests/integration: a throwaway one
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
 # Private files (PDFs, keys) are never served by URL; views check permissions and stream them.
@@ -151,6 +151,21 @@ SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])  # PEM files o
 SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
 SIGNING_TEST_PKI = False  # True: the PKI under var/pki is a TEST PKI, labelled as such everywhere
 VERIFICATION_MAX_UPLOAD = env.int("VERIFICATION_MAX_UPLOAD", default=20 * 1024 * 1024)
+# /verifieer/ is anonymous: limits checked before any signature is validated (arrangementen.pdf_limits), far
+# above what an arrangement of this application needs (4–20 signatures, one revision per signature).
+VERIFICATIE_MAX_HANDTEKENINGEN = env.int("VERIFICATIE_MAX_HANDTEKENINGEN", default=50)
+VERIFICATIE_MAX_REVISIES = env.int("VERIFICATIE_MAX_REVISIES", default=100)
+VERIFICATIE_MAX_OBJECTEN = env.int("VERIFICATIE_MAX_OBJECTEN", default=50_000)
+VERIFICATIE_MAX_STREAM_BYTES = env.int("VERIFICATIE_MAX_STREAM_BYTES", default=16 * 1024 * 1024)  # one, decoded
+VERIFICATIE_MAX_GEDECODEERD = env.int("VERIFICATIE_MAX_GEDECODEERD", default=64 * 1024 * 1024)  # all, decoded
+# The verification itself runs in a child process with these bounds (arrangementen.sandbox); the wall-clock
+# bound stays below gunicorn's worker timeout (30 s), the memory is on top of what the worker already maps.
+VERIFICATIE_MAX_SECONDEN = env.int("VERIFICATIE_MAX_SECONDEN", default=20)
+VERIFICATIE_MAX_CPU_SECONDEN = env.int("VERIFICATIE_MAX_CPU_SECONDEN", default=10)
+VERIFICATIE_MAX_GEHEUGEN = env.int("VERIFICATIE_MAX_GEHEUGEN_MB", default=384) * 1024 * 1024
+# Uploads to /verifieer/ per client address (samenwerking.audit.client_ip) per window; over it: HTTP 429.
+VERIFICATIE_MAX_PER_ADRES = env.int("VERIFICATIE_MAX_PER_ADRES", default=10)
+VERIFICATIE_VENSTER_SECONDEN = env.int("VERIFICATIE_VENSTER_SECONDEN", default=600)
 PDF_TASK_TIME_LIMIT = env.int("PDF_TASK_TIME_LIMIT", default=300)
 
 SESSION_COOKIE_HTTPONLY = True
