@@ -176,10 +176,6 @@ def build_preview(*, name: str, data: bytes, members, existing_numbers: set[int]
         voorbeeld.add(None, _("Het bestand bevat geen regels."))
         return voorbeeld
     header_row, header = numbered[0]
-    if teken := next(filter(None, map(_forbidden, header)), None):
-        _refuse_character(voorbeeld, header_row, _("De kopregel bevat een teken dat niet is toegestaan (%(teken)s, "
-                                                    "een NUL- of stuurteken).") % {"teken": teken})
-        return voorbeeld
     columns = _columns(header, header_row, voorbeeld)
     if columns is None:
         return voorbeeld
