@@ -2,7 +2,8 @@
 
 Every problem names its row (as numbered in the spreadsheet, the header being row 1). Unknown owners become
 external owners, not errors. Nothing here raises for anything a user can upload; the bounded reading of the
-file itself is in `bestanden`, and a bound that is exceeded is kept in `Voorbeeld.weigering` for the security log.
+file itself is in `bestanden` (CSV) and `xlsx`, and a bound that is exceeded is kept in `Voorbeeld.weigering`
+for the security log.
 """
 
 import datetime
@@ -16,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from ..models import Actiepunt, Overleg
 from ..services import ImportRegel, import_actiepunten
-from .bestanden import Grenzen, Limiet, Onleesbaar, read_rows
+from .bestanden import Grenzen, Limiet, Onleesbaar, check_size, damaged, read_csv
+from .xlsx import read_xlsx
 
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNING_SALT = "actiepunten.import"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview stays valid
 
@@ -116,6 +119,27 @@ def _cell(value) -> str:
 def _normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", _cell(name)).lower().strip().rstrip(".:").strip()
     return re.sub(r"\s+", " ", text)
+
+
+def read_rows(name: str, data: bytes, grenzen: Grenzen) -> list[tuple[int, list]]:
+    """The non-empty rows of an upload, numbered as in the file. Raises Limiet or Onleesbaar."""
+    name = (name or "").lower()
+    check_size(data, grenzen)
+    if not data.strip():
+        raise Onleesbaar(_("Het bestand is leeg."))
+    if name.endswith(".xls") or data[:8] == XLS_SIGNATURE:
+        raise Onleesbaar(_("Oude Excel-bestanden (.xls) worden niet ondersteund. Sla het bestand op als .xlsx "
+                           "of .csv."))
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        try:
+            return read_xlsx(data, grenzen)
+        except (Limiet, Onleesbaar):
+            raise
+        except Exception as error:  # a damaged or disguised file: whatever zipfile, expat or openpyxl raise
+            raise damaged() from error
+    if name.endswith((".csv", ".txt")) or not name:
+        return read_csv(data, grenzen)
+    raise Onleesbaar(_("Kies een CSV- of Excel-bestand (.csv of .xlsx)."))
 
 
 def _columns(header: list, rij: int, voorbeeld: Voorbeeld) -> dict[str, int] | None:
