@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arrangementen.models import Afspraak
-from samenwerking import rollen
+from samenwerking import audit, rollen
 from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
 from samenwerking.selectors import get_driehoek, permissions_on, visible_driehoeken
@@ -263,32 +264,44 @@ def importeren_view(request, pk: int):
     driehoek = overleg.driehoek
     scope = f"{request.user.pk}:{overleg.pk}"
     form = ImportForm()
-    voorbeeld = None
+    voorbeeld, bestandsnaam = None, ""
     if request.method == "POST" and request.POST.get("stap") == "bevestigen":
         regels = importeren.unsign(request.POST.get("voorbeeld", ""), scope=scope)
         if regels is None:
             messages.error(request, _("Het voorbeeld is verlopen of ongeldig. Laad het bestand opnieuw."))
             return redirect("actiepunten:importeren", pk)
         try:
-            created = services.import_actiepunten(driehoek=driehoek, user=request.user, regels=regels,
-                                                  overleg=overleg)
+            verwerking = importeren.confirm(overleg=overleg, user=request.user, regels=regels)
         except ValidationError as error:
-            form.add_error(None, error.messages)
+            # The form is unbound here (no file in this POST): the refusal goes with the redirect instead.
+            messages.error(request, " ".join(error.messages))
+            return redirect("actiepunten:importeren", pk)
         else:
-            messages.success(request, _("%(n)s actiepunten zijn geïmporteerd.") % {"n": len(created)})
+            if verwerking.al_verwerkt:
+                messages.info(request, _("Deze import is al verwerkt; de actiepunten staan hieronder."))
+            else:
+                messages.success(request, _("%(n)s actiepunten zijn geïmporteerd.")
+                                 % {"n": len(verwerking.actiepunten)})
             return redirect("actiepunten:overleg", pk)
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["bestand"]
-            data = upload.read(importeren.MAX_BYTES + 1)
+            bestandsnaam = upload.name or ""
+            data = upload.read(settings.IMPORT_MAX_BYTES + 1)  # one byte more tells an over-large file apart
             voorbeeld = importeren.build_preview(
-                name=upload.name, data=data, members=list(selectors.members_of(driehoek)),
+                name=bestandsnaam, data=data, members=list(selectors.members_of(driehoek)),
                 existing_numbers=selectors.existing_numbers(driehoek=driehoek, overleg=overleg),
             )
+            if voorbeeld.weigering:
+                audit.record_refusal(
+                    audit.Gebeurtenis.IMPORT_GEWEIGERD, request=request, obj=overleg,
+                    reden=voorbeeld.problemen[0].tekst,
+                    details={**voorbeeld.weigering, "bestand": bestandsnaam[:200], "grootte": len(data)})
     members = {u.pk: u for u in selectors.members_of(driehoek)} if voorbeeld else {}
     return render(request, "actiepunten/importeren.html", {
         "overleg": overleg, "driehoek": driehoek, "form": form, "voorbeeld": voorbeeld,
+        "bestandsnaam": bestandsnaam,
         "regels": [(r, members.get(r.eigenaar_id)) for r in voorbeeld.regels] if voorbeeld else [],
         "ondertekend": importeren.sign(voorbeeld.regels, scope=scope) if voorbeeld and voorbeeld.is_schoon else "",
     }, status=200 if voorbeeld is None or voorbeeld.is_schoon else 400)

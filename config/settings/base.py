@@ -268,6 +268,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# Action-list import (actiepunten.importeren): what one upload may make the server read, before and while parsing.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=2 * 1024 * 1024)  # the uploaded file
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)  # actiepunten, the header row not counted
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=30)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=5000)
+IMPORT_MAX_LINE_CHARS = env.int("IMPORT_MAX_LINE_CHARS", default=100_000)  # one line of a CSV file
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)  # XLSX unzipped
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)  # per part above 1 MB
+IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=200)
+IMPORT_MAX_XML_ELEMENTS = env.int("IMPORT_MAX_XML_ELEMENTS", default=400_000)  # all XML parts of an XLSX together
+
 # Demo users are a development convenience; production never creates them.
 DEMO_ALLOWED = False
 

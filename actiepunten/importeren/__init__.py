@@ -1,23 +1,26 @@
-"""Reading an existing actielijst (CSV or XLSX) into rows for a preview. Reads only; services write.
+"""Reading an existing actielijst (CSV or XLSX) into rows for a preview, and importing a confirmed preview once.
 
 Every problem names its row (as numbered in the spreadsheet, the header being row 1). Unknown owners become
-external owners, not errors. Nothing here raises for anything a user can upload.
+external owners, not errors. Nothing here raises for anything a user can upload; the bounded reading of the
+file itself is in `bestanden` (CSV) and `xlsx`, and a bound that is exceeded is kept in `Voorbeeld.weigering`
+for the security log.
 """
 
-import csv
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.core import signing
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .services import ImportRegel
+from ..models import Actiepunt, Overleg
+from ..services import ImportRegel, import_actiepunten
+from .bestanden import Grenzen, Limiet, Onleesbaar, check_size, damaged, read_csv
+from .xlsx import read_xlsx
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 2000
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNING_SALT = "actiepunten.import"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview stays valid
 
@@ -39,6 +42,9 @@ COLUMNS = {
     "toelichting": {"toelichting", "opmerking", "opmerkingen", "stand van zaken"},
 }
 REQUIRED = {"onderwerp": "Onderwerp", "wie": "Wie", "datum_gereed": "Datum gereed"}
+LABELS = {"nummer": "Nr", **REQUIRED, "email": "E-mail", "organisatie": "Organisatie", "toelichting": "Toelichting"}
+# Refused in imported text as the API refuses NUL: C0 and C1 control characters, except tab and line breaks.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 HEADER_ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
 
 
@@ -55,6 +61,7 @@ class Voorbeeld:
     regels: list[ImportRegel] = field(default_factory=list)
     problemen: list[Probleem] = field(default_factory=list)
     meldingen: list[str] = field(default_factory=list)
+    weigering: dict | None = None  # the bound or rule the file broke, for the security log
 
     @property
     def is_schoon(self) -> bool:
@@ -114,61 +121,25 @@ def _normalise(name: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def _read_csv(data: bytes) -> list[list]:
-    text = ""
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count) if any(d in first_line for d in ";,\t") else ";"
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def read_rows(name: str, data: bytes, voorbeeld: Voorbeeld) -> list[list] | None:
+def read_rows(name: str, data: bytes, grenzen: Grenzen) -> list[tuple[int, list]]:
+    """The non-empty rows of an upload, numbered as in the file. Raises Limiet or Onleesbaar."""
     name = (name or "").lower()
-    if len(data) > MAX_BYTES:
-        voorbeeld.add(None, _("Het bestand is groter dan 2 MB. Splits de actielijst op."))
-        return None
+    check_size(data, grenzen)
     if not data.strip():
-        voorbeeld.add(None, _("Het bestand is leeg."))
-        return None
-    if name.endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        voorbeeld.add(None, _("Oude Excel-bestanden (.xls) worden niet ondersteund. Sla het bestand op als .xlsx "
-                              "of .csv."))
-        return None
+        raise Onleesbaar(_("Het bestand is leeg."))
+    if name.endswith(".xls") or data[:8] == XLS_SIGNATURE:
+        raise Onleesbaar(_("Oude Excel-bestanden (.xls) worden niet ondersteund. Sla het bestand op als .xlsx "
+                           "of .csv."))
     if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
         try:
-            return _read_xlsx(data)
-        except Exception:  # a damaged or disguised file: whatever openpyxl or zipfile raise
-            voorbeeld.add(None, _("Het bestand kan niet als Excel-bestand (.xlsx) worden gelezen."))
-            return None
+            return read_xlsx(data, grenzen)
+        except (Limiet, Onleesbaar):
+            raise
+        except Exception as error:  # a damaged or disguised file: whatever zipfile, expat or openpyxl raise
+            raise damaged() from error
     if name.endswith((".csv", ".txt")) or not name:
-        try:
-            return _read_csv(data)
-        except csv.Error as exc:
-            voorbeeld.add(None, _("Het CSV-bestand kan niet worden gelezen: %(fout)s") % {"fout": exc})
-            return None
-    voorbeeld.add(None, _("Kies een CSV- of Excel-bestand (.csv of .xlsx)."))
-    return None
+        return read_csv(data, grenzen)
+    raise Onleesbaar(_("Kies een CSV- of Excel-bestand (.csv of .xlsx)."))
 
 
 def _columns(header: list, rij: int, voorbeeld: Voorbeeld) -> dict[str, int] | None:
@@ -201,17 +172,32 @@ def _owner(wie: str, email: str, members: dict) -> dict:
     return {"extern_naam": wie, "extern_email": email}
 
 
+def _forbidden(value) -> str | None:
+    """The first control character in a text cell, written as U+XXXX, or None."""
+    match = FORBIDDEN.search(value) if isinstance(value, str) else None
+    return f"U+{ord(match[0]):04X}" if match else None
+
+
+def _refuse_character(voorbeeld: Voorbeeld, rij: int, tekst: str) -> None:
+    voorbeeld.add(rij, tekst)
+    if voorbeeld.weigering is None:
+        voorbeeld.weigering = {"limiet": "stuurtekens", "maximum": None, "rij": rij}
+
+
 def build_preview(*, name: str, data: bytes, members, existing_numbers: set[int]) -> Voorbeeld:
     voorbeeld = Voorbeeld()
-    rows = read_rows(name, data, voorbeeld)
-    if rows is None:
+    try:
+        rows = read_rows(name, data, Grenzen.from_settings())
+    except Limiet as limiet:
+        voorbeeld.add(limiet.rij, limiet.tekst)
+        voorbeeld.weigering = limiet.details
         return voorbeeld
-    numbered = [(i, row) for i, row in enumerate(rows, start=1) if any(_cell(v) for v in row)]
+    except Onleesbaar as fout:
+        voorbeeld.add(None, fout.tekst)
+        return voorbeeld
+    numbered = [(i, row) for i, row in rows if any(_cell(v) for v in row)]
     if not numbered:
         voorbeeld.add(None, _("Het bestand bevat geen regels."))
-        return voorbeeld
-    if len(numbered) > MAX_ROWS + 1:
-        voorbeeld.add(None, _("Het bestand heeft meer dan %(max)s regels.") % {"max": MAX_ROWS})
         return voorbeeld
     header_row, header = numbered[0]
     columns = _columns(header, header_row, voorbeeld)
@@ -230,6 +216,11 @@ def build_preview(*, name: str, data: bytes, members, existing_numbers: set[int]
     parsed, seen = [], {}
     for rij, row in numbered[1:]:
         problems_before = len(voorbeeld.problemen)
+        for key, index in columns.items():
+            if index < len(row) and (teken := _forbidden(row[index])):
+                _refuse_character(voorbeeld, rij, _("Kolom '%(kolom)s' bevat een teken dat niet is toegestaan "
+                                                    "(%(teken)s, een NUL- of stuurteken).")
+                                  % {"kolom": LABELS[key], "teken": teken})
         raw_nr = get(row, "nummer")
         nummer = None
         if _cell(raw_nr):
@@ -295,3 +286,27 @@ def unsign(token: str, *, scope: str) -> list[ImportRegel] | None:
         return None
     return [ImportRegel(**{**r, "datum_gereed": datetime.date.fromisoformat(r["datum_gereed"])})
             for r in payload["regels"]]
+
+
+@dataclass
+class Verwerking:
+    actiepunten: list[Actiepunt]
+    al_verwerkt: bool = False
+
+
+def _already_imported(overleg: Overleg, regels: list[ImportRegel]) -> bool:
+    wanted = {(r.nummer, r.onderwerp.strip(), r.datum_gereed) for r in regels}
+    found = set(Actiepunt.objects.filter(overleg=overleg, nummer__in=[r.nummer for r in regels])
+                .values_list("nummer", "onderwerp", "datum_gereed"))
+    return bool(wanted) and wanted <= found
+
+
+def confirm(*, overleg: Overleg, user, regels: list[ImportRegel]) -> Verwerking:
+    """Import a confirmed preview once. A second confirm of the same rows (sent again, or from a second tab)
+    finds every row in place and imports nothing; the row lock on the overleg makes two confirms at once run
+    one after the other, so the later one sees what the earlier one wrote."""
+    with transaction.atomic():
+        Overleg.objects.select_for_update().get(pk=overleg.pk)
+        if _already_imported(overleg, regels):
+            return Verwerking(actiepunten=[], al_verwerkt=True)
+        return Verwerking(import_actiepunten(driehoek=overleg.driehoek, user=user, regels=regels, overleg=overleg))
