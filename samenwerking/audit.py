@@ -10,16 +10,20 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
+from django.http import Http404
+from rest_framework import exceptions as api_exceptions
 
 from .models import Auditregel, Gebruiker
 
@@ -176,6 +180,73 @@ def record_refusal(
         cache.delete(suppressed_key)
     return record(gebeurtenis, request=request, gebruiker=gebruiker, gebruikersnaam=gebruikersnaam, obj=obj,
                   resultaat=Resultaat.GEWEIGERD, details=details)
+
+
+# A database id as the URLs and the API accept it; anything else cannot name an existing object.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _hidden_object(exc, view):
+    """The existing object behind a 404 that the user may not see, or None (unknown id, plain missing page).
+
+    Selectors say which object they refused (samenwerking.selectors.NietZichtbaar); an API viewset's own
+    lookup does not, so there the object in the URL counts when it exists outside the viewset's scoped queryset.
+    """
+    model, pk, scoped = getattr(exc, "model", None), getattr(exc, "pk", None), None
+    if model is None and view is not None and hasattr(view, "get_queryset"):
+        pk = getattr(view, "kwargs", {}).get(getattr(view, "lookup_url_kwarg", None)
+                                             or getattr(view, "lookup_field", "pk"))
+        if pk is None:
+            return None
+        scoped = view.get_queryset()
+        model = scoped.model
+    if model is None or not _ID.fullmatch(str(pk)):
+        return None
+    obj = model._base_manager.filter(pk=pk).first()
+    if obj is None or (scoped is not None and scoped.filter(pk=pk).exists()):
+        return None
+    return obj
+
+
+def record_access_refusal(request, exc, *, view=None) -> Auditregel | None:
+    """Record a refused request (ASVS 16.3): every 403, and a 404 on an object that exists but that the user
+    may not see (another driehoek's arrangement, overleg, actiepunt, driehoek).
+
+    A 404 for an id that exists nowhere, or for a page that does not exist, is not recorded: it reveals no
+    attempt on anyone's data, and a crawler or a typo would otherwise fill the log. Called by
+    samenwerking.beveiliging.WeigeringenMiddleware (site) and config.api.exception_handler (API), after the
+    view's transaction was rolled back. An exception is recorded once (a refused transition already was).
+    """
+    if getattr(exc, "audit_vastgelegd", False):
+        return None
+    if isinstance(exc, Http404):
+        status, obj = 404, _hidden_object(exc, view)
+        if obj is None:
+            return None
+    elif isinstance(exc, PermissionDenied | api_exceptions.PermissionDenied):
+        status, obj = 403, getattr(exc, "obj", None)
+    else:
+        return None
+    exc.audit_vastgelegd = True
+    user = getattr(request, "user", None)
+    return record_refusal(
+        Gebeurtenis.TOEGANG_GEWEIGERD, request=request,
+        gebruiker=user if user is not None and user.is_authenticated else None, obj=obj,
+        reden=str(getattr(exc, "detail", "") or exc),
+        details={"status": status, "methode": request.method, "pad": request.path[:300]},
+    )
+
+
+def record_transition_refusal(*, gebruiker, obj, actie: str, error: Exception) -> Auditregel | None:
+    """Record a refused status change (not allowed from this status, or not for this user's role).
+
+    Call it after the transition's transaction was rolled back. Marks the error, so that the 403 it may become
+    is not recorded a second time as TOEGANG_GEWEIGERD.
+    """
+    error.audit_vastgelegd = True
+    reden = " ".join(getattr(error, "messages", None) or [str(error)])
+    return record_refusal(Gebeurtenis.OVERGANG_GEWEIGERD, gebruiker=gebruiker, obj=obj, reden=reden,
+                          details={"actie": str(actie)[:100]})
 
 
 def membership_snapshot(pk) -> dict | None:

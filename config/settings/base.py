@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records 403s and 404s on objects of another driehoek in the security log (process_exception only).
+    "samenwerking.beveiliging.WeigeringenMiddleware",
     # Last, as django-axes requires: turns a lockout during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
