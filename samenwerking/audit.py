@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions as api_exceptions
 
 from .models import Auditregel, Gebruiker
@@ -229,10 +230,12 @@ def record_access_refusal(request, exc, *, view=None) -> Auditregel | None:
         return None
     exc.audit_vastgelegd = True
     user = getattr(request, "user", None)
+    reden = str(getattr(exc, "detail", "") or exc)
+    if status == 404 and getattr(exc, "model", None) is None:  # a library's 404 text, in English
+        reden = gettext("Dit object bestaat, maar de gebruiker heeft er geen toegang toe.")
     return record_refusal(
         Gebeurtenis.TOEGANG_GEWEIGERD, request=request,
-        gebruiker=user if user is not None and user.is_authenticated else None, obj=obj,
-        reden=str(getattr(exc, "detail", "") or exc),
+        gebruiker=user if user is not None and user.is_authenticated else None, obj=obj, reden=reden,
         details={"status": status, "methode": request.method, "pad": request.path[:300]},
     )
 
