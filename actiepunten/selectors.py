@@ -8,7 +8,6 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +18,7 @@ from arrangementen.models import Status as ArrangementStatus
 from arrangementen.selectors import visible_arrangementen
 from samenwerking import rollen
 from samenwerking.models import Driehoek, Gebruiker, Lidmaatschap, Rol
-from samenwerking.selectors import permissions_on, visible_driehoeken
+from samenwerking.selectors import Geweigerd, NietZichtbaar, permissions_on, visible_driehoeken
 
 from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, Overleg, Status, Voorkeur
 
@@ -36,25 +35,26 @@ def visible_actiepunten(user) -> QuerySet:
     return Actiepunt.objects.filter(driehoek__in=visible_driehoeken(user))
 
 
-def _require(user, driehoek: Driehoek, permission: str | None):
+def _require(user, driehoek: Driehoek, permission: str | None, obj=None):
     if permission and permission not in permissions_on(user, driehoek):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=obj or driehoek)
 
 
 def get_overleg(user, pk, *, permission: str | None = None) -> Overleg:
     overleg = (visible_overleggen(user).select_related("driehoek", "voorzitter", "secretaris")
                .filter(pk=pk).first())
     if overleg is None:
-        raise Http404(_("Dit overleg bestaat niet of u heeft er geen toegang toe."))
-    _require(user, overleg.driehoek, permission)
+        raise NietZichtbaar(_("Dit overleg bestaat niet of u heeft er geen toegang toe."), model=Overleg, pk=pk)
+    _require(user, overleg.driehoek, permission, overleg)
     return overleg
 
 
 def get_actiepunt(user, pk, *, permission: str | None = None) -> Actiepunt:
     actiepunt = visible_actiepunten(user).select_related(*ACTIEPUNT_RELATED).filter(pk=pk).first()
     if actiepunt is None:
-        raise Http404(_("Dit actiepunt bestaat niet of u heeft er geen toegang toe."))
-    _require(user, actiepunt.driehoek, permission)
+        raise NietZichtbaar(_("Dit actiepunt bestaat niet of u heeft er geen toegang toe."), model=Actiepunt,
+                            pk=pk)
+    _require(user, actiepunt.driehoek, permission, actiepunt)
     return actiepunt
 
 

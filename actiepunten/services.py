@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samenwerking import rollen
+from samenwerking import audit, rollen
 from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek
-from samenwerking.selectors import permissions_on, visible_driehoeken
+from samenwerking.selectors import Geweigerd, permissions_on, visible_driehoeken
 
 from . import berichten, selectors
 from .herinneringen import ARRANGEMENT_THRESHOLDS, actiepunt_reminder, arrangement_reminders
@@ -44,7 +44,7 @@ MAX_SEND_ATTEMPTS = 10
 
 def _require(user, driehoek: Driehoek, permission: str):
     if permission not in permissions_on(user, driehoek):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=driehoek)
 
 
 
@@ -199,9 +199,20 @@ def available_transitions(actiepunt: Actiepunt) -> list[Transition]:
     return [t for t in TRANSITIONS if actiepunt.status in t.sources]
 
 
-@transaction.atomic
 def change_status(*, actiepunt: Actiepunt, user, action: str, toelichting: str = "") -> Actiepunt:
-    """One status change under a row lock; the reason goes into the history as the change reason."""
+    """One status change under a row lock; the reason goes into the history as the change reason.
+
+    A change refused for the status or the user goes to the security log after its transaction rolled back.
+    """
+    try:
+        return _change_status_locked(actiepunt=actiepunt, user=user, action=action, toelichting=toelichting)
+    except (TransitionRefused, PermissionDenied) as error:
+        audit.record_transition_refusal(gebruiker=user, obj=actiepunt, actie=action, error=error)
+        raise
+
+
+@transaction.atomic
+def _change_status_locked(*, actiepunt: Actiepunt, user, action: str, toelichting: str) -> Actiepunt:
     locked = (Actiepunt.objects.select_for_update(of=("self",)).select_related("driehoek", "eigenaar")
               .get(pk=actiepunt.pk))
     if not selectors.may_change_status(user, locked):

@@ -4,17 +4,15 @@ import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import rollen
 from samenwerking.models import Driehoek
-from samenwerking.selectors import permissions_on, visible_driehoeken
+from samenwerking.selectors import Geweigerd, NietZichtbaar, permissions_on, visible_driehoeken
 
 from .models import Afspraak, Arrangement, Beoordeling, Opmerking, Status, Statusovergang
 
@@ -30,9 +28,10 @@ def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
         .filter(pk=pk).first()
     )
     if arrangement is None:
-        raise Http404(_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
+        raise NietZichtbaar(_("Dit arrangement bestaat niet of u heeft er geen toegang toe."),
+                            model=Arrangement, pk=pk)
     if permission and permission not in permissions_on(user, arrangement.driehoek):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=arrangement)
     return arrangement
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -13,7 +13,7 @@ from samenwerking import rollen
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
-from samenwerking.selectors import permissions_on
+from samenwerking.selectors import Geweigerd, permissions_on
 
 from .models import (
     Afspraak,
@@ -47,7 +47,7 @@ class StaleEdit(ValidationError):
 
 def _require(user, driehoek: Driehoek, permissions: frozenset | set):
     if not set(permissions) & permissions_on(user, driehoek):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=driehoek)
 
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samenwerking import rollen
+from samenwerking import audit, rollen
 from samenwerking.selectors import permissions_on
 
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
@@ -109,11 +109,26 @@ def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichti
             raise ValidationError(errors)
 
 
-@transaction.atomic
 def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "",
             vastgesteld_op: datetime.date | None = None, besluit_referentie: str = "",
             as_system: bool = False) -> Arrangement:
-    """Perform one transition under a row lock; record who, when and why; notify after commit."""
+    """Perform one transition under a row lock; record who, when and why; notify after commit.
+
+    A transition refused for the status or the user's role is put in the security log once its transaction
+    was rolled back (a missing toelichting or besluit is an input error, not a refusal).
+    """
+    try:
+        return _perform_locked(arrangement=arrangement, action=action, user=user, toelichting=toelichting,
+                               vastgesteld_op=vastgesteld_op, besluit_referentie=besluit_referentie,
+                               as_system=as_system)
+    except (TransitionRefused, PermissionDenied) as error:
+        audit.record_transition_refusal(gebruiker=user, obj=arrangement, actie=action, error=error)
+        raise
+
+
+@transaction.atomic
+def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting: str,
+                    vastgesteld_op: datetime.date | None, besluit_referentie: str, as_system: bool) -> Arrangement:
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     transition = find_transition(action, locked.status)
     if transition is not None and transition.system and not as_system:

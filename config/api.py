@@ -9,9 +9,12 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from samenwerking import audit
+
 
 def exception_handler(exc, context):
     """Let model/service ValidationErrors answer 400 with field errors instead of 500."""
+    audit.record_access_refusal(context["request"], exc, view=context.get("view"))  # ASVS 16.3: refusals on record
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)

@@ -1,27 +1,45 @@
 """The security audit log: `record()` appends one hash-chained entry; `verify_chain()` finds edits and gaps.
 
-Each entry's hash is an HMAC (key: AUDITLOG_SLEUTEL) over its own fields and the previous entry's hash, so
-changing or deleting a row breaks the chain from that row on, and rewriting the chain needs the key.
-Every entry is also written as a JSON log line to stdout, so an external log store keeps a second copy
-(that copy is what reveals a truncated tail, which a chain alone cannot show).
+Each entry's hash is an HMAC (key: AUDITLOG_SLEUTEL, never the SECRET_KEY) over its own fields and the previous
+entry's hash, so changing or deleting a row breaks the chain from that row on, and rewriting the chain needs
+the key. A chain alone cannot show that its newest rows were deleted; for that, every
+AUDITLOG_CONTROLEPUNT_INTERVAL entries and every hour a signed checkpoint (Auditcontrolepunt: count, last id,
+last hash; chained and HMAC'd the same way) is written to a separate table, and every entry and checkpoint is
+also a JSON log line on stdout, so an external log store keeps a second copy.
+
+What an attacker with write access to the database (the owner, who can switch the triggers off) can and
+cannot do unnoticed:
+- change, insert or delete a row in the middle of the log or of the checkpoints: detected (chain, HMAC);
+- delete the newest log rows up to the latest checkpoint: detected ("de laatste N regels ontbreken");
+- delete the rows written after the latest checkpoint (at most the interval, or an hour): not detected here;
+  the external log lines show them;
+- delete the newest rows *and* every checkpoint after them: not detected here; the external log lines and the
+  last hash that `controleer_auditlog` prints (keep it elsewhere; `--anker` compares it later) show it;
+- forge rows or checkpoints that verify: only with AUDITLOG_SLEUTEL, which lives in the environment, not in
+  the database.
 """
 
 import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
+from django.http import Http404
+from django.utils.translation import gettext
+from rest_framework import exceptions as api_exceptions
 
-from .models import Auditregel, Gebruiker
+from .models import Auditcontrolepunt, Auditregel, Gebruiker
 
 logger = logging.getLogger("beveiliging.audit")
 
@@ -48,9 +66,25 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")[:45]
 
 
+def _keys() -> list[bytes]:
+    """The chain key, then the previous one (AUDITLOG_VORIGE_SLEUTEL) that older entries may still carry."""
+    current = getattr(settings, "AUDITLOG_SLEUTEL", "")
+    if not current:
+        raise ImproperlyConfigured("De instelling AUDITLOG_SLEUTEL ontbreekt (de sleutel van het beveiligingslogboek).")
+    previous = getattr(settings, "AUDITLOG_VORIGE_SLEUTEL", "")
+    return [current.encode()] + ([previous.encode()] if previous else [])
+
+
 def _key() -> bytes:
-    configured = getattr(settings, "AUDITLOG_SLEUTEL", "")
-    return (configured or f"auditlog:{settings.SECRET_KEY}").encode()
+    return _keys()[0]
+
+
+def _sign(payload: bytes, key: bytes | None = None) -> str:
+    return hmac.new(key or _key(), payload, hashlib.sha256).hexdigest()
+
+
+def _signed(payload: bytes, stored: str) -> bool:
+    return any(hmac.compare_digest(_sign(payload, key), stored) for key in _keys())
 
 
 def _payload(regel: Auditregel) -> bytes:
@@ -71,7 +105,46 @@ def _payload(regel: Auditregel) -> bytes:
 
 
 def compute_hash(regel: Auditregel) -> str:
-    return hmac.new(_key(), _payload(regel), hashlib.sha256).hexdigest()
+    return _sign(_payload(regel))
+
+
+def _checkpoint_payload(punt: Auditcontrolepunt) -> bytes:
+    fields = {"tijdstip": punt.tijdstip.isoformat(timespec="microseconds"), "aantal": punt.aantal,
+              "laatste_id": punt.laatste_id, "laatste_hash": punt.laatste_hash, "vorige_hash": punt.vorige_hash}
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _lock():
+    """Serialise appends on PostgreSQL (SQLite serialises writers itself); call inside a transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+
+
+def _checkpoint(*, every: int) -> Auditcontrolepunt | None:
+    """Write a checkpoint when at least `every` entries (>= 1) came after the previous one; under _lock()."""
+    previous = Auditcontrolepunt.objects.order_by("-id").first()
+    newer = Auditregel.objects.filter(id__gt=previous.laatste_id) if previous else Auditregel.objects.all()
+    count = newer.count()
+    if count < max(every, 1):
+        return None
+    last_id, last_hash = newer.order_by("-id").values_list("id", "hash").first()
+    punt = Auditcontrolepunt(aantal=(previous.aantal if previous else 0) + count, laatste_id=last_id,
+                             laatste_hash=last_hash, vorige_hash=previous.hash if previous else GENESIS)
+    punt.hash = _sign(_checkpoint_payload(punt))
+    punt.save()
+    logger.info("audit-controlepunt", extra={"audit_controlepunt": {
+        "id": punt.pk, "aantal": punt.aantal, "laatste_id": punt.laatste_id, "laatste_hash": punt.laatste_hash,
+        "hash": punt.hash,
+    }})
+    return punt
+
+
+def write_checkpoint() -> Auditcontrolepunt | None:
+    """Anchor the log's current length now (the hourly task); None when nothing was added since the last one."""
+    with transaction.atomic():
+        _lock()
+        return _checkpoint(every=1)
 
 
 def record(
@@ -95,9 +168,7 @@ def record(
     # Round-trip through JSON so the hash is computed over exactly what the database gives back.
     details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+        _lock()
         last = Auditregel.objects.order_by("-id").values_list("hash", flat=True).first()
         regel = Auditregel(
             gebeurtenis=gebeurtenis,
@@ -113,6 +184,8 @@ def record(
         )
         regel.hash = compute_hash(regel)
         regel.save()
+        if interval := getattr(settings, "AUDITLOG_CONTROLEPUNT_INTERVAL", 0):
+            _checkpoint(every=interval)
     logger.info("audit", extra={"audit": {
         "id": regel.pk, "gebeurtenis": regel.gebeurtenis, "resultaat": regel.resultaat,
         "gebruiker": regel.gebruikersnaam, "object": f"{regel.object_type}:{regel.object_id}",
@@ -178,6 +251,75 @@ def record_refusal(
                   resultaat=Resultaat.GEWEIGERD, details=details)
 
 
+# A database id as the URLs and the API accept it; anything else cannot name an existing object.
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _hidden_object(exc, view):
+    """The existing object behind a 404 that the user may not see, or None (unknown id, plain missing page).
+
+    Selectors say which object they refused (samenwerking.selectors.NietZichtbaar); an API viewset's own
+    lookup does not, so there the object in the URL counts when it exists outside the viewset's scoped queryset.
+    """
+    model, pk, scoped = getattr(exc, "model", None), getattr(exc, "pk", None), None
+    if model is None and view is not None and hasattr(view, "get_queryset"):
+        pk = getattr(view, "kwargs", {}).get(getattr(view, "lookup_url_kwarg", None)
+                                             or getattr(view, "lookup_field", "pk"))
+        if pk is None:
+            return None
+        scoped = view.get_queryset()
+        model = scoped.model
+    if model is None or not _ID.fullmatch(str(pk)):
+        return None
+    obj = model._base_manager.filter(pk=pk).first()
+    if obj is None or (scoped is not None and scoped.filter(pk=pk).exists()):
+        return None
+    return obj
+
+
+def record_access_refusal(request, exc, *, view=None) -> Auditregel | None:
+    """Record a refused request (ASVS 16.3): every 403, and a 404 on an object that exists but that the user
+    may not see (another driehoek's arrangement, overleg, actiepunt, driehoek).
+
+    A 404 for an id that exists nowhere, or for a page that does not exist, is not recorded: it reveals no
+    attempt on anyone's data, and a crawler or a typo would otherwise fill the log. Called by
+    samenwerking.beveiliging.WeigeringenMiddleware (site) and config.api.exception_handler (API), after the
+    view's transaction was rolled back. An exception is recorded once (a refused transition already was).
+    """
+    if getattr(exc, "audit_vastgelegd", False):
+        return None
+    if isinstance(exc, Http404):
+        status, obj = 404, _hidden_object(exc, view)
+        if obj is None:
+            return None
+    elif isinstance(exc, PermissionDenied | api_exceptions.PermissionDenied):
+        status, obj = 403, getattr(exc, "obj", None)
+    else:
+        return None
+    exc.audit_vastgelegd = True
+    user = getattr(request, "user", None)
+    reden = str(getattr(exc, "detail", "") or exc)
+    if status == 404 and getattr(exc, "model", None) is None:  # a library's 404 text, in English
+        reden = gettext("Dit object bestaat, maar de gebruiker heeft er geen toegang toe.")
+    return record_refusal(
+        Gebeurtenis.TOEGANG_GEWEIGERD, request=request,
+        gebruiker=user if user is not None and user.is_authenticated else None, obj=obj, reden=reden,
+        details={"status": status, "methode": request.method, "pad": request.path[:300]},
+    )
+
+
+def record_transition_refusal(*, gebruiker, obj, actie: str, error: Exception) -> Auditregel | None:
+    """Record a refused status change (not allowed from this status, or not for this user's role).
+
+    Call it after the transition's transaction was rolled back. Marks the error, so that the 403 it may become
+    is not recorded a second time as TOEGANG_GEWEIGERD.
+    """
+    error.audit_vastgelegd = True
+    reden = " ".join(getattr(error, "messages", None) or [str(error)])
+    return record_refusal(Gebeurtenis.OVERGANG_GEWEIGERD, gebruiker=gebruiker, obj=obj, reden=reden,
+                          details={"actie": str(actie)[:100]})
+
+
 def membership_snapshot(pk) -> dict | None:
     """The recorded fields of a membership as stored now (None for a new one), to log what a change changed."""
     from .models import Lidmaatschap
@@ -207,20 +349,88 @@ class ChainReport:
     problems: list[str]
     last_id: int | None
     last_hash: str
+    checkpoints: int = 0
 
 
-def verify_chain() -> ChainReport:
-    """Walk the log in order; report every entry whose content or predecessor does not match its hashes."""
-    previous = GENESIS
-    problems, checked, last_id = [], 0, None
+# The append-only triggers of migrations 0002 and 0007, per database.
+PROTECTING_TRIGGERS = {
+    "postgresql": ("auditregel_alleen_toevoegen", "auditcontrolepunt_alleen_toevoegen"),
+    "sqlite": ("auditregel_geen_wijziging", "auditregel_geen_verwijdering",
+               "auditcontrolepunt_geen_wijziging", "auditcontrolepunt_geen_verwijdering"),
+}
+
+
+def _unprotected() -> list[str]:
+    """The append-only triggers that are missing or switched off (a table rebuild or an owner can do that)."""
+    wanted = PROTECTING_TRIGGERS.get(connection.vendor)
+    if not wanted:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s) AND tgenabled <> 'D'",
+                           [list(wanted)])
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for name in wanted if name not in present]
+
+
+def _verify_checkpoints(problems: list[str]) -> tuple[Auditcontrolepunt | None, int]:
+    """Check the checkpoints' own chain and signatures; the newest correctly signed one anchors the log."""
+    previous, anchor, count = GENESIS, None, 0
+    for punt in Auditcontrolepunt.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
+        if punt.vorige_hash != previous:
+            problems.append(f"Controlepunt {punt.pk}: het vorige controlepunt ontbreekt of is gewijzigd.")
+        if _signed(_checkpoint_payload(punt), punt.hash):
+            anchor = punt
+        else:
+            problems.append(f"Controlepunt {punt.pk}: de inhoud is gewijzigd of vervalst (hash klopt niet).")
+        previous = punt.hash
+    return anchor, count
+
+
+def verify_chain(*, anker: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the log in order; report every entry whose content or predecessor does not match its hashes, and
+    a log shorter than its latest checkpoint (or than `anker`: an id and hash kept outside, from an earlier run).
+    """
+    problems: list[str] = []
+    anker = anker if anker and anker[0] else None  # "0:…" is the anchor of an empty log
+    for name in _unprotected():
+        problems.append(f"De beveiliging tegen wijzigen en verwijderen ontbreekt of staat uit (trigger {name}).")
+    anchor, checkpoints = _verify_checkpoints(problems)
+    watched = {anchor.laatste_id if anchor else None, anker[0] if anker else None}
+    seen: dict[int, str] = {}
+    previous, checked, last_id, up_to_anchor = GENESIS, 0, None, 0
     for regel in Auditregel.objects.order_by("id").iterator(chunk_size=2000):
         checked += 1
         if regel.vorige_hash != previous:
             problems.append(f"Regel {regel.pk}: de vorige regel ontbreekt of is gewijzigd (keten verbroken).")
-        if not hmac.compare_digest(compute_hash(regel), regel.hash):
+        if not _signed(_payload(regel), regel.hash):
             problems.append(f"Regel {regel.pk}: de inhoud is gewijzigd (hash klopt niet).")
+        if anchor and regel.pk <= anchor.laatste_id:
+            up_to_anchor += 1
+        if regel.pk in watched:
+            seen[regel.pk] = regel.hash
         previous, last_id = regel.hash, regel.pk
-    return ChainReport(checked=checked, problems=problems, last_id=last_id, last_hash=previous)
+    if anchor and up_to_anchor < anchor.aantal and (last_id or 0) < anchor.laatste_id:
+        problems.append(
+            f"De laatste {anchor.aantal - up_to_anchor} regels ontbreken (ten minste): controlepunt {anchor.pk} "
+            f"telde {anchor.aantal} regels tot en met regel {anchor.laatste_id}, het logboek eindigt bij regel "
+            f"{last_id or '-'} na {up_to_anchor} regels.")
+    elif anchor and up_to_anchor != anchor.aantal:
+        problems.append(f"Controlepunt {anchor.pk} telde {anchor.aantal} regels tot en met regel "
+                        f"{anchor.laatste_id}; het logboek heeft er daar {up_to_anchor}.")
+    elif anchor and not hmac.compare_digest(seen.get(anchor.laatste_id, ""), anchor.laatste_hash):
+        problems.append(f"Regel {anchor.laatste_id} verschilt van controlepunt {anchor.pk}.")
+    if anker and anker[0] not in seen:
+        problems.append(f"De laatste regels ontbreken: regel {anker[0]} (het opgegeven anker) bestaat niet meer; "
+                        f"het logboek eindigt bij regel {last_id or '-'}." if (last_id or 0) < anker[0] else
+                        f"Regel {anker[0]} (het opgegeven anker) ontbreekt.")
+    elif anker and not hmac.compare_digest(seen[anker[0]], anker[1]):
+        problems.append(f"Regel {anker[0]} heeft een andere hash dan het opgegeven anker.")
+    return ChainReport(checked=checked, problems=problems, last_id=last_id,
+                       last_hash=previous, checkpoints=checkpoints)
 
 
 # --- hooks: authentication and accounts ---------------------------------------------------------------

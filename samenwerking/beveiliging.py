@@ -8,9 +8,10 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.dispatch import receiver
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -154,3 +155,23 @@ class TweestapsMiddleware:
                 target = "login_verificatie" if step == "verificatie" else "account:tweestaps_instellen"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class WeigeringenMiddleware:
+    """Puts refusals of the site's views in the security log (ASVS 16.3): every 403, and every 404 on an existing
+    object the user may not see (samenwerking.audit.record_access_refusal decides which 404s count).
+
+    process_exception runs after the view's transaction was rolled back, so the entry stays; the API answers
+    its own exceptions, and config.api.exception_handler records those.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404 | PermissionDenied):
+            audit.record_access_refusal(request, exception)
+        return None  # the normal 403/404 page follows

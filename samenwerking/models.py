@@ -436,3 +436,36 @@ class Auditregel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Een regel van het beveiligingslogboek wordt nooit verwijderd.")
+
+
+class Auditcontrolepunt(models.Model):
+    """A signed anchor of the security log's length, kept outside its table: after `aantal` entries the last
+    one was `laatste_id` with hash `laatste_hash`. Deleting the newest log entries leaves the log shorter than
+    its latest checkpoint, which verify_chain reports. Append-only and hash-chained like the log itself;
+    written by samenwerking.audit only (every AUDITLOG_CONTROLEPUNT_INTERVAL entries and by the hourly task).
+    """
+
+    tijdstip = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    aantal = models.PositiveBigIntegerField(_("aantal regels"))
+    laatste_id = models.BigIntegerField(_("laatste regel"))
+    laatste_hash = models.CharField(_("hash van de laatste regel"), max_length=64)
+    vorige_hash = models.CharField(_("hash van het vorige controlepunt"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditregelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("controlepunt van het beveiligingslogboek")
+        verbose_name_plural = _("controlepunten van het beveiligingslogboek")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.tijdstip:%Y-%m-%d %H:%M:%S}: {self.aantal} regels t/m {self.laatste_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Een controlepunt van het beveiligingslogboek wordt nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Een controlepunt van het beveiligingslogboek wordt nooit verwijderd.")

@@ -18,6 +18,23 @@ from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Gebrui
 from .rollen import VIEW
 
 
+class NietZichtbaar(Http404):
+    """404 for an object the user may not see (or that does not exist): names it, so that a refusal of an
+    existing object can be recorded in the security log (samenwerking.audit.record_access_refusal)."""
+
+    def __init__(self, message, *, model, pk):
+        super().__init__(message)
+        self.model, self.pk = model, pk
+
+
+class Geweigerd(PermissionDenied):
+    """403 on an object the user sees but may not act on: carries the object for the security log."""
+
+    def __init__(self, message, *, obj=None):
+        super().__init__(message)
+        self.obj = obj
+
+
 def _user_and_group_rows(select: str, condition: str) -> str:
     """`SELECT <select>` over the user's own permission rows UNION their groups' rows, each joined to the
     permission and filtered by `condition` ({t}: the alias of the rows). Only table and column names from the
@@ -94,9 +111,9 @@ def get_driehoek(user, pk, *, permission: str | None = None) -> Driehoek:
     """The driehoek, if the user sees it (else 404) and, when asked, holds `permission` on it (else 403)."""
     driehoek = visible_driehoeken(user).select_related("basisteam", "eenheid").filter(pk=pk).first()
     if driehoek is None:
-        raise Http404(_("Deze driehoek bestaat niet of u heeft er geen toegang toe."))
+        raise NietZichtbaar(_("Deze driehoek bestaat niet of u heeft er geen toegang toe."), model=Driehoek, pk=pk)
     if permission and permission not in permissions_on(user, driehoek):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=driehoek)
     return driehoek
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import services
+from . import audit, services
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True,
@@ -11,3 +11,15 @@ from . import services
 def sync_membership_permissions() -> int:
     """Daily: memberships that started or lapsed by date gain or lose their driehoek rows."""
     return services.sync_all_permissions()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=True,
+             max_retries=5, time_limit=300)
+def write_audit_checkpoint() -> int | None:
+    """Hourly: a signed checkpoint of the security log's length (idempotent: nothing new, nothing written)."""
+    punt = audit.write_checkpoint()
+    if punt is None:
+        return None
+    audit.record(audit.Gebeurtenis.AUDIT_CONTROLEPUNT, gebruikersnaam="systeem",
+                 details={"controlepunt": punt.pk, "aantal": punt.aantal, "laatste_id": punt.laatste_id})
+    return punt.pk

@@ -57,6 +57,9 @@ def _filtered_log(params):
     regels = Auditregel.objects.order_by("-id")
     if gebeurtenis := params.get("gebeurtenis"):
         regels = regels.filter(gebeurtenis=gebeurtenis)
+    # "geweigerd" lists every refusal (403/404 on another driehoek, transitions, signing, imports, lockouts).
+    if (resultaat := params.get("resultaat")) in Auditregel.Resultaat.values:
+        regels = regels.filter(resultaat=resultaat)
     if wie := params.get("gebruiker", "").strip():
         regels = regels.filter(gebruikersnaam__icontains=wie)
     for name, lookup in (("van", "tijdstip__date__gte"), ("tot", "tijdstip__date__lte")):
@@ -75,6 +78,7 @@ def auditlog(request):
     return render(request, "samenwerking/auditlog.html", {
         "pagina": page,
         "gebeurtenissen": Auditregel.Gebeurtenis.choices,
+        "resultaten": Auditregel.Resultaat.choices,
         "filters": request.GET,
         "querystring": request.GET.urlencode(),
     })

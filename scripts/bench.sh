@@ -52,6 +52,7 @@ mkdir -p "$TMP/work" "$TMP/private"
 # Production settings (config/settings/bench.py): every required secret is set, to throwaway values.
 env DJANGO_SETTINGS_MODULE=config.settings.bench \
   SECRET_KEY="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  AUDITLOG_SLEUTEL="$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(40))')" \
   DJANGO_ALLOWED_HOSTS=127.0.0.1 \
   DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/nationaal" \
   CELERY_BROKER_URL="redis://127.0.0.1:$REDISPORT/0" \

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_with_production_settings(**env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL")}
+    secrets = ("SECRET_KEY", "AUDITLOG_SLEUTEL", "DATABASE_URL", "CELERY_BROKER_URL")
+    base = {k: v for k, v in os.environ.items() if k not in secrets}
     base.update(DJANGO_SETTINGS_MODULE="config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=base, capture_output=True, text=True,
@@ -26,7 +27,7 @@ def test_production_without_secret_key_refuses_to_start_and_says_which():
 
 def test_production_with_its_secrets_starts():
     result = run_with_production_settings(
-        SECRET_KEY="k" * 60, DJANGO_ALLOWED_HOSTS="arrangementen.example.nl",
+        SECRET_KEY="k" * 60, AUDITLOG_SLEUTEL="a" * 40, DJANGO_ALLOWED_HOSTS="arrangementen.example.nl",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://u@127.0.0.1:1/db"),
         CELERY_BROKER_URL="redis://127.0.0.1:1/0",
     )

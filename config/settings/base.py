@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Records 403s and 404s on objects of another driehoek in the security log (process_exception only).
+    "samenwerking.beveiliging.WeigeringenMiddleware",
     # Last, as django-axes requires: turns a lockout during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -194,8 +196,12 @@ AXES_DISABLE_ACCESS_LOG = True  # successes go to the security audit log; axes o
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username <naam>`; locks also lapse by themselves
 # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: use the connecting address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Key of the audit log's hash chain; empty: derived from SECRET_KEY (set it before rotating SECRET_KEY).
+# Key of the audit log's hash chain, never the SECRET_KEY: required in production, own defaults in dev/test.
 AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="")
+# The previous chain key, only to verify entries written before a key change (see README).
+AUDITLOG_VORIGE_SLEUTEL = env.str("AUDITLOG_VORIGE_SLEUTEL", default="")
+# A signed checkpoint of the log's length every this many entries (and hourly), so a deleted tail shows.
+AUDITLOG_CONTROLEPUNT_INTERVAL = env.int("AUDITLOG_CONTROLEPUNT_INTERVAL", default=100)
 # Refusals (403/404, refused transitions, signing, imports) recorded per user or address and event per minute.
 AUDIT_WEIGERINGEN_PER_MINUUT = env.int("AUDIT_WEIGERINGEN_PER_MINUUT", default=20)
 # Two-step verification (django-otp): the issuer shown in authenticator apps; TOTP codes may be one step
@@ -239,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
     "lidmaatschappen-bijwerken": {
         "task": "samenwerking.tasks.sync_membership_permissions",
         "schedule": crontab(hour=0, minute=5),
+    },
+    # Anchors the security log's length outside its table (samenwerking.audit.write_checkpoint).
+    "auditlog-controlepunt": {
+        "task": "samenwerking.tasks.write_audit_checkpoint",
+        "schedule": crontab(minute=17),
     },
     # Hourly in office hours: reminders are claimed once per period, so later runs only retry failures.
     "actiepunten-herinneringen": {

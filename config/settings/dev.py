@@ -5,6 +5,9 @@ from .base import LOGGING, MIDDLEWARE, PRIVATE_STORAGE, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-niet-voor-productie-" + "x" * 32)
+AUDITLOG_SLEUTEL = env.str("AUDITLOG_SLEUTEL", default="dev-only-auditlog-niet-voor-productie-" + "a" * 32)
+# Logs of an earlier `make run` were chained with a key derived from SECRET_KEY; they keep verifying.
+AUDITLOG_VORIGE_SLEUTEL = env.str("AUDITLOG_VORIGE_SLEUTEL", default=f"auditlog:{SECRET_KEY}")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 STORAGES = {

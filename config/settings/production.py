@@ -1,9 +1,15 @@
 """Production: PostgreSQL, Redis + Celery, SMTP. Every secret is required; nothing insecure by default."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env, require
 
 SECRET_KEY = require("SECRET_KEY")
+# The audit chain's own key: whoever learns the SECRET_KEY (sessions, signing) must not be able to rewrite the log.
+AUDITLOG_SLEUTEL = require("AUDITLOG_SLEUTEL")
+if len(AUDITLOG_SLEUTEL) < 32 or AUDITLOG_SLEUTEL == SECRET_KEY:
+    raise ImproperlyConfigured("AUDITLOG_SLEUTEL moet ten minste 32 tekens lang zijn en verschillen van SECRET_KEY.")
 DEBUG = False
 ALLOWED_HOSTS = [host.strip() for host in require("DJANGO_ALLOWED_HOSTS").split(",")]
 DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}

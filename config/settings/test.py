@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import LOGGING, MIDDLEWARE, env
 
 SECRET_KEY = "test-only-" + "y" * 40
+AUDITLOG_SLEUTEL = "test-only-auditlog-" + "z" * 40
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,6 +17,7 @@ from ..factories import GebruikerFactory
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRETS = {
     "SECRET_KEY": "Zq8!vR2#kLm9@tY4$wXe7%pN3^bH6&jU1*cF5(dG0)sA-oI_" + "r" * 20,
+    "AUDITLOG_SLEUTEL": "Kp4!nW8#tQ2@vX6$" + "s" * 24,
     "DJANGO_ALLOWED_HOSTS": "arrangementen.example.nl",
     "DATABASE_URL": "postgres://u@127.0.0.1:1/db",
     "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
@@ -41,6 +42,13 @@ def test_production_without_a_secret_refuses_to_start_and_names_it(missing):
     result = manage("check", **{k: v for k, v in SECRETS.items() if k != missing})
     assert result.returncode != 0
     assert f"De instelling {missing} ontbreekt" in result.stderr
+
+
+@pytest.mark.parametrize("sleutel", ["te-kort-" + "x" * 20, SECRETS["SECRET_KEY"]])
+def test_production_refuses_a_short_audit_key_or_the_secret_key(sleutel):
+    result = manage("check", **{**SECRETS, "AUDITLOG_SLEUTEL": sleutel})
+    assert result.returncode != 0
+    assert "AUDITLOG_SLEUTEL moet ten minste 32 tekens lang zijn en verschillen van SECRET_KEY" in result.stderr
 
 
 def test_production_settings_are_hardened():
