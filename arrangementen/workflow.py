@@ -167,5 +167,5 @@ def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "
 
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.notify_transition.delay(overgang.pk))
+    transaction.on_commit(lambda: tasks.dispatch_notification(overgang.pk))
     return locked
