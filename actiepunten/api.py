@@ -15,9 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 
-from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField
+from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField, one_line
 from arrangementen.models import Afspraak
-from config.api import NumericIdMixin, list_responses
+from config.api import IdField, NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.selectors import get_driehoek
 
@@ -45,7 +45,7 @@ class TijdField(serializers.TimeField):
 
 
 def _id_field(**kwargs):
-    return AantalField(min_value=1, **kwargs)
+    return IdField(**kwargs)
 
 
 # --- output -------------------------------------------------------------------------------------------
@@ -200,6 +200,9 @@ class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
         if len(ids) != len(set(ids)):
             raise serializers.ValidationError(_("Noem elke gebruiker hoogstens één keer."))
         return value
+
+    def validate_titel(self, value):
+        return one_line(value)
 
 
 class OverlegCreateSerializer(OverlegWriteSerializer):

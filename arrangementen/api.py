@@ -27,8 +27,9 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from config.api import NumericIdMixin, list_responses
+from config.api import IdField, NumericIdMixin, list_responses
 from samenwerking import rollen
+from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import get_driehoek, permissions_on
 
@@ -97,6 +98,13 @@ class AantalField(serializers.IntegerField):
         if isinstance(data, bool):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def one_line(value: str) -> str:
+    """A title goes into mail subjects and headings: a line break or other control character is refused."""
+    if has_control_characters(value):
+        raise serializers.ValidationError(STUURTEKENS_MELDING)
+    return value
 
 
 class StrictMixin:
@@ -268,11 +276,14 @@ class ArrangementFilterSerializer(serializers.Serializer):
 
 
 class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):
-    driehoek = AantalField(help_text="Id van een driehoek waarin u arrangementen mag opstellen.")
+    driehoek = IdField(help_text="Id van een driehoek waarin u arrangementen mag opstellen.")
     titel = TekstField(max_length=250)
     start = serializers.ChoiceField(
         choices=[("model", gettext_lazy("standaardmodel")), ("leeg", gettext_lazy("leeg"))], default="model",
     )
+
+    def validate_titel(self, value):
+        return one_line(value)
 
 
 class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
@@ -298,6 +309,9 @@ class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
         if len(domeinen) != len(set(domeinen)):
             raise serializers.ValidationError(_("Noem elk domein hoogstens één keer."))
         return value
+
+    def validate_titel(self, value):
+        return one_line(value)
 
 
 class AfspraakCreateSerializer(StrictMixin, serializers.Serializer):

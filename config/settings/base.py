@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "samenwerking.beveiliging.SecurityHeadersMiddleware",
     "samenwerking.beveiliging.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samenwerking.beveiliging.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     # After authentication: a session of a user who needs the second step goes there first.
     "samenwerking.beveiliging.TweestapsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the second step and messages: an identical form POST within seconds replays the first redirect.
+    "samenwerking.beveiliging.DoubleSubmitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: turns a lockout during authentication into the lockout page.
@@ -95,6 +98,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent requests: WAL lets readers and a writer run together; IMMEDIATE
+    # takes the write lock at BEGIN (a read that later writes cannot deadlock); others wait up to `timeout` s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "samenwerking.Gebruiker"
@@ -161,6 +172,8 @@ SESSION_ABSOLUTE_LIFETIME = env.int("SESSIE_MAXIMUM_UREN", default=10) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A Dutch page (JSON under /api/) instead of Django's, which names its internals and mentions DEBUG.
+CSRF_FAILURE_VIEW = "samenwerking.beveiliging.csrf_failure"
 # No inline scripts or styles anywhere (templates/arrangementen/pdf.html is rendered to PDF, never served).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -229,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
     "actiepunten-herinneringen": {
         "task": "actiepunten.tasks.plan_reminders",
         "schedule": crontab(hour="7-18", minute=0),
+    },
+    # Notifications of transitions that failed or were never queued (broker down) are sent late, not never.
+    "meldingen-opnieuw": {
+        "task": "arrangementen.tasks.resend_notifications",
+        "schedule": crontab(minute="*/15"),
     },
 }
 # Days before datum gereed that the eigenaar of an actiepunt is reminded (and "binnenkort" starts).
