@@ -27,7 +27,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from config.api import IdField, NumericIdMixin, list_responses
+from config.api import NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
@@ -276,7 +276,7 @@ class ArrangementFilterSerializer(serializers.Serializer):
 
 
 class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):
-    driehoek = IdField(help_text="Id van een driehoek waarin u arrangementen mag opstellen.")
+    driehoek = AantalField(help_text="Id van een driehoek waarin u arrangementen mag opstellen.")
     titel = TekstField(max_length=250)
     start = serializers.ChoiceField(
         choices=[("model", gettext_lazy("standaardmodel")), ("leeg", gettext_lazy("leeg"))], default="model",

@@ -232,11 +232,11 @@ class DoubleSubmitMiddleware:
     running the view. A twin arriving while the first still runs waits for it. Only redirects are remembered: a
     form re-rendered with errors, or a wrong code, runs again (and counts again). Forms carrying a file, the
     API, login, the second step, account security pages, signing and the import (which guard themselves) are
-    left alone.
+    left alone; so is a herziening, which answers a repeat with the version it made.
     """
 
     EXEMPT_NAMES = ("login", "login_verificatie", "logout", "oidc_start", "oidc_terug", "verifieer",
-                    "arrangementen:document_ondertekenen", "actiepunten:importeren")
+                    "arrangementen:document_ondertekenen", "arrangementen:herziening", "actiepunten:importeren")
     EXEMPT_PREFIXES = (API_PREFIX, "/account/")
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 

@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Driehoeken en handhavingsarrangementen, met dezelfde afscherming per driehoek als de site.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public on purpose (README, API): the contract only, the same for every visitor, never any data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PUBLIC": True,
 }
 
 # Demo users are a development convenience; production never creates them.

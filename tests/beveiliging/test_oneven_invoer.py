@@ -151,17 +151,6 @@ def test_a_huge_number_in_an_arrangement_filter_is_a_dutch_json_400(coordinator,
     assert response.json() == {name: [message]}
 
 
-@pytest.mark.parametrize(("path", "body"), [
-    ("/api/v1/arrangementen/", {"titel": "Nieuw"}),
-    ("/api/v1/overleggen/", {"soort": "tactisch", "datum": "2030-01-01"}),
-    ("/api/v1/actiepunten/", {"onderwerp": "x", "extern_naam": "X", "datum_gereed": "2030-01-01"}),
-])
-def test_a_huge_driehoek_id_in_a_create_is_a_dutch_json_400(coordinator, path, body):
-    response = api(coordinator).post(path, {**body, "driehoek": int(HUGE)}, format="json")
-    assert response.status_code == 400
-    assert response.json()["driehoek"] == ["Geef een geldig nummer: dit getal is te groot."]
-
-
 def test_a_huge_page_number_is_a_json_404(coordinator):
     response = api(coordinator).get("/api/v1/arrangementen/", {"page": HUGE})
     assert response.status_code == 404
