@@ -28,7 +28,7 @@ COPY --chown=app:app . .
 COPY --from=static --chown=app:app /build/static/vendor static/vendor
 # Compiled translations and collected static files are part of the image; the build needs no real secrets.
 RUN python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0 \
- && SECRET_KEY=build-only-not-used-at-runtime AUDITLOG_SLEUTEL=build-only-not-used-at-runtime-000000 DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
+ && SECRET_KEY="$(python -c "import secrets; print(secrets.token_urlsafe(50))")" AUDITLOG_SLEUTEL="$(python -c "import secrets; print(secrets.token_urlsafe(40))")" DJANGO_ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
     CELERY_BROKER_URL=redis://build:6379/0 python manage.py collectstatic --no-input -v0 \
  && mkdir -p /app/var/private && chown -R app:app /app/var
 USER app

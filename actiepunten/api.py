@@ -15,9 +15,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 
-from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField
+from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField, one_line
 from arrangementen.models import Afspraak
-from config.api import NumericIdMixin, list_responses
+from config.api import IdField, NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.selectors import get_driehoek
 
@@ -169,7 +169,7 @@ class OverlegDetailSerializer(OverlegSerializer):
 # --- input --------------------------------------------------------------------------------------------
 
 class OverlegFilterSerializer(serializers.Serializer):
-    driehoek = _id_field(required=False, help_text="Id van een driehoek.")
+    driehoek = IdField(required=False, help_text="Id van een driehoek.")
     soort = serializers.ChoiceField(choices=Overleg.Soort.choices, required=False, allow_blank=True,
                                     error_messages=KeuzeField.default_error_messages)
     van = DatumField(required=False, help_text="Op of na deze datum.")
@@ -201,6 +201,9 @@ class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
             raise serializers.ValidationError(_("Noem elke gebruiker hoogstens één keer."))
         return value
 
+    def validate_titel(self, value):
+        return one_line(value)
+
 
 class OverlegCreateSerializer(OverlegWriteSerializer):
     driehoek = _id_field(help_text="Id van een driehoek waarin u overleggen vastlegt.")
@@ -209,15 +212,15 @@ class OverlegCreateSerializer(OverlegWriteSerializer):
 class ActiepuntFilterSerializer(serializers.Serializer):
     mijn = serializers.BooleanField(required=False, default=False, help_text="Alleen mijn eigen actiepunten.",
                                     error_messages={"invalid": gettext_lazy("Kies true of false.")})
-    driehoek = _id_field(required=False, help_text="Id van een driehoek.")
+    driehoek = IdField(required=False, help_text="Id van een driehoek.")
     status = serializers.ChoiceField(choices=STATUS_FILTERS, required=False, allow_blank=True,
                                      help_text="Een status, of `lopend`, `verlopen`, `binnenkort`.",
                                      error_messages=KeuzeField.default_error_messages)
-    eigenaar = _id_field(required=False, help_text="Id van de eigenaar.")
+    eigenaar = IdField(required=False, help_text="Id van de eigenaar.")
     wie = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                 help_text="Naam of organisatie van de eigenaar bevat.")
-    overleg = _id_field(required=False, help_text="Id van een overleg.")
-    arrangement = _id_field(required=False, help_text="Id van een arrangement.")
+    overleg = IdField(required=False, help_text="Id van een overleg.")
+    arrangement = IdField(required=False, help_text="Id van een arrangement.")
     van = DatumField(required=False, help_text="Gereed op of na deze datum.")
     tot = DatumField(required=False, help_text="Gereed op of vóór deze datum.")
 

@@ -1,5 +1,6 @@
 """The Dutch reminder e-mails: one message per claimed Herinnering, with a direct link.
 
+Every subject goes through `samenwerking.berichten.subject_line` (titles are user input).
 `compose` returns None when the reminder is no longer needed (the actiepunt is gereed or vervallen, the
 arrangement changed dates or status, the secretaris opted out or has nothing to report).
 """
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from arrangementen.models import Arrangement
 from arrangementen.models import Status as ArrangementStatus
+from samenwerking.berichten import subject_line
 from samenwerking.models import Gebruiker
 
 from . import selectors
@@ -66,7 +68,7 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
         _("U ontvangt dit bericht omdat u eigenaar bent van dit actiepunt. Herinneringen stoppen zodra het "
           "actiepunt gereed is of vervalt."),
     ])
-    return EmailMessage(subject=subject, body=body, to=[actiepunt.eigenaar_email])
+    return EmailMessage(subject=subject_line(subject), body=body, to=[actiepunt.eigenaar_email])
 
 
 def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
@@ -89,7 +91,7 @@ def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessa
                           for p in punten]
     lines += ["", _("Dit overzicht uitzetten kan bij 'Mijn instellingen': %(link)s") % {
         "link": settings.SITE_URL.rstrip("/") + reverse("actiepunten:instellingen")}]
-    return EmailMessage(subject=_("Weekoverzicht actiepunten"), body="\n".join(lines), to=[user.email])
+    return EmailMessage(subject=subject_line(_("Weekoverzicht actiepunten")), body="\n".join(lines), to=[user.email])
 
 
 def _arrangement(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
@@ -115,7 +117,7 @@ def _arrangement(herinnering: Herinnering, today: datetime.date) -> EmailMessage
                     "%(datum)s. Start op tijd een herziening, of laat het bewust verlopen.") % context
     body = "\n\n".join([_("Beste coördinator en secretaris,"), opening,
                         _("Bekijk het arrangement: %(link)s") % context])
-    return EmailMessage(subject=subject, body=body, to=to)
+    return EmailMessage(subject=subject_line(subject), body=body, to=to)
 
 
 COMPOSERS = {

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from config.api import NumericIdMixin, list_responses
 from samenwerking import rollen
+from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import get_driehoek, permissions_on
 
@@ -97,6 +98,13 @@ class AantalField(serializers.IntegerField):
         if isinstance(data, bool):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+def one_line(value: str) -> str:
+    """A title goes into mail subjects and headings: a line break or other control character is refused."""
+    if has_control_characters(value):
+        raise serializers.ValidationError(STUURTEKENS_MELDING)
+    return value
 
 
 class StrictMixin:
@@ -274,6 +282,9 @@ class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):
         choices=[("model", gettext_lazy("standaardmodel")), ("leeg", gettext_lazy("leeg"))], default="model",
     )
 
+    def validate_titel(self, value):
+        return one_line(value)
+
 
 class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
     """PUT vervangt alle bewerkbare velden (weggelaten velden worden leeg); PATCH wijzigt alleen de
@@ -298,6 +309,9 @@ class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
         if len(domeinen) != len(set(domeinen)):
             raise serializers.ValidationError(_("Noem elk domein hoogstens één keer."))
         return value
+
+    def validate_titel(self, value):
+        return one_line(value)
 
 
 class AfspraakCreateSerializer(StrictMixin, serializers.Serializer):

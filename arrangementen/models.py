@@ -313,6 +313,9 @@ class Statusovergang(models.Model):
     op = models.DateTimeField(_("op"), default=timezone.now)
     toelichting = models.TextField(_("toelichting"), blank=True)
     melding_verstuurd_op = models.DateTimeField(_("melding verstuurd op"), null=True, blank=True)
+    # A failed notification is kept here and retried; the transition itself stands.
+    melding_pogingen = models.PositiveSmallIntegerField(_("pogingen melding"), default=0)
+    melding_fout = models.CharField(_("laatste fout melding"), max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:

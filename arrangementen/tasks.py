@@ -1,4 +1,12 @@
-"""Thin, idempotent tasks: e-mail the people a workflow step concerns."""
+"""Thin, idempotent tasks: e-mail the people a workflow step concerns.
+
+A notification never undoes or breaks its transition: the transition is committed before the mail is sent, a
+failure of the mail backend is recorded on the Statusovergang and retried (by the worker with backoff, and by
+the beat sweep `resend_notifications`), and the request that made the transition always sees it succeed.
+"""
+
+import datetime
+import logging
 
 from celery import shared_task
 from django.conf import settings
@@ -8,9 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenwerking.berichten import subject_line
 from samenwerking.models import Lidmaatschap, Rol
 
 from .models import Status, Statusovergang
+
+logger = logging.getLogger(__name__)
+
+MAX_MELDING_POGINGEN = 5
+# The sweep resends what failed, but never news older than this (a transition of last month is no news).
+MELDING_GELDIG = datetime.timedelta(days=2)
 
 RECIPIENT_ROLES = {
     Status.TER_REVIEW: [Rol.REVIEWER],
@@ -38,9 +53,28 @@ def recipients(overgang: Statusovergang) -> list[str]:
     return sorted(emails)
 
 
-@shared_task(acks_late=True, time_limit=60, soft_time_limit=50, autoretry_for=(ConnectionError, OSError),
-             retry_backoff=True, max_retries=5)
-def notify_transition(overgang_id: int) -> int:
+def _compose(overgang: Statusovergang) -> tuple[str, str]:
+    arrangement = overgang.arrangement
+    link = settings.SITE_URL.rstrip("/") + reverse("arrangementen:detail", args=[arrangement.pk])
+    subject = subject_line(_("%(titel)s: %(status)s") % {"titel": arrangement.titel,
+                                                      "status": overgang.get_naar_display()})
+    body = _(
+        "%(door)s heeft het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s "
+        "op '%(status)s' gezet.\n\n%(toelichting)s\nBekijk het arrangement: %(link)s\n"
+    ) % {
+        "door": overgang.door, "titel": arrangement.titel, "versie": arrangement.versie,
+        "driehoek": arrangement.driehoek, "status": overgang.get_naar_display(),
+        "toelichting": (_("Toelichting: %(t)s\n") % {"t": overgang.toelichting})
+        if overgang.toelichting else "",
+        "link": link,
+    }
+    return subject, body
+
+
+@shared_task(bind=True, acks_late=True, time_limit=60, soft_time_limit=50, max_retries=MAX_MELDING_POGINGEN)
+def notify_transition(self, overgang_id: int) -> int:
+    """Send the mail of one transition once; a failure is recorded on the row and retried with backoff."""
+    failed = False
     with transaction.atomic():
         overgang = (
             Statusovergang.objects.select_for_update(of=("self",))
@@ -49,26 +83,53 @@ def notify_transition(overgang_id: int) -> int:
         )
         if overgang is None or overgang.melding_verstuurd_op is not None:
             return 0  # gone, or already sent
+        if overgang.melding_pogingen >= MAX_MELDING_POGINGEN:
+            return 0  # given up; the failure stays on the row
         to = recipients(overgang)
         if to:
-            arrangement = overgang.arrangement
-            link = settings.SITE_URL.rstrip("/") + reverse("arrangementen:detail", args=[arrangement.pk])
-            subject = _("%(titel)s: %(status)s") % {"titel": arrangement.titel,
-                                                    "status": overgang.get_naar_display()}
-            body = _(
-                "%(door)s heeft het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s "
-                "op '%(status)s' gezet.\n\n%(toelichting)s\nBekijk het arrangement: %(link)s\n"
-            ) % {
-                "door": overgang.door, "titel": arrangement.titel, "versie": arrangement.versie,
-                "driehoek": arrangement.driehoek, "status": overgang.get_naar_display(),
-                "toelichting": (_("Toelichting: %(t)s\n") % {"t": overgang.toelichting})
-                if overgang.toelichting else "",
-                "link": link,
-            }
-            send_mail(subject, body, None, to)
-        overgang.melding_verstuurd_op = timezone.now()
-        overgang.save(update_fields=["melding_verstuurd_op"])
-        return len(to)
+            subject, body = _compose(overgang)
+            try:
+                send_mail(subject, body, None, to)
+            except Exception as exc:  # any failure of the mail backend: record it, keep the transition
+                failed = True
+                overgang.melding_pogingen += 1
+                overgang.melding_fout = f"{type(exc).__name__}: {exc}"[:500]
+                overgang.save(update_fields=["melding_pogingen", "melding_fout"])
+                logger.warning("Melding van statusovergang %s niet verzonden (poging %s): %s", overgang.pk,
+                               overgang.melding_pogingen, overgang.melding_fout)
+        if not failed:
+            overgang.melding_verstuurd_op = timezone.now()
+            overgang.melding_fout = ""
+            overgang.save(update_fields=["melding_verstuurd_op", "melding_fout"])
+    if failed:
+        if not self.request.is_eager:
+            raise self.retry(countdown=60 * 2 ** self.request.retries)
+        return 0
+    return len(to)
+
+
+def dispatch_notification(overgang_id: int) -> None:
+    """Called on commit of a transition: queue (or, embedded, send) its mail without ever failing the request.
+
+    The transition is already committed; if even queueing fails (broker down), the sweep picks the row up.
+    """
+    try:
+        notify_transition.delay(overgang_id)
+    except Exception:  # the transition stands whatever the notification does; the cause is in the logs
+        logger.exception("Melding van statusovergang %s niet in de wachtrij gezet", overgang_id)
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def resend_notifications() -> int:
+    """Beat: retry the notifications of recent transitions that were not sent (failed, or never queued)."""
+    now = timezone.now()
+    pending = list(Statusovergang.objects.filter(
+        melding_verstuurd_op__isnull=True, melding_pogingen__lt=MAX_MELDING_POGINGEN,
+        op__gte=now - MELDING_GELDIG, op__lte=now - datetime.timedelta(minutes=5),
+    ).values_list("pk", flat=True)[:500])
+    for pk in pending:
+        dispatch_notification(pk)
+    return len(pending)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=settings.PDF_TASK_TIME_LIMIT,

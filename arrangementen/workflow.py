@@ -182,5 +182,5 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
 
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.notify_transition.delay(overgang.pk))
+    transaction.on_commit(lambda: tasks.dispatch_notification(overgang.pk))
     return locked

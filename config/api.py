@@ -5,22 +5,57 @@ import re
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from samenwerking import audit
+from samenwerking.beveiliging import CSRF_MESSAGE, TOO_LARGE, TOO_LARGE_MESSAGE
 
 
 def exception_handler(exc, context):
-    """Let model/service ValidationErrors answer 400 with field errors instead of 500."""
+    """Let model/service ValidationErrors answer 400 with field errors instead of 500; a body over Django's
+    limits answers 413 in JSON (not Django's HTML 400 page)."""
     audit.record_access_refusal(context["request"], exc, view=context.get("view"))  # ASVS 16.3: refusals on record
+    if isinstance(exc, TOO_LARGE):
+        return Response({"detail": str(TOO_LARGE_MESSAGE)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):
+        # DRF's session authentication refuses in English, with Django's internal reason.
+        exc = exceptions.PermissionDenied(detail=CSRF_MESSAGE)
     return drf_exception_handler(exc, context)
+
+
+# The largest id PostgreSQL and SQLite can store (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row in a filter or body: a whole number from 1 up to a bigint; anything else (a negative
+    number, text, a number beyond 64 bits) is one Dutch 400, never a lookup."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Geef een geldig nummer: een geheel getal vanaf 1."),
+        "min_value": gettext_lazy("Geef een geldig nummer: een geheel getal vanaf 1."),
+        "max_value": gettext_lazy("Geef een geldig nummer: dit getal is te groot."),
+        "max_string_length": gettext_lazy("Geef een geldig nummer: dit getal is te groot."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 # A database id: digits only (no '²' or '١', which str.isdigit accepts), and within a bigint.

@@ -9,6 +9,9 @@ from samenwerking.oidc import OIDCStart, OIDCTerug
 from samenwerking.views import InlogView
 from samenwerking.views_tweestaps import verificatie
 
+# Dutch, and revealing nothing: a bad Host header or an over-large body (JSON under /api/).
+handler400 = "samenwerking.beveiliging.bad_request"
+
 admin.site.site_header = _("Beheer handhavingsarrangementen")
 admin.site.site_title = _("Beheer")
 admin.site.index_title = _("Referentiegegevens en lidmaatschappen")

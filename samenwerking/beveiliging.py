@@ -1,5 +1,7 @@
-"""Security plumbing: response headers, the health endpoint, session lifetimes, the lockout page."""
+"""Security plumbing: response headers, the health endpoint, session lifetimes, the lockout page, Dutch error
+pages (bad request, CSRF), the API body limit and the double-submit guard."""
 
+import hashlib
 import logging
 import time
 from urllib.parse import urlencode
@@ -8,12 +10,14 @@ from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.dispatch import receiver
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template import loader
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, tweestaps
@@ -175,3 +179,128 @@ class WeigeringenMiddleware:
         if isinstance(exception, Http404 | PermissionDenied):
             audit.record_access_refusal(request, exception)
         return None  # the normal 403/404 page follows
+
+
+# --- Dutch error answers that reveal nothing internal -----------------------------------------------------
+
+API_PREFIX = "/api/"
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+TOO_LARGE_MESSAGE = _("Het verzoek is te groot. Stuur minder of kortere gegevens.")
+BAD_REQUEST_MESSAGE = _("Dit verzoek kan niet worden verwerkt. Controleer het adres in de adresbalk en probeer het "
+                        "opnieuw.")
+CSRF_MESSAGE = _("Het verzoek is geweigerd: de beveiligingscontrole (CSRF) van uw sessie ontbreekt of klopt niet. "
+                 "Laad de pagina opnieuw en probeer het nog eens.")
+
+
+def _page(template: str, status: int, **context) -> HttpResponse:
+    # Rendered without the request: a bad Host header must not reach context processors or {% url %} lookups.
+    return HttpResponse(loader.get_template(template).render(context), status=status)
+
+
+def bad_request(request, exception=None):
+    """handler400: a bad Host header, a body over Django's limits, any other suspicious request; in Dutch."""
+    too_large = isinstance(exception, TOO_LARGE)
+    status, message = (413, TOO_LARGE_MESSAGE) if too_large else (400, BAD_REQUEST_MESSAGE)
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(message)}, status=status)
+    return _page("400.html", status, melding=message if too_large else "")
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's page mentions DEBUG and the internal reason; this one only says what to do."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": str(CSRF_MESSAGE)}, status=403)
+    return _page("403_csrf.html", 403)
+
+
+class ApiBodyLimitMiddleware:
+    """An API body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 in Dutch JSON before anything reads it.
+
+    DRF's JSON parser reads the request stream itself, so Django's own limit (which guards request.body and
+    request.POST) would not stop a huge JSON body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.path.startswith(API_PREFIX):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0  # Django reads an invalid length as no body at all
+            if length > limit:
+                return JsonResponse({"detail": str(TOO_LARGE_MESSAGE)}, status=413)
+        return self.get_response(request)
+
+
+# --- double submits ---------------------------------------------------------------------------------------
+
+# An identical form POST within this many seconds is answered with the first one's redirect.
+DOUBLE_SUBMIT_WINDOW = 10
+# How long a simultaneous twin waits for the first to finish before it is told to wait.
+DOUBLE_SUBMIT_WAIT = 20
+DOUBLE_SUBMIT_BUSY = _("Dit formulier wordt al verwerkt. Wacht even en open de pagina dan opnieuw.")
+
+
+class DoubleSubmitMiddleware:
+    """A second identical form POST (same session, path and fields) within seconds creates nothing new.
+
+    The first POST holds a cache lock while it runs; when it answers with a redirect (a form that succeeded),
+    the redirect is remembered for DOUBLE_SUBMIT_WINDOW seconds and an identical POST gets that redirect without
+    running the view. A twin arriving while the first still runs waits for it. Only redirects are remembered: a
+    form re-rendered with errors, or a wrong code, runs again (and counts again). Forms carrying a file, the
+    API, login, the second step, account security pages, signing and the import (which guard themselves) are
+    left alone; so is a herziening, which answers a repeat with the version it made.
+    """
+
+    EXEMPT_NAMES = ("login", "login_verificatie", "logout", "oidc_start", "oidc_terug", "verifieer",
+                    "arrangementen:document_ondertekenen", "arrangementen:herziening", "actiepunten:importeren")
+    EXEMPT_PREFIXES = (API_PREFIX, "/account/")
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def exempt(self, request) -> bool:
+        if request.path.startswith(self.EXEMPT_PREFIXES):
+            return True
+        try:
+            return resolve(request.path_info).view_name in self.EXEMPT_NAMES
+        except Resolver404:
+            return True  # nothing to protect: the view answers 404
+
+    def key(self, request) -> str | None:
+        user = getattr(request, "user", None)
+        if (request.method != "POST" or user is None or not user.is_authenticated
+                or request.content_type not in self.FORM_TYPES or self.exempt(request)):
+            return None
+        if request.FILES:
+            return None  # an upload is never replayed from memory; the views that take files guard themselves
+        fields = sorted((name, values) for name, values in request.POST.lists() if name != "csrfmiddlewaretoken")
+        digest = hashlib.sha256(repr((user.pk, request.session.session_key, request.get_full_path(), fields))
+                                .encode()).hexdigest()
+        return f"dubbel:{digest}"
+
+    def __call__(self, request):
+        key = self.key(request)
+        if key is None:
+            return self.get_response(request)
+        answer, lock = f"{key}:antwoord", f"{key}:bezig"
+        deadline = time.monotonic() + DOUBLE_SUBMIT_WAIT
+        while True:
+            if (location := cache.get(answer)) is not None:
+                return HttpResponseRedirect(location)
+            if cache.add(lock, 1, timeout=DOUBLE_SUBMIT_WAIT + 60):
+                break
+            if time.monotonic() > deadline:
+                return _page("400.html", 409, melding=DOUBLE_SUBMIT_BUSY)
+            time.sleep(0.05)
+        try:
+            response = self.get_response(request)
+            if response.status_code in (301, 302, 303) and response.get("Location"):
+                cache.set(answer, response["Location"], timeout=DOUBLE_SUBMIT_WINDOW)
+            return response
+        finally:
+            cache.delete(lock)

@@ -27,7 +27,8 @@ def test_production_without_secret_key_refuses_to_start_and_says_which():
 
 def test_production_with_its_secrets_starts():
     result = run_with_production_settings(
-        SECRET_KEY="k" * 60, AUDITLOG_SLEUTEL="a" * 40, DJANGO_ALLOWED_HOSTS="arrangementen.example.nl",
+        SECRET_KEY="Qm3#vT9!pLx7@Rz2$Wk5%Yb8^Nc4&Hd6*Jf1(Gs0)Ue-Ai_Oo+" * 2, AUDITLOG_SLEUTEL="a" * 40,
+        DJANGO_ALLOWED_HOSTS="arrangementen.example.nl",
         DATABASE_URL=os.environ.get("DATABASE_URL", "postgres://u@127.0.0.1:1/db"),
         CELERY_BROKER_URL="redis://127.0.0.1:1/0",
     )

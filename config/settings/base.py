@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "samenwerking.beveiliging.SecurityHeadersMiddleware",
     "samenwerking.beveiliging.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samenwerking.beveiliging.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     # After authentication: a session of a user who needs the second step goes there first.
     "samenwerking.beveiliging.TweestapsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the second step and messages: an identical form POST within seconds replays the first redirect.
+    "samenwerking.beveiliging.DoubleSubmitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Records 403s and 404s on objects of another driehoek in the security log (process_exception only).
@@ -97,6 +100,14 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under concurrent requests: WAL lets readers and a writer run together; IMMEDIATE
+    # takes the write lock at BEGIN (a read that later writes cannot deadlock); others wait up to `timeout` s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "samenwerking.Gebruiker"
@@ -178,6 +189,8 @@ SESSION_ABSOLUTE_LIFETIME = env.int("SESSIE_MAXIMUM_UREN", default=10) * 60 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A Dutch page (JSON under /api/) instead of Django's, which names its internals and mentions DEBUG.
+CSRF_FAILURE_VIEW = "samenwerking.beveiliging.csrf_failure"
 # No inline scripts or styles anywhere (templates/arrangementen/pdf.html is rendered to PDF, never served).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -256,6 +269,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actiepunten.tasks.plan_reminders",
         "schedule": crontab(hour="7-18", minute=0),
     },
+    # Notifications of transitions that failed or were never queued (broker down) are sent late, not never.
+    "meldingen-opnieuw": {
+        "task": "arrangementen.tasks.resend_notifications",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 # Days before datum gereed that the eigenaar of an actiepunt is reminded (and "binnenkort" starts).
 ACTIEPUNT_HERINNERING_DAGEN = env.int("ACTIEPUNT_HERINNERING_DAGEN", default=7)
@@ -277,6 +295,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Driehoeken en handhavingsarrangementen, met dezelfde afscherming per driehoek als de site.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Public on purpose (README, API): the contract only, the same for every visitor, never any data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PUBLIC": True,
 }
 
 # Action-list import (actiepunten.importeren): what one upload may make the server read, before and while parsing.

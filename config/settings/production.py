@@ -5,7 +5,31 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env, require
 
-SECRET_KEY = require("SECRET_KEY")
+# Defaults of the dev and test settings and of `django-admin startproject`: never a production key.
+WEAK_SECRET_KEY_PREFIXES = ("dev-only-", "test-only-", "django-insecure-")
+# Half the characters distinct (5 per 10), but a random hex key (16 symbols) must still pass.
+SECRET_KEY_MIN_DISTINCT = 12
+
+
+def strong_secret_key(value: str) -> str:
+    """Refuse to start with a SECRET_KEY that is short, a known default, or repetitive (sessions, CSRF and
+    password reset links are only as strong as this key)."""
+    reason = None
+    if len(value) < 50:
+        reason = "korter dan 50 tekens"
+    elif value.startswith(WEAK_SECRET_KEY_PREFIXES):
+        reason = "een standaardwaarde voor ontwikkeling of tests"
+    elif len(set(value)) < min(len(value) // 2, SECRET_KEY_MIN_DISTINCT):
+        reason = "te voorspelbaar (te weinig verschillende tekens)"
+    if reason:
+        raise ImproperlyConfigured(
+            f"De instelling SECRET_KEY is {reason}. Zet in SECRET_KEY een willekeurige waarde van minstens 50 "
+            "tekens, bijvoorbeeld uit `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`."
+        )
+    return value
+
+
+SECRET_KEY = strong_secret_key(require("SECRET_KEY"))
 # The audit chain's own key: whoever learns the SECRET_KEY (sessions, signing) must not be able to rewrite the log.
 AUDITLOG_SLEUTEL = require("AUDITLOG_SLEUTEL")
 if len(AUDITLOG_SLEUTEL) < 32 or AUDITLOG_SLEUTEL == SECRET_KEY:

@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import time
@@ -135,3 +136,24 @@ def test_env_example_documents_every_setting_read_from_the_environment():
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert names, "no settings found: the pattern is wrong"
     assert not names - documented, f"not in .env.example: {sorted(names - documented)}"
+
+
+@pytest.mark.parametrize("key", [
+    "kort-maar-willekeurig-Zq8!vR2#kLm9",  # shorter than 50
+    "k" * 60,  # one character
+    "abcd" * 20,  # four distinct characters
+    "django-insecure-" + "Zq8!vR2#kLm9@tY4$wXe7%pN3^bH6&jU1*cF5(dG0)sA",  # startproject's placeholder
+    "dev-only-niet-voor-productie-" + "x" * 32,  # the dev default
+    "test-only-" + "y" * 40,  # the test default
+])
+def test_production_refuses_a_weak_secret_key_in_dutch(key):
+    result = manage("check", **{**SECRETS, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: De instelling SECRET_KEY is " in result.stderr
+    assert key not in result.stderr  # the key itself is never printed
+
+
+def test_production_accepts_a_generated_secret_key():
+    for key in (secrets.token_urlsafe(50), secrets.token_hex(32)):
+        result = manage("check", **{**SECRETS, "SECRET_KEY": key})
+        assert result.returncode == 0, result.stderr
