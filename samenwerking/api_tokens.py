@@ -8,8 +8,9 @@ Requests send `Authorization: Token <key>` (or `Bearer <key>`). A token is refus
 unknown, revoked or expired, or when its user is no longer active.
 
 Security log: creation and revocation each get an entry. Use gets one entry per token per hour (the first use in
-that hour), which says how many uses went unrecorded since the previous entry, so a busy integration cannot
-flood the log while every hour of use stays visible; `laatst_gebruikt` is kept to the minute.
+that hour), which counts the requests since the previous entry (this one included), so a busy integration cannot
+flood the log while every hour of use stays visible; `laatst_gebruikt` is kept to the minute. Refused uses
+(unknown, revoked, expired) go through `audit.record_refusal`, rate-limited per user or address.
 """
 
 import datetime
