@@ -40,17 +40,15 @@ def last(gebeurtenis):
 
 def stored_anywhere(secret: str) -> list[str]:
     """Every text or JSON column of every model that holds `secret` (the admin log and history included)."""
-    found = []
-    for model in apps.get_models():
-        manager = model._base_manager
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.CharField | models.TextField):
-                if manager.filter(**{f"{field.attname}__contains": secret}).exists():
-                    found.append(f"{model._meta.label}.{field.name}")
-            elif isinstance(field, models.JSONField):
-                if any(secret in json.dumps(value) for value in manager.values_list(field.attname, flat=True)):
-                    found.append(f"{model._meta.label}.{field.name}")
-    return found
+    def holds(manager, field) -> bool:
+        if isinstance(field, models.JSONField):
+            return any(secret in json.dumps(value) for value in manager.values_list(field.attname, flat=True))
+        if isinstance(field, models.CharField | models.TextField):
+            return manager.filter(**{f"{field.attname}__contains": secret}).exists()
+        return False
+
+    return [f"{model._meta.label}.{field.name}" for model in apps.get_models()
+            for field in model._meta.concrete_fields if holds(model._base_manager, field)]
 
 
 def token_client(key: str, keyword: str = "Token") -> APIClient:
@@ -268,6 +266,7 @@ def test_own_token_key_is_shown_once_and_only_its_hash_is_stored(client, reviewe
     secret = key.removeprefix(token.prefix)
     assert len(secret) >= 43
     assert stored_anywhere(secret) == []
+    assert "samenwerking.ApiToken.prefix" in stored_anywhere(token.prefix)  # the scan does find what is stored
     assert not LogEntry.objects.filter(object_repr__contains=secret).exists()
     regel = last(G.API_TOKEN_AANGEMAAKT)
     assert (regel.resultaat, regel.gebruiker_id, regel.details["prefix"]) == (R.GELUKT, reviewer.pk, token.prefix)
