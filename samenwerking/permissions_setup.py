@@ -7,10 +7,10 @@ BEHEER_GROUP = "Beheer"
 
 BEHEER_MODELS = {
     "samenwerking": ["eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
-                     "organisatie", "driehoek", "gebruiker", "lidmaatschap"],
+                     "organisatie", "driehoek", "gebruiker", "lidmaatschap",
+                     # Beheerders see and revoke every API token, and issue them to system accounts only.
+                     "apitoken"],
     "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat"],
-    # API tokens for users who connect other systems; beheerders issue and revoke them.
-    "authtoken": ["tokenproxy"],
     # Overleggen, actiepunten and herinneringen are the driehoeken's own: the admin shows them read-only to
     # superusers; beheerders get none of them.
     "actiepunten": [],

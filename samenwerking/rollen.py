@@ -25,6 +25,19 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 ALL_PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_PERMISSIONS.values())
 
+# A system account (a linked system, acting by API token) never reviews, adopts or signs, whatever its role:
+# those acts are a person's.
+NOT_FOR_SYSTEM_ACCOUNTS: frozenset[str] = frozenset({REVIEW, ADOPT, SIGN})
 
-def permissions_for_roles(roles) -> frozenset[str]:
-    return frozenset().union(*(ROLE_PERMISSIONS[rol] for rol in roles))
+
+def permissions_for_roles(roles, *, systeemaccount: bool = False) -> frozenset[str]:
+    granted = frozenset().union(*(ROLE_PERMISSIONS[rol] for rol in roles))
+    return granted - NOT_FOR_SYSTEM_ACCOUNTS if systeemaccount else granted
+
+
+def allowed_for(user, codenames):
+    """The permissions a user may use of those held: a system account's review, adopt and sign rights never count,
+    even where a permission row says otherwise (rows are synced daily; this holds at once)."""
+    if getattr(user, "is_systeemaccount", False):
+        return set(codenames) - NOT_FOR_SYSTEM_ACCOUNTS
+    return codenames

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import Driehoek, DriehoekGebruikerRecht, DriehoekGroepRecht, Gebruiker, Lidmaatschap, Rol
-from .rollen import VIEW
+from .rollen import VIEW, allowed_for
 
 
 class NietZichtbaar(Http404):
@@ -75,7 +75,7 @@ def _permissions_sql() -> str:
 
 def visible_driehoeken(user, *, permission: str = VIEW) -> QuerySet:
     """Driehoeken on which the user holds `permission`, directly or through a group: one query."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not allowed_for(user, {permission}):
         return Driehoek.objects.none()
     ids = RawSQL(_visible_sql(), [user.pk, permission, user.pk, permission])  # noqa: S611 - parameters only
     return Driehoek.objects.filter(pk__in=ids)
@@ -90,7 +90,7 @@ def permissions_on(user, driehoek: Driehoek) -> set[str]:
         return set()
     with connection.cursor() as cursor:
         cursor.execute(_permissions_sql(), [user.pk, driehoek.pk, user.pk, driehoek.pk])
-        return {codename for (codename,) in cursor.fetchall()}
+        return allowed_for(user, {codename for (codename,) in cursor.fetchall()})
 
 
 def permissions_on_many(user, driehoeken) -> dict[int, set[str]]:
@@ -104,7 +104,7 @@ def permissions_on_many(user, driehoeken) -> dict[int, set[str]]:
     for pk, codename in direct.values_list("content_object_id", "permission__codename").union(
             via_group.values_list("content_object_id", "permission__codename")):
         result[pk].add(codename)
-    return result
+    return {pk: allowed_for(user, codenames) for pk, codenames in result.items()}
 
 
 def get_driehoek(user, pk, *, permission: str | None = None) -> Driehoek:

@@ -30,7 +30,7 @@ def sync_permissions(*, gebruiker: Gebruiker, driehoek: Driehoek, day: datetime.
         .filter(gebruiker=gebruiker, driehoek=driehoek)
         .values_list("rol", flat=True)
     )
-    wanted = permissions_for_roles(roles)
+    wanted = permissions_for_roles(roles, systeemaccount=gebruiker.is_systeemaccount)
     ids = _permission_ids()
     existing = DriehoekGebruikerRecht.objects.filter(
         user=gebruiker, content_object=driehoek, permission__codename__in=ALL_PERMISSIONS

@@ -4,7 +4,9 @@ Who must use it: everyone who reviews, adopts or signs (roles beoordelaar, drieh
 in any driehoek, and beheerders. Others may switch it on; once on, they are asked for it too.
 
 A session is verified by a code at login; the session keeps that fact (`SESSION_KEY`), so ordinary requests
-cost no query. Signing asks for a fresh code again, whatever the session says.
+cost no query. Signing, linking another app, new recovery codes and a new API token ask for the password and a
+fresh code again, whatever the session says (`confirm_identity`): an open session alone cannot take over the
+second factor or hand out a credential.
 
 Recovery codes are stored as a keyed hash (never the code itself), in django-otp's static tokens, which keep
 its throttling: each wrong code doubles the wait before the next attempt.
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -156,6 +159,29 @@ def check_code(user, code: str, *, device: TOTPDevice | None = None) -> Uitkomst
     return Uitkomst(False, melding=_("Deze herstelcode klopt niet of is al gebruikt."))
 
 
+@dataclass(frozen=True)
+class Herbevestiging:
+    gelukt: bool
+    veld: str = ""  # the form field the refusal belongs to: "wachtwoord" or "verificatiecode"
+    melding: str = ""
+    middel: str = ""  # "app" or "herstelcode"
+
+
+def confirm_identity(request, *, password: str, code: str) -> Herbevestiging:
+    """The password and a current code (app or recovery code) of the logged-in user, whatever the session says.
+
+    The password first, so a wrong one does not use up the code. A wrong password counts towards the login
+    lockout (django-axes, through the request), a wrong code towards django-otp's growing wait.
+    """
+    user = request.user
+    if authenticate(request, username=user.get_username(), password=password) is None:
+        return Herbevestiging(False, "wachtwoord", _("Het wachtwoord klopt niet."))
+    uitkomst = check_code(user, code)
+    if not uitkomst.gelukt:
+        return Herbevestiging(False, "verificatiecode", uitkomst.melding)
+    return Herbevestiging(True, middel=uitkomst.middel)
+
+
 def remaining_recovery_codes(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
@@ -206,8 +232,14 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def confirm_setup(request, device: TOTPDevice, code: str) -> tuple[Uitkomst, list[str]]:
-    """Confirm a new app with its first code: older apps of the user are removed, new recovery codes made."""
+def confirm_setup(request, device: TOTPDevice, code: str, *, herbevestigd_met: str = "") -> tuple[Uitkomst, list[str]]:
+    """Confirm a new app with its first code: older apps of the user are removed, new recovery codes made.
+
+    Replacing a linked app needs `herbevestigd_met`: the means (app or recovery code) by which the user just
+    confirmed their identity with confirm_identity.
+    """
+    if has_app(request.user) and not herbevestigd_met:
+        return Uitkomst(False, melding=_("Bevestig eerst met uw wachtwoord en een code van uw huidige app.")), []
     uitkomst = check_code(request.user, code, device=device)
     if not uitkomst.gelukt or uitkomst.middel != "app":
         if uitkomst.gelukt:  # a recovery code is no proof that the new app works
@@ -222,6 +254,9 @@ def confirm_setup(request, device: TOTPDevice, code: str) -> tuple[Uitkomst, lis
     mark_verified(request, "app")
     audit.record(audit.Gebeurtenis.MFA_INGESTELD, request=request, obj=request.user,
                  details={"vervangen": had_app, "herstelcodes": len(codes)})
+    if had_app:
+        audit.record(audit.Gebeurtenis.MFA_APP_GEKOPPELD, request=request, obj=request.user,
+                     details={"herbevestigd_met": herbevestigd_met})
     return uitkomst, codes
 
 

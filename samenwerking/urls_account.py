@@ -9,4 +9,6 @@ urlpatterns = [
     path("tweestapsverificatie/instellen/", views.instellen, name="tweestaps_instellen"),
     path("tweestapsverificatie/herstelcodes/", views.herstelcodes, name="herstelcodes"),
     path("tweestapsverificatie/uitschakelen/", views.uitschakelen, name="tweestaps_uitschakelen"),
+    path("api-tokens/", views.api_tokens_overzicht, name="api_tokens"),
+    path("api-tokens/<int:pk>/intrekken/", views.api_token_intrekken, name="api_token_intrekken"),
 ]

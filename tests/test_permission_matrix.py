@@ -14,15 +14,15 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
-from rest_framework.authtoken.models import Token, TokenProxy
 
 from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
-from samenwerking import rollen
+from samenwerking import api_tokens, rollen
 from samenwerking.models import (
+    ApiToken,
     Basisteam,
     District,
     Eenheid,
@@ -223,6 +223,8 @@ RULES = {
     "account:tweestaps_instellen": logged_in,
     "account:herstelcodes": post_only,
     "account:tweestaps_uitschakelen": post_only,
+    "account:api_tokens": logged_in,
+    "account:api_token_intrekken": post_only,
     # Login through the organisation's identity provider is off in the test settings.
     "oidc_start": unknown_token,
     "oidc_terug": unknown_token,
@@ -246,6 +248,8 @@ def admin_rule(pattern: Pattern, role: str) -> int:
         return 403  # without a field to complete there is nothing a beheerder may see
     if pattern.name is None and match:
         return 302  # <object_id>/ redirects to the change page
+    if pattern.name == "admin:samenwerking_apitoken_delete":
+        return 403  # API tokens are revoked, never deleted
     if match and match["app"] in BEHEER_MODELS:
         return 200 if match["model"] in BEHEER_MODELS[match["app"]] else 403
     if match and match["app"] == "auth":
@@ -276,7 +280,8 @@ def world(django_db_setup, django_db_blocker):
         Werkgebied.objects.create(basisteam=own.basisteam, gemeente=own.gemeenten.first(),
                                   dekking=Werkgebied.Dekking.GEHEEL)
         load_library()
-        Token.objects.create(user=users[Rol.COORDINATOR.value])
+        systeem = GebruikerFactory(username="matrix-systeem", is_systeemaccount=True)
+        api_tokens.create_token(gebruiker=systeem, door=beheerder, naam="Matrix-koppeling")
         # Admin pages of signing keys and mandates need one row each; the key file is never opened here.
         Ondertekeningssleutel.objects.create(organisatie=OrganisatieFactory(), wachtwoord_bron="env:MATRIX",
                                              pkcs12=ContentFile(b"-", name="matrix.p12"))
@@ -310,7 +315,7 @@ def world(django_db_setup, django_db_blocker):
 
 
 ADMIN_MODELS = {
-    "tokenproxy": TokenProxy,
+    "apitoken": ApiToken,
     "ondertekeningssleutel": Ondertekeningssleutel, "mandaat": Mandaat,
     "onderwerp": Onderwerp, "modelafspraak": Modelafspraak,
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,

@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
     "django_otp",
@@ -281,7 +280,8 @@ ACTIEPUNT_HERINNERING_DAGEN = env.int("ACTIEPUNT_HERINNERING_DAGEN", default=7)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Own tokens (samenwerking.api_tokens): stored hashed, expiring, issued after a fresh second step.
+        "samenwerking.api_tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -290,6 +290,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "config.api.exception_handler",
 }
+# API tokens: validity when none is chosen, and the longest allowed (days).
+API_TOKEN_GELDIGHEID_DAGEN = env.int("API_TOKEN_GELDIGHEID_DAGEN", default=90)
+API_TOKEN_MAXIMUM_DAGEN = env.int("API_TOKEN_MAXIMUM_DAGEN", default=365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Handhavingsarrangementen API",
     "DESCRIPTION": "Driehoeken en handhavingsarrangementen, met dezelfde afscherming per driehoek als de site.",

@@ -1,7 +1,8 @@
 import pytest
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from samenwerking import api_tokens
 
 URL = "/api/v1/arrangementen/"
 
@@ -19,9 +20,9 @@ def test_anonymous_cannot_create(driehoek):
 
 
 def test_token_authentication_works_and_is_scoped(coordinator, concept, vreemd_arrangement):
-    token = Token.objects.create(user=coordinator)
+    _token, key = api_tokens.create_token(gebruiker=coordinator, door=coordinator, naam="Test")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = client.get(URL)
     assert response.status_code == 200
     assert [item["id"] for item in response.data["results"]] == [concept.pk]

@@ -4,6 +4,7 @@ switching off, a beheerder's reset, and the audit trail of each."""
 import time
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
@@ -215,10 +216,70 @@ def test_a_verified_user_can_link_another_app_and_the_old_one_stops_working(clie
     client.force_login(user)
     old = tweestaps.app_device(user)
     _page, new = set_up(client, user)
-    assert client.post(INSTELLEN, {"code": next_code(new)}).status_code == 200
+    assert client.post(INSTELLEN, {"wachtwoord": TEST_PASSWORD, "verificatiecode": code_for(user),
+                                   "code": next_code(new)}).status_code == 200
     assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert last(G.MFA_INGESTELD).details["vervangen"] is True
+
+
+def replace_app(client, user, *, wachtwoord=TEST_PASSWORD, huidige=None):
+    _page, new = set_up(client, user)
+    response = client.post(INSTELLEN, {"wachtwoord": wachtwoord,
+                                       "verificatiecode": code_for(user) if huidige is None else huidige,
+                                       "code": next_code(new)})
+    return response, new
+
+
+def test_linking_another_app_from_an_open_session_needs_the_password(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)  # a verified session, as an unlocked computer left behind
+    old = tweestaps.app_device(user)
+    response, new = replace_app(client, user, wachtwoord="niet-het-wachtwoord")
+    assert response.status_code == 200
+    assert "Het wachtwoord klopt niet." in response.content.decode()
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True).values_list("pk", flat=True)) == [old.pk]
+    regel = last(G.MFA_APP_GEKOPPELD)
+    assert (regel.resultaat, regel.gebruiker_id) == (Auditregel.Resultaat.GEWEIGERD, user.pk)
+    # The wrong password counts towards the login lockout, as at the login page.
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 1
+
+
+def test_linking_another_app_needs_a_current_code_and_a_wrong_one_slows_down(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    old = tweestaps.app_device(user)
+    response, new = replace_app(client, user, huidige="000000")
+    assert "Deze code klopt niet of is al gebruikt." in response.content.decode()
+    assert not TOTPDevice.objects.get(pk=new.pk).confirmed
+    assert TOTPDevice.objects.get(pk=old.pk).confirmed
+    old.refresh_from_db()
+    assert old.throttling_failure_count == 1
+    assert last(G.MFA_APP_GEKOPPELD).resultaat == Auditregel.Resultaat.GEWEIGERD
+    assert not Auditregel.objects.filter(gebeurtenis=G.MFA_INGESTELD).exists()
+
+
+def test_a_recovery_code_may_confirm_linking_another_app(client, db):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    codes = tweestaps.new_recovery_codes(user)
+    response, new = replace_app(client, user, huidige=codes[0])
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
+    regel = last(G.MFA_APP_GEKOPPELD)
+    assert (regel.resultaat, regel.details) == (Auditregel.Resultaat.GELUKT, {"herbevestigd_met": "herstelcode"})
+
+
+def test_the_service_refuses_to_replace_an_app_without_reconfirmation(rf, db):
+    user = with_app(member(Rol.REVIEWER))
+    old = tweestaps.app_device(user)
+    request = rf.post(INSTELLEN)
+    request.user, request.session = user, {}
+    new = TOTPDevice.objects.create(user=user, name=tweestaps.APP_NAME, confirmed=False)
+    uitkomst, codes = tweestaps.confirm_setup(request, new, next_code(new))
+    assert (uitkomst.gelukt, codes) == (False, [])
+    assert "Bevestig eerst met uw wachtwoord" in uitkomst.melding
+    assert tweestaps.app_device(user).pk == old.pk
 
 
 # --- recovery codes ----------------------------------------------------------------------------------------------
@@ -241,7 +302,8 @@ def test_new_recovery_codes_replace_the_old_ones(client, db):
     user = member(Rol.REVIEWER)
     client.force_login(user)
     old = tweestaps.new_recovery_codes(user)
-    response = client.post(reverse("account:herstelcodes"))
+    response = client.post(reverse("account:herstelcodes"), {"wachtwoord": TEST_PASSWORD,
+                                                             "verificatiecode": code_for(user)})
     assert response.status_code == 200
     new = response.context["codes"]
     assert len(new) == 10 and not set(new) & set(old)
@@ -249,6 +311,29 @@ def test_new_recovery_codes_replace_the_old_ones(client, db):
     time.sleep(1.1)
     assert tweestaps.check_code(user, new[0]).gelukt
     assert last(G.MFA_HERSTELCODES).gebruiker_id == user.pk
+
+
+@pytest.mark.parametrize(("gegevens", "veld", "melding"), [
+    ({}, "wachtwoord", "Dit veld is vereist."),
+    ({"wachtwoord": "fout", "verificatiecode": "123456"}, "wachtwoord", "Het wachtwoord klopt niet."),
+    ({"wachtwoord": TEST_PASSWORD, "verificatiecode": "000000"}, "verificatiecode", "Deze code klopt niet"),
+], ids=["leeg", "wachtwoord-fout", "code-fout"])
+def test_new_recovery_codes_need_the_password_and_a_current_code(client, db, gegevens, veld, melding):
+    user = member(Rol.REVIEWER)
+    client.force_login(user)
+    old = tweestaps.new_recovery_codes(user)
+    stored = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    response = client.post(reverse("account:herstelcodes"), gegevens)
+    assert response.status_code == 200
+    assert "codes" not in response.context
+    assert any(melding in error for error in response.context["herstel_form"].errors[veld])
+    assert set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == stored
+    assert len(old) == tweestaps.remaining_recovery_codes(user)
+    if gegevens:  # a refusal after checking is on record
+        regel = last(G.MFA_HERSTELCODES)
+        assert (regel.resultaat, regel.gebruiker_id) == (Auditregel.Resultaat.GEWEIGERD, user.pk)
+    else:
+        assert last(G.MFA_HERSTELCODES) is None
 
 
 def test_the_overview_page_says_what_is_set_up(client, db):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from samenwerking.models import Driehoek, Gebruiker, Rol
 from samenwerking.services import grant_membership
 
+from ..mfa import code_for
 from .conftest import DEMO_PASSWORD, assert_no_axe_violations, expect_message, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -86,4 +87,46 @@ def test_herstelcode_in_plaats_van_de_app(page, live_server, demo_data):
     expect(page).to_have_url(f"{live_server.url}/")
     expect_message(page, "U heeft een herstelcode gebruikt; u heeft er nog 9. Maak nieuwe herstelcodes aan als u "
                          "uw app kwijt bent, of koppel een nieuwe app.")
+    assert_no_axe_violations(page)
+
+
+def test_nieuwe_herstelcodes_en_een_api_token_vragen_wachtwoord_en_code(page, live_server, demo_data):
+    """Ook in een geverifieerde sessie: eerst wachtwoord en een actuele code, dan pas codes of een token."""
+    from samenwerking.models import ApiToken
+
+    login(page, live_server, "secretaris")
+    page.goto(f"{live_server.url}/account/tweestapsverificatie/")
+    formulier = page.locator("form", has=page.get_by_role("button", name="Nieuwe herstelcodes maken"))
+    formulier.get_by_label("Uw wachtwoord").fill("niet-het-wachtwoord")
+    formulier.get_by_label("Huidige verificatiecode").fill(code_for(demo_data["secretaris"]))
+    formulier.get_by_role("button", name="Nieuwe herstelcodes maken").click()
+    veld = page.get_by_label("Uw wachtwoord")
+    expect(veld).to_have_attribute("aria-invalid", "true")
+    expect(veld).to_have_accessible_description(re.compile("Het wachtwoord klopt niet"))
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_label("Huidige verificatiecode").fill(code_for(demo_data["secretaris"]))
+    page.get_by_role("button", name="Nieuwe herstelcodes maken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uw herstelcodes")
+    codes = page.get_by_role("list", name="Herstelcodes").get_by_role("listitem").all_inner_texts()
+    assert len(codes) == 10
+
+    page.goto(f"{live_server.url}/account/tweestapsverificatie/")
+    page.get_by_role("link", name="Uw API-tokens bekijken, aanmaken of intrekken").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("API-tokens")
+    assert_no_axe_violations(page)
+    page.get_by_label("Omschrijving").fill("Rapportagescript")
+    page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_label("Huidige verificatiecode").fill(codes[0])  # a recovery code also confirms
+    page.get_by_role("button", name="Token aanmaken").click()
+    sleutel = page.locator(".app-sleutel").inner_text()
+    assert sleutel.startswith("hh_")
+    assert_no_axe_violations(page)
+    assert ApiToken.objects.get(gebruiker=demo_data["secretaris"]).naam == "Rapportagescript"
+
+    page.get_by_role("link", name="Ik heb de sleutel bewaard, terug naar mijn tokens").click()
+    expect(page.locator(".app-sleutel")).to_have_count(0)
+    page.get_by_role("button", name=re.compile(r"^Intrekken\W+Rapportagescript$")).click()
+    expect_message(page, "De API-token 'Rapportagescript' is ingetrokken; hij werkt niet meer.")
     assert_no_axe_violations(page)

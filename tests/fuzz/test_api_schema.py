@@ -1,7 +1,7 @@
 """Schemathesis against /api/v1/: every operation of the published OpenAPI schema, fuzzed as a member.
 
 The schema is loaded from the app itself (`/api/v1/schema/`), requests go in-process to the WSGI application,
-authenticated with a DRF token of a coordinator and secretaris of a driehoek with data in it. Half of the ids
+authenticated with an API token of a coordinator and secretaris of a driehoek with data in it. Half of the ids
 in paths and bodies are those of real objects, so requests reach the views' validation and services, not only
 the 404. Every response must be no 5xx and conform to the schema (status code, content type, body, headers);
 with invalid input (schemathesis' negative mode) the answer must be a 4xx whose messages are Dutch.
@@ -21,7 +21,6 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,6 +36,7 @@ from actiepunten.models import Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from config.wsgi import application
+from samenwerking import api_tokens
 from samenwerking.models import Organisatie, Rol
 
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid, vandaag
@@ -110,7 +110,7 @@ def wereld(db):
     andere = DriehoekFactory()
     lid(GebruikerFactory(), andere, Rol.COORDINATOR)
     return {
-        "token": Token.objects.create(user=user).key,
+        "token": api_tokens.create_token(gebruiker=user, door=user, naam="Fuzz")[1],
         "ids": {"driehoeken": driehoek.pk, "arrangementen": arrangement.pk, "overleggen": overleg.pk,
                 "actiepunten": actiepunt.pk},
         "body_ids": {"driehoek": driehoek.pk, "overleg": overleg.pk, "arrangement": arrangement.pk,

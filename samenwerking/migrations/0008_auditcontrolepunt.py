@@ -44,7 +44,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('samenwerking', '0006_audit_weigeringen_en_tokens'),
+        ('samenwerking', '0007_api_tokens_en_systeemaccount'),
     ]
 
     operations = [
