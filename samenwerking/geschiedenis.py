@@ -234,7 +234,11 @@ def _table_lcs(a, alo, ahi, b, blo, bhi) -> list[tuple[int, int]]:
         row, below = table[i], table[i + 1]
         word = a[alo + i]
         for j in range(m - 1, -1, -1):
-            row[j] = below[j + 1] + 1 if word == b[blo + j] else max(below[j], row[j + 1])
+            if word == b[blo + j]:
+                row[j] = below[j + 1] + 1
+            else:
+                down, right = below[j], row[j + 1]
+                row[j] = down if down >= right else right
     pairs, i, j = [], 0, 0
     while i < n and j < m:
         if a[alo + i] == b[blo + j]:
