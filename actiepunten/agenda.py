@@ -4,12 +4,30 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 PRODID = "-//Handhavingsarrangementen//Actiepunten//NL"
+# A feed is bounded whatever the user has: half a year back (overdue actiepunten, recent overleggen) and a year
+# and a half ahead, and per kind at most so many events, the ones nearest to today first.
+DAGEN_TERUG = 183
+DAGEN_VOORUIT = 549
+MAX_VERLEDEN = 100
+MAX_TOEKOMST = 400
+
+
+def within_window(queryset: QuerySet, field: str, today: datetime.date) -> list:
+    """The rows of `queryset` whose `field` (a date) lies in the feed's window, at most MAX_VERLEDEN before
+    today and MAX_TOEKOMST from today on, nearest first; returned in date order."""
+    past = (queryset.filter(**{f"{field}__gte": today - datetime.timedelta(days=DAGEN_TERUG), f"{field}__lt": today})
+            .order_by(f"-{field}", "-pk")[:MAX_VERLEDEN])
+    ahead = (queryset.filter(**{f"{field}__gte": today,
+                                f"{field}__lte": today + datetime.timedelta(days=DAGEN_VOORUIT)})
+             .order_by(field, "pk")[:MAX_TOEKOMST])
+    return [*reversed(list(past)), *ahead]
 
 
 def _uid(kind: str, pk: int) -> str:
@@ -17,7 +35,10 @@ def _uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{host}"
 
 
-def build_calendar(*, gebruiker, actiepunten, overleggen) -> bytes:
+def build_calendar(*, gebruiker, actiepunten: QuerySet, overleggen: QuerySet) -> bytes:
+    today = timezone.localdate()
+    actiepunten = within_window(actiepunten, "datum_gereed", today)
+    overleggen = within_window(overleggen, "datum", today)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

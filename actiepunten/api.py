@@ -20,10 +20,13 @@ from arrangementen.models import Afspraak
 from config.api import IdField, NumericIdMixin, list_responses
 from samenwerking import rollen
 from samenwerking.selectors import get_driehoek
+from samenwerking.tekstlimieten import REGELS, VERSLAG
 
 from . import selectors, services
 from .forms import STATUS_FILTERS
 from .models import Overleg, Status
+
+TE_VEEL_REGELS = gettext_lazy("Geef hoogstens {max_length} regels.")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -190,10 +193,15 @@ class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
     voorzitter_extern = TekstField(max_length=200, allow_blank=True, default="")
     secretaris = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
     secretaris_extern = TekstField(max_length=200, allow_blank=True, default="")
-    verslag = TekstField(allow_blank=True, default="", help_text="HTML; scripts en andere opmaak worden verwijderd.")
-    deelnemers = DeelnemerSerializer(many=True, default=list, help_text="Aanwezigen en afwezigen (`aanwezig`).")
-    agenda = serializers.ListField(child=TekstField(max_length=300), default=list)
-    besluiten = serializers.ListField(child=TekstField(), default=list)
+    verslag = TekstField(allow_blank=True, default="", max_length=VERSLAG,
+                         help_text="HTML; scripts en andere opmaak worden verwijderd.")
+    deelnemers = DeelnemerSerializer(many=True, default=list, max_length=REGELS,
+                                     error_messages={"max_length": TE_VEEL_REGELS},
+                                     help_text="Aanwezigen en afwezigen (`aanwezig`).")
+    agenda = serializers.ListField(child=TekstField(max_length=300), default=list, max_length=REGELS,
+                                   error_messages={"max_length": TE_VEEL_REGELS})
+    besluiten = serializers.ListField(child=TekstField(), default=list, max_length=REGELS,
+                                      error_messages={"max_length": TE_VEEL_REGELS})
 
     def validate_deelnemers(self, value):
         ids = [d["gebruiker"] for d in value if d["gebruiker"] is not None]

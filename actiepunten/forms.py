@@ -1,13 +1,17 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Actiepunt, Overleg, Status
+from samenwerking.tekstlimieten import REGELS, VERSLAG, text_field
+
+from .models import Actiepunt, Agendapunt, Overleg, Status
 from .services import Deelnemer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+AGENDAPUNT = Agendapunt._meta.get_field("onderwerp").max_length
 DATE_ERRORS = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 22-02-2019.")}
 
 
@@ -45,29 +49,50 @@ class OverlegForm(forms.Form):
     secretaris_extern = forms.CharField(label=_("Secretaris van buiten de driehoek"), max_length=200, required=False)
     deelnemers = forms.ModelMultipleChoiceField(label=_("Deelnemers uit de driehoek"), queryset=None,
                                                 required=False, widget=forms.CheckboxSelectMultiple)
-    externe_deelnemers = forms.CharField(
+    externe_deelnemers = text_field(
         label=_("Andere deelnemers"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Eén per regel: naam (organisatie), bijvoorbeeld 'Jos Speetjens (Nationale Politie)'."),
     )
     afwezigen = forms.ModelMultipleChoiceField(label=_("Afwezig uit de driehoek"), queryset=None, required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    externe_afwezigen = forms.CharField(label=_("Andere afwezigen"), required=False,
+    externe_afwezigen = text_field(label=_("Andere afwezigen"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}),
                                         help_text=_("Eén per regel: naam (organisatie)."))
-    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+    agenda = text_field(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
                              help_text=_("Eén agendapunt per regel."))
-    verslag = forms.CharField(
-        label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
+    verslag = text_field(
+        VERSLAG, label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Opmaak met HTML kan: alinea's, kopjes, vet, cursief, lijsten, tabellen en links. Andere "
                     "opmaak en scripts worden verwijderd."),
     )
-    besluiten = forms.CharField(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    besluiten = text_field(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("Eén besluit per regel."))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("voorzitter", "secretaris", "deelnemers", "afwezigen"):
             self.fields[name].queryset = members
+
+    def _bounded_lines(self, name: str, per_line: int | None = None) -> str:
+        """One row per line is stored: bound the number of lines (and their length where the row is bounded)."""
+        lines = _lines(self.cleaned_data[name])
+        if len(lines) > REGELS:
+            raise ValidationError(_("Maximaal %(max)s regels; hier staan er %(n)s.") % {"max": REGELS, "n": len(lines)})
+        if per_line and any(len(line) > per_line for line in lines):
+            raise ValidationError(_("Maximaal %(max)s tekens per regel.") % {"max": per_line})
+        return self.cleaned_data[name]
+
+    def clean_externe_deelnemers(self):
+        return self._bounded_lines("externe_deelnemers")
+
+    def clean_externe_afwezigen(self):
+        return self._bounded_lines("externe_afwezigen")
+
+    def clean_agenda(self):
+        return self._bounded_lines("agenda", per_line=AGENDAPUNT)
+
+    def clean_besluiten(self):
+        return self._bounded_lines("besluiten")
 
     def clean(self):
         data = super().clean()
@@ -117,7 +142,7 @@ class OverlegForm(forms.Form):
 class ActiepuntForm(forms.Form):
     nummer = forms.IntegerField(label=_("Nummer"), required=False, min_value=1, max_value=999999,
                                 help_text=_("Leeg: het volgende vrije nummer."))
-    onderwerp = forms.CharField(label=_("Onderwerp"), widget=forms.Textarea(attrs={"rows": 3}))
+    onderwerp = text_field(label=_("Onderwerp"), widget=forms.Textarea(attrs={"rows": 3}))
     eigenaar = forms.ModelChoiceField(label=_("Eigenaar"), queryset=None, required=False,
                                       empty_label=_("Iemand van buiten de driehoek (vul hieronder in)"))
     extern_naam = forms.CharField(label=_("Naam van de externe eigenaar"), max_length=200, required=False)
@@ -127,7 +152,7 @@ class ActiepuntForm(forms.Form):
     extern_organisatie = forms.CharField(label=_("Organisatie van de externe eigenaar"), max_length=200,
                                          required=False)
     datum_gereed = forms.DateField(label=_("Datum gereed"), widget=DATE, error_messages=DATE_ERRORS)
-    toelichting = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    toelichting = text_field(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False,
                                      empty_label=_("Geen overleg"))
     arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=None, required=False,

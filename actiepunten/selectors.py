@@ -199,7 +199,8 @@ def hash_token(token: str) -> str:
 
 
 def agenda_for_token(token: str) -> dict:
-    """The feed of the user whose active token this is; a wrong or revoked token answers 404."""
+    """The feed of the user whose active token this is (querysets: agenda.build_calendar bounds them);
+    a wrong or revoked token answers 404."""
     koppeling = (Agendakoppeling.objects.select_related("gebruiker")
                  .filter(token_hash=hash_token(token), ingetrokken_op=None, gebruiker__is_active=True).first())
     if koppeling is None:
@@ -212,8 +213,8 @@ def agenda_for_token(token: str) -> dict:
                   .select_related("driehoek").distinct().order_by("datum", "pk"))
     return {
         "gebruiker": user,
-        "actiepunten": list(mijn_actiepunten(user).exclude(status=Status.VERVALLEN)),
-        "overleggen": list(overleggen),
+        "actiepunten": mijn_actiepunten(user).exclude(status=Status.VERVALLEN),
+        "overleggen": overleggen,
     }
 
 

@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from arrangementen.pdf import render_pdf
+from arrangementen.pdf import IN_VERZOEK, render_pdf
 
 from . import selectors
 from .models import Overleg
@@ -16,8 +16,9 @@ def render_html(overleg: Overleg) -> str:
 
 
 def render_verslag(overleg: Overleg) -> bytes:
-    """Small enough to render in the request; WeasyPrint reads nothing but the project's static files."""
-    return render_pdf(render_html(overleg), identifier=f"verslag-{overleg.pk}")
+    """Rendered in the request, so within the in-request bounds (PdfTeGroot beyond them); WeasyPrint reads
+    nothing but the project's static files."""
+    return render_pdf(render_html(overleg), identifier=f"verslag-{overleg.pk}", grenzen=IN_VERZOEK)
 
 
 def filename(overleg: Overleg) -> str:

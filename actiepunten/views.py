@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arrangementen.models import Afspraak
+from arrangementen.pdf import PdfTeGroot
 from samenwerking import audit, rollen
 from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
@@ -156,7 +157,14 @@ def overleg_detail(request, pk: int):
 def verslag_pdf(request, pk: int):
     """Every member of the driehoek may download the verslag; it is rendered on request (a few pages)."""
     overleg = selectors.get_overleg(request.user, pk)
-    response = HttpResponse(verslag.render_verslag(overleg), content_type="application/pdf")
+    try:
+        pdf = verslag.render_verslag(overleg)
+    except PdfTeGroot as error:
+        audit.record_refusal(audit.Gebeurtenis.LIMIET_OVERSCHREDEN, request=request, obj=overleg,
+                             reden=str(error), details={"onderdeel": "verslag-pdf"})
+        messages.error(request, str(error))
+        return redirect("actiepunten:overleg", overleg.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{verslag.filename(overleg)}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -32,6 +32,7 @@ from samenwerking import rollen
 from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import get_driehoek, permissions_on
+from samenwerking.tekstlimieten import LANGE_TEKST
 
 from . import documenten, selectors, services, workflow
 from .models import (
@@ -72,6 +73,11 @@ class TekstField(serializers.CharField):
         "null": gettext_lazy("Dit veld mag niet leeg zijn."),
         "max_length": gettext_lazy("Gebruik hoogstens {max_length} tekens."),
     }
+
+    def __init__(self, **kwargs):
+        # Every free text is bounded, also where a field names no smaller bound of its own.
+        kwargs.setdefault("max_length", LANGE_TEKST)
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

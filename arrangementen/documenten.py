@@ -89,9 +89,13 @@ def render_and_certify(document_id: int) -> bool:
         _save(document, document.aangevraagd_door)
     arrangement = document.arrangement
     try:
-        from .pdf import render_arrangement
+        from .pdf import PdfTeGroot, render_arrangement
 
-        pdf = render_arrangement(document)
+        try:
+            pdf = render_arrangement(document)
+        except PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
+            _fail(document_id, str(error))
+            return False
         partijen = list(arrangement.partijen.order_by("volgorde", "pk"))
         pdf = signing.certify(
             pdf, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],

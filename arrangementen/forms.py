@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.models import Gemeente, Organisatie
+from samenwerking.tekstlimieten import limit_text, text_field
 
 from .models import Afspraak, Arrangement, Domein, Geweldsmiddel, Modelafspraak, Onderwerp, Status
 from .services import EDITABLE_FIELDS
@@ -46,6 +47,12 @@ class ArrangementForm(forms.ModelForm, VersionForm):
             "contactpersonen": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("doel", "aanleiding", "werkgebied", "toezichthouders", "contactpersonen"):
+            if name in self.fields:
+                limit_text(self.fields[name])
+
 
 class InzetForm(forms.Form):
     domein = forms.ChoiceField(choices=Domein.choices, widget=forms.HiddenInput)
@@ -72,7 +79,7 @@ class AfspraakForm(VersionForm):
         empty_label=_("Kies een onderwerp"),
     )
     titel = forms.CharField(label=_("Titel"), max_length=200, required=False)
-    tekst = forms.CharField(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    tekst = text_field(label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
     verantwoordelijke = forms.ChoiceField(label=_("Verantwoordelijke"), required=False,
                                           choices=[("", _("Kies wie verantwoordelijk is")),
                                                    *Afspraak._meta.get_field("verantwoordelijke").choices])
@@ -113,14 +120,13 @@ class PartijForm(VersionForm):
 
 
 class OvergangForm(forms.Form):
-    toelichting = forms.CharField(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}),
-                                  required=False)
+    toelichting = text_field(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
     besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
 
 
 class OpmerkingForm(forms.Form):
-    tekst = forms.CharField(label=_("Opmerking"), widget=forms.Textarea(attrs={"rows": 3}))
+    tekst = text_field(label=_("Opmerking"), widget=forms.Textarea(attrs={"rows": 3}))
     afspraak = forms.IntegerField(required=False, widget=forms.HiddenInput)
     antwoord_op = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -5,12 +5,18 @@ the arrangement's data to travel inside the file as an associated JSON attachmen
 """
 
 import json
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signing
 from .models import Arrangement, Document, Niveau
@@ -113,7 +119,112 @@ def render_html(arrangement: Arrangement, document: Document) -> str:
     })
 
 
-def render_pdf(html: str, *, attachment: dict | None = None, identifier: str = "") -> bytes:
+@dataclass(frozen=True)
+class PdfGrenzen:
+    """What one rendering may cost. WeasyPrint's time and memory grow with the HTML's size, its number of
+    elements (table cells cost most) and its nesting (deep nesting even exhausts the recursion limit)."""
+
+    tekens: int
+    elementen: int
+    diepte: int
+    cpu_seconden: float | None
+
+
+# Rendered inside a request (the verslag): measured at some 3 s of CPU at these sizes, with a CPU stop behind it.
+IN_VERZOEK = PdfGrenzen(tekens=200_000, elementen=3_000, diepte=40, cpu_seconden=8)
+# Rendered by the worker (the arrangement), which has its own time limit; in-process on the embedded default.
+IN_TAAK = PdfGrenzen(tekens=2_000_000, elementen=40_000, diepte=40,
+                     cpu_seconden=max(10, settings.PDF_TASK_TIME_LIMIT - 30))
+
+
+class PdfTeGroot(Exception):
+    """The document is too large or too complex to render within the bounds; the message is for the user."""
+
+
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                           "track", "wbr"})
+
+
+class _Meting(HTMLParser):
+    """Counts the elements and the deepest nesting of an HTML text in one pass."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.elementen = 0
+        self.diepte = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.elementen += 1
+        if tag not in VOID_ELEMENTS:
+            self.open.append(tag)
+            self.diepte = max(self.diepte, len(self.open))
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+
+def check_bounds(html: str, grenzen: PdfGrenzen) -> None:
+    """Refuse, before WeasyPrint starts, HTML that would take too long or too much memory to render."""
+    if len(html) > grenzen.tekens:
+        raise PdfTeGroot(_("Dit document is te groot om als PDF te maken (%(n)s tekens; maximaal %(max)s). "
+                           "Maak de teksten korter of verdeel ze.") % {"n": len(html), "max": grenzen.tekens})
+    meting = _Meting()
+    meting.feed(html)
+    meting.close()
+    if meting.elementen > grenzen.elementen:
+        raise PdfTeGroot(_("Dit document bevat te veel onderdelen (zoals tabelcellen of alinea's) om als PDF te "
+                           "maken (maximaal %(max)s). Maak het eenvoudiger.") % {"max": grenzen.elementen})
+    if meting.diepte > grenzen.diepte:
+        raise PdfTeGroot(_("De opmaak van dit document is te diep genest om als PDF te maken (maximaal %(max)s "
+                           "niveaus). Maak de opmaak eenvoudiger.") % {"max": grenzen.diepte})
+
+
+class _CpuOp(BaseException):
+    """Raised from the timer signal: a BaseException, so no `except Exception` inside WeasyPrint swallows it."""
+
+
+@contextmanager
+def _cpu_limit(seconds: float | None):
+    """Stop the work after `seconds` of CPU time. Signals reach only the main thread (gunicorn's sync workers and
+    Celery's prefork children run requests and tasks there); elsewhere the size bounds alone apply."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    armed = True
+
+    def stop(signum, frame):
+        if armed:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0.05)  # again soon, should this one be caught after all
+            raise _CpuOp
+
+    previous = signal.signal(signal.SIGVTALRM, stop)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        try:
+            yield
+        finally:
+            armed = False  # from here on a late signal is ignored
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+    except _CpuOp:
+        raise PdfTeGroot(_("Het maken van deze PDF duurde te lang en is afgebroken. Maak de teksten korter of "
+                           "eenvoudiger.")) from None
+    finally:
+        signal.signal(signal.SIGVTALRM, previous)
+
+
+def render_pdf(html: str, *, attachment: dict | None = None, identifier: str = "",
+               grenzen: PdfGrenzen = IN_TAAK) -> bytes:
+    """Raises PdfTeGroot (with a Dutch message) when the HTML exceeds `grenzen` or the rendering its CPU time."""
+    check_bounds(html, grenzen)
+    with _cpu_limit(grenzen.cpu_seconden):
+        return _render_pdf(html, attachment=attachment, identifier=identifier)
+
+
+def _render_pdf(html: str, *, attachment: dict | None, identifier: str) -> bytes:
     from weasyprint import HTML, Attachment
 
     attachments = []

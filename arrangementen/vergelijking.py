@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from samenwerking.geschiedenis import word_diff
+from samenwerking.geschiedenis import DiffBudget, word_diff
 
 from .models import Afspraak, Arrangement, Domein
 from .services import EDITABLE_FIELDS
@@ -27,13 +27,13 @@ def _display(arrangement: Arrangement, name: str) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def _field_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
+def _field_rows(left: Arrangement, right: Arrangement, budget: DiffBudget) -> list[Rij]:
     rows = []
     for name in EDITABLE_FIELDS:
         label = str(Arrangement._meta.get_field(name).verbose_name).capitalize()
         a, b = _display(left, name), _display(right, name)
         long_text = name in ("doel", "aanleiding", "werkgebied", "toezichthouders")
-        rows.append(Rij(label, a, b, a != b, word_diff(a, b) if long_text and a != b else []))
+        rows.append(Rij(label, a, b, a != b, word_diff(a, b, budget=budget) if long_text and a != b else []))
     return rows
 
 
@@ -62,7 +62,7 @@ def _partij_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
     return rows
 
 
-def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int]) -> list[Rij]:
+def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], budget: DiffBudget) -> list[Rij]:
     """Match clauses across versions through their `vorige` links, also across several herzieningen."""
     links, owner = {}, {}
     for pk, vorige_id, arrangement_id in Afspraak.objects.filter(arrangement_id__in=chain_ids).values_list(
@@ -82,7 +82,7 @@ def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int]) 
         matched.add(a.pk)
         changed = (a.titel, a.tekst, a.verantwoordelijke, a.onderwerp_id) != (
             b.titel, b.tekst, b.verantwoordelijke, b.onderwerp_id)
-        rows.append(Rij(b.titel, a, b, changed, word_diff(a.tekst, b.tekst) if changed else [],
+        rows.append(Rij(b.titel, a, b, changed, word_diff(a.tekst, b.tekst, budget=budget) if changed else [],
                         _("gewijzigd") if changed else _("ongewijzigd")))
     for pk, a in left_items.items():
         if pk not in matched:
@@ -99,9 +99,11 @@ def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangem
         chain_ids.append(step.vorige_versie_id)
         step = by_pk.get(step.vorige_versie_id) or Arrangement.objects.only("pk", "vorige_versie_id").get(
             pk=step.vorige_versie_id)
-    afspraken = _afspraak_rows(left, right, chain_ids)
+    # One budget for every diff on the page: many long clauses cannot add up to an unbounded request.
+    budget = DiffBudget()
+    afspraken = _afspraak_rows(left, right, chain_ids, budget)
     return {
-        "velden": _field_rows(left, right),
+        "velden": _field_rows(left, right, budget),
         "inzet": _inzet_rows(left, right),
         "partijen": _partij_rows(left, right),
         "afspraken": afspraken,

@@ -368,7 +368,8 @@ def opmerking_add(request, pk: int):
     arrangement = selectors.get_arrangement(request.user, pk)
     form = OpmerkingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Schrijf eerst een opmerking."))
+        too_long = form.has_error("tekst", "max_length")
+        messages.error(request, " ".join(form.errors["tekst"]) if too_long else _("Schrijf eerst een opmerking."))
         return redirect("arrangementen:detail", pk)
     afspraak = antwoord_op = None
     if form.cleaned_data["afspraak"]:
