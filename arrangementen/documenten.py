@@ -110,7 +110,8 @@ def render_and_certify(document_id: int) -> bool:
         return False
     except Exception as error:  # noqa: BLE001 - recorded for the user, and logged for the beheerder
         logger.exception("PDF van document %s mislukt", document_id)
-        _fail(document_id, _("Het maken van de PDF is mislukt (%(fout)s).") % {"fout": type(error).__name__})
+        _fail(document_id, _("Het maken van de PDF is mislukt door een fout in de applicatie. De beheerder kan "
+                             "in het applicatielog zien wat er misging; probeer het later opnieuw."))
         return False
     with _atomic_with_files() as files:
         document = Document.objects.select_for_update().get(pk=document_id)

@@ -109,6 +109,20 @@ def test_a_transient_storage_error_leaves_the_document_for_the_retry(vastgesteld
     assert not document.versies.exists()
 
 
+def test_an_unexpected_render_error_fails_the_document_in_dutch_without_internal_names(vastgesteld, monkeypatch):
+    document = documenten.request_document(arrangement=vastgesteld.arrangement, user=vastgesteld.secretaris)
+
+    def broken(_document):
+        raise ZeroDivisionError("intern detail")
+
+    monkeypatch.setattr("arrangementen.pdf.render_arrangement", broken)
+    assert documenten.render_and_certify(document.pk) is False
+    document.refresh_from_db()
+    assert document.status == Document.Status.MISLUKT
+    assert document.fout.startswith("Het maken van de PDF is mislukt door een fout in de applicatie.")
+    assert "ZeroDivisionError" not in document.fout and "intern detail" not in document.fout
+
+
 def test_request_before_vastgesteld_is_refused(vastgesteld):
     workflow.perform(arrangement=vastgesteld.arrangement, action="intrekken", user=vastgesteld.secretaris,
                      toelichting="Toch niet.")

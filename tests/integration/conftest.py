@@ -271,9 +271,11 @@ class Server:
 
 
 def _cache_url(broker_url: str) -> str:
-    """The broker's Redis, database 1: the server's cache can be emptied without touching the broker."""
+    """The broker's Redis, a database 8 above the broker's (each pytest-xdist process has its own broker
+    database): the server's cache can be emptied without touching any broker."""
     parts = urlsplit(broker_url)
-    return parts._replace(path="/1").geturl()
+    broker_db = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{broker_db + 8}").geturl()
 
 
 def start_gunicorn(directory: Path, *, workers: int = 2, env: dict | None = None) -> Server:
