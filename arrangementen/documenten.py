@@ -108,7 +108,7 @@ def render_and_certify(document_id: int) -> bool:
     except signing.KeyMaterialError as error:
         _fail(document_id, str(error))
         return False
-    except Exception as error:  # noqa: BLE001 - recorded for the user, and logged for the beheerder
+    except Exception:  # noqa: BLE001 - recorded for the user, and logged for the beheerder
         logger.exception("PDF van document %s mislukt", document_id)
         _fail(document_id, _("Het maken van de PDF is mislukt door een fout in de applicatie. De beheerder kan "
                              "in het applicatielog zien wat er misging; probeer het later opnieuw."))
