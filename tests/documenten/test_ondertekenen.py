@@ -16,7 +16,7 @@ from samenwerking import tweestaps
 from samenwerking.models import Auditregel, Rol
 
 from ..factories import TEST_PASSWORD, GebruikerFactory, lid, vandaag
-from ..mfa import code_for
+from ..mfa import app_code, code_for
 from ..tsa import running_tsa
 from .wereld import Ondertekenwereld, build_world, latest_bytes, pdf_reader, render_now, rolled_back, sign_all
 
@@ -40,8 +40,9 @@ def gecertificeerd(django_db_setup, django_db_blocker, pki):
 
 
 def sign(g: Gecertificeerd, index: int, user=None, password: str = TEST_PASSWORD) -> Handtekening:
-    return documenten.sign_document(document=g.document, partij=g.world.partijen[index],
-                                    user=user or g.world.ondertekenaars[index], password=password)
+    user = user or g.world.ondertekenaars[index]
+    return documenten.sign_document(document=g.document, partij=g.world.partijen[index], user=user,
+                                    password=password, code=app_code(user))
 
 
 def counts(document: Document) -> tuple[int, int]:
