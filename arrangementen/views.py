@@ -353,8 +353,8 @@ def transition(request, pk: int, action: str):
         messages.error(request, _("Deze handeling kan niet vanuit de status '%(status)s'.")
                        % {"status": arrangement.get_status_display()})
         return redirect("arrangementen:detail", pk)
-    elif not workflow.may_perform(definition, permissions_on(request.user, arrangement.driehoek)):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+    else:
+        toegang.require(request.user, arrangement, permission=definition.permissions)
     return render(request, "arrangementen/overgang.html", {
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
