@@ -18,11 +18,11 @@ from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField, one_line
 from arrangementen.models import Afspraak
 from config.api import IdField, NumericIdMixin, list_responses
-from samenwerking import rollen
+from samenwerking import toegang
 from samenwerking.selectors import get_driehoek
 from samenwerking.tekstlimieten import REGELS, VERSLAG
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .forms import STATUS_FILTERS
 from .models import Overleg, Status
 
@@ -262,7 +262,7 @@ class ActiepuntCreateSerializer(ActiepuntWriteSerializer):
 
 
 class StatusWijzigingSerializer(StrictMixin, serializers.Serializer):
-    actie = KeuzeField(choices=services.ACTIONS)
+    actie = KeuzeField(choices=workflow.ACTIONS)
     toelichting = TekstField(allow_blank=True, default="", max_length=2000,
                              help_text="Verplicht bij laten vervallen en heropenen.")
 
@@ -375,12 +375,12 @@ class OverlegViewSet(_Base):
     def create(self, request):
         data = self._valid(OverlegCreateSerializer)
         # Looked up here, not by a serializer field: another driehoek answers 404, not 400.
-        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=rollen.MANAGE_OVERLEG)
+        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=toegang.MANAGE_OVERLEG)
         overleg = self._save(data, driehoek)
         return self._detail(overleg.pk, HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
-        overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+        overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_OVERLEG)
         data = self._valid(OverlegWriteSerializer, partial=partial)
         self._save(data, overleg.driehoek, overleg=overleg)
         return self._detail(pk)
@@ -414,9 +414,8 @@ class ActiepuntViewSet(_Base):
 
     def _detail(self, pk, status_code=HTTP_200_OK) -> Response:
         actiepunt = selectors.get_actiepunt(self.request.user, pk)
-        may = selectors.may_change_status(self.request.user, actiepunt)
         context = {**self.get_serializer_context(),
-                   "transities": services.available_transitions(actiepunt) if may else []}
+                   "transities": workflow.available_transitions(self.request.user, actiepunt)}
         return Response(ActiepuntDetailSerializer(actiepunt, context=context).data, status=status_code)
 
     def list(self, request):
@@ -438,7 +437,7 @@ class ActiepuntViewSet(_Base):
 
     def create(self, request):
         data = self._valid(ActiepuntCreateSerializer)
-        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=rollen.MANAGE_ACTIEPUNTEN)
+        driehoek = get_driehoek(request.user, data.pop("driehoek"), permission=toegang.MANAGE_ACTIEPUNTEN)
         data = self._resolve_links(data, driehoek)
         overleg, nummer = data.pop("overleg"), data.pop("nummer")
         actiepunt = services.create_actiepunt(driehoek=driehoek, user=request.user, data=data, overleg=overleg,
@@ -446,7 +445,7 @@ class ActiepuntViewSet(_Base):
         return self._detail(actiepunt.pk, HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
-        actiepunt = selectors.get_actiepunt(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+        actiepunt = selectors.get_actiepunt(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
         data = self._resolve_links(self._valid(ActiepuntWriteSerializer, partial=partial), actiepunt.driehoek)
         services.update_actiepunt(actiepunt=actiepunt, user=request.user, data=data)
         return self._detail(pk)
@@ -469,7 +468,7 @@ class ActiepuntViewSet(_Base):
         try:
             services.change_status(actiepunt=actiepunt, user=request.user, action=data["actie"],
                                    toelichting=data["toelichting"])
-        except services.TransitionRefused as error:
+        except workflow.TransitionRefused as error:
             raise serializers.ValidationError({"actie": error.messages}) from error
         return self._detail(pk)
 

@@ -1,4 +1,4 @@
-"""Every read of actiepunten. What a user sees is scoped through samenwerking.selectors.visible_driehoeken:
+"""Every read of actiepunten. What a user sees is scoped through samenwerking.toegang.visible_driehoeken:
 another driehoek's overleg or actiepunt answers 404; a visible one with a forbidden action answers 403.
 
 The `*_for_reminders` functions are the system's own reads for the reminder planner (no user to scope by).
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from arrangementen.models import Arrangement
 from arrangementen.models import Status as ArrangementStatus
 from arrangementen.selectors import visible_arrangementen
-from samenwerking import rollen
-from samenwerking.models import Driehoek, Gebruiker, Lidmaatschap, Rol
-from samenwerking.selectors import Geweigerd, NietZichtbaar, permissions_on, visible_driehoeken
+from samenwerking import toegang
+from samenwerking.models import Driehoek
+from samenwerking.toegang import visible_driehoeken
 
 from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, Overleg, Status, Voorkeur
 
@@ -35,33 +35,17 @@ def visible_actiepunten(user) -> QuerySet:
     return Actiepunt.objects.filter(driehoek__in=visible_driehoeken(user))
 
 
-def _require(user, driehoek: Driehoek, permission: str | None, obj=None):
-    if permission and permission not in permissions_on(user, driehoek):
-        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=obj or driehoek)
-
-
 def get_overleg(user, pk, *, permission: str | None = None) -> Overleg:
     overleg = (visible_overleggen(user).select_related("driehoek", "voorzitter", "secretaris")
                .filter(pk=pk).first())
-    if overleg is None:
-        raise NietZichtbaar(_("Dit overleg bestaat niet of u heeft er geen toegang toe."), model=Overleg, pk=pk)
-    _require(user, overleg.driehoek, permission, overleg)
-    return overleg
+    return toegang.require(user, overleg, permission=permission, model=Overleg, pk=pk,
+                           missing=_("Dit overleg bestaat niet of u heeft er geen toegang toe."))
 
 
 def get_actiepunt(user, pk, *, permission: str | None = None) -> Actiepunt:
     actiepunt = visible_actiepunten(user).select_related(*ACTIEPUNT_RELATED).filter(pk=pk).first()
-    if actiepunt is None:
-        raise NietZichtbaar(_("Dit actiepunt bestaat niet of u heeft er geen toegang toe."), model=Actiepunt,
-                            pk=pk)
-    _require(user, actiepunt.driehoek, permission, actiepunt)
-    return actiepunt
-
-
-def may_change_status(user, actiepunt: Actiepunt, permissions: set[str] | None = None) -> bool:
-    """Managers of the driehoek's actiepunten, and the eigenaar of this one."""
-    permissions = permissions if permissions is not None else permissions_on(user, actiepunt.driehoek)
-    return rollen.MANAGE_ACTIEPUNTEN in permissions or actiepunt.eigenaar_id == user.pk
+    return toegang.require(user, actiepunt, permission=permission, model=Actiepunt, pk=pk,
+                           missing=_("Dit actiepunt bestaat niet of u heeft er geen toegang toe."))
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -158,10 +142,9 @@ def overleg_detail(overleg: Overleg) -> dict:
 
 
 def members_of(driehoek: Driehoek) -> QuerySet:
-    """Users with an active membership of the driehoek: the possible eigenaren, deelnemers, voorzitters."""
-    return (Gebruiker.objects.filter(pk__in=Lidmaatschap.objects.active().filter(driehoek=driehoek)
-                                     .values("gebruiker_id"))
-            .order_by("last_name", "first_name", "username"))
+    """The driehoek's members today (samenwerking.toegang): the possible eigenaren, deelnemers, voorzitters.
+    The same rule decides whether an eigenaar is accepted on save and whether the eigenaar sees the actiepunt."""
+    return toegang.active_members(driehoek).order_by("last_name", "first_name", "username")
 
 
 def arrangementen_van(user, driehoek: Driehoek) -> QuerySet:
@@ -233,18 +216,16 @@ def actiepunten_for_reminders(today: datetime.date, days_before: int) -> QuerySe
 
 
 def secretarissen_for_digest() -> QuerySet:
-    """Active secretarissen with an e-mail address who did not opt out of the weekoverzicht."""
+    """Active secretarissen (who run a driehoek's overleggen) with an e-mail address who did not opt out of the
+    weekoverzicht."""
     opted_out = Voorkeur.objects.filter(weekoverzicht=False).values("gebruiker_id")
-    return (Gebruiker.objects.filter(
-        pk__in=Lidmaatschap.objects.active().filter(rol=Rol.SECRETARIS).values("gebruiker_id"), is_active=True,
-    ).exclude(email="").exclude(pk__in=opted_out).order_by("pk"))
+    return (toegang.members_anywhere(permission=toegang.MANAGE_OVERLEG).filter(is_active=True)
+            .exclude(email="").exclude(pk__in=opted_out).order_by("pk"))
 
 
 def digest_for(user, today: datetime.date) -> list[dict]:
     """Per driehoek where the user is secretaris: the overdue and soon-due lopende actiepunten."""
-    driehoeken = Driehoek.objects.filter(
-        pk__in=Lidmaatschap.objects.active().filter(gebruiker=user, rol=Rol.SECRETARIS).values("driehoek_id")
-    ).order_by("naam")
+    driehoeken = visible_driehoeken(user, permission=toegang.MANAGE_OVERLEG).order_by("naam")
     horizon = today + datetime.timedelta(days=14)
     punten = list(Actiepunt.objects.filter(driehoek__in=driehoeken, status__in=LOPEND, datum_gereed__lte=horizon)
                   .select_related("eigenaar", "overleg").order_by("datum_gereed", "nummer"))
@@ -268,10 +249,10 @@ def arrangementen_for_reminders(today: datetime.date, horizon_days: int) -> Quer
 
 
 def arrangement_recipients(arrangement: Arrangement) -> list[str]:
+    """The driehoek's coördinatoren and secretarissen: who manages its actiepunten (samenwerking.toegang)."""
     return sorted(set(
-        Lidmaatschap.objects.active().filter(driehoek=arrangement.driehoek, rol__in=[Rol.COORDINATOR, Rol.SECRETARIS],
-                                             gebruiker__is_active=True)
-        .exclude(gebruiker__email="").values_list("gebruiker__email", flat=True)
+        toegang.active_members(arrangement.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN).filter(is_active=True)
+        .exclude(email="").values_list("email", flat=True)
     ))
 
 

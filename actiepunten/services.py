@@ -6,19 +6,17 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from samenwerking import audit, rollen
+from samenwerking import toegang
 from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek
-from samenwerking.selectors import Geweigerd, permissions_on, visible_driehoeken
 
-from . import berichten, selectors
+from . import berichten, selectors, workflow
 from .herinneringen import ARRANGEMENT_THRESHOLDS, actiepunt_reminder, arrangement_reminders
 from .models import (
     Actiepunt,
@@ -28,10 +26,10 @@ from .models import (
     Deelname,
     Herinnering,
     Overleg,
-    Status,
     Voorkeur,
     sanitise_html,
 )
+from .workflow import TransitionRefused  # noqa: F401 - what change_status raises for a refused change
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +38,6 @@ OVERLEG_FIELDS = ["soort", "titel", "datum", "begintijd", "eindtijd", "locatie",
 ACTIEPUNT_FIELDS = ["onderwerp", "eigenaar", "extern_naam", "extern_email", "extern_organisatie", "datum_gereed",
                     "toelichting", "arrangement", "afspraak"]
 MAX_SEND_ATTEMPTS = 10
-
-
-def _require(user, driehoek: Driehoek, permission: str):
-    if permission not in permissions_on(user, driehoek):
-        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=driehoek)
-
-
 
 
 # --- overleggen -----------------------------------------------------------------------------------
@@ -99,7 +90,7 @@ def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelneme
 @transaction.atomic
 def create_overleg(*, driehoek: Driehoek, user, data: dict, deelnemers: list[Deelnemer] = (),
                    agenda: list[str] = (), besluiten: list[str] = ()) -> Overleg:
-    _require(user, driehoek, rollen.MANAGE_OVERLEG)
+    toegang.require(user, driehoek, permission=toegang.MANAGE_OVERLEG)
     return _apply_overleg(Overleg(driehoek=driehoek), user, data, list(deelnemers), agenda, besluiten)
 
 
@@ -107,7 +98,7 @@ def create_overleg(*, driehoek: Driehoek, user, data: dict, deelnemers: list[Dee
 def update_overleg(*, overleg: Overleg, user, data: dict, deelnemers: list[Deelnemer] = (),
                    agenda: list[str] = (), besluiten: list[str] = ()) -> Overleg:
     locked = Overleg.objects.select_for_update().select_related("driehoek").get(pk=overleg.pk)
-    _require(user, locked.driehoek, rollen.MANAGE_OVERLEG)
+    toegang.require(user, locked.driehoek, permission=toegang.MANAGE_OVERLEG)
     return _apply_overleg(locked, user, data, list(deelnemers), agenda, besluiten)
 
 
@@ -129,7 +120,7 @@ def _check_actiepunt(actiepunt: Actiepunt):
         elif actiepunt.arrangement.driehoek_id != driehoek.pk:
             errors["afspraak"] = _("Deze afspraak hoort bij een andere driehoek.")
     if actiepunt.eigenaar_id:
-        if not visible_driehoeken(actiepunt.eigenaar).filter(pk=driehoek.pk).exists():
+        if not selectors.members_of(driehoek).filter(pk=actiepunt.eigenaar_id).exists():
             errors["eigenaar"] = _("%(naam)s is geen lid van deze driehoek.") % {"naam": actiepunt.eigenaar}
         actiepunt.extern_naam = actiepunt.extern_email = actiepunt.extern_organisatie = ""
     elif not actiepunt.extern_naam.strip():
@@ -141,7 +132,7 @@ def _check_actiepunt(actiepunt: Actiepunt):
 @transaction.atomic
 def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg | None = None,
                      nummer: int | None = None) -> Actiepunt:
-    _require(user, driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    toegang.require(user, driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     # The row lock serialises numbering per overleg (or per driehoek for actiepunten without one).
     if overleg is not None:
         Overleg.objects.select_for_update().get(pk=overleg.pk)
@@ -161,7 +152,7 @@ def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg |
 @transaction.atomic
 def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict) -> Actiepunt:
     locked = Actiepunt.objects.select_for_update().select_related("driehoek").get(pk=actiepunt.pk)
-    _require(user, locked.driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    toegang.require(user, locked.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     for name in ACTIEPUNT_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
@@ -170,72 +161,9 @@ def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict) -> Actiepunt:
     return _save(locked, user)
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    sources: frozenset
-    target: str
-    label: object
-    reason_required: bool = False
-
-
-S = Status
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("starten", frozenset({S.OPEN}), S.IN_UITVOERING, gettext_lazy("In uitvoering nemen")),
-    Transition("gereed_melden", frozenset({S.OPEN, S.IN_UITVOERING}), S.GEREED, gettext_lazy("Gereed melden")),
-    Transition("laten_vervallen", frozenset({S.OPEN, S.IN_UITVOERING}), S.VERVALLEN,
-               gettext_lazy("Laten vervallen"), reason_required=True),
-    Transition("heropenen", frozenset({S.GEREED, S.VERVALLEN}), S.OPEN, gettext_lazy("Heropenen"),
-               reason_required=True),
-)
-ACTIONS = sorted({t.action for t in TRANSITIONS})
-
-
-class TransitionRefused(ValidationError):
-    """A status change that is not allowed from the current status."""
-
-
-def available_transitions(actiepunt: Actiepunt) -> list[Transition]:
-    return [t for t in TRANSITIONS if actiepunt.status in t.sources]
-
-
 def change_status(*, actiepunt: Actiepunt, user, action: str, toelichting: str = "") -> Actiepunt:
-    """One status change under a row lock; the reason goes into the history as the change reason.
-
-    A change refused for the status or the user goes to the security log after its transaction rolled back.
-    """
-    try:
-        return _change_status_locked(actiepunt=actiepunt, user=user, action=action, toelichting=toelichting)
-    except (TransitionRefused, PermissionDenied) as error:
-        audit.record_transition_refusal(gebruiker=user, obj=actiepunt, actie=action, error=error)
-        raise
-
-
-@transaction.atomic
-def _change_status_locked(*, actiepunt: Actiepunt, user, action: str, toelichting: str) -> Actiepunt:
-    locked = (Actiepunt.objects.select_for_update(of=("self",)).select_related("driehoek", "eigenaar")
-              .get(pk=actiepunt.pk))
-    if not selectors.may_change_status(user, locked):
-        raise PermissionDenied(_("Alleen de eigenaar en wie de actiepunten van deze driehoek beheert, kunnen de "
-                                 "status wijzigen."))
-    transition = next((t for t in TRANSITIONS if t.action == action and locked.status in t.sources), None)
-    if transition is None:
-        known = next((t for t in TRANSITIONS if t.action == action), None)
-        if known is None:
-            raise TransitionRefused(_("Onbekende handeling '%(actie)s'.") % {"actie": action})
-        hint = (_(" Heropen het actiepunt eerst.") if locked.status in (S.GEREED, S.VERVALLEN) else "")
-        raise TransitionRefused(
-            _("'%(actie)s' kan niet: het actiepunt heeft de status '%(status)s'.%(hint)s")
-            % {"actie": known.label, "status": locked.get_status_display(), "hint": hint},
-            code="niet_toegestaan",
-        )
-    toelichting = (toelichting or "").strip()
-    if transition.reason_required and not toelichting:
-        raise ValidationError({"toelichting": _("Geef een toelichting: de andere deelnemers lezen waarom.")})
-    locked.status = transition.target
-    locked.gereed_op = timezone.localdate() if transition.target == S.GEREED else None
-    reason = str(transition.label) + (f": {toelichting}" if toelichting else "")
-    return _save(locked, user, reason=reason[:100])
+    """A status change through the one table and perform() of actiepunten.workflow (row lock, refusal log)."""
+    return workflow.perform(actiepunt=actiepunt, user=user, action=action, toelichting=toelichting)
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -257,7 +185,7 @@ class ImportRegel:
 def import_actiepunten(*, driehoek: Driehoek, user, regels: list[ImportRegel],
                        overleg: Overleg | None = None) -> list[Actiepunt]:
     """All or nothing: the first problem rolls everything back and names its row."""
-    _require(user, driehoek, rollen.MANAGE_ACTIEPUNTEN)
+    toegang.require(user, driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     members = {u.pk: u for u in selectors.members_of(driehoek)}
     created = []
     for regel in regels:

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from arrangementen.models import Afspraak
 from arrangementen.pdf import PdfTeGroot
-from samenwerking import audit, rollen
+from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
-from samenwerking.selectors import get_driehoek, permissions_on, visible_driehoeken
+from samenwerking.selectors import get_driehoek
+from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from . import agenda, exporteren, importeren, selectors, services, verslag
+from . import agenda, exporteren, importeren, selectors, services, verslag, workflow
 from .forms import (
     ActielijstFilterForm,
     ActiepuntForm,
@@ -81,7 +82,7 @@ def actielijst(request, pk: int):
     if export := _export(request, queryset, "actielijst"):
         return export
     page, querystring = _page(request, queryset)
-    kan_beheren = rollen.MANAGE_ACTIEPUNTEN in rechten
+    kan_beheren = toegang.MANAGE_ACTIEPUNTEN in rechten
     return render(request, "actiepunten/actielijst.html", {
         "driehoek": driehoek, "form": form, "pagina": page, "querystring": querystring,
         "kan_beheren": kan_beheren,
@@ -97,7 +98,7 @@ def overleggen(request, pk: int):
     driehoek = get_driehoek(request.user, pk)
     return render(request, "actiepunten/overleggen.html", {
         "driehoek": driehoek, "overleggen": selectors.overleg_list(driehoek),
-        "kan_beheren": rollen.MANAGE_OVERLEG in permissions_on(request.user, driehoek),
+        "kan_beheren": toegang.MANAGE_OVERLEG in permissions_on(request.user, driehoek),
     })
 
 
@@ -116,7 +117,7 @@ def _save_overleg(request, form, *, driehoek=None, overleg=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 def overleg_nieuw(request, pk: int):
-    driehoek = get_driehoek(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+    driehoek = get_driehoek(request.user, pk, permission=toegang.MANAGE_OVERLEG)
     form = OverlegForm(request.POST or None, members=selectors.members_of(driehoek),
                        initial={"datum": timezone.localdate(), "secretaris": request.user})
     if request.method == "POST" and form.is_valid():
@@ -130,7 +131,7 @@ def overleg_nieuw(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def overleg_bewerken(request, pk: int):
-    overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_OVERLEG)
+    overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_OVERLEG)
     initial = OverlegForm.initial_for(overleg, selectors.overleg_detail(overleg))
     form = OverlegForm(request.POST or None, members=selectors.members_of(overleg.driehoek), initial=initial)
     if request.method == "POST" and form.is_valid() and _save_overleg(request, form, overleg=overleg):
@@ -147,8 +148,8 @@ def overleg_detail(request, pk: int):
     rechten = permissions_on(request.user, overleg.driehoek)
     return render(request, "actiepunten/overleg.html", {
         "overleg": overleg, "driehoek": overleg.driehoek, **selectors.overleg_detail(overleg),
-        "kan_bewerken": rollen.MANAGE_OVERLEG in rechten,
-        "kan_actiepunten_beheren": rollen.MANAGE_ACTIEPUNTEN in rechten,
+        "kan_bewerken": toegang.MANAGE_OVERLEG in rechten,
+        "kan_actiepunten_beheren": toegang.MANAGE_ACTIEPUNTEN in rechten,
     })
 
 
@@ -185,7 +186,7 @@ def _actiepunt_form(request, driehoek, *, nieuw: bool, initial: dict):
 @require_http_methods(["GET", "POST"])
 @login_required
 def actiepunt_nieuw(request, pk: int):
-    driehoek = get_driehoek(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    driehoek = get_driehoek(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
     initial = {}
     if (overleg_pk := request.GET.get("overleg", "")).isdigit():
         initial["overleg"] = selectors.overleggen_van(driehoek).filter(pk=overleg_pk).first()
@@ -207,7 +208,7 @@ def actiepunt_nieuw(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def actiepunt_bewerken(request, pk: int):
-    actiepunt = selectors.get_actiepunt(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    actiepunt = selectors.get_actiepunt(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
     form = _actiepunt_form(request, actiepunt.driehoek, nieuw=False, initial=ActiepuntForm.initial_for(actiepunt))
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,9 +237,8 @@ def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
     rechten = permissions_on(request.user, actiepunt.driehoek)
     return render(request, "actiepunten/actiepunt.html", {
         "actiepunt": actiepunt, "driehoek": actiepunt.driehoek,
-        "kan_bewerken": rollen.MANAGE_ACTIEPUNTEN in rechten,
-        "transities": (services.available_transitions(actiepunt)
-                       if selectors.may_change_status(request.user, actiepunt, rechten) else []),
+        "kan_bewerken": toegang.MANAGE_ACTIEPUNTEN in rechten,
+        "transities": workflow.available_transitions(request.user, actiepunt, rechten),
         "status_form": status_form,
         "gebeurtenissen": build_timeline(Actiepunt.history.filter(id=actiepunt.pk), describe=_describe),
     }, status=status)
@@ -248,7 +248,7 @@ def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
 @login_required
 def actiepunt_status(request, pk: int, action: str):
     actiepunt = selectors.get_actiepunt(request.user, pk)
-    if action not in services.ACTIONS:
+    if action not in workflow.ACTIONS:
         raise Http404(_("Onbekende handeling."))
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -268,7 +268,7 @@ def actiepunt_status(request, pk: int, action: str):
 @require_http_methods(["GET", "POST"])
 @login_required
 def importeren_view(request, pk: int):
-    overleg = selectors.get_overleg(request.user, pk, permission=rollen.MANAGE_ACTIEPUNTEN)
+    overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
     driehoek = overleg.driehoek
     scope = f"{request.user.pk}:{overleg.pk}"
     form = ImportForm()

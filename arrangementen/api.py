@@ -28,10 +28,10 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from config.api import NumericIdMixin, list_responses
-from samenwerking import rollen
+from samenwerking import toegang
 from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
-from samenwerking.selectors import get_driehoek, permissions_on
+from samenwerking.selectors import get_driehoek
 from samenwerking.tekstlimieten import LANGE_TEKST
 
 from . import documenten, selectors, services, workflow
@@ -39,7 +39,6 @@ from .models import (
     Afspraak,
     Arrangement,
     BoaInzet,
-    Document,
     Domein,
     Geweldsmiddel,
     Modelafspraak,
@@ -400,27 +399,22 @@ def _responses(ok_status: int, *, conflict=False, bad="Ongeldige invoer (fouten 
 # --- the view -----------------------------------------------------------------------------------------
 class PdfViewMixin:
     @extend_schema(
-        summary="De nieuwste PDF van dit arrangement (ondertekend als het ondertekend is)",
+        summary="De nieuwste PDF van dit arrangement (met alle handtekeningen die tot nu toe zijn gezet)",
         responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                   404: OpenApiResponse(description="Onbekend, geen exportrecht, of nog geen PDF.")},
+                   403: OpenApiResponse(description="U heeft in deze driehoek geen exportrecht."),
+                   404: OpenApiResponse(description="Onbekend, van een driehoek waarin u geen lid bent, of nog "
+                                                    "geen PDF.")},
     )
     @action(detail=True, methods=["get"], url_path="pdf")
     def pdf(self, request, pk=None):
-        """Only for users with the export permission on the driehoek; everyone else gets 404."""
-        arrangement = selectors.get_arrangement(request.user, pk)
-        if rollen.EXPORT not in permissions_on(request.user, arrangement.driehoek):
-            raise Http404
-        document = Document.objects.filter(arrangement=arrangement, status=Document.Status.GEREED).first()
-        if document is None:
-            raise Http404
+        """The same document as the site's download (arrangementen.selectors.downloadable_version)."""
+        versie = selectors.downloadable_version(request.user, pk)
         try:
-            versie, handle = documenten.record_download(document=document, user=request.user)
+            handle = documenten.record_download(versie=versie, user=request.user)
         except ValidationError as error:
             raise Http404(" ".join(error.messages)) from error
         return FileResponse(handle, content_type="application/pdf", as_attachment=True,
-                            filename=f"{document.referentie}-{versie.volgnummer:02d}.pdf")
-
-
+                            filename=f"{versie.document.referentie}-{versie.volgnummer:02d}.pdf")
 
 
 @extend_schema_view(
@@ -471,13 +465,13 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
     def create(self, request):
         data = self._valid(ArrangementCreateSerializer)
         # Looked up here, not by a scoped serializer field: another driehoek must answer 404, not 400.
-        driehoek = get_driehoek(request.user, data["driehoek"], permission=rollen.DRAFT)
+        driehoek = get_driehoek(request.user, data["driehoek"], permission=toegang.DRAFT)
         arrangement = services.create_arrangement(driehoek=driehoek, user=request.user, titel=data["titel"],
                                                   start=data["start"])
         return self._detail(selectors.get_arrangement(request.user, arrangement.pk), status.HTTP_201_CREATED)
 
     def update(self, request, pk=None, partial=False):
-        arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+        arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
         data = dict(self._valid(ArrangementUpdateSerializer, partial=partial))
         expected = data.pop("lock_version", None)
         if expected is None:  # a PATCH does not make fields required, but this one always is
@@ -509,7 +503,7 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
                    responses=_responses(201, conflict=True))
     @action(detail=True, methods=["post"])
     def afspraken(self, request, pk=None):
-        arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+        arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
         data = self._valid(AfspraakCreateSerializer)
         try:
             services.add_afspraak(arrangement=arrangement, user=request.user,

@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenwerking.models import Driehoek, Gebruiker, Organisatie
 
@@ -73,6 +75,16 @@ def ensure_test_keys() -> None:
 DEMO_SIGNERS = ["burgemeester", "teamchef", "officier"]
 
 
+def _demo_code(user) -> str:
+    """The code the demo user's authenticator app shows now (the demo's known key), for a step not yet used."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        return ""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = device.t0 + (max(totp.t(), device.last_t + 1) - device.drift) * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 def sign_demo_arrangement(arrangement: Arrangement, password: str) -> Arrangement:
     """Render, certify and have every party sign, so a newcomer sees the end result at once."""
     users = {u.username: u for u in Gebruiker.objects.filter(username__in=[*DEMO_SIGNERS, "secretaris"])}
@@ -87,6 +99,6 @@ def sign_demo_arrangement(arrangement: Arrangement, password: str) -> Arrangemen
         user = users[username]
         for option in documenten.signing_options(user, document):
             documenten.sign_document(document=document, partij=option.partij, user=user, password=password,
-                                     location="Soest")
+                                     code=_demo_code(user), location="Soest")
     arrangement.refresh_from_db()
     return arrangement

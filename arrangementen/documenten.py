@@ -16,9 +16,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import audit, rollen
+from samenwerking import audit, toegang, tweestaps
 from samenwerking.geschiedenis import save_tracked as _save
-from samenwerking.selectors import permissions_on
 
 from . import signing, workflow
 from .models import (
@@ -53,8 +52,8 @@ def reference_for(arrangement: Arrangement) -> str:
 def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool = False) -> Document:
     """Start (or restart after a failure) the PDF of a vastgesteld arrangement; rendering runs in a task."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
-    if rollen.EXPORT not in permissions_on(user, locked.driehoek):
-        raise PermissionDenied(_("U mag in deze driehoek geen documenten maken of downloaden."))
+    toegang.require(user, locked, permission=toegang.EXPORT,
+                    refusal=_("U mag in deze driehoek geen documenten maken of downloaden."))
     if locked.status != Status.VASTGESTELD:
         raise ValidationError(_("Een PDF voor ondertekening kan pas worden gemaakt als het arrangement is "
                                 "vastgesteld (nu: %(status)s).") % {"status": locked.get_status_display()})
@@ -215,20 +214,24 @@ def signing_options(user, document: Document) -> list[Tekenoptie]:
     return options
 
 
-def sign_document(*, document: Document, partij: Partij, user, password: str, location: str = "",
+def sign_document(*, document: Document, partij: Partij, user, password: str, code: str, location: str = "",
                   request=None) -> Handtekening:
-    """One party signs, after re-entering their password. In partij order; once per party; only when
-    vastgesteld; with the organisation's key. All or nothing: the signed file is written only after its rows
-    were stored, and removed again if they are not committed.
+    """One party signs, after re-entering their password and a fresh second-factor code. In partij order; once
+    per party; only when vastgesteld; with the organisation's key. All or nothing: the signed file is written
+    only after its rows were stored, and removed again if they are not committed.
+
+    The password and the code are checked here, so no caller can skip them, and before the signing transaction
+    opens: a wrong password counts towards the login lockout and a wrong code towards django-otp's growing wait,
+    and those counters must outlive a rollback (call this outside any transaction, as the views do).
 
     Concurrent attempts for one document wait on its row lock, so exactly one signs a partij; the unique
     constraint on (document, partij) is the backstop. Every refusal and failure is in the security log,
     written after the signing transaction was rolled back.
     """
+    _confirm_signer(document=document, partij=partij, user=user, password=password, code=code, request=request)
     try:
         with _atomic_with_files() as files:
-            return _sign_locked(document=document, partij=partij, user=user, password=password,
-                                location=location, request=request, files=files)
+            return _sign_locked(document=document, partij=partij, user=user, location=location, files=files)
     except (SigningRefused, PermissionDenied) as error:
         reden = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
@@ -253,6 +256,30 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, lo
                               code="mislukt") from error
 
 
+def _refuse(error: Exception, *, document: Document, partij: Partij, user, request, reden: str):
+    audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document, reden=reden,
+                         details={"partij": partij.pk, "fout": [reden]})
+    raise error
+
+
+def _confirm_signer(*, document: Document, partij: Partij, user, password: str, code: str, request) -> None:
+    """The signatory's right, then the password (a wrong one must not use up the code), then the second factor
+    again whatever the session says; each refusal in the security log, each outside the signing transaction."""
+    try:
+        toegang.require(user, document.arrangement, permission=toegang.SIGN,
+                        refusal=_("U bent in deze driehoek geen ondertekenaar."))
+    except PermissionDenied as error:
+        _refuse(error, document=document, partij=partij, user=user, request=request, reden=str(error))
+    # With the request, a wrong password here counts towards the login lockout like any other.
+    if authenticate(request, username=user.get_username(), password=password) is None:
+        refused = SigningRefused({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
+        _refuse(refused, document=document, partij=partij, user=user, request=request, reden="wachtwoord onjuist")
+    uitkomst = tweestaps.check_code(user, code)
+    if not uitkomst.gelukt:
+        refused = SigningRefused({"verificatiecode": uitkomst.melding})
+        _refuse(refused, document=document, partij=partij, user=user, request=request, reden=str(uitkomst.melding))
+
+
 def _has_signed(document: Document, partij: Partij) -> bool:
     try:
         return Handtekening.objects.filter(document_id=document.pk, partij_id=partij.pk).exists()
@@ -260,16 +287,13 @@ def _has_signed(document: Document, partij: Partij) -> bool:
         return False
 
 
-def _sign_locked(*, document: Document, partij: Partij, user, password: str, location: str, request,
-                 files: list) -> Handtekening:
+def _sign_locked(*, document: Document, partij: Partij, user, location: str, files: list) -> Handtekening:
     document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
         pk=document.pk)
     arrangement = document.arrangement
-    if rollen.SIGN not in permissions_on(user, arrangement.driehoek):
-        raise PermissionDenied(_("U bent in deze driehoek geen ondertekenaar."))
-    # With the request, a wrong password here counts towards the login lockout like any other.
-    if authenticate(request, username=user.get_username(), password=password) is None:
-        raise SigningRefused({"wachtwoord": _("Het wachtwoord klopt niet. Uw handtekening is niet gezet.")})
+    # Asked again under the lock: a membership may have ended while the password was checked.
+    toegang.require(user, arrangement, permission=toegang.SIGN,
+                    refusal=_("U bent in deze driehoek geen ondertekenaar."))
     if arrangement.status != Status.VASTGESTELD:
         raise SigningRefused(_("Ondertekenen kan alleen als het arrangement is vastgesteld (nu: %(status)s).")
                              % {"status": arrangement.get_status_display()})
@@ -334,15 +358,13 @@ def _sign_locked(*, document: Document, partij: Partij, user, password: str, loc
     return handtekening
 
 
-def record_download(*, document: Document, user):
-    """Open the newest version for download and record who took which version; returns (versie, file).
-
-    The file is opened first, so a download is only recorded when there is something to hand over."""
-    if rollen.EXPORT not in permissions_on(user, document.arrangement.driehoek):
-        raise PermissionDenied(_("U mag in deze driehoek geen documenten downloaden."))
-    versie = latest_version(document)
-    if versie is None:
-        raise ValidationError(_("Er is nog geen PDF."))
+def record_download(*, versie: Documentversie, user):
+    """Open a version for download (arrangementen.selectors.downloadable_version chose it) and record who took
+    it; returns the open file. The file is opened first, so a download is only recorded when there is something
+    to hand over."""
+    document = versie.document
+    toegang.require(user, document.arrangement, permission=toegang.EXPORT,
+                    refusal=_("U mag in deze driehoek geen documenten downloaden."))
     try:
         handle = versie.bestand.open("rb")
     except OSError as error:
@@ -352,7 +374,7 @@ def record_download(*, document: Document, user):
                               documentversie=versie, sha256=versie.sha256), user)
     audit.record(audit.Gebeurtenis.PDF_GEDOWNLOAD, gebruiker=user, obj=document,
                  details={"versie": versie.volgnummer, "sha256": versie.sha256})
-    return versie, handle
+    return handle
 
 
 def find_version(digest: str) -> Documentversie | None:

@@ -7,18 +7,18 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import rollen
+from samenwerking import toegang
 from samenwerking.models import Driehoek
-from samenwerking.selectors import Geweigerd, NietZichtbaar, permissions_on, visible_driehoeken
 
-from .models import Afspraak, Arrangement, Beoordeling, Opmerking, Status, Statusovergang
+from .models import Afspraak, Arrangement, Beoordeling, Document, Documentversie, Opmerking, Status, Statusovergang
 
 
 def visible_arrangementen(user) -> QuerySet:
-    return Arrangement.objects.filter(driehoek__in=visible_driehoeken(user))
+    return Arrangement.objects.filter(driehoek__in=toegang.visible_driehoeken(user))
 
 
 def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
@@ -27,12 +27,26 @@ def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
         visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door")
         .filter(pk=pk).first()
     )
-    if arrangement is None:
-        raise NietZichtbaar(_("Dit arrangement bestaat niet of u heeft er geen toegang toe."),
-                            model=Arrangement, pk=pk)
-    if permission and permission not in permissions_on(user, arrangement.driehoek):
-        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=arrangement)
-    return arrangement
+    return toegang.require(user, arrangement, permission=permission, model=Arrangement, pk=pk,
+                           missing=_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
+
+
+def downloadable_version(user, pk) -> Documentversie:
+    """The PDF a user may download of arrangement `pk`, for the site and the API alike.
+
+    Another driehoek's (or an unknown) arrangement: 404; no export right on its driehoek: 403; no certified PDF
+    yet (none requested, still rendering, or failed): 404. Downloadable is the newest stored version of a
+    document that is ready (status gereed): the certified PDF, during signing the version with every signature
+    set so far, and once all have signed the fully signed one. Older versions stay in the history only: a
+    reader should never pick up a version that lacks signatures set since.
+    """
+    arrangement = get_arrangement(user, pk, permission=toegang.EXPORT)
+    versie = (Documentversie.objects.filter(document__arrangement=arrangement, document__status=Document.Status.GEREED)
+              .select_related("document", "document__arrangement", "document__arrangement__driehoek")
+              .order_by("-volgnummer").first())
+    if versie is None:
+        raise Http404(_("Er is nog geen PDF van dit arrangement."))  # the arrangement is visible: nothing to log
+    return versie
 
 
 def arrangement_detail(arrangement: Arrangement) -> dict:
@@ -151,7 +165,7 @@ def review_queue(user) -> QuerySet:
     """"Te beoordelen": under review in a driehoek where the user reviews, not yet judged by them."""
     return (
         Arrangement.objects.filter(
-            driehoek__in=visible_driehoeken(user, permission=rollen.REVIEW), status=Status.TER_REVIEW,
+            driehoek__in=toegang.visible_driehoeken(user, permission=toegang.REVIEW), status=Status.TER_REVIEW,
         )
         .exclude(beoordelingen__beoordelaar=user, beoordelingen__vervallen=False)
         .select_related("driehoek")

@@ -9,11 +9,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import rollen
+from samenwerking import toegang
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.geschiedenis import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
-from samenwerking.selectors import Geweigerd, permissions_on
 
 from .models import (
     Afspraak,
@@ -26,7 +25,7 @@ from .models import (
     Partij,
 )
 
-COMMENT_PERMISSIONS = frozenset({rollen.DRAFT, rollen.REVIEW, rollen.ADOPT, rollen.SIGN})
+COMMENT_PERMISSIONS = frozenset({toegang.DRAFT, toegang.REVIEW, toegang.ADOPT, toegang.SIGN})
 EDITABLE_FIELDS = [
     "titel", "doel", "aanleiding", "werkgebied", "geweldsmiddelen", "toezichthouders", "contactpersonen", "geldig_van",
     "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
@@ -43,13 +42,6 @@ class StaleEdit(ValidationError):
               "hieronder nog klaar; bekijk wat er intussen is gewijzigd en sla daarna opnieuw op."),
             code="verouderd",
         )
-
-
-def _require(user, driehoek: Driehoek, permissions: frozenset | set):
-    if not set(permissions) & permissions_on(user, driehoek):
-        raise Geweigerd(_("U heeft in deze driehoek geen recht op deze handeling."), obj=driehoek)
-
-
 
 
 def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
@@ -81,7 +73,7 @@ def values_at(arrangement: Arrangement, version: int) -> dict | None:
 def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
     """Row-lock, check permission, status and version; bump the version for the edit that follows."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
-    _require(user, locked.driehoek, {rollen.DRAFT})
+    toegang.require(user, locked.driehoek, permission=toegang.DRAFT)
     if not locked.is_bewerkbaar:
         raise ValidationError(
             _("Dit arrangement heeft de status '%(status)s' en kan alleen in concept worden bewerkt.")
@@ -119,7 +111,7 @@ def _clause_from_model(arrangement: Arrangement, modelafspraak: Modelafspraak, v
 @transaction.atomic
 def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "model") -> Arrangement:
     """A new concept, from the standard model (mandatory + suggested clauses) or blank."""
-    _require(user, driehoek, {rollen.DRAFT})
+    toegang.require(user, driehoek, permission=toegang.DRAFT)
     if start not in ("model", "leeg"):
         raise ValidationError({"start": _("Kies 'standaardmodel' of 'leeg'.")})
     arrangement = _save(Arrangement(driehoek=driehoek, titel=titel.strip(), aangemaakt_door=user), user)
@@ -139,7 +131,7 @@ def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "mo
 def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
     """The next version: versie + 1, linked to this one, everything copied, status concept."""
     source = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
-    _require(user, source.driehoek, {rollen.DRAFT})
+    toegang.require(user, source.driehoek, permission=toegang.DRAFT)
     if not source.is_herzienbaar:
         raise ValidationError(_("Alleen een vastgesteld of ondertekend arrangement kan worden herzien."),
                               code="niet_herzienbaar")
@@ -273,7 +265,7 @@ def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
 @transaction.atomic
 def add_opmerking(*, arrangement: Arrangement, user, tekst: str, afspraak: Afspraak | None = None,
                   antwoord_op: Opmerking | None = None) -> Opmerking:
-    _require(user, arrangement.driehoek, COMMENT_PERMISSIONS)
+    toegang.require(user, arrangement.driehoek, permission=COMMENT_PERMISSIONS)
     if afspraak is not None and afspraak.arrangement_id != arrangement.pk:
         raise ValidationError({"afspraak": _("Deze afspraak hoort niet bij dit arrangement.")})
     if antwoord_op is not None:
@@ -287,7 +279,7 @@ def add_opmerking(*, arrangement: Arrangement, user, tekst: str, afspraak: Afspr
 
 @transaction.atomic
 def set_opmerking_opgelost(*, opmerking: Opmerking, user, opgelost: bool = True) -> Opmerking:
-    _require(user, opmerking.arrangement.driehoek, COMMENT_PERMISSIONS)
+    toegang.require(user, opmerking.arrangement.driehoek, permission=COMMENT_PERMISSIONS)
     opmerking.opgelost = opgelost
     opmerking.opgelost_door = user if opgelost else None
     opmerking.opgelost_op = timezone.now() if opgelost else None

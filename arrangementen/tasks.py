@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenwerking import toegang
 from samenwerking.berichten import subject_line
-from samenwerking.models import Lidmaatschap, Rol
 
 from .models import Status, Statusovergang
 
@@ -27,28 +27,28 @@ MAX_MELDING_POGINGEN = 5
 # The sweep resends what failed, but never news older than this (a transition of last month is no news).
 MELDING_GELDIG = datetime.timedelta(days=2)
 
-RECIPIENT_ROLES = {
-    Status.TER_REVIEW: [Rol.REVIEWER],
-    Status.WIJZIGINGEN_GEVRAAGD: [Rol.COORDINATOR],
-    Status.GOEDGEKEURD: [Rol.COORDINATOR, Rol.SECRETARIS],
-    Status.VASTGESTELD: [Rol.COORDINATOR, Rol.ONDERTEKENAAR],
-    Status.INGETROKKEN: [Rol.COORDINATOR, Rol.SECRETARIS],
+# Who hears of a transition: the members who hold one of these permissions (samenwerking.toegang), i.e. the
+# reviewers; the drafters; the drafters and whoever adopts; the drafters and the signatories.
+RECIPIENT_PERMISSIONS = {
+    Status.TER_REVIEW: {toegang.REVIEW},
+    Status.WIJZIGINGEN_GEVRAAGD: {toegang.DRAFT},
+    Status.GOEDGEKEURD: {toegang.DRAFT, toegang.ADOPT},
+    Status.VASTGESTELD: {toegang.DRAFT, toegang.SIGN},
+    Status.INGETROKKEN: {toegang.DRAFT, toegang.ADOPT},
 }
 
 
 def recipients(overgang: Statusovergang) -> list[str]:
-    roles = RECIPIENT_ROLES.get(overgang.naar, [])
-    members = (
-        Lidmaatschap.objects.active().filter(driehoek=overgang.arrangement.driehoek, rol__in=roles)
-        .exclude(gebruiker=overgang.door).exclude(gebruiker__email="")
-        .values_list("gebruiker__email", flat=True)
-    )
-    emails = set(members)
+    driehoek = overgang.arrangement.driehoek
+    permissions = RECIPIENT_PERMISSIONS.get(overgang.naar)
+    emails = set()
+    if permissions:
+        emails = set(toegang.active_members(driehoek, permission=permissions).exclude(pk=overgang.door_id)
+                     .exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
-    creator_is_member = Lidmaatschap.objects.active().filter(
-        driehoek=overgang.arrangement.driehoek, gebruiker=creator).exists()
     # The drafter hears about the decision, but only while they still belong to the driehoek.
-    if overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email and creator_is_member:
+    if (overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email
+            and toegang.active_members(driehoek).filter(pk=creator.pk).exists()):
         emails.add(creator.email)
     return sorted(emails)
 

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from samenwerking import rollen
+from samenwerking import toegang
 from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.geschiedenis import build_timeline
 from samenwerking.models import Basisteam, Gemeente
-from samenwerking.selectors import permissions_on, visible_driehoeken
+from samenwerking.toegang import permissions_on, visible_driehoeken
 
 from . import selectors, services, workflow
 from .forms import (
@@ -94,7 +94,7 @@ def arrangement_list(request):
     query.pop("pagina", None)
     return render(request, "arrangementen/lijst.html", {
         "form": form, "pagina": page, "querystring": query.urlencode(),
-        "kan_opstellen": visible_driehoeken(request.user, permission=rollen.DRAFT).exists(),
+        "kan_opstellen": visible_driehoeken(request.user, permission=toegang.DRAFT).exists(),
     })
 
 
@@ -108,7 +108,7 @@ def review_queue(request):
 
 @login_required
 def arrangement_create(request):
-    driehoeken = visible_driehoeken(request.user, permission=rollen.DRAFT).order_by("naam")
+    driehoeken = visible_driehoeken(request.user, permission=toegang.DRAFT).order_by("naam")
     if not driehoeken.exists():
         raise PermissionDenied(_("U kunt in geen enkele driehoek arrangementen opstellen."))
     form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken,
@@ -159,9 +159,9 @@ def arrangement_detail(request, pk: int):
         "beoordelingen": detail["beoordelingen"],
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.available_transitions(request.user, arrangement, rechten),
-        "kan_bewerken": arrangement.is_bewerkbaar and rollen.DRAFT in rechten,
+        "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
-        "kan_herzien": rollen.DRAFT in rechten and arrangement.is_herzienbaar
+        "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,
         "volgende_versie": volgende,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
@@ -173,7 +173,7 @@ def arrangement_detail(request, pk: int):
 
 @login_required
 def arrangement_edit(request, pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt. Zet het arrangement eerst terug "
                                   "naar concept of start een herziening."))
@@ -216,7 +216,7 @@ def _afspraak_of(arrangement: Arrangement, afspraak_pk: int) -> Afspraak:
 
 @login_required
 def afspraak_form(request, pk: int, afspraak_pk: int | None = None):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     afspraak = _afspraak_of(arrangement, afspraak_pk) if afspraak_pk else None
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
@@ -278,7 +278,7 @@ def _run_edit(request, arrangement: Arrangement, action, success: str):
 @require_POST
 @login_required
 def afspraak_delete(request, pk: int, afspraak_pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     afspraak = _afspraak_of(arrangement, afspraak_pk)
     return _run_edit(request, arrangement, lambda v: services.delete_afspraak(
         afspraak=afspraak, user=request.user, expected_version=v), _("De afspraak is verwijderd."))
@@ -287,7 +287,7 @@ def afspraak_delete(request, pk: int, afspraak_pk: int):
 @require_POST
 @login_required
 def afspraak_move(request, pk: int, afspraak_pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     afspraak = _afspraak_of(arrangement, afspraak_pk)
     return _run_edit(request, arrangement, lambda v: services.move_afspraak(
         afspraak=afspraak, user=request.user, expected_version=v, richting=request.POST.get("richting", "")),
@@ -296,7 +296,7 @@ def afspraak_move(request, pk: int, afspraak_pk: int):
 
 @login_required
 def partij_add(request, pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
         return redirect("arrangementen:detail", pk)
@@ -324,7 +324,7 @@ def partij_add(request, pk: int):
 @require_POST
 @login_required
 def partij_remove(request, pk: int, partij_pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     partij = get_object_or_404(Partij, pk=partij_pk, arrangement=arrangement)
     return _run_edit(request, arrangement, lambda v: services.remove_partij(
         partij=partij, user=request.user, expected_version=v), _("De partij is verwijderd."))
@@ -353,8 +353,8 @@ def transition(request, pk: int, action: str):
         messages.error(request, _("Deze handeling kan niet vanuit de status '%(status)s'.")
                        % {"status": arrangement.get_status_display()})
         return redirect("arrangementen:detail", pk)
-    elif not workflow.may_perform(definition, permissions_on(request.user, arrangement.driehoek)):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht op deze handeling."))
+    else:
+        toegang.require(request.user, arrangement, permission=definition.permissions)
     return render(request, "arrangementen/overgang.html", {
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
@@ -401,7 +401,7 @@ def opmerking_resolve(request, pk: int, opmerking_pk: int):
 @require_POST
 @login_required
 def herziening(request, pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.DRAFT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     try:
         copy = services.start_herziening(arrangement=arrangement, user=request.user)
     except ValidationError as error:

@@ -6,7 +6,6 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from samenwerking import audit, rollen, tweestaps
+from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
-from samenwerking.selectors import permissions_on, visible_driehoeken
+from samenwerking.toegang import permissions_on, visible_driehoeken
 
 from . import documenten, selectors, signing
 from .models import Document, Partij
@@ -28,7 +27,7 @@ from .models import Document, Partij
 @require_POST
 @login_required
 def document_request(request, pk: int):
-    arrangement = selectors.get_arrangement(request.user, pk, permission=rollen.EXPORT)
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.EXPORT)
     try:
         documenten.request_document(arrangement=arrangement, user=request.user,
                                     met_contactbijlage=request.POST.get("met_contactbijlage") == "1")
@@ -49,13 +48,14 @@ def _document_of(user, pk: int, permission: str) -> Document:
 
 @login_required
 def document_download(request, pk: int):
-    document = _document_of(request.user, pk, rollen.EXPORT)
+    """The same document as the API's (arrangementen.selectors.downloadable_version)."""
+    versie = selectors.downloadable_version(request.user, pk)
     try:
-        versie, handle = documenten.record_download(document=document, user=request.user)
+        handle = documenten.record_download(versie=versie, user=request.user)
     except ValidationError as error:
         raise Http404(" ".join(error.messages)) from error
     return FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                        filename=f"{document.referentie}-{versie.volgnummer:02d}.pdf")
+                        filename=f"{versie.document.referentie}-{versie.volgnummer:02d}.pdf")
 
 
 class OndertekenForm(forms.Form):
@@ -95,7 +95,7 @@ ALREADY_SIGNED = gettext_lazy("Deze partij heeft al getekend. Uw handtekening is
 @login_required
 def document_sign(request, pk: int):
     try:
-        document = _document_of(request.user, pk, rollen.SIGN)
+        document = _document_of(request.user, pk, toegang.SIGN)
     except PermissionDenied as error:
         if request.method == "POST":  # a signing attempt by a member who may not sign
             audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, reden=str(error),
@@ -105,21 +105,9 @@ def document_sign(request, pk: int):
     form = OndertekenForm(request.POST or None, options=options)
     if request.method == "POST" and not form.is_valid():
         _refuse_unoffered_partij(request, document, form)
-    elif request.method == "POST":
-        # The password first (a wrong one must not use up the code), then the second factor again, whatever
-        # the session says; both checked, and their failures counted, outside the signing transaction.
-        if authenticate(request, username=request.user.get_username(),
-                        password=form.cleaned_data["wachtwoord"]) is None:
-            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                                 reden="wachtwoord onjuist", details={"fout": ["wachtwoord onjuist"]})
-            form.add_error("wachtwoord", _("Het wachtwoord klopt niet. Uw handtekening is niet gezet."))
-        elif not (uitkomst := tweestaps.check_code(request.user, form.cleaned_data["verificatiecode"])).gelukt:
-            audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document,
-                                 reden=str(uitkomst.melding), details={"fout": [uitkomst.melding]})
-            form.add_error("verificatiecode", uitkomst.melding)
-        elif _sign(request, document, form):
-            messages.success(request, _("Uw handtekening is gezet."))
-            return redirect(f"{document.arrangement.get_absolute_url()}#document")
+    elif request.method == "POST" and _sign(request, document, form):
+        messages.success(request, _("Uw handtekening is gezet."))
+        return redirect(f"{document.arrangement.get_absolute_url()}#document")
     return render(request, "arrangementen/ondertekenen.html", {
         "arrangement": document.arrangement, "document": document, "form": form, "opties": options,
         "test_pki": settings.SIGNING_TEST_PKI,
@@ -144,10 +132,11 @@ def _refuse_unoffered_partij(request, document, form) -> None:
 def _sign(request, document, form) -> bool:
     try:
         documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
-                                 password=form.cleaned_data["wachtwoord"], location=form.cleaned_data["plaats"],
-                                 request=request)
+                                 password=form.cleaned_data["wachtwoord"], code=form.cleaned_data["verificatiecode"],
+                                 location=form.cleaned_data["plaats"], request=request)
     except ValidationError as error:
-        # sign_document has logged the refusal or failure, after rolling back; here it only reaches the form.
+        # sign_document checked password and code, and logged the refusal or failure after rolling back; here
+        # it only reaches the form.
         if getattr(error, "code", None) == "al_getekend":
             form.add_error(None, ALREADY_SIGNED)
         else:
@@ -225,15 +214,15 @@ def document_context(user, arrangement, rechten=None) -> dict:
     if rechten is None:
         rechten = permissions_on(user, arrangement.driehoek)
     if document is None:
-        return {"document": None, "kan_exporteren": rollen.EXPORT in rechten and arrangement.status == "vastgesteld"}
+        return {"document": None, "kan_exporteren": toegang.EXPORT in rechten and arrangement.status == "vastgesteld"}
     handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
     signed = {h.partij_id for h in handtekeningen}
     return {
         "document": document,
-        "kan_exporteren": rollen.EXPORT in rechten,
+        "kan_exporteren": toegang.EXPORT in rechten,
         "handtekeningen": handtekeningen,
         "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
-        "kan_tekenen": rollen.SIGN in rechten and document.status == Document.Status.GEREED
+        "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
         and bool(documenten.signing_options(user, document)),
         "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
         "laatste_versie": documenten.latest_version(document),

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samenwerking import audit, rollen
-from samenwerking.selectors import permissions_on
+from samenwerking import audit, toegang
 
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
 
@@ -33,22 +32,22 @@ class Transition:
 
 S = Status
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("indienen", frozenset({S.CONCEPT}), S.TER_REVIEW, frozenset({rollen.DRAFT}),
+    Transition("indienen", frozenset({S.CONCEPT}), S.TER_REVIEW, frozenset({toegang.DRAFT}),
                gettext_lazy("Ter beoordeling aanbieden")),
-    Transition("goedkeuren", frozenset({S.TER_REVIEW}), S.GOEDGEKEURD, frozenset({rollen.REVIEW}),
+    Transition("goedkeuren", frozenset({S.TER_REVIEW}), S.GOEDGEKEURD, frozenset({toegang.REVIEW}),
                gettext_lazy("Goedkeuren")),
     Transition("wijzigingen_vragen", frozenset({S.TER_REVIEW}), S.WIJZIGINGEN_GEVRAAGD,
-               frozenset({rollen.REVIEW}), gettext_lazy("Wijzigingen vragen"), reason_required=True),
+               frozenset({toegang.REVIEW}), gettext_lazy("Wijzigingen vragen"), reason_required=True),
     Transition("terug_naar_concept", frozenset({S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD}),
-               S.CONCEPT, frozenset({rollen.DRAFT}), gettext_lazy("Terug naar concept om te bewerken")),
-    Transition("vaststellen", frozenset({S.GOEDGEKEURD}), S.VASTGESTELD, frozenset({rollen.ADOPT}),
+               S.CONCEPT, frozenset({toegang.DRAFT}), gettext_lazy("Terug naar concept om te bewerken")),
+    Transition("vaststellen", frozenset({S.GOEDGEKEURD}), S.VASTGESTELD, frozenset({toegang.ADOPT}),
                gettext_lazy("Vaststelling door de driehoek vastleggen")),
     Transition("ondertekening_voltooien", frozenset({S.VASTGESTELD}), S.ONDERTEKEND,
-               frozenset({rollen.SIGN}), gettext_lazy("Ondertekening voltooien"), system=True),
+               frozenset({toegang.SIGN}), gettext_lazy("Ondertekening voltooien"), system=True),
     Transition("intrekken", frozenset({S.CONCEPT, S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD}),
-               S.INGETROKKEN, frozenset({rollen.DRAFT, rollen.ADOPT}), gettext_lazy("Intrekken"),
+               S.INGETROKKEN, frozenset({toegang.DRAFT, toegang.ADOPT}), gettext_lazy("Intrekken"),
                reason_required=True),
-    Transition("intrekken", frozenset({S.VASTGESTELD}), S.INGETROKKEN, frozenset({rollen.ADOPT}),
+    Transition("intrekken", frozenset({S.VASTGESTELD}), S.INGETROKKEN, frozenset({toegang.ADOPT}),
                gettext_lazy("Intrekken"), reason_required=True),
 )
 ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -69,7 +68,7 @@ def may_perform(transition: Transition, permissions: set[str]) -> bool:
 
 def available_transitions(user, arrangement: Arrangement, permissions: set[str] | None = None):
     """The transitions this user may offer from the arrangement's current status."""
-    permissions = permissions if permissions is not None else permissions_on(user, arrangement.driehoek)
+    permissions = permissions if permissions is not None else toegang.permissions_on(user, arrangement.driehoek)
     return [
         t for t in TRANSITIONS
         if arrangement.status in t.sources and may_perform(t, permissions)
@@ -145,9 +144,10 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
             % {"actie": known[0].label, "status": locked.get_status_display()},
             code="niet_toegestaan",
         )
-    if not as_system and not may_perform(transition, permissions_on(user, locked.driehoek)):
-        raise PermissionDenied(_("U heeft in deze driehoek geen recht om '%(actie)s' uit te voeren.")
-                               % {"actie": transition.label})
+    if not as_system:
+        toegang.require(user, locked, permission=transition.permissions,
+                        refusal=_("U heeft in deze driehoek geen recht om '%(actie)s' uit te voeren.")
+                        % {"actie": transition.label})
     _check_guards(transition, locked, toelichting=toelichting, vastgesteld_op=vastgesteld_op,
                   besluit_referentie=besluit_referentie)
 

@@ -203,7 +203,7 @@ def machine() -> dict:
 
 def main():
     from samenwerking.models import Gebruiker
-    from samenwerking.selectors import visible_driehoeken
+    from samenwerking.toegang import visible_driehoeken
 
     if not shutil.which("wrk"):
         raise SystemExit("wrk ontbreekt (apt-get install wrk); scripts/bench.sh installeert het als root.")

@@ -1,13 +1,13 @@
-"""REST API for driehoeken: read-only, scoped exactly like the site (`selectors.visible_driehoeken`)."""
+"""REST API for driehoeken: read-only, scoped exactly like the site (`toegang.visible_driehoeken`)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from config.api import NumericIdMixin, list_responses
 
-from . import rollen
+from . import toegang
 from .models import Driehoek, Gemeente
-from .selectors import permissions_on_many, visible_driehoeken
+from .toegang import permissions_on_many, visible_driehoeken
 
 
 class GemeenteSerializer(serializers.ModelSerializer):
@@ -35,8 +35,8 @@ class DriehoekSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_mijn_rechten(self, driehoek) -> list[str]:
-        # Same source as selectors.permissions_on; the view prefetched the page, so no query per row.
-        return sorted(self.context["rechten"].get(driehoek.pk, set()) & rollen.ALL_PERMISSIONS)
+        # Same source as toegang.permissions_on; the view prefetched the page, so no query per row.
+        return sorted(self.context["rechten"].get(driehoek.pk, set()) & toegang.ALL_PERMISSIONS)
 
 
 @extend_schema_view(

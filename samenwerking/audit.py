@@ -258,7 +258,7 @@ _ID = re.compile(r"[0-9]{1,18}")
 def _hidden_object(exc, view):
     """The existing object behind a 404 that the user may not see, or None (unknown id, plain missing page).
 
-    Selectors say which object they refused (samenwerking.selectors.NietZichtbaar); an API viewset's own
+    Selectors say which object they refused (samenwerking.toegang.NietZichtbaar); an API viewset's own
     lookup does not, so there the object in the URL counts when it exists outside the viewset's scoped queryset.
     """
     model, pk, scoped = getattr(exc, "model", None), getattr(exc, "pk", None), None

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 
@@ -243,21 +243,22 @@ class Driehoek(models.Model):
 
 
 class DriehoekGebruikerRecht(UserObjectPermissionBase):
-    """Guardian's user permission rows, with a real foreign key to Driehoek."""
+    """Guardian's user permission rows, with a real foreign key to Driehoek and the period they hold.
+
+    Written only by samenwerking.services.sync_permissions, read only by samenwerking.toegang: one row per
+    permission and unbroken period of the memberships that grant it, so a second period after a gap is a
+    second row.
+    """
 
     content_object = models.ForeignKey(Driehoek, on_delete=models.CASCADE)
+    geldig_van = models.DateField(_("geldig van"), default=timezone.localdate)
+    geldig_tot = models.DateField(_("geldig tot"), null=True, blank=True,
+                                  help_text=_("De eerste dag waarop dit recht niet meer geldt. Leeg: onbepaald."))
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("recht van gebruiker op driehoek")
         verbose_name_plural = _("rechten van gebruikers op driehoeken")
-
-
-class DriehoekGroepRecht(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Driehoek, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        verbose_name = _("recht van groep op driehoek")
-        verbose_name_plural = _("rechten van groepen op driehoeken")
+        unique_together = [("user", "permission", "content_object", "geldig_van")]
 
 
 class Gebruiker(AbstractUser):

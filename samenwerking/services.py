@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import audit
@@ -21,25 +22,52 @@ def _permission_ids() -> dict[str, int]:
     )
 
 
+def _periods(memberships, *, systeemaccount: bool) -> set[tuple[str, datetime.date, datetime.date | None]]:
+    """(codename, van, tot) per unbroken period in which the memberships grant a permission; tot None: open."""
+    spans: dict[str, list] = {}
+    for rol, van, tot in memberships:
+        for codename in permissions_for_roles([rol], systeemaccount=systeemaccount):
+            spans.setdefault(codename, []).append((van, tot))
+    periods = set()
+    for codename, parts in spans.items():
+        parts.sort(key=lambda part: part[0])
+        van, tot = parts[0]
+        for next_van, next_tot in parts[1:]:
+            if tot is not None and next_van > tot:  # a gap: the right lapses, then returns as a new row
+                periods.add((codename, van, tot))
+                van, tot = next_van, next_tot
+            elif tot is not None:
+                tot = None if next_tot is None else max(tot, next_tot)
+        periods.add((codename, van, tot))
+    return periods
+
+
 @transaction.atomic
 def sync_permissions(*, gebruiker: Gebruiker, driehoek: Driehoek, day: datetime.date | None = None):
-    """Make the guardian rows of this user on this driehoek equal to what their active roles grant."""
+    """Make the guardian rows of this user on this driehoek equal to what their memberships grant, each row with
+    the period it holds: current and future periods are written now, so access changes on the day itself
+    (samenwerking.toegang reads only the rows valid today); periods over by `day` are removed."""
     day = day or timezone.localdate()
-    roles = (
-        Lidmaatschap.objects.active_on(day)
-        .filter(gebruiker=gebruiker, driehoek=driehoek)
-        .values_list("rol", flat=True)
+    memberships = (
+        Lidmaatschap.objects.filter(gebruiker=gebruiker, driehoek=driehoek)
+        .filter(Q(actief_tot__isnull=True) | Q(actief_tot__gt=day))
+        .values_list("rol", "actief_van", "actief_tot")
     )
-    wanted = permissions_for_roles(roles, systeemaccount=gebruiker.is_systeemaccount)
+    wanted = _periods(memberships, systeemaccount=gebruiker.is_systeemaccount)
     ids = _permission_ids()
     existing = DriehoekGebruikerRecht.objects.filter(
         user=gebruiker, content_object=driehoek, permission__codename__in=ALL_PERMISSIONS
     )
-    have = set(existing.values_list("permission__codename", flat=True))
-    existing.exclude(permission__codename__in=wanted).delete()
+    have = {}
+    for pk, codename, van, tot in existing.values_list("pk", "permission__codename", "geldig_van", "geldig_tot"):
+        have[(codename, van, tot)] = pk
+    stale = [pk for period, pk in have.items() if period not in wanted]
+    if stale:
+        DriehoekGebruikerRecht.objects.filter(pk__in=stale).delete()
     DriehoekGebruikerRecht.objects.bulk_create(
-        DriehoekGebruikerRecht(user=gebruiker, content_object=driehoek, permission_id=ids[codename])
-        for codename in wanted - have
+        DriehoekGebruikerRecht(user=gebruiker, content_object=driehoek, permission_id=ids[codename],
+                               geldig_van=van, geldig_tot=tot)
+        for codename, van, tot in sorted(wanted - set(have), key=str)
     )
 
 
@@ -107,7 +135,8 @@ def delete_membership(*, lidmaatschap: Lidmaatschap) -> None:
 def sync_all_permissions(*, day: datetime.date | None = None, gebruiker: Gebruiker | None = None):
     """Resync every (user, driehoek) pair that has a membership or a permission row.
 
-    Run daily by beat (memberships start and lapse by date) and at each login for that user.
+    Housekeeping, not access: rows carry their period and every check reads only today's (samenwerking.toegang),
+    so this only removes rows whose period is over. Run daily by beat and at each login for that user.
     """
     memberships = Lidmaatschap.objects.all()
     rows = DriehoekGebruikerRecht.objects.all()

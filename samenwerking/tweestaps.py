@@ -31,31 +31,26 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
-from .models import Lidmaatschap
-from .rollen import ADOPT, REVIEW, ROLE_PERMISSIONS, SIGN
+from . import audit, toegang
 
 SESSION_KEY = "_tweestaps"
 # A user without the requirement is looked at again after this long, so a role granted during a session
 # asks for the second step within minutes, not at the next login.
 RECHECK_SECONDS = 300
-# The roles that review, adopt or sign, read from the one role → permission mapping.
-ROLES_REQUIRING = frozenset(
-    rol for rol, codenames in ROLE_PERMISSIONS.items() if codenames & {REVIEW, ADOPT, SIGN}
-)
+# The permissions whose holders must use the second step: reviewing, adopting and signing.
+PERMISSIONS_REQUIRING = frozenset({toegang.REVIEW, toegang.ADOPT, toegang.SIGN})
 RECOVERY_CODE_COUNT = 10
 APP_NAME = "Authenticator-app"
 RECOVERY_NAME = "Herstelcodes"
 
 
 def required_for(user) -> bool:
-    """True for beheerders and for anyone with an active reviewing, adopting or signing role."""
+    """True for beheerders and for anyone who may review, adopt or sign in a driehoek today."""
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Lidmaatschap.objects.active_on(timezone.localdate()).filter(
-        gebruiker=user, rol__in=ROLES_REQUIRING).exists()
+    return toegang.holds_anywhere(user, PERMISSIONS_REQUIRING)
 
 
 def app_device(user, *, confirmed: bool = True) -> TOTPDevice | None:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from arrangementen.selectors import dashboard_blocks
 
-from . import oidc, selectors
+from . import oidc, selectors, toegang
 from .forms import InlogForm
 from .geschiedenis import build_timeline
 from .models import Driehoek, Gebruiker, Lidmaatschap, Rol
@@ -45,7 +45,7 @@ def driehoek_detail(request, pk: int):
         "driehoek": driehoek,
         "gemeenten": list(driehoek.gemeenten.order_by("weergavenaam")),
         "leden": selectors.driehoek_members(driehoek),
-        "rechten": selectors.permissions_on(request.user, driehoek),
+        "rechten": toegang.permissions_on(request.user, driehoek),
     })
 
 

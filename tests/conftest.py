@@ -105,3 +105,19 @@ def celery_tasks_registered():
     celery_app.loader.import_default_modules()
     celery_app.finalize(auto=True)
     return celery_app
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """`frozen(days=n)`: from now on the product's clock (timezone.now, and so localdate) reads n days ahead."""
+    import datetime
+
+    from django.utils import timezone
+
+    real_now = timezone.now
+
+    def shift(*, days: int) -> None:
+        at = real_now() + datetime.timedelta(days=days)
+        monkeypatch.setattr(timezone, "now", lambda: at)
+
+    return shift

@@ -53,3 +53,10 @@ def unverified(client) -> None:
     session = client.session
     session.pop(tweestaps.SESSION_KEY, None)
     session.save()
+
+
+def app_code(user) -> str:
+    """A fresh code from the user's app, linking one first when the user has none (for service-level tests)."""
+    if device_for(user) is None:
+        TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=True)
+    return code_for(user)

@@ -206,8 +206,9 @@ RULES = {
     "api:actiepunt-list": api_logged_in,
     "api:actiepunt-detail": api_member,
     "api:actiepunt-status": api_post_only,
-    # No PDF exists in the matrix world: 404 for everyone logged in (and for those without export right).
-    "api:arrangement-pdf": lambda role, scope: 403 if role == ANONYMOUS else 404,
+    # The site's rule (one selector): another driehoek 404, no export right 403, no PDF in the matrix world 404.
+    "api:arrangement-pdf": lambda role, scope: (403 if role == ANONYMOUS
+                                                else with_permission_or_404(rollen.EXPORT)(role, scope)),
     "arrangementen:document_maken": post_only,
     "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),

@@ -36,14 +36,15 @@ def test_mijn_rechten_is_the_sorted_union_of_the_users_roles(api, driehoek):
     assert item["mijn_rechten"] == sorted(expected)
 
 
-def test_mijn_rechten_includes_rights_through_a_group(api, driehoek):
+def test_mijn_rechten_come_from_memberships_only_not_from_a_group(api, driehoek):
+    """Groups grant nothing per driehoek (issue 12): a right must be a dated membership, so it can end."""
     user = GebruikerFactory()
     lid(user, driehoek, Rol.LEZER)
     group = Group.objects.create(name="secretariaat")
     group.user_set.add(user)
     assign_perm(rollen.ADOPT, group, driehoek)
     item = api(user).get(URL).data["results"][0]
-    assert item["mijn_rechten"] == sorted({rollen.VIEW, rollen.ADOPT})
+    assert item["mijn_rechten"] == sorted({rollen.VIEW})
 
 
 def test_detail_of_own_driehoek_has_mijn_rechten(api, driehoek):

@@ -22,7 +22,7 @@ from arrangementen.models import Document, Status
 from samenwerking import api_tokens, rollen
 from samenwerking.models import ApiToken, Auditregel, DriehoekGebruikerRecht, Organisatie, Rol
 from samenwerking.permissions_setup import ensure_beheer_group
-from samenwerking.selectors import permissions_on
+from samenwerking.toegang import permissions_on
 
 from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
 from ..mfa import code_for
@@ -220,7 +220,7 @@ def test_the_signing_service_refuses_a_system_account(wereld):
                                        aangevraagd_door=wereld["officier"], status=Document.Status.GEREED)
     with pytest.raises(PermissionDenied):
         documenten.sign_document(document=document, partij=arrangement.partijen.first(), user=wereld["systeem"],
-                                 password=TEST_PASSWORD)
+                                 password=TEST_PASSWORD, code="000000")
 
 
 # --- a user's own token ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from samenwerking import tweestaps
 from samenwerking.models import Auditregel, Rol
 
 from ..factories import TEST_PASSWORD, GebruikerFactory, lid, vandaag
-from ..mfa import code_for
+from ..mfa import app_code, code_for
 from ..tsa import running_tsa
 from .wereld import Ondertekenwereld, build_world, latest_bytes, pdf_reader, render_now, rolled_back, sign_all
 
@@ -40,8 +40,9 @@ def gecertificeerd(django_db_setup, django_db_blocker, pki):
 
 
 def sign(g: Gecertificeerd, index: int, user=None, password: str = TEST_PASSWORD) -> Handtekening:
-    return documenten.sign_document(document=g.document, partij=g.world.partijen[index],
-                                    user=user or g.world.ondertekenaars[index], password=password)
+    user = user or g.world.ondertekenaars[index]
+    return documenten.sign_document(document=g.document, partij=g.world.partijen[index], user=user,
+                                    password=password, code=app_code(user))
 
 
 def counts(document: Document) -> tuple[int, int]:
@@ -310,3 +311,51 @@ def test_with_a_tsa_every_signature_is_timestamped_and_a_document_timestamp_clos
         assert status.timestamp_validity.trusted
     gecertificeerd.world.arrangement.refresh_from_db()
     assert gecertificeerd.world.arrangement.status == Status.ONDERTEKEND
+
+
+# --- the signing service checks password and code itself ----------------------------------------------------
+
+def refusal_reasons(user) -> list[str]:
+    return [regel.details.get("reden") for regel in Auditregel.objects.filter(
+        gebeurtenis=Auditregel.Gebeurtenis.ONDERTEKEND, gebruiker_id=user.pk, resultaat=Auditregel.Resultaat.GEWEIGERD)]
+
+
+def test_the_service_refuses_a_wrong_password_before_it_uses_up_the_code(gecertificeerd):
+    user = gecertificeerd.world.ondertekenaars[0]
+    code = app_code(user)
+    with pytest.raises(documenten.SigningRefused) as refused:
+        documenten.sign_document(document=gecertificeerd.document, partij=gecertificeerd.world.partijen[0],
+                                 user=user, password="fout", code=code)
+    assert list(refused.value.message_dict) == ["wachtwoord"]
+    assert counts(gecertificeerd.document) == (1, 0)
+    assert refusal_reasons(user) == ["wachtwoord onjuist"]
+    assert tweestaps.check_code(user, code).gelukt
+
+
+@pytest.mark.parametrize("code", ["", "000000", "abcd-efgh-ijkl-mnop"])
+def test_the_service_refuses_without_a_fresh_code_and_the_wait_outlives_the_refusal(gecertificeerd, code):
+    user = gecertificeerd.world.ondertekenaars[0]
+    app_code(user)  # the user has an app; the code given is not its current one
+    with pytest.raises(documenten.SigningRefused) as refused:
+        documenten.sign_document(document=gecertificeerd.document, partij=gecertificeerd.world.partijen[0],
+                                 user=user, password=TEST_PASSWORD, code=code)
+    assert list(refused.value.message_dict) == ["verificatiecode"]
+    assert counts(gecertificeerd.document) == (1, 0)
+    assert len(refusal_reasons(user)) == 1
+    if code == "000000":
+        device = tweestaps.app_device(user)
+        device.refresh_from_db()
+        assert device.throttling_failure_count == 1
+
+
+def test_the_service_refuses_a_member_who_may_not_sign_before_asking_the_password(gecertificeerd, monkeypatch):
+    lezer = GebruikerFactory()
+    lid(lezer, gecertificeerd.world.arrangement.driehoek, Rol.LEZER)
+    asked = []
+    monkeypatch.setattr(documenten, "authenticate", lambda *args, **kwargs: asked.append(kwargs))
+    with pytest.raises(PermissionDenied):
+        documenten.sign_document(document=gecertificeerd.document, partij=gecertificeerd.world.partijen[0],
+                                 user=lezer, password=TEST_PASSWORD, code="000000")
+    assert asked == []
+    assert counts(gecertificeerd.document) == (1, 0)
+    assert refusal_reasons(lezer) == ["U bent in deze driehoek geen ondertekenaar."]

@@ -20,7 +20,7 @@ from samenwerking import audit
 from samenwerking.models import Auditregel, Rol
 
 from ..factories import TEST_PASSWORD, GebruikerFactory, lid
-from ..mfa import code_for
+from ..mfa import app_code, code_for
 from .wereld import Ondertekenwereld, build_world, render_now
 
 NIET_VASTGELEGD = "De handtekening kon niet worden vastgelegd; er is niets ondertekend."
@@ -282,7 +282,7 @@ def test_the_service_logs_its_refusals_after_rolling_back(wereld, case):
         Document.objects.filter(pk=document.pk).update(status=Document.Status.BEZIG)
     with pytest.raises((ValidationError, PermissionDenied)):
         documenten.sign_document(document=document, partij=world.partijen[0], user=user,
-                                 password="fout" if case == "wachtwoord" else TEST_PASSWORD)
+                                 password="fout" if case == "wachtwoord" else TEST_PASSWORD, code=app_code(user))
     [regel] = refusals(user)
     assert regel.object_id == str(document.pk)
     assert counts(document) == (1, 0)

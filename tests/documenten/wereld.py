@@ -21,6 +21,7 @@ from arrangementen.pki import create_test_pki
 from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
 
 from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, OnderwerpFactory, OrganisatieFactory, lid
+from ..mfa import app_code
 
 # The afspraak titles in the order the document must show them: strategisch → tactisch → operationeel, by
 # onderwerp volgorde, then by volgorde within an onderwerp. They are added in a different order on purpose.
@@ -162,7 +163,8 @@ def render_now(world: Ondertekenwereld) -> Document:
 
 def sign_all(world: Ondertekenwereld, document: Document) -> None:
     for partij, user in zip(world.partijen, world.ondertekenaars, strict=True):
-        documenten.sign_document(document=document, partij=partij, user=user, password=TEST_PASSWORD)
+        documenten.sign_document(document=document, partij=partij, user=user, password=TEST_PASSWORD,
+                                 code=app_code(user))
 
 
 def latest_bytes(document: Document) -> bytes:

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from samenwerking.models import DriehoekGebruikerRecht, Lidmaatschap, Rol
-from samenwerking.selectors import visible_driehoeken
 from samenwerking.tasks import sync_membership_permissions
+from samenwerking.toegang import visible_driehoeken
 from tests.factories import DriehoekFactory, GebruikerFactory, lid, vandaag
 
 from .conftest import wait_for

@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
-from samenwerking import selectors, tweestaps
+from samenwerking import toegang, tweestaps
 from samenwerking.models import Driehoek, Gebruiker
 from samenwerking.permissions_setup import is_beheerder
 from tests.mfa import code_for
@@ -41,7 +41,7 @@ NEEDS_SECOND_STEP = {"teamchef", "secretaris", "burgemeester", "officier", "behe
 def test_every_demo_user_logs_in_and_sees_exactly_their_driehoeken(demo, client, username, driehoeken):
     assert client.login(username=username, password="een-demo-wachtwoord")
     user = Gebruiker.objects.get(username=username)
-    assert set(selectors.visible_driehoeken(user).values_list("naam", flat=True)) == driehoeken
+    assert set(toegang.visible_driehoeken(user).values_list("naam", flat=True)) == driehoeken
     response = client.get(reverse("samenwerking:dashboard"))
     if username in NEEDS_SECOND_STEP:
         # The demo's known TOTP key: the code an authenticator app with that key shows now.

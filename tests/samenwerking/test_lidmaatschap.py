@@ -3,17 +3,20 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from samenwerking import selectors, services
+from samenwerking import services, toegang
 from samenwerking.models import DriehoekGebruikerRecht, Lidmaatschap, Rol
 from samenwerking.rollen import ROLE_PERMISSIONS
+from samenwerking.toegang import valid_on
 
 from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, lid, vandaag
 
 
 def codenames(user, driehoek):
+    """The codenames of the user's guardian rows on the driehoek that hold today."""
     return set(
-        DriehoekGebruikerRecht.objects.filter(user=user, content_object=driehoek)
+        DriehoekGebruikerRecht.objects.filter(valid_on(timezone.localdate()), user=user, content_object=driehoek)
         .values_list("permission__codename", flat=True)
     )
 
@@ -23,7 +26,7 @@ def test_each_role_grants_exactly_its_mapped_permissions(driehoek, rol):
     user = GebruikerFactory()
     lid(user, driehoek, rol)
     assert codenames(user, driehoek) == set(ROLE_PERMISSIONS[rol])
-    assert selectors.permissions_on(user, driehoek) == set(ROLE_PERMISSIONS[rol])
+    assert toegang.permissions_on(user, driehoek) == set(ROLE_PERMISSIONS[rol])
 
 
 def test_two_roles_grant_the_union(driehoek):
@@ -37,7 +40,7 @@ def test_permissions_stay_within_their_driehoek(driehoek, andere_driehoek):
     user = GebruikerFactory()
     lid(user, driehoek, Rol.SECRETARIS)
     assert codenames(user, andere_driehoek) == set()
-    assert list(selectors.visible_driehoeken(user)) == [driehoek]
+    assert list(toegang.visible_driehoeken(user)) == [driehoek]
 
 
 def test_ending_one_of_two_roles_keeps_the_other(driehoek):
@@ -63,20 +66,25 @@ def test_ending_a_membership_answers_404_on_the_next_request(client, driehoek):
     assert lidmaatschap.actief_tot == vandaag()
 
 
-def test_future_membership_grants_nothing_until_it_starts(driehoek):
+def test_future_membership_grants_nothing_until_it_starts_and_then_everything_without_a_sync(driehoek, frozen):
     user = GebruikerFactory()
     lid(user, driehoek, Rol.LEZER, actief_van=vandaag() + datetime.timedelta(days=3))
     assert codenames(user, driehoek) == set()
-    services.sync_all_permissions(day=vandaag() + datetime.timedelta(days=3))
+    assert toegang.permissions_on(user, driehoek) == set()
+    frozen(days=3)
     assert codenames(user, driehoek) == set(ROLE_PERMISSIONS[Rol.LEZER])
+    assert toegang.permissions_on(user, driehoek) == set(ROLE_PERMISSIONS[Rol.LEZER])
 
 
-def test_membership_lapsing_by_date_is_revoked_by_the_daily_sync(driehoek):
+def test_membership_lapsing_by_date_ends_on_its_day_and_the_daily_sync_removes_the_row(driehoek, frozen):
     user = GebruikerFactory()
     lid(user, driehoek, Rol.LEZER, actief_tot=vandaag() + datetime.timedelta(days=1))
     assert codenames(user, driehoek) == {"view_driehoek"}
-    services.sync_all_permissions(day=vandaag() + datetime.timedelta(days=1))
+    frozen(days=1)
     assert codenames(user, driehoek) == set()
+    assert toegang.permissions_on(user, driehoek) == set()
+    services.sync_all_permissions()
+    assert not DriehoekGebruikerRecht.objects.filter(user=user).exists()
 
 
 def test_login_resyncs_a_lapsed_membership(client, driehoek):
