@@ -235,7 +235,7 @@ def _change_status_locked(*, actiepunt: Actiepunt, user, action: str, toelichtin
     locked.status = transition.target
     locked.gereed_op = timezone.localdate() if transition.target == S.GEREED else None
     reason = str(transition.label) + (f": {toelichting}" if toelichting else "")
-    return _save(locked, user, reason=reason[:100])
+    return _save(locked, user, reason=reason)
 
 
 # --- import ---------------------------------------------------------------------------------------

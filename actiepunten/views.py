@@ -234,12 +234,13 @@ def actiepunt_detail(request, pk: int):
 
 def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
     rechten = permissions_on(request.user, actiepunt.driehoek)
+    transities = (services.available_transitions(actiepunt)
+                  if selectors.may_change_status(request.user, actiepunt, rechten) else [])
     return render(request, "actiepunten/actiepunt.html", {
         "actiepunt": actiepunt, "driehoek": actiepunt.driehoek,
         "kan_bewerken": rollen.MANAGE_ACTIEPUNTEN in rechten,
-        "transities": (services.available_transitions(actiepunt)
-                       if selectors.may_change_status(request.user, actiepunt, rechten) else []),
-        "status_form": status_form,
+        "transities": transities,
+        "status_form": status_form.offer(transities),
         "gebeurtenissen": build_timeline(Actiepunt.history.filter(id=actiepunt.pk), describe=_describe),
     }, status=status)
 
