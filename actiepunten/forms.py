@@ -168,6 +168,10 @@ class ActiepuntForm(forms.Form):
         self.fields["overleg"].queryset = overleggen
         self.fields["arrangement"].queryset = arrangementen
         self.fields["afspraak"].queryset = afspraken
+        # Every actiepunt has an owner: a member, or an external person with a name (see clean).
+        mark_required_when(self.fields["eigenaar"],
+                           _("Een lid van de driehoek, of iemand van buiten de driehoek met de naam hieronder."))
+        mark_required_when(self.fields["extern_naam"], _("Verplicht als de eigenaar van buiten de driehoek komt."))
         if not nieuw:
             del self.fields["nummer"]
             del self.fields["overleg"]

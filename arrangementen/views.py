@@ -336,7 +336,8 @@ def transition(request, pk: int, action: str):
         raise Http404(_("Onbekende handeling."))
     arrangement = selectors.get_arrangement(request.user, pk)
     definition = workflow.find_transition(action, arrangement.status)
-    form = OvergangForm(request.POST or None)
+    form = OvergangForm(request.POST or None,
+                        required=workflow.required_inputs(definition) if definition else frozenset())
     if request.method == "POST" and form.is_valid():
         try:
             workflow.perform(arrangement=arrangement, action=action, user=request.user,

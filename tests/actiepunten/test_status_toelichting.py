@@ -79,3 +79,16 @@ def test_the_toelichting_is_marked_required_only_as_far_as_the_offered_buttons_n
     form = [f for f in _forms(page) if ">Heropenen</button>" in f][0]
     assert "niet verplicht" not in form
     assert " required" in form.split("<textarea", 1)[1].split(">", 1)[0]
+
+
+def test_the_owner_fields_say_when_they_are_needed_instead_of_niet_verplicht(client, driehoek, secretaris):
+    client.force_login(secretaris)
+    response = client.post(reverse("actiepunten:actiepunt_nieuw", args=[driehoek.pk]),
+                           {"onderwerp": "Rooster delen", "datum_gereed": "2030-01-01"})
+    page = response.content.decode()
+    assert "Kies een eigenaar, of vul de naam van een externe eigenaar in." in page
+    for field_id in ("id_eigenaar", "id_extern_naam"):
+        label = re.search(rf'<label[^>]*for="{field_id}"[^>]*>(.*?)</label>', page, flags=re.S)[1]
+        assert "niet verplicht" not in label
+    assert "Verplicht als de eigenaar van buiten de driehoek komt." in page
+    assert "Rooster delen</textarea>" in page
