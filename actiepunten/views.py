@@ -336,7 +336,7 @@ def instellingen(request):
             services.revoke_agendakoppelingen(user=request.user)
             token = services.create_agendakoppeling(user=request.user)
             # Shown once, in this response only: the database keeps just a hash of the token.
-            nieuwe_url = request.build_absolute_uri(f"{_agenda_prefix()}{token}.ics")
+            nieuwe_url = f"{settings.SITE_URL.rstrip('/')}{_agenda_prefix()}{token}.ics"  # as links in e-mails
         elif handeling == "agenda_intrekken":
             n = services.revoke_agendakoppelingen(user=request.user)
             messages.success(request, _("De agendakoppeling is ingetrokken.") if n else
