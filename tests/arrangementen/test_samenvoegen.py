@@ -8,7 +8,6 @@ from django.urls import reverse
 from arrangementen import services
 from arrangementen.models import Arrangement, Onderwerp
 from arrangementen.services import InzetRegel, StaleEdit
-from arrangementen.views import CONFLICT
 from samenwerking.models import Rol
 
 from ..factories import GebruikerFactory, lid
@@ -158,5 +157,6 @@ def test_a_conflict_on_the_page_names_the_field_keeps_the_input_and_takes_over_t
     assert 'value="Mijn titel"' in page and "Mijn doel" in page
     assert "Aanleiding van de collega" in page
     assert 'name="inzet-0-aantal_boas" value="5"' in page
-    assert response.context["form"].errors["titel"] == [str(CONFLICT)]
+    assert response.context["form"].errors["titel"] == [
+        "Ook iemand anders heeft dit gewijzigd (zie hierboven). Kies wat het moet zijn en sla opnieuw op."]
     assert (fresh(arrangement).titel, fresh(arrangement).doel, fresh(arrangement).lock_version) == before
