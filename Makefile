@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Absolute links (e-mails, iCal feed) point at the address `make run` really serves.
+SITE_URL ?= http://$(HOST):$(PORT)
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev SITE_URL=$(SITE_URL)
 
 .PHONY: run test lint bench deps static messages lock clean
 
@@ -32,9 +35,9 @@ messages: deps
 
 run: deps static messages
 	mkdir -p var
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py migrate --no-input
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py demo
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV) $(BIN)/python manage.py migrate --no-input
+	$(DEV) $(BIN)/python manage.py demo
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: deps static
 	bash scripts/test.sh

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from samenwerking.forms import mark_required, mark_required_when
 from samenwerking.tekstlimieten import REGELS, VERSLAG, text_field
 
 from .models import Actiepunt, Agendapunt, Overleg, Status
@@ -167,6 +168,10 @@ class ActiepuntForm(forms.Form):
         self.fields["overleg"].queryset = overleggen
         self.fields["arrangement"].queryset = arrangementen
         self.fields["afspraak"].queryset = afspraken
+        # Every actiepunt has an owner: a member, or an external person with a name (see clean).
+        mark_required_when(self.fields["eigenaar"],
+                           _("Een lid van de driehoek, of iemand van buiten de driehoek met de naam hieronder."))
+        mark_required_when(self.fields["extern_naam"], _("Verplicht als de eigenaar van buiten de driehoek komt."))
         if not nieuw:
             del self.fields["nummer"]
             del self.fields["overleg"]
@@ -190,8 +195,20 @@ class ActiepuntForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """One toelichting for every status button, so what is typed goes with whichever button is pressed."""
+
     toelichting = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                  max_length=2000)
+                                  max_length=2000, help_text=_("Komt bij de statuswijziging in de geschiedenis."))
+
+    def offer(self, transities) -> "StatusForm":
+        """Mark the toelichting required as far as the offered transitions require a reason."""
+        nodig = [t for t in transities if t.reason_required]
+        if nodig and len(nodig) == len(transities):
+            mark_required(self.fields["toelichting"])
+        elif nodig:
+            mark_required_when(self.fields["toelichting"], _("Verplicht bij: %(acties)s.") % {
+                "acties": ", ".join(f"“{t.label}”" for t in nodig)})
+        return self
 
 
 STATUS_FILTERS = [

@@ -197,7 +197,9 @@ class Actiepunt(models.Model):
     gereed_op = models.DateField(_("gereed gemeld op"), null=True, blank=True)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["gewijzigd_op"])
+    # The reason holds the toelichting of a status change, which may be longer than the default 100 characters.
+    history = HistoricalRecords(excluded_fields=["gewijzigd_op"],
+                                history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         verbose_name = _("actiepunt")

@@ -235,11 +235,12 @@ def actiepunt_detail(request, pk: int):
 
 def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
     rechten = permissions_on(request.user, actiepunt.driehoek)
+    transities = workflow.available_transitions(request.user, actiepunt, rechten)
     return render(request, "actiepunten/actiepunt.html", {
         "actiepunt": actiepunt, "driehoek": actiepunt.driehoek,
         "kan_bewerken": toegang.MANAGE_ACTIEPUNTEN in rechten,
-        "transities": workflow.available_transitions(request.user, actiepunt, rechten),
-        "status_form": status_form,
+        "transities": transities,
+        "status_form": status_form.offer(transities),
         "gebeurtenissen": build_timeline(Actiepunt.history.filter(id=actiepunt.pk), describe=_describe),
     }, status=status)
 
@@ -335,7 +336,7 @@ def instellingen(request):
             services.revoke_agendakoppelingen(user=request.user)
             token = services.create_agendakoppeling(user=request.user)
             # Shown once, in this response only: the database keeps just a hash of the token.
-            nieuwe_url = request.build_absolute_uri(f"{_agenda_prefix()}{token}.ics")
+            nieuwe_url = f"{settings.SITE_URL.rstrip('/')}{_agenda_prefix()}{token}.ics"  # as links in e-mails
         elif handeling == "agenda_intrekken":
             n = services.revoke_agendakoppelingen(user=request.user)
             messages.success(request, _("De agendakoppeling is ingetrokken.") if n else

@@ -109,4 +109,4 @@ def _perform_locked(*, actiepunt: Actiepunt, user, action: str, toelichting: str
     locked.status = transition.target
     locked.gereed_op = timezone.localdate() if transition.target == S.GEREED else None
     reason = str(transition.label) + (f": {toelichting}" if toelichting else "")
-    return _save(locked, user, reason=reason[:100])
+    return _save(locked, user, reason=reason)

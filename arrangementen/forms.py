@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samenwerking.forms import mark_required
 from samenwerking.models import Gemeente, Organisatie
 from samenwerking.tekstlimieten import limit_text, text_field
 
@@ -89,6 +90,9 @@ class AfspraakForm(VersionForm):
         if not with_library:
             del self.fields["modelafspraak"]
         self.fields["onderwerp"].label_from_instance = lambda o: f"{o.get_niveau_display()} – {o.naam}"
+        # Needed for an own afspraak (see clean); a chosen modelafspraak fills them in.
+        for name in ("onderwerp", "titel", "tekst", "verantwoordelijke"):
+            mark_required(self.fields[name])
 
     def clean(self):
         data = super().clean()
@@ -120,9 +124,16 @@ class PartijForm(VersionForm):
 
 
 class OvergangForm(forms.Form):
+    """The inputs of one transition; the workflow (`required_inputs`) says which it needs, with its own messages."""
+
     toelichting = text_field(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
     besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
+
+    def __init__(self, *args, required=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in required:
+            mark_required(self.fields[name])
 
 
 class OpmerkingForm(forms.Form):

@@ -33,10 +33,12 @@ EDITABLE_FIELDS = [
 
 
 class StaleEdit(ValidationError):
-    """The user edited an older version; `wijzigingen` says what others changed meanwhile."""
+    """The user edited an older version; `wijzigingen` says what others changed meanwhile, `velden` which of the
+    user's fields someone else changed too (empty when the whole edit is refused)."""
 
-    def __init__(self, wijzigingen: list[Gebeurtenis]):
+    def __init__(self, wijzigingen: list[Gebeurtenis], velden: frozenset[str] = frozenset()):
         self.wijzigingen = wijzigingen
+        self.velden = velden
         super().__init__(
             _("Dit arrangement is gewijzigd nadat u het opende. Uw invoer is niet opgeslagen en staat "
               "hieronder nog klaar; bekijk wat er intussen is gewijzigd en sla daarna opnieuw op."),
@@ -48,9 +50,7 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
     """What others changed after the user opened `version`: everything from the first save that moved the
     arrangement past that version (content saves bump the version before they touch afspraken and the like).
     The whole history is read so that each change can be shown against the value before it."""
-    first_newer = (
-        arrangement.history.filter(lock_version__gt=version).order_by("history_date", "history_id").first()
-    )
+    first_newer = _first_save_after(arrangement, version)
     if first_newer is None:
         return []
     events = build_timeline(
@@ -70,8 +70,76 @@ def values_at(arrangement: Arrangement, version: int) -> dict | None:
     return {name: getattr(record, name) for name in EDITABLE_FIELDS}
 
 
-def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
-    """Row-lock, check permission, status and version; bump the version for the edit that follows."""
+def _first_save_after(arrangement: Arrangement, version: int):
+    return arrangement.history.filter(lock_version__gt=version).order_by("history_date", "history_id").first()
+
+
+def _same(a, b) -> bool:
+    """Equal as the user sees it: line endings (browsers send CRLF), outer spaces and list order aside."""
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+    return a == b
+
+
+def merge_fields(*, base: dict, mine: dict, current: dict) -> tuple[dict, frozenset[str]]:
+    """Three-way merge per field of what the user submits (`mine`) onto what is saved now (`current`), both
+    grown from `base`: a field the user left as it was takes the current value, a field only the user changed
+    takes the user's value; a field both changed, to different values, is a conflict."""
+    merged, conflicts = {}, set()
+    for name, value in mine.items():
+        start, now = base[name], current[name]
+        if _same(value, start) or _same(value, now):
+            merged[name] = now
+        elif _same(now, start):
+            merged[name] = value
+        else:
+            conflicts.add(name)
+    return merged, frozenset(conflicts)
+
+
+def inzet_at(arrangement: Arrangement, version: int) -> dict[str, dict] | None:
+    """BOA-inzet per domein as it was at `version` (before the first save past it); None if unknown."""
+    first_newer = _first_save_after(arrangement, version)
+    if first_newer is None:
+        return None
+    rows = {}
+    for record in (BoaInzet.history.filter(arrangement_id=arrangement.pk, history_date__lt=first_newer.history_date)
+                   .order_by("history_date", "history_id")):
+        if record.history_type == "-":
+            rows.pop(record.domein, None)
+        else:
+            rows[record.domein] = {"aantal_boas": record.aantal_boas, "fte": record.fte}
+    return rows
+
+
+def _merge_stale(locked: Arrangement, version: int, data: dict, inzet: list["InzetRegel"]):
+    """An edit of an older version goes through when nobody else changed the same fields since; otherwise
+    (or when the arrangement went through the workflow meanwhile) it is refused as a whole."""
+    base, inzet_base = values_at(locked, version), inzet_at(locked, version)
+    # A status change since means another review round: the user decides again, seeing what happened.
+    if (base is None or inzet_base is None
+            or locked.overgangen.filter(op__gte=_first_save_after(locked, version).history_date).exists()):
+        raise StaleEdit(changes_since(locked, version))
+    merged, conflicts = merge_fields(base=base, mine=data,
+                                     current={name: getattr(locked, name) for name in EDITABLE_FIELDS})
+    now = {row.domein: {"aantal_boas": row.aantal_boas, "fte": row.fte} for row in locked.inzet.all()}
+    merged_inzet = []
+    for regel in inzet:
+        empty = {"aantal_boas": 0, "fte": Decimal("0")}
+        values, clash = merge_fields(base=inzet_base.get(regel.domein, empty),
+                                     mine={"aantal_boas": regel.aantal_boas, "fte": regel.fte},
+                                     current=now.get(regel.domein, empty))
+        conflicts |= {f"inzet-{regel.domein}-{name}" for name in clash}
+        merged_inzet.append(InzetRegel(regel.domein, values.get("aantal_boas"), values.get("fte")))
+    if conflicts:
+        raise StaleEdit(changes_since(locked, version), velden=conflicts)
+    return merged, merged_inzet
+
+
+def _lock_editable(arrangement: Arrangement, user) -> Arrangement:
+    """Row-lock, check permission and status."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     toegang.require(user, locked.driehoek, permission=toegang.DRAFT)
     if not locked.is_bewerkbaar:
@@ -79,6 +147,12 @@ def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arr
             _("Dit arrangement heeft de status '%(status)s' en kan alleen in concept worden bewerkt.")
             % {"status": locked.get_status_display()}, code="niet_bewerkbaar",
         )
+    return locked
+
+
+def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
+    """Row-lock, check permission, status and version; bump the version for the edit that follows."""
+    locked = _lock_editable(arrangement, user)
     if expected_version != locked.lock_version:
         raise StaleEdit(changes_since(locked, expected_version))
     locked.lock_version += 1
@@ -171,14 +245,21 @@ class InzetRegel:
 @transaction.atomic
 def update_arrangement(*, arrangement: Arrangement, user, expected_version: int, data: dict,
                        inzet: list[InzetRegel] | None = None) -> Arrangement:
-    locked = _lock_for_edit(arrangement, user, expected_version)
+    """Save the basic data. An edit of an older version is merged field by field with what others saved since
+    (`merge_fields`), and refused only when someone else changed one of the same fields."""
+    locked = _lock_editable(arrangement, user)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Onbekende velden: %(velden)s") % {"velden": ", ".join(sorted(unknown))})
+    data = {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
+    inzet = list(inzet or [])
+    if expected_version != locked.lock_version:
+        data, inzet = _merge_stale(locked, expected_version, data, inzet)
+    locked.lock_version += 1
     for name, value in data.items():
-        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        setattr(locked, name, value)
     _save(locked, user)
-    for regel in inzet or []:
+    for regel in inzet:
         row = locked.inzet.filter(domein=regel.domein).first() or BoaInzet(arrangement=locked,
                                                                             domein=regel.domein)
         if (row.pk is None or row.aantal_boas != regel.aantal_boas or row.fte != regel.fte):

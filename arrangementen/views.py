@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from samenwerking import toegang
@@ -47,6 +47,10 @@ def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, m
     return error.wijzigingen
 
 
+CONFLICT = gettext_lazy("Ook iemand anders heeft dit gewijzigd (zie hierboven). Kies wat het moet zijn en sla "
+                        "opnieuw op.")
+
+
 def _as_form_value(value):
     if value is None:
         return ""
@@ -55,24 +59,38 @@ def _as_form_value(value):
     return str(value)
 
 
-def _merge_untouched(form, original: dict, current: dict):
-    """For each field whose submitted value still equals the value the user started from, take the
-    current value: the user did not touch it, someone else may have."""
-    def merge(data, _version):
-        for name, start in original.items():
-            field = form.fields.get(name)
-            if field is None:
-                continue
-            raw = data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else data.get(name)
-            try:
-                submitted = field.clean(raw)
-            except ValidationError:
-                continue
-            if submitted == start and current[name] != start:
-                if isinstance(current[name], list):
-                    data.setlist(name, [str(v) for v in current[name]])
-                else:
-                    data[name] = _as_form_value(current[name])
+def _merge_untouched(arrangement: Arrangement, form, formset):
+    """The service's three-way rule (`services.merge_fields`) on the re-rendered form: fields the user left as
+    they were show what others saved since, and a field both changed says so next to it."""
+    def merge(data, version):
+        start, inzet_start = services.values_at(arrangement, version), services.inzet_at(arrangement, version)
+        if start is None or inzet_start is None:
+            return
+        fresh = Arrangement.objects.get(pk=arrangement.pk)
+        merged, conflicts = services.merge_fields(
+            base=start, mine={name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            current={name: getattr(fresh, name) for name in services.EDITABLE_FIELDS})
+        for name, value in merged.items():
+            if isinstance(value, list):
+                data.setlist(name, [str(v) for v in value])
+            else:
+                data[name] = _as_form_value(value)
+        for name in conflicts:
+            form.add_error(name, CONFLICT)
+        now = {row.domein: {"aantal_boas": row.aantal_boas, "fte": row.fte} for row in fresh.inzet.all()}
+        empty = {"aantal_boas": 0, "fte": 0}
+        for row in formset.forms:
+            domein = row.cleaned_data["domein"]
+            values, clash = services.merge_fields(
+                base=inzet_start.get(domein, empty), current=now.get(domein, empty),
+                mine={name: row.cleaned_data[name] for name in ("aantal_boas", "fte")})
+            for name, value in values.items():
+                data[f"{row.prefix}-{name}"] = _as_form_value(value)
+            for name in clash:
+                row.add_error(name, CONFLICT)
+        formset.data = data
+        for row in formset.forms:
+            row.data = data
     return merge
 
 
@@ -194,15 +212,16 @@ def arrangement_edit(request, pk: int):
                                            f.cleaned_data["fte"]) for f in formset.forms],
             )
         except services.StaleEdit as error:
-            start = services.values_at(arrangement, form.cleaned_data["lock_version"])
-            fresh = Arrangement.objects.get(pk=arrangement.pk)
-            now = {name: getattr(fresh, name) for name in services.EDITABLE_FIELDS}
             wijzigingen = _stale(request, form, error, arrangement,
-                                 merge=_merge_untouched(form, start, now) if start else None)
+                                 merge=_merge_untouched(arrangement, form, formset))
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("De wijzigingen zijn opgeslagen."))
+            if form.cleaned_data["lock_version"] != arrangement.lock_version:
+                messages.success(request, _("De wijzigingen zijn opgeslagen. Intussen had iemand anders andere "
+                                            "gegevens gewijzigd; die wijzigingen zijn behouden."))
+            else:
+                messages.success(request, _("De wijzigingen zijn opgeslagen."))
             return redirect("arrangementen:detail", pk)
     return render(request, "arrangementen/bewerken.html", {
         "arrangement": arrangement, "form": form, "formset": formset, "wijzigingen": wijzigingen,
@@ -336,7 +355,8 @@ def transition(request, pk: int, action: str):
         raise Http404(_("Onbekende handeling."))
     arrangement = selectors.get_arrangement(request.user, pk)
     definition = workflow.find_transition(action, arrangement.status)
-    form = OvergangForm(request.POST or None)
+    form = OvergangForm(request.POST or None,
+                        required=workflow.required_inputs(definition) if definition else frozenset())
     if request.method == "POST" and form.is_valid():
         try:
             workflow.perform(arrangement=arrangement, action=action, user=request.user,

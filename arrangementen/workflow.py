@@ -83,9 +83,18 @@ def missing_mandatory_clauses(arrangement: Arrangement) -> list[Modelafspraak]:
     )
 
 
+def required_inputs(transition: Transition) -> frozenset[str]:
+    """The inputs `perform` refuses to do without for this transition; the form marks exactly these required."""
+    return frozenset({
+        *(["toelichting"] if transition.reason_required else []),
+        *(["vastgesteld_op", "besluit_referentie"] if transition.action == "vaststellen" else []),
+    })
+
+
 def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichting: str,
                   vastgesteld_op: datetime.date | None, besluit_referentie: str):
-    if transition.reason_required and not toelichting.strip():
+    required = required_inputs(transition)
+    if "toelichting" in required and not toelichting.strip():
         raise ValidationError({"toelichting": _("Geef een toelichting: de andere partijen lezen waarom.")})
     if transition.action == "indienen":
         missing = missing_mandatory_clauses(arrangement)
@@ -97,11 +106,11 @@ def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichti
             )
     if transition.action == "vaststellen":
         errors = {}
-        if not vastgesteld_op:
+        if "vastgesteld_op" in required and not vastgesteld_op:
             errors["vastgesteld_op"] = _("Vul de datum van het besluit van de driehoek in.")
-        elif vastgesteld_op > timezone.localdate():
+        elif vastgesteld_op and vastgesteld_op > timezone.localdate():
             errors["vastgesteld_op"] = _("De datum van het besluit kan niet in de toekomst liggen.")
-        if not besluit_referentie.strip():
+        if "besluit_referentie" in required and not besluit_referentie.strip():
             errors["besluit_referentie"] = _("Vul de referentie van het besluit in (bijvoorbeeld het "
                                              "agendapunt of verslagnummer).")
         if errors:

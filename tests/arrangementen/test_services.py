@@ -199,9 +199,9 @@ def test_stale_update_lists_the_change_made_meanwhile(db, wereld, tweede_coordin
     arrangement = wereld.nieuw("Oude titel")
     services.update_arrangement(arrangement=arrangement, user=tweede_coordinator, expected_version=1,
                                 data={"titel": "Titel van de collega"})
-    with pytest.raises(StaleEdit) as refused:
+    with pytest.raises(StaleEdit) as refused:  # the same field: changes to other fields are merged
         services.update_arrangement(arrangement=arrangement, user=wereld.coordinator, expected_version=1,
-                                    data={"doel": "Mijn doel"})
+                                    data={"titel": "Mijn titel", "doel": "Mijn doel"})
     changes = [(w.veld, w.oud, w.nieuw) for e in refused.value.wijzigingen for w in e.wijzigingen]
     assert ("titel", "Oude titel", "Titel van de collega") in changes
 
@@ -214,7 +214,7 @@ def test_stale_update_lists_only_what_others_changed_after_the_version_the_user_
                                 data={"titel": "Titel van de collega"})
     with pytest.raises(StaleEdit) as refused:
         services.update_arrangement(arrangement=arrangement, user=wereld.coordinator, expected_version=1,
-                                    data={"doel": "Mijn doel"})
+                                    data={"titel": "Mijn titel", "doel": "Mijn doel"})
     listed = [(e.onderwerp, e.actie, e.gebruiker) for e in refused.value.wijzigingen]
     assert listed == [(f"arrangement “{fresh(arrangement)}”", "gewijzigd", tweede_coordinator)]
 
@@ -226,7 +226,9 @@ def test_stale_update_shows_the_old_and_new_text_of_an_afspraak_changed_meanwhil
     services.update_afspraak(afspraak=afspraak, user=tweede_coordinator, expected_version=1,
                              onderwerp=afspraak.onderwerp, titel=afspraak.titel, tekst="Elke wijk een vast koppel.",
                              verantwoordelijke=afspraak.verantwoordelijke)
-    with pytest.raises(StaleEdit) as refused:
+    services.update_arrangement(arrangement=arrangement, user=tweede_coordinator, expected_version=2,
+                                data={"doel": "Doel van de collega"})
+    with pytest.raises(StaleEdit) as refused:  # doel changed by both
         services.update_arrangement(arrangement=arrangement, user=wereld.coordinator, expected_version=1,
                                     data={"doel": "Mijn doel"})
     changes = [(e.onderwerp, w.veld, w.oud, w.nieuw) for e in refused.value.wijzigingen for w in e.wijzigingen]

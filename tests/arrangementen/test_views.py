@@ -205,7 +205,9 @@ def test_stale_save_shows_the_conflict_keeps_the_input_and_overwrites_nothing(db
                                 data={"titel": "Titel van de collega"})
     after_colleague = state(concept)
 
-    response = client.post(url("bewerken", concept.pk), {**opened, "doel": "Mijn zorgvuldig getypte doel",
+    # The titel was changed by both (changes to different fields alone are merged).
+    response = client.post(url("bewerken", concept.pk), {**opened, "titel": "Mijn titel",
+                                                         "doel": "Mijn zorgvuldig getypte doel",
                                                          "inzet-3-aantal_boas": "9"})
     assert response.status_code == 200
     page = html(response)
@@ -240,12 +242,14 @@ def test_after_a_stale_save_the_form_takes_over_what_others_changed_in_untouched
     services.update_arrangement(arrangement=concept, user=collega, expected_version=1,
                                 data={"titel": "Titel van de collega", "aanleiding": "Aanleiding van de collega"})
 
-    response = client.post(url("bewerken", concept.pk), {**opened, "doel": "Mijn doel"})
+    # The aanleiding was changed by both, so the save is refused.
+    response = client.post(url("bewerken", concept.pk), {**opened, "doel": "Mijn doel",
+                                                         "aanleiding": "Mijn aanleiding"})
     page = html(response)
     assert STALE in page
-    # The untouched titel now shows the colleague's value; the user's own doel stays.
+    # The untouched titel now shows the colleague's value; the user's own doel and aanleiding stay.
     assert 'value="Titel van de collega"' in page
-    assert "Mijn doel" in page
+    assert "Mijn doel" in page and "Mijn aanleiding" in page
 
     # Saving the re-rendered form again keeps both the colleague's and the user's work.
     form = response.context["form"]
@@ -253,7 +257,7 @@ def test_after_a_stale_save_the_form_takes_over_what_others_changed_in_untouched
     assert client.post(url("bewerken", concept.pk), resubmit).status_code == 302
     saved = fresh(concept)
     assert (saved.titel, saved.aanleiding, saved.doel) == (
-        "Titel van de collega", "Aanleiding van de collega", "Mijn doel")
+        "Titel van de collega", "Mijn aanleiding", "Mijn doel")
 
 
 def test_stale_save_of_an_afspraak_keeps_the_typed_text(db, wereld, als, concept):

@@ -82,6 +82,12 @@ def page_checks(browser, live_server):
     checks.finish()
 
 
+@pytest.fixture(autouse=True)
+def site_url(settings, live_server):
+    """Absolute links (e-mails, agenda address) point at the live server, as `make run` points them at HOST:PORT."""
+    settings.SITE_URL = live_server.url
+
+
 @pytest.fixture
 def page(browser, live_server, page_checks):
     """A fresh browser context (no cookies) per test; requests off loopback are aborted and fail the test."""

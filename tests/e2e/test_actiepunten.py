@@ -129,7 +129,10 @@ def test_secretaris_legt_overleg_vast_en_coordinator_meldt_actiepunt_gereed(page
     assert_no_axe_violations(coordinator)
 
     coordinator.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Mijn actiepunten").click()
-    expect(rij(coordinator, onderwerp)).to_contain_text("✓ gereed")
+    badge = rij(coordinator, onderwerp).locator(".app-signaal")
+    expect(badge).to_have_text("gereed")  # the tick is drawn (SVG), not a font glyph
+    expect(badge).to_have_class(re.compile(r"\bapp-signaal--gereed\b"))
+    expect(badge.locator("svg.app-signaal__icoon")).to_have_count(1)
     coordinator.get_by_label("Status").select_option(label="Lopend (open of in uitvoering)")
     coordinator.get_by_role("button", name="Toon resultaten").click()
     expect(coordinator.get_by_role("heading", name="2 actiepunten")).to_be_visible()
