@@ -47,6 +47,12 @@ class TijdField(serializers.TimeField):
     default_error_messages = {"invalid": gettext_lazy("Geen geldige tijd: gebruik UU:MM, bijvoorbeeld 10:30.")}
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$", "example": "19:30:00"})
+class UitvoerTijdField(serializers.TimeField):
+    """A time of day as the API writes it (UU:MM:SS, local time, no offset): not OpenAPI's `format: time`, which
+    demands an offset."""
+
+
 def _id_field(**kwargs):
     return AantalField(min_value=1, **kwargs)
 
@@ -111,7 +117,8 @@ class DeelnemerSerializer(StrictMixin, serializers.Serializer):
     aanwezig = serializers.BooleanField(default=True, error_messages={"invalid": gettext_lazy("Kies true of false.")})
 
     def validate(self, attrs):
-        if attrs["gebruiker"] is None and not attrs["naam"].strip():
+        # A partial update of an overleg applies no defaults to nested deelnemers: absent means empty.
+        if attrs.get("gebruiker") is None and not attrs.get("naam", "").strip():
             raise serializers.ValidationError({"naam": [_("Geef een gebruiker of een naam.")]})
         return attrs
 
@@ -130,8 +137,8 @@ class OverlegSerializer(serializers.Serializer):
     titel = serializers.CharField(read_only=True)
     naam = serializers.CharField(read_only=True, help_text="De titel, of anders de soort overleg.")
     datum = serializers.DateField(read_only=True)
-    begintijd = serializers.TimeField(read_only=True, allow_null=True)
-    eindtijd = serializers.TimeField(read_only=True, allow_null=True)
+    begintijd = UitvoerTijdField(read_only=True, allow_null=True)
+    eindtijd = UitvoerTijdField(read_only=True, allow_null=True)
     locatie = serializers.CharField(read_only=True)
     voorzitter = serializers.IntegerField(source="voorzitter_id", read_only=True, allow_null=True)
     voorzitter_naam = serializers.CharField(read_only=True)
