@@ -263,7 +263,7 @@ def import_basisteams(
         raise ReferentiedataFout(bestand, problemen)
     resultaat = resultaat or Resultaat()
     basisteams = {}
-    for _line, row in rows:
+    for line, row in rows:
         eenheid = eenheden[row["politie_eenheid_code"]]
         key = (eenheid.code, row["basisteam_naam"])
         if key not in basisteams:
