@@ -25,7 +25,7 @@ from samenwerking import api_tokens, uitnodigingen
 from samenwerking.models import Basisteam, Driehoek, Gebruiker, Organisatie, Rol
 from tests.factories import GebruikerFactory
 
-from .conftest import DEMO_PASSWORD, assert_no_axe_violations, login
+from .conftest import DEMO_PASSWORD, assert_no_axe_violations, login, watch_csp
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +64,24 @@ def beheer_world(demo_data):
                                                    first_name="Hanna", last_name="Hoofdbeheer")
     TOTPDevice.objects.create(user=superuser, name="app", confirmed=True)
     return {"beheerder": Gebruiker.objects.get(pk=beheerder_pk), "superuser": superuser}
+
+
+def test_csp_wachter_ziet_wat_het_beleid_weigert(browser, live_server):
+    """The check every browser test relies on: an inline style and a <style> under the product's policy are
+    reported, from the console and from the page's violation events."""
+    context = browser.new_context()
+    found: list[str] = []
+    watch_csp(context, found)
+    page = context.new_page()
+    page.route(f"{live_server.url}/csp-proef/", lambda route: route.fulfill(
+        status=200, body='<!doctype html><title>x</title><style>p{}</style><p style="color:red">x</p>',
+        headers={"content-type": "text/html", "content-security-policy": "style-src 'self'"}))
+    page.goto(f"{live_server.url}/csp-proef/")
+    page.wait_for_timeout(500)
+    context.close()
+    assert any("style-src-elem blokkeerde inline" in v for v in found), found
+    assert any("style-src-attr blokkeerde inline" in v for v in found), found
+    assert any(v.startswith("console: ") for v in found), found
 
 
 class Crawl:
