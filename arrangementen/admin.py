@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from samenwerking.admin import AutocompleteMixin, RowNamedModelFormSet
+
 from . import documenten, signing
 from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
 
@@ -21,9 +23,12 @@ class OnderwerpAdmin(SimpleHistoryAdmin):
     search_fields = ["naam"]
     inlines = [ModelafspraakInline]
 
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=RowNamedModelFormSet, **kwargs)
+
 
 @admin.register(Modelafspraak)
-class ModelafspraakAdmin(SimpleHistoryAdmin):
+class ModelafspraakAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["titel", "onderwerp", "verantwoordelijke", "verplicht", "standaard", "actief"]
     list_filter = ["verplicht", "standaard", "actief", "onderwerp__niveau", "verantwoordelijke"]
     list_select_related = ["onderwerp"]
@@ -50,7 +55,7 @@ class OndertekeningssleutelForm(forms.ModelForm):
 
 
 @admin.register(Ondertekeningssleutel)
-class OndertekeningssleutelAdmin(SimpleHistoryAdmin):
+class OndertekeningssleutelAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     """Beheerders upload a PKCS#12 file and say where its passphrase lives; it is checked before saving."""
 
     form = OndertekeningssleutelForm
@@ -68,7 +73,7 @@ class OndertekeningssleutelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Mandaat)
-class MandaatAdmin(SimpleHistoryAdmin):
+class MandaatAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["gemachtigde", "volmachtgever", "geldig_van", "geldig_tot", "toelichting"]
     list_select_related = ["gemachtigde", "volmachtgever"]
     autocomplete_fields = ["gemachtigde", "volmachtgever"]

@@ -407,6 +407,10 @@ class Auditregel(models.Model):
         API_TOKEN_GEBRUIKT = "api_token_gebruikt", _("API-token gebruikt")
         API_TOKEN_INGETROKKEN = "api_token_ingetrokken", _("API-token ingetrokken")
         AUDIT_CONTROLEPUNT = "audit_controlepunt", _("controlepunt van het logboek")
+        ACCOUNT_AANGEMAAKT = "account_aangemaakt", _("account aangemaakt")
+        UITNODIGING_VERSTUURD = "uitnodiging_verstuurd", _("uitnodiging verstuurd")
+        UITNODIGING_GEBRUIKT = "uitnodiging_gebruikt", _("uitnodiging gebruikt")
+        REFERENTIEDATA_GEIMPORTEERD = "referentiedata_geimporteerd", _("referentiegegevens geïmporteerd")
 
     class Resultaat(models.TextChoices):
         GELUKT = "gelukt", _("gelukt")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import Basisteam, District, Eenheid, Gemeente, Veiligheidsregio, Werkgebied
@@ -35,19 +36,45 @@ class ReferentiedataFout(Exception):
 
 
 @dataclass
+class Regeluitkomst:
+    """What one line of a basisteam file does: its team (on the team's first line only) and its werkgebied."""
+
+    regel: int
+    basisteam: str
+    eenheid: str
+    gemeente: str
+    dekking: str
+    basisteam_status: str  # aangemaakt / gewijzigd / ongewijzigd, or "" on the team's later lines
+    werkgebied_status: str
+
+
+@dataclass
 class Resultaat:
+    """Totals over all models (objects, not lines), per model, and for a basisteam file what each line does."""
+
     aangemaakt: int = 0
     gewijzigd: int = 0
     ongewijzigd: int = 0
     per_model: dict = field(default_factory=dict)
+    regels: list[Regeluitkomst] = field(default_factory=list)
 
     def tel(self, model_label: str, status: str):
         setattr(self, status, getattr(self, status) + 1)
         self.per_model.setdefault(model_label, {"aangemaakt": 0, "gewijzigd": 0, "ongewijzigd": 0})
         self.per_model[model_label][status] += 1
 
+    def samenvatting(self) -> str:
+        """Per model, so a team with its werkgebied reads as one of each and not as "2 aangemaakt"."""
+        parts = [
+            _("%(soort)s: %(aangemaakt)d aangemaakt, %(gewijzigd)d gewijzigd, %(ongewijzigd)d ongewijzigd")
+            % {"soort": capfirst(label), **counts}
+            for label, counts in self.per_model.items()
+        ]
+        return "; ".join(parts) + "."
+
 
 def _upsert(model, lookup: dict, values: dict, resultaat: Resultaat):
+    """Create or update one row; returns the object and what happened to it."""
     obj = model.objects.filter(**lookup).first()
     label = str(model._meta.verbose_name_plural)
     if obj is None:
@@ -55,17 +82,16 @@ def _upsert(model, lookup: dict, values: dict, resultaat: Resultaat):
         obj.full_clean()
         obj.save()
         resultaat.tel(label, "aangemaakt")
-        return obj
+        return obj, "aangemaakt"
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    status = "gewijzigd" if changed else "ongewijzigd"
     if changed:
         for name in changed:
             setattr(obj, name, values[name])
         obj.full_clean()
         obj.save()
-        resultaat.tel(label, "gewijzigd")
-    else:
-        resultaat.tel(label, "ongewijzigd")
-    return obj
+    resultaat.tel(label, status)
+    return obj, status
 
 
 def read_csv(text: str, bestand: str, required: list[str]) -> list[tuple[int, dict]]:
@@ -214,9 +240,15 @@ def import_basisteams(
     rows = read_csv(text, bestand, BASISTEAM_COLUMNS)
     eenheden = {e.code: e for e in Eenheid.objects.all()}
     gemeenten = {g.cbs_code: g for g in Gemeente.objects.all()}
-    problemen = []
+    problemen, seen = [], {}
     for line, row in rows:
         _check(problemen, line, row["basisteam_naam"], _("basisteam_naam is leeg"))
+        pair = (row["politie_eenheid_code"], row["basisteam_naam"], row["gemeentecode"])
+        # One werkgebied per team and gemeente: a second line would overwrite the first one unseen.
+        if _check(problemen, line, pair not in seen,
+                  _("basisteam '%(naam)s' met gemeentecode %(code)s staat ook op regel %(eerder)d"),
+                  naam=row["basisteam_naam"], code=row["gemeentecode"], eerder=seen.get(pair, 0)):
+            seen[pair] = line
         eenheid_ok = _check(problemen, line, row["politie_eenheid_code"] in eenheden,
                             _("onbekende politie-eenheid '%(code)s'"),
                             code=row["politie_eenheid_code"])
@@ -231,7 +263,7 @@ def import_basisteams(
         raise ReferentiedataFout(bestand, problemen)
     resultaat = resultaat or Resultaat()
     basisteams = {}
-    for _line, row in rows:
+    for line, row in rows:
         eenheid = eenheden[row["politie_eenheid_code"]]
         key = (eenheid.code, row["basisteam_naam"])
         if key not in basisteams:
@@ -240,16 +272,33 @@ def import_basisteams(
                 District.objects.get(eenheid=eenheid, naam=row["district"])
                 if row["district"] else None
             )
-            basisteams[key] = _upsert(Basisteam, {"eenheid": eenheid, "naam": row["basisteam_naam"]}, {
-                "district": district,
-                "bron": row["bron"][:500],
-                "bron_datum": row["bron_datum"][:50],
-                "betrouwbaarheid": row["betrouwbaarheid"][:200],
-            }, resultaat)
+            basisteams[key], basisteam_status = _upsert(
+                Basisteam, {"eenheid": eenheid, "naam": row["basisteam_naam"]}, {
+                    "district": district,
+                    "bron": row["bron"][:500],
+                    "bron_datum": row["bron_datum"][:50],
+                    "betrouwbaarheid": row["betrouwbaarheid"][:200],
+                }, resultaat)
+        else:
+            basisteam_status = ""
         basisteam = basisteams[key]
+        gemeente = gemeenten[row["gemeentecode"]]
         dekking, omschrijving = parse_dekking(row["dekking"])
-        _upsert(Werkgebied, {"basisteam": basisteam, "gemeente": gemeenten[row["gemeentecode"]]},
-                {"dekking": dekking, "omschrijving": omschrijving[:255]}, resultaat)
+        _werkgebied, werkgebied_status = _upsert(
+            Werkgebied, {"basisteam": basisteam, "gemeente": gemeente},
+            {"dekking": dekking, "omschrijving": omschrijving[:255]}, resultaat)
+        resultaat.regels.append(Regeluitkomst(
+            regel=line, basisteam=basisteam.naam, eenheid=eenheid.code, gemeente=gemeente.weergavenaam,
+            dekking=str(Werkgebied.Dekking(dekking).label) + (f" ({omschrijving})" if omschrijving else ""),
+            basisteam_status=basisteam_status, werkgebied_status=werkgebied_status))
+    return resultaat
+
+
+def preview_basisteams(text: str, bestand: str = "basisteams.csv") -> Resultaat:
+    """What `import_basisteams` would do with this file, line by line; writes nothing (the work is rolled back)."""
+    with transaction.atomic():
+        resultaat = import_basisteams(text, bestand)
+        transaction.set_rollback(True)
     return resultaat
 
 

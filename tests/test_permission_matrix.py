@@ -226,6 +226,8 @@ RULES = {
     "account:tweestaps_uitschakelen": post_only,
     "account:api_tokens": logged_in,
     "account:api_token_intrekken": post_only,
+    # An invitation link with a made-up token: the Dutch "link werkt niet meer" page, for anyone.
+    "account:uitnodiging": lambda role, scope: 410,
     # Login through the organisation's identity provider is off in the test settings.
     "oidc_start": unknown_token,
     "oidc_terug": unknown_token,
@@ -337,6 +339,8 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         for param in OBJECT_PARAMS:
             route = route.replace(param, str(obj.pk))
         route = route.replace("<slug:action>", "gereed_melden")
+    elif route.startswith("account/uitnodiging/"):
+        route = route.replace("<str:uidb64>", "MQ").replace("<str:token>", "onbekend-token")
     elif route.startswith("actiepunten/agenda/"):
         route = route.replace("<str:token>", "onbekend-token")
     elif route.startswith(("arrangementen/", "api/v1/arrangementen")):

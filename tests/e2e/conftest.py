@@ -34,8 +34,27 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 STYLESHEETS = ("vendor/utrecht-theme.css", "vendor/utrecht-components.css", "css/app.css")
+# The beheer (Django admin) has its own look: its base stylesheet and the project's additions to it.
+BEHEER_STYLESHEETS = ("admin/css/base.css", "css/beheer.css")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 DEMO_PASSWORD = "e2e-demo-wachtwoord-2026"
+# Reports every Content-Security-Policy violation of a page to the test (binding `__cspSchending`), also those
+# the console does not show; added through DevTools, so the policy under test does not apply to it.
+CSP_LISTENER = """document.addEventListener('securitypolicyviolation', (e) => window.__cspSchending(
+    `${e.effectiveDirective} blokkeerde ${e.blockedURI || 'inline'} (${e.sourceFile || ''}:${e.lineNumber}) `
+    + `${e.sample || ''}`));"""
+
+
+def watch_csp(context, violations: list[str]) -> None:
+    """Collect the Content-Security-Policy violations of every page in `context` (DOM events and console)."""
+    context.expose_binding("__cspSchending", lambda source, text: violations.append(f"{source['frame'].url}: {text}"))
+    context.add_init_script(CSP_LISTENER)
+
+    def console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", console)
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +124,8 @@ def page(browser, live_server, page_checks):
             route.abort("blockedbyclient")
 
     context.route("**/*", guard)
+    csp: list[str] = []
+    watch_csp(context, csp)
     page = context.new_page()
     page_checks.attach(page)
 
@@ -119,6 +140,7 @@ def page(browser, live_server, page_checks):
     context.close()
     assert not blocked, f"Verzoeken buiten loopback geblokkeerd: {blocked}"
     assert not failed, f"Mislukte verzoeken: {failed}"
+    assert not csp, "Content-Security-Policy blokkeerde iets:\n" + "\n".join(csp)
 
 
 @pytest.fixture
@@ -161,7 +183,8 @@ def assert_styles_loaded(page: Page) -> None:
                return {href: s.href, rules};
            })"""
     )
-    for name in STYLESHEETS:
+    beheer = urlsplit(page.url).path.startswith("/beheer/")
+    for name in BEHEER_STYLESHEETS if beheer else STYLESHEETS:
         matching = [s for s in sheets if s["href"] and s["href"].endswith("/static/" + name)]
         assert matching and matching[0]["rules"] > 0, f"Stylesheet {name} niet geladen: {sheets}"
 
@@ -187,9 +210,11 @@ def assert_no_axe_violations(page: Page) -> None:
     # and the test must not weaken that policy to measure the page.
     page.evaluate(AXE_JS.read_text("utf-8") + "\n;undefined")
     assert page.evaluate("typeof axe") == "object", "axe-core is niet geladen"
+    # preload off: it copies the page's stylesheets into <style> elements (only for a rule outside these tags),
+    # which the page's own policy rightly refuses and the CSP check would blame on the page.
     violations = page.evaluate(
         """async (tags) => {
-               const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+               const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, preload: false});
                return results.violations;
            }""",
         AXE_TAGS,
@@ -209,6 +234,7 @@ def new_page(browser, live_server, page_checks):
     contexts = []
     blocked: list[str] = []
     failed: list[str] = []
+    csp: list[str] = []
 
     def guard(route):
         host = urlsplit(route.request.url).hostname or ""
@@ -228,6 +254,7 @@ def new_page(browser, live_server, page_checks):
                                       accept_downloads=True)
         context.set_default_timeout(10_000)
         context.route("**/*", guard)
+        watch_csp(context, csp)
         contexts.append(context)
         new = context.new_page()
         page_checks.attach(new)
@@ -239,6 +266,7 @@ def new_page(browser, live_server, page_checks):
         context.close()
     assert not blocked, f"Verzoeken buiten loopback geblokkeerd: {blocked}"
     assert not failed, f"Mislukte verzoeken: {failed}"
+    assert not csp, "Content-Security-Policy blokkeerde iets:\n" + "\n".join(csp)
 
 
 def expect_message(page: Page, text: str, timeout: float = 5_000) -> None:
