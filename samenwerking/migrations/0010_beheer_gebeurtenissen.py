@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('samenwerking', '0008_auditcontrolepunt'),
+        ('samenwerking', '0009_rechten_met_periode'),
     ]
 
     operations = [
