@@ -45,7 +45,7 @@ def getekend(django_db_setup, django_db_blocker, pki) -> bytes:
 class Meting:
     cpu: float = 0.0  # seconds, user + system, this process and the children it waited for
     python_peak: int = 0  # bytes, Python allocations in this process
-    child_peak_rss: int = 0  # bytes, the largest resident set of any child waited for so far
+    child_peak_rss: int = 0  # bytes, the largest resident set of a child waited for during the measurement
     own_rss: int = 0  # bytes, this process's resident set at the end
 
 
@@ -57,6 +57,9 @@ def _cpu(usage) -> float:
 def measured():
     meting = Meting()
     before = _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(resource.getrusage(resource.RUSAGE_CHILDREN))
+    # The children's ru_maxrss is a peak over every child this process ever waited for (under pytest-xdist also
+    # the servers and browsers of other tests): only a peak that rose during the measurement is this call's.
+    children_peak_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     tracemalloc.start()
     try:
         yield meting
@@ -65,7 +68,7 @@ def measured():
         tracemalloc.stop()
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         meting.cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) + _cpu(children) - before
-        meting.child_peak_rss = children.ru_maxrss * 1024
+        meting.child_peak_rss = children.ru_maxrss * 1024 if children.ru_maxrss > children_peak_before else 0
         with open("/proc/self/statm") as statm:
             meting.own_rss = int(statm.read().split()[1]) * resource.getpagesize()
 
