@@ -203,7 +203,7 @@ def bad_request(request, exception=None):
     status, message = (413, TOO_LARGE_MESSAGE) if too_large else (400, BAD_REQUEST_MESSAGE)
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": str(message)}, status=status)
-    return _page("400.html", status, melding=message if too_large else "")
+    return _page("400.html", status, melding=message)
 
 
 def csrf_failure(request, reason=""):
