@@ -17,8 +17,8 @@ from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 
 from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField, one_line
 from arrangementen.models import Afspraak
-from config.api import IdField, NumericIdMixin, list_responses
 from samenwerking import toegang
+from samenwerking.apibasis import IdField, NumericIdMixin, list_responses
 from samenwerking.selectors import get_driehoek
 from samenwerking.tekstlimieten import REGELS, VERSLAG
 

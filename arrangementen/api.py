@@ -27,8 +27,8 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from config.api import NumericIdMixin, list_responses
 from samenwerking import toegang
+from samenwerking.apibasis import NumericIdMixin, list_responses
 from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.selectors import get_driehoek

@@ -1,4 +1,4 @@
-"""API wiring shared by the apps: Dutch error bodies, and 404 for what another driehoek owns."""
+"""The API's ground floor, shared by the apps: Dutch error bodies, and 404 for what another driehoek owns."""
 
 import re
 
