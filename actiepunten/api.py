@@ -15,10 +15,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.status import HTTP_200_OK, HTTP_201_CREATED
 
-from arrangementen.api import AantalField, DatumField, DutchJSONParser, StrictMixin, TekstField, one_line
 from arrangementen.models import Afspraak
 from samenwerking import toegang
-from samenwerking.apibasis import IdField, NumericIdMixin, list_responses
+from samenwerking.apibasis import (
+    AantalField,
+    DatumField,
+    DutchJSONParser,
+    IdField,
+    NumericIdMixin,
+    StrictMixin,
+    TekstField,
+    list_responses,
+    one_line,
+)
 from samenwerking.selectors import get_driehoek
 from samenwerking.tekstlimieten import REGELS, VERSLAG
 
@@ -51,7 +60,6 @@ class TijdField(serializers.TimeField):
 class UitvoerTijdField(serializers.TimeField):
     """A time of day as the API writes it (UU:MM:SS, local time, no offset): not OpenAPI's `format: time`, which
     demands an offset."""
-
 
 def _id_field(**kwargs):
     return AantalField(min_value=1, **kwargs)

@@ -4,16 +4,7 @@ Django finds an app's models here; every model is re-exported so `from arrangeme
 one way to import them.
 """
 
-from .arrangement import (
-    Afspraak,
-    Arrangement,
-    ArrangementQuerySet,
-    BoaInzet,
-    Domein,
-    Geweldsmiddel,
-    Partij,
-    Status,
-)
+from .arrangement import Afspraak, Arrangement, ArrangementQuerySet, BoaInzet, Domein, Geweldsmiddel, Partij, Status
 from .beoordeling import Beoordeling, Opmerking, Statusovergang
 from .bibliotheek import Modelafspraak, Niveau, Onderwerp, Verantwoordelijke
 from .document import (

@@ -1,0 +1,281 @@
+"""What the arrangementen API reads and writes: output serializers, then strict input with Dutch messages."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from samenwerking.apibasis import AantalField, DatumField, StrictMixin, TekstField, one_line
+from samenwerking.models import Basisteam, Gemeente
+
+from .. import workflow
+from ..models import (
+    Afspraak,
+    Arrangement,
+    BoaInzet,
+    Domein,
+    Geweldsmiddel,
+    Modelafspraak,
+    Onderwerp,
+    Partij,
+    Status,
+    Statusovergang,
+    Verantwoordelijke,
+)
+
+# The user may ask for these; `system` transitions (signing) are performed by the product itself.
+API_ACTIONS = sorted({t.action for t in workflow.TRANSITIONS if not t.system})
+
+
+class OnderwerpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Onderwerp
+        fields = ["id", "naam", "niveau"]
+
+
+class AfspraakSerializer(serializers.ModelSerializer):
+    onderwerp = OnderwerpSerializer(read_only=True)
+    niveau = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Afspraak
+        fields = ["id", "onderwerp", "niveau", "titel", "tekst", "verantwoordelijke", "volgorde",
+                  "modelafspraak"]
+
+
+class PartijSerializer(serializers.ModelSerializer):
+    organisatie = serializers.CharField(source="organisatie.naam", read_only=True)
+    organisatie_id = serializers.IntegerField(read_only=True)
+    soort = serializers.CharField(source="organisatie.soort", read_only=True)
+
+    class Meta:
+        model = Partij
+        fields = ["id", "organisatie_id", "organisatie", "soort", "ondertekenaar_functie",
+                  "ondertekenaar_naam", "volgorde"]
+
+
+class InzetSerializer(StrictMixin, serializers.ModelSerializer):
+    """Basisgegevens: aantal BOA's en fte per domein."""
+
+    domein = serializers.ChoiceField(choices=Domein.choices)
+    aantal_boas = AantalField(min_value=0)
+    fte = serializers.DecimalField(
+        max_digits=6, decimal_places=1, min_value=0, coerce_to_string=False,
+        error_messages={"invalid": gettext_lazy("Vul een getal in, bijvoorbeeld 2.5."),
+                        "min_value": gettext_lazy("Vul een getal van {min_value} of meer in.")},
+    )
+
+    class Meta:
+        model = BoaInzet
+        fields = ["domein", "aantal_boas", "fte"]
+
+
+class OvergangSerializer(serializers.ModelSerializer):
+    # Plain strings: the values are those of `status`; a second enum name for them confuses generators.
+    van = serializers.CharField(read_only=True)
+    naar = serializers.CharField(read_only=True)
+    door = serializers.StringRelatedField()
+
+    class Meta:
+        model = Statusovergang
+        fields = ["van", "naar", "door", "op", "toelichting"]
+
+
+class TransitieOptieSerializer(serializers.Serializer):
+    actie = serializers.CharField(source="action")
+    label = serializers.CharField()
+    toelichting_verplicht = serializers.BooleanField(source="reason_required")
+
+
+class ArrangementSerializer(serializers.ModelSerializer):
+    driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    aantal_afspraken = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Arrangement
+        fields = ["id", "driehoek", "driehoek_naam", "titel", "versie", "status", "status_label",
+                  "geldig_van", "geldig_tot", "evaluatiedatum", "aantal_afspraken", "lock_version",
+                  "gewijzigd_op"]
+        read_only_fields = fields
+
+
+class ArrangementDetailSerializer(serializers.ModelSerializer):
+    """Het arrangement met afspraken, partijen, BOA-inzet, statusgeschiedenis en mogelijke overgangen."""
+
+    # The nested lists come from context["detail"] (selectors.arrangement_detail): a fixed number of queries.
+
+    driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    is_verlopen = serializers.BooleanField(read_only=True)
+    afspraken = serializers.SerializerMethodField()
+    partijen = serializers.SerializerMethodField()
+    inzet = serializers.SerializerMethodField()
+    overgangen = serializers.SerializerMethodField()
+    transities = serializers.SerializerMethodField(
+        help_text="De statusovergangen die u nu mag uitvoeren (POST …/transitie/ met deze `actie`).",
+    )
+
+    class Meta:
+        model = Arrangement
+        fields = ["id", "driehoek", "driehoek_naam", "titel", "versie", "vorige_versie", "status",
+                  "status_label", "is_verlopen", "doel", "aanleiding", "werkgebied", "geweldsmiddelen",
+                  "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
+                  "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
+                  "afspraken", "partijen", "inzet", "overgangen", "transities"]
+        read_only_fields = fields
+
+    @extend_schema_field(AfspraakSerializer(many=True))
+    def get_afspraken(self, obj):
+        return AfspraakSerializer(self.context["detail"]["afspraken"], many=True).data
+
+    @extend_schema_field(PartijSerializer(many=True))
+    def get_partijen(self, obj):
+        return PartijSerializer(self.context["detail"]["partijen"], many=True).data
+
+    @extend_schema_field(InzetSerializer(many=True))
+    def get_inzet(self, obj):
+        return InzetSerializer(self.context["detail"]["inzet"], many=True).data
+
+    @extend_schema_field(OvergangSerializer(many=True))
+    def get_overgangen(self, obj):
+        return OvergangSerializer(self.context["detail"]["overgangen"], many=True).data
+
+    @extend_schema_field(TransitieOptieSerializer(many=True))
+    def get_transities(self, obj):
+        return TransitieOptieSerializer(self.context["transities"], many=True).data
+
+
+class GemeenteCodeField(serializers.SlugRelatedField):
+    """A gemeente by CBS code. A NUL character is refused before the lookup: PostgreSQL cannot compare text with
+    one (a DataError, which was a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
+class ArrangementFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
+    gemeente = GemeenteCodeField(
+        slug_field="cbs_code", queryset=Gemeente.objects.all(), required=False, allow_null=True,
+        help_text="CBS-code van de gemeente, bijvoorbeeld GM0344.",
+        error_messages={"does_not_exist": gettext_lazy("Onbekende gemeente (CBS-code) '{value}'.")},
+    )
+    basisteam = serializers.PrimaryKeyRelatedField(
+        queryset=Basisteam.objects.all(), required=False, allow_null=True, help_text="Id van het basisteam.",
+        error_messages={"does_not_exist": gettext_lazy("Onbekend basisteam {pk_value}."),
+                        "incorrect_type": gettext_lazy("Geef het nummer van een basisteam.")},
+    )
+    domein = serializers.ChoiceField(choices=Domein.choices, required=False, allow_blank=True)
+    verloopt_binnen = AantalField(min_value=0, max_value=36500, required=False,
+                                  help_text="Geldig tot binnen zoveel dagen.")
+    evaluatie_gepland = serializers.BooleanField(
+        required=False, default=False, error_messages={"invalid": gettext_lazy("Kies true of false.")},
+    )
+    zoek = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):
+    driehoek = AantalField(help_text="Id van een driehoek waarin u arrangementen mag opstellen.")
+    titel = TekstField(max_length=250)
+    start = serializers.ChoiceField(
+        choices=[("model", gettext_lazy("standaardmodel")), ("leeg", gettext_lazy("leeg"))], default="model",
+    )
+
+    def validate_titel(self, value):
+        return one_line(value)
+
+
+class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
+    """PUT vervangt alle bewerkbare velden (weggelaten velden worden leeg); PATCH wijzigt alleen de
+    meegestuurde velden. `lock_version` is altijd verplicht; `inzet` wijzigt alleen de genoemde domeinen."""
+
+    lock_version = AantalField(min_value=1, help_text="De lock_version die u ophaalde; verouderd → 409.")
+    titel = TekstField(max_length=250)
+    doel = TekstField(allow_blank=True, default="")
+    aanleiding = TekstField(allow_blank=True, default="")
+    werkgebied = TekstField(allow_blank=True, default="")
+    toezichthouders = TekstField(allow_blank=True, default="")
+    geweldsmiddelen = serializers.ListField(child=serializers.ChoiceField(choices=Geweldsmiddel.choices),
+                                            default=list)
+    geldig_van = DatumField(allow_null=True, default=None)
+    geldig_tot = DatumField(allow_null=True, default=None)
+    evaluatiedatum = DatumField(allow_null=True, default=None)
+    opzegtermijn_maanden = AantalField(min_value=0, allow_null=True, default=None)
+    inzet = InzetSerializer(many=True, required=False, help_text="Alleen de genoemde domeinen veranderen.")
+
+    def validate_inzet(self, value):
+        domeinen = [regel["domein"] for regel in value]
+        if len(domeinen) != len(set(domeinen)):
+            raise serializers.ValidationError(_("Noem elk domein hoogstens één keer."))
+        return value
+
+    def validate_titel(self, value):
+        return one_line(value)
+
+
+class AfspraakCreateSerializer(StrictMixin, serializers.Serializer):
+    """Een nieuwe afspraak. Met `modelafspraak` worden weggelaten velden uit die modelafspraak overgenomen."""
+
+    lock_version = AantalField(min_value=1)
+    modelafspraak = serializers.PrimaryKeyRelatedField(
+        queryset=Modelafspraak.objects.filter(actief=True).select_related("onderwerp"), required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": gettext_lazy("Onbekende modelafspraak {pk_value}."),
+                        "incorrect_type": gettext_lazy("Geef het nummer van een modelafspraak.")},
+    )
+    onderwerp = serializers.PrimaryKeyRelatedField(
+        queryset=Onderwerp.objects.filter(actief=True), required=False,
+        error_messages={"does_not_exist": gettext_lazy("Onbekend onderwerp {pk_value}."),
+                        "incorrect_type": gettext_lazy("Geef het nummer van een onderwerp.")},
+    )
+    titel = TekstField(max_length=200, required=False)
+    tekst = TekstField(required=False)
+    verantwoordelijke = serializers.ChoiceField(choices=Verantwoordelijke.choices, required=False)
+
+    def validate(self, attrs):
+        model = attrs.get("modelafspraak")
+        for name in ("onderwerp", "titel", "tekst", "verantwoordelijke"):
+            if name not in attrs and model is not None:
+                attrs[name] = getattr(model, name)
+        missing = [name for name in ("onderwerp", "titel", "tekst", "verantwoordelijke") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError({name: [_("Dit veld is vereist.")] for name in missing})
+        return attrs
+
+
+class TransitieSerializer(StrictMixin, serializers.Serializer):
+    actie = serializers.ChoiceField(choices=API_ACTIONS)
+    toelichting = TekstField(allow_blank=True, default="",
+                             help_text="Verplicht bij wijzigingen vragen en intrekken.")
+    vastgesteld_op = DatumField(allow_null=True, default=None, help_text="Verplicht bij vaststellen.")
+    besluit_referentie = TekstField(allow_blank=True, default="", max_length=200,
+                                    help_text="Verplicht bij vaststellen.")
+
+
+class VeldWijzigingSerializer(serializers.Serializer):
+    veld = serializers.CharField()
+    oud = serializers.CharField()
+    nieuw = serializers.CharField()
+
+
+class GebeurtenisSerializer(serializers.Serializer):
+    """Eén wijziging door een ander sinds uw lock_version."""
+
+    datum = serializers.DateTimeField()
+    door = serializers.CharField()
+    actie = serializers.CharField()
+    onderwerp = serializers.CharField()
+    reden = serializers.CharField()
+    velden = VeldWijzigingSerializer(source="wijzigingen", many=True)
+
+
+class VersieConflictSerializer(serializers.Serializer):
+    """409: er is niets opgeslagen; `wijzigingen` zegt wat anderen intussen veranderden."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    lock_version = serializers.IntegerField(help_text="De huidige lock_version: stuur die bij een nieuwe poging.")
+    wijzigingen = GebeurtenisSerializer(many=True)
