@@ -88,8 +88,6 @@ def list_responses(serializer, *, filters=True) -> dict:
     return responses
 
 
-# --- input: strict types, Dutch messages (DRF's nl catalogue is incomplete) ---------------------------
-
 class DutchJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -97,6 +95,8 @@ class DutchJSONParser(JSONParser):
         except ParseError:
             raise ParseError(_("De inhoud van het verzoek is geen geldige JSON.")) from None
 
+
+# --- input fields: strict types, Dutch messages (DRF's nl catalogue is incomplete) ---------------------
 
 class TekstField(serializers.CharField):
     """Only real text: DRF's CharField would silently turn 123 into "123"."""

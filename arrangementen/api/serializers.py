@@ -27,6 +27,8 @@ from ..models import (
 API_ACTIONS = sorted({t.action for t in workflow.TRANSITIONS if not t.system})
 
 
+# --- output -------------------------------------------------------------------------------------------
+
 class OnderwerpSerializer(serializers.ModelSerializer):
     class Meta:
         model = Onderwerp
@@ -145,6 +147,8 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     def get_transities(self, obj):
         return TransitieOptieSerializer(self.context["transities"], many=True).data
 
+
+# --- input --------------------------------------------------------------------------------------------
 
 class GemeenteCodeField(serializers.SlugRelatedField):
     """A gemeente by CBS code. A NUL character is refused before the lookup: PostgreSQL cannot compare text with
