@@ -39,6 +39,7 @@ class UitvoerTijdField(serializers.TimeField):
     """A time of day as the API writes it (UU:MM:SS, local time, no offset): not OpenAPI's `format: time`, which
     demands an offset."""
 
+
 def _id_field(**kwargs):
     return AantalField(min_value=1, **kwargs)
 
