@@ -4,14 +4,11 @@ The arrangement is the unit: one Document per arrangement version, one stored Do
 (certified, then after each signature), and a Documentgebeurtenis for every generation and download.
 """
 
-import hashlib
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +16,7 @@ from django.utils.translation import gettext as _
 from samenwerking import audit, toegang, tweestaps
 from samenwerking.geschiedenis import save_tracked as _save
 
-from . import signing, workflow
+from . import documentopslag, signing, workflow
 from .models import (
     Arrangement,
     Document,
@@ -33,10 +30,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class SigningRefused(ValidationError):
@@ -112,12 +105,12 @@ def render_and_certify(document_id: int) -> bool:
         _fail(document_id, _("Het maken van de PDF is mislukt door een fout in de applicatie. De beheerder kan "
                              "in het applicatielog zien wat er misging; probeer het later opnieuw."))
         return False
-    with _atomic_with_files() as files:
+    with documentopslag.atomic_with_files() as files:
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status == Document.Status.GEREED:
             return False
-        versie = _store_version(document, pdf, 1, _("Gecertificeerd door het platform"), document.aangevraagd_door,
-                                files)
+        versie = documentopslag.store_version(document, pdf, 1, _("Gecertificeerd door het platform"),
+                                              document.aangevraagd_door, files)
         document.status, document.fout = Document.Status.GEREED, ""
         _save(document, document.aangevraagd_door)
         _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.GENERATIE,
@@ -135,50 +128,6 @@ def _fail(document_id: int, reason: str):
         _save(document, document.aangevraagd_door)
         audit.record(audit.Gebeurtenis.PDF_GEMAAKT, gebruiker=document.aangevraagd_door, obj=document,
                      resultaat=audit.Resultaat.MISLUKT, details={"fout": reason})
-
-
-@contextmanager
-def _atomic_with_files():
-    """A transaction whose files are written as its last step and removed again when it does not commit.
-
-    Storage is not transactional: a version's row names its file, the bytes are written only after every row
-    of the transaction was stored, and a failure from then on (the commit included) deletes what was written,
-    so no file outlives a version that was rolled back. Inside a caller's transaction the caller's later
-    rollback is not seen; the views call these services outside any transaction (no ATOMIC_REQUESTS).
-    """
-    pending: list[tuple[str, bytes]] = []
-    written: list[str] = []
-    storage = Documentversie._meta.get_field("bestand").storage
-    try:
-        with transaction.atomic():
-            yield pending
-            for name, data in pending:
-                # Counted before the write: a write that fails halfway may leave part of the file behind.
-                written.append(name)
-                stored = storage.save(name, ContentFile(data))
-                if stored != name:  # the reserved name was taken meanwhile: the row would name another file
-                    written[-1] = stored
-                    raise OSError(f"{name} is al in gebruik")
-    except BaseException:
-        for name in written:
-            try:
-                storage.delete(name)
-            except OSError:
-                logger.exception("Bestand %s van een teruggedraaide documentversie niet verwijderd", name)
-        raise
-
-
-def _store_version(document: Document, pdf: bytes, number: int, description: str, user,
-                   files: list) -> Documentversie:
-    """Store the version's row with a reserved file name; the bytes go to `files`, written at the commit."""
-    versie = Documentversie(document=document, volgnummer=number, sha256=sha256(pdf), omschrijving=description)
-    field = versie.bestand.field
-    versie.bestand.name = field.storage.get_available_name(
-        field.generate_filename(versie, f"{document.referentie}-{number:02d}.pdf"),
-        max_length=field.max_length)
-    _save(versie, user)
-    files.append((versie.bestand.name, pdf))
-    return versie
 
 
 def latest_version(document: Document) -> Documentversie | None:
@@ -230,7 +179,7 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, co
     """
     _confirm_signer(document=document, partij=partij, user=user, password=password, code=code, request=request)
     try:
-        with _atomic_with_files() as files:
+        with documentopslag.atomic_with_files() as files:
             return _sign_locked(document=document, partij=partij, user=user, location=location, files=files)
     except (SigningRefused, PermissionDenied) as error:
         reden = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
@@ -291,6 +240,43 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
     document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
         pk=document.pk)
     arrangement = document.arrangement
+    option, signed = _check_turn(document=document, partij=partij, user=user)
+    signer = _load_signer(partij)
+    current = latest_version(document)
+    with current.bestand.open("rb") as handle:
+        pdf = handle.read()
+    name = user.get_full_name() or user.get_username()
+    if option.namens is not None:
+        name = _("%(naam)s namens %(namens)s") % {"naam": name,
+                                                  "namens": option.namens.get_full_name() or option.namens}
+    signed_pdf = signing.sign(pdf, signing.SignatureRequest(
+        field=signing.field_name(partij.pk), name=name, function=partij.ondertekenaar_functie,
+        organisation=str(partij.organisatie), location=location,
+        reason=_("Ondertekend namens %(organisatie)s als %(functie)s") % {
+            "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
+    ), signer)
+    remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
+    if not remaining:
+        signed_pdf = signing.document_timestamp(signed_pdf)
+    versie = documentopslag.store_version(document, signed_pdf, current.volgnummer + 1,
+                                          _("Ondertekend door %(naam)s voor %(organisatie)s") % {
+                                              "naam": name, "organisatie": partij.organisatie}, user, files)
+    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
+                                      ondertekenaar=user, namens=option.namens, documentversie=versie), user)
+    _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
+                              documentversie=versie, sha256=versie.sha256), user)
+    audit.record(audit.Gebeurtenis.ONDERTEKEND, gebruiker=user, obj=document,
+                 details={"partij": str(partij.organisatie), "namens": str(option.namens) if option.namens else None,
+                          "versie": versie.volgnummer, "sha256": versie.sha256})
+    if not remaining:
+        workflow.perform(arrangement=arrangement, action="ondertekening_voltooien", user=user,
+                         toelichting=_("Alle partijen hebben getekend."), as_system=True)
+    return handtekening
+
+
+def _check_turn(*, document: Document, partij: Partij, user) -> tuple[Tekenoptie, set[int]]:
+    """Under the document's lock: may this user sign for this partij now? Returns how, and who signed so far."""
+    arrangement = document.arrangement
     # Asked again under the lock: a membership may have ended while the password was checked.
     toegang.require(user, arrangement, permission=toegang.SIGN,
                     refusal=_("U bent in deze driehoek geen ondertekenaar."))
@@ -315,47 +301,22 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
     if waiting:
         raise SigningRefused(_("Er wordt in volgorde getekend: eerst %(partij)s.")
                              % {"partij": ", ".join(str(p.organisatie) for p in waiting)})
+    return option, signed
+
+
+def _load_signer(partij: Partij):
+    """The partij's organisation's key, opened with its passphrase; a missing or broken key is a Dutch error."""
     key = Ondertekeningssleutel.objects.filter(organisatie_id=partij.organisatie_id).first()
     if key is None:
         raise ValidationError(_("Voor %(organisatie)s is geen ondertekeningssleutel ingesteld. Vraag de beheerder "
                                 "om die toe te voegen; er is niets ondertekend.") % {"organisatie": partij.organisatie})
     try:
         with key.pkcs12.open("rb") as handle:
-            signer = signing.load_signer(handle.read(), key.wachtwoord_bron)
+            return signing.load_signer(handle.read(), key.wachtwoord_bron)
     except (OSError, signing.KeyMaterialError) as error:
         raise ValidationError(_("De ondertekeningssleutel van %(organisatie)s is niet bruikbaar: %(fout)s Vraag de "
                                 "beheerder dit te herstellen; er is niets ondertekend.")
                               % {"organisatie": partij.organisatie, "fout": error}) from error
-    current = latest_version(document)
-    with current.bestand.open("rb") as handle:
-        pdf = handle.read()
-    name = user.get_full_name() or user.get_username()
-    if option.namens is not None:
-        name = _("%(naam)s namens %(namens)s") % {"naam": name,
-                                                  "namens": option.namens.get_full_name() or option.namens}
-    signed_pdf = signing.sign(pdf, signing.SignatureRequest(
-        field=signing.field_name(partij.pk), name=name, function=partij.ondertekenaar_functie,
-        organisation=str(partij.organisatie), location=location,
-        reason=_("Ondertekend namens %(organisatie)s als %(functie)s") % {
-            "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
-    ), signer)
-    remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
-    if not remaining:
-        signed_pdf = signing.document_timestamp(signed_pdf)
-    versie = _store_version(document, signed_pdf, current.volgnummer + 1,
-                            _("Ondertekend door %(naam)s voor %(organisatie)s") % {
-                                "naam": name, "organisatie": partij.organisatie}, user, files)
-    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
-                                      ondertekenaar=user, namens=option.namens, documentversie=versie), user)
-    _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
-                              documentversie=versie, sha256=versie.sha256), user)
-    audit.record(audit.Gebeurtenis.ONDERTEKEND, gebruiker=user, obj=document,
-                 details={"partij": str(partij.organisatie), "namens": str(option.namens) if option.namens else None,
-                          "versie": versie.volgnummer, "sha256": versie.sha256})
-    if not remaining:
-        workflow.perform(arrangement=arrangement, action="ondertekening_voltooien", user=user,
-                         toelichting=_("Alle partijen hebben getekend."), as_system=True)
-    return handtekening
 
 
 def record_download(*, versie: Documentversie, user):

@@ -59,57 +59,72 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
     """
     directory.mkdir(parents=True, exist_ok=True)
     pki = TestPki(directory, "")
-    if pki.passphrase_file.exists():
-        pki.passphrase = pki.passphrase_file.read_text().strip()
-    else:
-        pki.passphrase = secrets.token_urlsafe(24)
-        pki.passphrase_file.write_text(pki.passphrase + "\n")
-        pki.passphrase_file.chmod(0o600)
-    ca_key_file = directory / "test-ca.key"
+    pki.passphrase = _passphrase(pki.passphrase_file)
     now = datetime.datetime.now(datetime.UTC)
-    if ca_key_file.exists():
-        ca_key = serialization.load_pem_private_key(ca_key_file.read_bytes(), pki.passphrase.encode())
-        ca_cert = x509.load_pem_x509_certificate(pki.ca_pem.read_bytes())
-    else:
-        ca_key = _new_key()
-        subject = _name("CA Handhavingsarrangementen", "Handhavingsarrangementen")
-        ca_cert = (
-            x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-            .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(_key_usage(ca=True), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256())
-        )
-        ca_key_file.write_bytes(ca_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(pki.passphrase.encode())))
-        ca_key_file.chmod(0o600)
-        pki.ca_pem.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    ca_key, ca_cert = _ca(pki, now=now)
     wanted = {"platform": "Platform handhavingsarrangementen", **organisations}
     if with_tsa:
         wanted["tsa"] = "Tijdstempeldienst"
     for slug, organisation in wanted.items():
-        if pki.p12(slug).exists():
-            continue
-        key = _new_key()
-        builder = (
-            x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_cert.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=825))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(_key_usage(ca=False), critical=True)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        )
-        if slug == "tsa":
-            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        cert = builder.sign(ca_key, hashes.SHA256())
-        data = pkcs12.serialize_key_and_certificates(
-            f"{TEST_PREFIX} {organisation}".encode(), key, cert, [ca_cert],
-            serialization.BestAvailableEncryption(pki.passphrase.encode()),
-        )
-        pki.p12(slug).write_bytes(data)
-        pki.p12(slug).chmod(0o600)
+        if not pki.p12(slug).exists():
+            _issue(pki, slug=slug, organisation=organisation, ca_key=ca_key, ca_cert=ca_cert, now=now)
     return pki
+
+
+def _passphrase(path: Path) -> str:
+    """The PKI's passphrase: read from its file, or made and written there (readable by the owner only)."""
+    if path.exists():
+        return path.read_text().strip()
+    passphrase = secrets.token_urlsafe(24)
+    path.write_text(passphrase + "\n")
+    path.chmod(0o600)
+    return passphrase
+
+
+def _ca(pki: TestPki, *, now: datetime.datetime):
+    """The TEST CA's key and certificate: loaded when present, otherwise made and stored."""
+    ca_key_file = pki.directory / "test-ca.key"
+    if ca_key_file.exists():
+        ca_key = serialization.load_pem_private_key(ca_key_file.read_bytes(), pki.passphrase.encode())
+        return ca_key, x509.load_pem_x509_certificate(pki.ca_pem.read_bytes())
+    ca_key = _new_key()
+    subject = _name("CA Handhavingsarrangementen", "Handhavingsarrangementen")
+    ca_cert = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(_key_usage(ca=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_key_file.write_bytes(ca_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(pki.passphrase.encode())))
+    ca_key_file.chmod(0o600)
+    pki.ca_pem.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    return ca_key, ca_cert
+
+
+def _issue(pki: TestPki, *, slug: str, organisation: str, ca_key, ca_cert: x509.Certificate,
+           now: datetime.datetime) -> None:
+    """One organisation's (or the timestamp service's) key and certificate, as a PKCS#12 file."""
+    key = _new_key()
+    builder = (
+        x509.CertificateBuilder().subject_name(_name(organisation, organisation)).issuer_name(ca_cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(ca=False), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if slug == "tsa":
+        builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    cert = builder.sign(ca_key, hashes.SHA256())
+    data = pkcs12.serialize_key_and_certificates(
+        f"{TEST_PREFIX} {organisation}".encode(), key, cert, [ca_cert],
+        serialization.BestAvailableEncryption(pki.passphrase.encode()),
+    )
+    pki.p12(slug).write_bytes(data)
+    pki.p12(slug).chmod(0o600)

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from config.api import NumericIdMixin, list_responses
+from samenwerking.apibasis import NumericIdMixin, list_responses
 
 from . import toegang
 from .models import Driehoek, Gemeente

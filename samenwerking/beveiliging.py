@@ -166,7 +166,7 @@ class WeigeringenMiddleware:
     object the user may not see (samenwerking.audit.record_access_refusal decides which 404s count).
 
     process_exception runs after the view's transaction was rolled back, so the entry stays; the API answers
-    its own exceptions, and config.api.exception_handler records those.
+    its own exceptions, and samenwerking.apibasis.exception_handler records those.
     """
 
     def __init__(self, get_response):

@@ -203,71 +203,94 @@ def build_preview(*, name: str, data: bytes, members, existing_numbers: set[int]
     columns = _columns(header, header_row, voorbeeld)
     if columns is None:
         return voorbeeld
+    parsed, seen = [], {}
+    for rij, row in numbered[1:]:
+        problems_before = len(voorbeeld.problemen)
+        checked = _check_row(voorbeeld, rij=rij, row=row, columns=columns, seen=seen,
+                             existing_numbers=existing_numbers)
+        if len(voorbeeld.problemen) == problems_before:
+            parsed.append(checked)
+    _add_rows(voorbeeld, parsed=parsed, columns=columns, by_name=_members_by_name(members),
+              taken=set(existing_numbers) | set(seen))
+    if not voorbeeld.regels and not voorbeeld.problemen:
+        voorbeeld.add(None, _("Het bestand bevat alleen een kopregel en geen actiepunten."))
+    return voorbeeld
+
+
+def _members_by_name(members) -> dict:
+    """Members by normalised full name and by e-mail address; the first one wins."""
     by_name = {}
     for user in members:
         for key in (user.get_full_name(), user.email):
             if key:
                 by_name.setdefault(_normalise(key), user)
+    return by_name
 
-    def get(row, key):
-        index = columns.get(key)
-        return row[index] if index is not None and index < len(row) else None
 
-    parsed, seen = [], {}
-    for rij, row in numbered[1:]:
-        problems_before = len(voorbeeld.problemen)
-        for key, index in columns.items():
-            if index < len(row) and (teken := _forbidden(row[index])):
-                _refuse_character(voorbeeld, rij, _("Kolom '%(kolom)s' bevat een teken dat niet is toegestaan "
-                                                    "(%(teken)s, een NUL- of stuurteken).")
-                                  % {"kolom": LABELS[key], "teken": teken})
-        raw_nr = get(row, "nummer")
-        nummer = None
-        if _cell(raw_nr):
-            nummer = parse_number(raw_nr)
-            if nummer is None:
-                voorbeeld.add(rij, _("Nummer '%(nr)s' is geen positief geheel getal.") % {"nr": _cell(raw_nr)})
-            elif nummer in seen:
-                voorbeeld.add(rij, _("Nummer %(nr)s komt ook voor in rij %(andere)s.")
-                              % {"nr": nummer, "andere": seen[nummer]})
-            elif nummer in existing_numbers:
-                voorbeeld.add(rij, _("Nummer %(nr)s bestaat al in deze actielijst.") % {"nr": nummer})
-            else:
-                seen[nummer] = rij
-        onderwerp = _cell(get(row, "onderwerp"))
-        if not onderwerp:
-            voorbeeld.add(rij, _("Het onderwerp is leeg."))
-        wie = _cell(get(row, "wie"))
-        if not wie:
-            voorbeeld.add(rij, _("Vul bij 'Wie' de eigenaar in."))
-        elif len(wie) > 200:
-            voorbeeld.add(rij, _("De naam bij 'Wie' is langer dan 200 tekens."))
-        email = _cell(get(row, "email"))
-        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            voorbeeld.add(rij, _("'%(email)s' is geen geldig e-mailadres.") % {"email": email})
-        raw_date = get(row, "datum_gereed")
-        datum = parse_date(raw_date)
-        if not _cell(raw_date):
-            voorbeeld.add(rij, _("De datum gereed is leeg."))
-        elif datum is None:
-            voorbeeld.add(rij, _("'%(datum)s' is geen datum. Gebruik bijvoorbeeld '22 februari 2019' of "
-                                 "'22-02-2019'.") % {"datum": _cell(raw_date)})
-        if len(voorbeeld.problemen) == problems_before:
-            parsed.append((rij, nummer, onderwerp, wie, email, datum, row))
+def _value(row: list, columns: dict, key: str):
+    index = columns.get(key)
+    return row[index] if index is not None and index < len(row) else None
 
-    taken = set(existing_numbers) | set(seen)
+
+def _check_number(voorbeeld: Voorbeeld, *, rij: int, raw_nr, seen: dict, existing_numbers: set[int]) -> int | None:
+    """The row's own number, if it gave one: positive, once in the file and new to the actielijst."""
+    if not _cell(raw_nr):
+        return None
+    nummer = parse_number(raw_nr)
+    if nummer is None:
+        voorbeeld.add(rij, _("Nummer '%(nr)s' is geen positief geheel getal.") % {"nr": _cell(raw_nr)})
+    elif nummer in seen:
+        voorbeeld.add(rij, _("Nummer %(nr)s komt ook voor in rij %(andere)s.")
+                      % {"nr": nummer, "andere": seen[nummer]})
+    elif nummer in existing_numbers:
+        voorbeeld.add(rij, _("Nummer %(nr)s bestaat al in deze actielijst.") % {"nr": nummer})
+    else:
+        seen[nummer] = rij
+    return nummer
+
+
+def _check_row(voorbeeld: Voorbeeld, *, rij: int, row: list, columns: dict, seen: dict,
+               existing_numbers: set[int]) -> tuple:
+    """One data row: every problem goes into the preview with the row number; returns the values read."""
+    for key, index in columns.items():
+        if index < len(row) and (teken := _forbidden(row[index])):
+            _refuse_character(voorbeeld, rij, _("Kolom '%(kolom)s' bevat een teken dat niet is toegestaan "
+                                                "(%(teken)s, een NUL- of stuurteken).")
+                              % {"kolom": LABELS[key], "teken": teken})
+    nummer = _check_number(voorbeeld, rij=rij, raw_nr=_value(row, columns, "nummer"), seen=seen,
+                           existing_numbers=existing_numbers)
+    onderwerp = _cell(_value(row, columns, "onderwerp"))
+    if not onderwerp:
+        voorbeeld.add(rij, _("Het onderwerp is leeg."))
+    wie = _cell(_value(row, columns, "wie"))
+    if not wie:
+        voorbeeld.add(rij, _("Vul bij 'Wie' de eigenaar in."))
+    elif len(wie) > 200:
+        voorbeeld.add(rij, _("De naam bij 'Wie' is langer dan 200 tekens."))
+    email = _cell(_value(row, columns, "email"))
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        voorbeeld.add(rij, _("'%(email)s' is geen geldig e-mailadres.") % {"email": email})
+    raw_date = _value(row, columns, "datum_gereed")
+    datum = parse_date(raw_date)
+    if not _cell(raw_date):
+        voorbeeld.add(rij, _("De datum gereed is leeg."))
+    elif datum is None:
+        voorbeeld.add(rij, _("'%(datum)s' is geen datum. Gebruik bijvoorbeeld '22 februari 2019' of "
+                             "'22-02-2019'.") % {"datum": _cell(raw_date)})
+    return rij, nummer, onderwerp, wie, email, datum, row
+
+
+def _add_rows(voorbeeld: Voorbeeld, *, parsed: list[tuple], columns: dict, by_name: dict, taken: set[int]) -> None:
+    """The rows without problems become import rows: a row without a number gets the next free one."""
     next_free = max(taken, default=0) + 1
     for rij, nummer, onderwerp, wie, email, datum, row in parsed:
         if nummer is None:
             nummer, next_free = next_free, next_free + 1
         owner = _owner(wie, email, by_name)
         if "extern_naam" in owner:
-            owner["extern_organisatie"] = _cell(get(row, "organisatie"))[:200]
+            owner["extern_organisatie"] = _cell(_value(row, columns, "organisatie"))[:200]
         voorbeeld.regels.append(ImportRegel(rij=rij, nummer=nummer, onderwerp=onderwerp, datum_gereed=datum,
-                                            toelichting=_cell(get(row, "toelichting")), **owner))
-    if not voorbeeld.regels and not voorbeeld.problemen:
-        voorbeeld.add(None, _("Het bestand bevat alleen een kopregel en geen actiepunten."))
-    return voorbeeld
+                                            toelichting=_cell(_value(row, columns, "toelichting")), **owner))
 
 
 def sign(regels: list[ImportRegel], *, scope: str) -> str:

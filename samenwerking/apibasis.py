@@ -1,6 +1,8 @@
-"""API wiring shared by the apps: Dutch error bodies, and 404 for what another driehoek owns."""
+"""The API's ground floor, shared by the apps: Dutch error bodies, strict input types with Dutch messages,
+and 404 for an id in the path that is no number."""
 
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -8,11 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from samenwerking import audit
+from samenwerking.berichten import STUURTEKENS_MELDING, has_control_characters
 from samenwerking.beveiliging import CSRF_MESSAGE, TOO_LARGE, TOO_LARGE_MESSAGE
+from samenwerking.tekstlimieten import LANGE_TEKST
 
 
 def exception_handler(exc, context):
@@ -80,3 +86,76 @@ def list_responses(serializer, *, filters=True) -> dict:
     if filters:
         responses[400] = OpenApiResponse(description="Ongeldig filter (fouten per parameter).")
     return responses
+
+
+class DutchJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError:
+            raise ParseError(_("De inhoud van het verzoek is geen geldige JSON.")) from None
+
+
+# --- input fields: strict types, Dutch messages (DRF's nl catalogue is incomplete) ---------------------
+
+class TekstField(serializers.CharField):
+    """Only real text: DRF's CharField would silently turn 123 into "123"."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("Vul tekst in, geen getal, lijst of ja/nee."),
+        "blank": gettext_lazy("Dit veld mag niet leeg zijn."),
+        "null": gettext_lazy("Dit veld mag niet leeg zijn."),
+        "max_length": gettext_lazy("Gebruik hoogstens {max_length} tekens."),
+    }
+
+    def __init__(self, **kwargs):
+        # Every free text is bounded, also where a field names no smaller bound of its own.
+        kwargs.setdefault("max_length", LANGE_TEKST)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class DatumField(serializers.DateField):
+    default_error_messages = {
+        "invalid": gettext_lazy("Geen geldige datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2025-12-31."),
+        "datetime": gettext_lazy("Geef een datum zonder tijd, bijvoorbeeld 2025-12-31."),
+    }
+
+
+class AantalField(serializers.IntegerField):
+    default_error_messages = {
+        "invalid": gettext_lazy("Vul een geheel getal in."),
+        "min_value": gettext_lazy("Vul een getal van {min_value} of meer in."),
+        "max_value": gettext_lazy("Vul een getal van hoogstens {max_value} in."),
+        "max_string_length": gettext_lazy("Dit getal is te lang."),
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def one_line(value: str) -> str:
+    """A title goes into mail subjects and headings: a line break or other control character is refused."""
+    if has_control_characters(value):
+        raise serializers.ValidationError(STUURTEKENS_MELDING)
+    return value
+
+
+class StrictMixin:
+    """Refuse keys the endpoint does not know, so a typo or a read-only field is not silently ignored."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Onbekend veld: dit veld bestaat niet of kan hier niet worden gewijzigd.")]
+                     for name in unknown}
+                )
+        return super().to_internal_value(data)

@@ -1,0 +1,180 @@
+"""REST API for arrangementen: reads through `selectors`, writes through `services` and `workflow`.
+
+Status codes, chosen so a client can tell them apart:
+- 404: the arrangement, or the driehoek named in a create, is not visible to the user (as on the site);
+- 403: visible, but the user's role does not allow the action;
+- 400: invalid input or a transition the current status does not allow, with Dutch messages per field;
+- 409: `lock_version` is stale: someone else saved first; nothing was saved, the body lists their changes.
+There is no DELETE: an arrangement is withdrawn through the workflow (`actie: "intrekken"`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from samenwerking import toegang
+from samenwerking.apibasis import DutchJSONParser, NumericIdMixin, list_responses
+from samenwerking.selectors import get_driehoek
+
+from .. import documenten, selectors, services, workflow
+from ..models import Arrangement
+from .serializers import (
+    AfspraakCreateSerializer,
+    ArrangementCreateSerializer,
+    ArrangementDetailSerializer,
+    ArrangementFilterSerializer,
+    ArrangementSerializer,
+    ArrangementUpdateSerializer,
+    TransitieSerializer,
+    VersieConflictSerializer,
+)
+
+
+def _responses(ok_status: int, *, conflict=False, bad="Ongeldige invoer (fouten per veld).") -> dict:
+    responses = {
+        ok_status: ArrangementDetailSerializer,
+        400: OpenApiResponse(description=bad),
+        403: OpenApiResponse(description="Uw rol in deze driehoek staat dit niet toe."),
+        404: OpenApiResponse(description="Onbekend, of van een driehoek waarin u geen lid bent."),
+    }
+    if conflict:
+        responses[409] = OpenApiResponse(VersieConflictSerializer, description="lock_version is verouderd.")
+    return responses
+
+
+# --- the view -----------------------------------------------------------------------------------------
+class PdfViewMixin:
+    @extend_schema(
+        summary="De nieuwste PDF van dit arrangement (met alle handtekeningen die tot nu toe zijn gezet)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY,
+                   403: OpenApiResponse(description="U heeft in deze driehoek geen exportrecht."),
+                   404: OpenApiResponse(description="Onbekend, van een driehoek waarin u geen lid bent, of nog "
+                                                    "geen PDF.")},
+    )
+    @action(detail=True, methods=["get"], url_path="pdf")
+    def pdf(self, request, pk=None):
+        """The same document as the site's download (arrangementen.selectors.downloadable_version)."""
+        versie = selectors.downloadable_version(request.user, pk)
+        try:
+            handle = documenten.record_download(versie=versie, user=request.user)
+        except ValidationError as error:
+            raise Http404(" ".join(error.messages)) from error
+        return FileResponse(handle, content_type="application/pdf", as_attachment=True,
+                            filename=f"{versie.document.referentie}-{versie.volgnummer:02d}.pdf")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Arrangementen in mijn driehoeken", parameters=[ArrangementFilterSerializer],
+                       responses=list_responses(ArrangementSerializer)),
+    retrieve=extend_schema(summary="Eén arrangement met afspraken, partijen, inzet en mogelijke overgangen",
+                           responses=_responses(200)),
+    create=extend_schema(summary="Nieuw arrangement (concept)", request=ArrangementCreateSerializer,
+                         responses=_responses(201)),
+    update=extend_schema(summary="Arrangement vervangen (alleen in concept)",
+                         request=ArrangementUpdateSerializer, responses=_responses(200, conflict=True)),
+    partial_update=extend_schema(summary="Arrangement wijzigen (alleen in concept)",
+                                 request=ArrangementUpdateSerializer,
+                                 responses=_responses(200, conflict=True)),
+)
+class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
+    """Arrangementen van de driehoeken waarin u lid bent. Verwijderen kan niet: trek een arrangement in met
+    de transitie `intrekken`."""
+
+    serializer_class = ArrangementSerializer
+    parser_classes = [DutchJSONParser]
+
+    def get_queryset(self):
+        return selectors.visible_arrangementen(self.request.user)
+
+    def _detail(self, arrangement: Arrangement, status_code=status.HTTP_200_OK) -> Response:
+        context = {
+            **self.get_serializer_context(),
+            "detail": selectors.arrangement_detail(arrangement),
+            "transities": workflow.available_transitions(self.request.user, arrangement),
+        }
+        return Response(ArrangementDetailSerializer(arrangement, context=context).data, status=status_code)
+
+    def _valid(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def list(self, request):
+        filters = ArrangementFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(selectors.arrangement_list(request.user, **filters.validated_data))
+        return self.get_paginated_response(ArrangementSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(selectors.get_arrangement(request.user, pk))
+
+    def create(self, request):
+        data = self._valid(ArrangementCreateSerializer)
+        # Looked up here, not by a scoped serializer field: another driehoek must answer 404, not 400.
+        driehoek = get_driehoek(request.user, data["driehoek"], permission=toegang.DRAFT)
+        arrangement = services.create_arrangement(driehoek=driehoek, user=request.user, titel=data["titel"],
+                                                  start=data["start"])
+        return self._detail(selectors.get_arrangement(request.user, arrangement.pk), status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
+        data = dict(self._valid(ArrangementUpdateSerializer, partial=partial))
+        expected = data.pop("lock_version", None)
+        if expected is None:  # a PATCH does not make fields required, but this one always is
+            raise serializers.ValidationError({"lock_version": [_("Dit veld is vereist.")]})
+        inzet = [services.InzetRegel(**regel) for regel in data.pop("inzet", [])]
+        try:
+            services.update_arrangement(arrangement=arrangement, user=request.user, expected_version=expected,
+                                        data=data, inzet=inzet)
+        except services.StaleEdit as exc:
+            return self._conflict(arrangement, exc)
+        return self._detail(selectors.get_arrangement(request.user, pk))
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    def _conflict(self, arrangement: Arrangement, exc: services.StaleEdit) -> Response:
+        current = Arrangement.objects.values_list("lock_version", flat=True).get(pk=arrangement.pk)
+        body = VersieConflictSerializer({
+            "detail": _("Iemand anders heeft dit arrangement gewijzigd nadat u het ophaalde. Er is niets "
+                        "opgeslagen. Haal het arrangement opnieuw op en stuur uw wijziging met lock_version "
+                        "%(versie)s.") % {"versie": current},
+            "code": "verouderd",
+            "lock_version": current,
+            "wijzigingen": exc.wijzigingen,
+        })
+        return Response(body.data, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(summary="Afspraak toevoegen (alleen in concept)", request=AfspraakCreateSerializer,
+                   responses=_responses(201, conflict=True))
+    @action(detail=True, methods=["post"])
+    def afspraken(self, request, pk=None):
+        arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
+        data = self._valid(AfspraakCreateSerializer)
+        try:
+            services.add_afspraak(arrangement=arrangement, user=request.user,
+                                  expected_version=data.pop("lock_version"), **data)
+        except services.StaleEdit as exc:
+            return self._conflict(arrangement, exc)
+        return self._detail(selectors.get_arrangement(request.user, pk), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Statusovergang uitvoeren",
+        description="Eén endpoint voor alle overgangen; `transities` in het detail noemt wat u nu mag.",
+        request=TransitieSerializer,
+        responses=_responses(200, bad="De overgang kan niet vanuit de huidige status, of een verplicht "
+                                      "gegeven ontbreekt."),
+    )
+    @action(detail=True, methods=["post"])
+    def transitie(self, request, pk=None):
+        arrangement = selectors.get_arrangement(request.user, pk)
+        data = self._valid(TransitieSerializer)
+        workflow.perform(arrangement=arrangement, action=data["actie"], user=request.user,
+                         toelichting=data["toelichting"], vastgesteld_op=data["vastgesteld_op"],
+                         besluit_referentie=data["besluit_referentie"])
+        return self._detail(selectors.get_arrangement(request.user, pk))

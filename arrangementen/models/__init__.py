@@ -1,0 +1,25 @@
+"""The agreement: arrangement, afspraken, the clause library, review and versions.
+
+Django finds an app's models here; every model is re-exported so `from arrangementen.models import X` stays the
+one way to import them.
+"""
+
+from .arrangement import Afspraak, Arrangement, ArrangementQuerySet, BoaInzet, Domein, Geweldsmiddel, Partij, Status
+from .beoordeling import Beoordeling, Opmerking, Statusovergang
+from .bibliotheek import Modelafspraak, Niveau, Onderwerp, Verantwoordelijke
+from .document import (
+    Document,
+    Documentgebeurtenis,
+    Documentversie,
+    Handtekening,
+    Mandaat,
+    Ondertekeningssleutel,
+    private_storage,
+)
+
+__all__ = [
+    "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
+    "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Mandaat", "Modelafspraak", "Niveau", "Onderwerp",
+    "Ondertekeningssleutel", "Opmerking", "Partij", "Statusovergang", "Status", "Verantwoordelijke",
+    "private_storage",
+]

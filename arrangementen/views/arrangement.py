@@ -1,0 +1,127 @@
+"""Pages of an arrangement as a whole: the list, the review queue, a new one, its detail page and a herziening."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samenwerking import toegang
+from samenwerking.forms import apply_errors as _apply_errors
+from samenwerking.models import Basisteam, Gemeente
+from samenwerking.toegang import permissions_on, visible_driehoeken
+
+from .. import selectors, services, workflow
+from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
+from ..models import Afspraak, Arrangement, Niveau
+from ..views_documenten import document_context
+
+
+@require_GET
+@login_required
+def arrangement_list(request):
+    driehoeken = visible_driehoeken(request.user)
+    form = FilterForm(
+        request.GET or None,
+        gemeenten=Gemeente.objects.filter(driehoeken__in=driehoeken).distinct().order_by("weergavenaam"),
+        basisteams=Basisteam.objects.filter(driehoeken__in=driehoeken).distinct().order_by("naam"),
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    queryset = selectors.arrangement_list(
+        request.user, **{k: v for k, v in filters.items() if v not in (None, "", False)}
+    )
+    page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "arrangementen/lijst.html", {
+        "form": form, "pagina": page, "querystring": query.urlencode(),
+        "kan_opstellen": visible_driehoeken(request.user, permission=toegang.DRAFT).exists(),
+    })
+
+
+@require_GET
+@login_required
+def review_queue(request):
+    return render(request, "arrangementen/te_beoordelen.html", {
+        "arrangementen": list(selectors.review_queue(request.user)),
+    })
+
+
+@login_required
+def arrangement_create(request):
+    driehoeken = visible_driehoeken(request.user, permission=toegang.DRAFT).order_by("naam")
+    if not driehoeken.exists():
+        raise PermissionDenied(_("U kunt in geen enkele driehoek arrangementen opstellen."))
+    form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken,
+                                initial={"driehoek": request.GET.get("driehoek")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            arrangement = services.create_arrangement(
+                driehoek=form.cleaned_data["driehoek"], user=request.user,
+                titel=form.cleaned_data["titel"], start=form.cleaned_data["start"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Het arrangement is aangemaakt als concept."))
+            return redirect("arrangementen:detail", arrangement.pk)
+    return render(request, "arrangementen/nieuw.html", {"form": form})
+
+
+def _grouped_afspraken(afspraken: list[Afspraak]) -> list[dict]:
+    groups = []
+    for niveau in Niveau:
+        items = [a for a in afspraken if a.onderwerp.niveau == niveau]
+        onderwerpen: dict = {}
+        for afspraak in items:
+            onderwerpen.setdefault(afspraak.onderwerp, []).append(afspraak)
+        groups.append({"niveau": niveau, "onderwerpen": list(onderwerpen.items())})
+    return groups
+
+
+@require_GET
+@login_required
+def arrangement_detail(request, pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk)
+    rechten = permissions_on(request.user, arrangement.driehoek)
+    detail = selectors.arrangement_detail(arrangement)
+    by_afspraak: dict = {}
+    for thread in selectors.opmerkingen_threads(detail["opmerkingen"]):
+        by_afspraak.setdefault(thread["opmerking"].afspraak_id, []).append(thread)
+    for afspraak in detail["afspraken"]:
+        afspraak.threads = by_afspraak.get(afspraak.pk, [])
+    volgende = Arrangement.objects.filter(vorige_versie=arrangement).only("pk", "versie").first()
+    return render(request, "arrangementen/detail.html", {
+        "arrangement": arrangement,
+        "groepen": _grouped_afspraken(detail["afspraken"]),
+        "partijen": detail["partijen"],
+        "inzet": detail["inzet"],
+        "overgangen": detail["overgangen"],
+        "beoordelingen": detail["beoordelingen"],
+        "algemene_threads": by_afspraak.get(None, []),
+        "transities": workflow.available_transitions(request.user, arrangement, rechten),
+        "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
+        "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
+        "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
+        and volgende is None,
+        "volgende_versie": volgende,
+        "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
+        "overgang_form": OvergangForm(),
+        "opmerking_form": OpmerkingForm(),
+        **document_context(request.user, arrangement, rechten),
+    })
+
+
+@require_POST
+@login_required
+def herziening(request, pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
+    try:
+        copy = services.start_herziening(arrangement=arrangement, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("arrangementen:detail", pk)
+    messages.success(request, _("Versie %(versie)s is aangemaakt als concept.") % {"versie": copy.versie})
+    return redirect("arrangementen:detail", copy.pk)

@@ -1,0 +1,85 @@
+"""Moving an arrangement through the workflow, and the review comments on it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samenwerking import toegang
+from samenwerking.forms import apply_errors as _apply_errors
+
+from .. import selectors, services, workflow
+from ..forms import OpmerkingForm, OvergangForm
+from ..models import Afspraak, Arrangement, Opmerking
+
+
+@login_required
+def transition(request, pk: int, action: str):
+    if action not in workflow.ACTIONS:
+        raise Http404(_("Onbekende handeling."))
+    arrangement = selectors.get_arrangement(request.user, pk)
+    definition = workflow.find_transition(action, arrangement.status)
+    form = OvergangForm(request.POST or None,
+                        required=workflow.required_inputs(definition) if definition else frozenset())
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.perform(arrangement=arrangement, action=action, user=request.user,
+                             toelichting=form.cleaned_data["toelichting"],
+                             vastgesteld_op=form.cleaned_data["vastgesteld_op"],
+                             besluit_referentie=form.cleaned_data["besluit_referentie"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Het arrangement heeft nu de status '%(status)s'.")
+                             % {"status": Arrangement.objects.get(pk=pk).get_status_display()})
+            return redirect("arrangementen:detail", pk)
+    elif definition is None or definition.system:
+        messages.error(request, _("Deze handeling kan niet vanuit de status '%(status)s'.")
+                       % {"status": arrangement.get_status_display()})
+        return redirect("arrangementen:detail", pk)
+    else:
+        toegang.require(request.user, arrangement, permission=definition.permissions)
+    return render(request, "arrangementen/overgang.html", {
+        "arrangement": arrangement, "form": form, "actie": action,
+        "transitie": definition,
+        "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
+    })
+
+
+@require_POST
+@login_required
+def opmerking_add(request, pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk)
+    form = OpmerkingForm(request.POST)
+    if not form.is_valid():
+        too_long = form.has_error("tekst", "max_length")
+        messages.error(request, " ".join(form.errors["tekst"]) if too_long else _("Schrijf eerst een opmerking."))
+        return redirect("arrangementen:detail", pk)
+    afspraak = antwoord_op = None
+    if form.cleaned_data["afspraak"]:
+        afspraak = Afspraak.objects.filter(pk=form.cleaned_data["afspraak"], arrangement=arrangement).first()
+    if form.cleaned_data["antwoord_op"]:
+        antwoord_op = Opmerking.objects.filter(pk=form.cleaned_data["antwoord_op"],
+                                               arrangement=arrangement).first()
+    try:
+        services.add_opmerking(arrangement=arrangement, user=request.user, tekst=form.cleaned_data["tekst"],
+                               afspraak=afspraak, antwoord_op=antwoord_op)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Uw opmerking is geplaatst."))
+    anchor = f"#afspraak-{afspraak.pk}" if afspraak else "#opmerkingen"
+    return redirect(f"{arrangement.get_absolute_url()}{anchor}")
+
+
+@require_POST
+@login_required
+def opmerking_resolve(request, pk: int, opmerking_pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk)
+    opmerking = get_object_or_404(Opmerking, pk=opmerking_pk, arrangement=arrangement)
+    services.set_opmerking_opgelost(opmerking=opmerking, user=request.user,
+                                    opgelost=request.POST.get("opgelost", "1") == "1")
+    return redirect(f"{arrangement.get_absolute_url()}#opmerking-{opmerking.pk}")
