@@ -173,26 +173,44 @@ def review_queue(user) -> QuerySet:
     )
 
 
-def dashboard_blocks(user) -> dict:
+# The dashboard blocks (arrangementen/dashboard.py): at most ten rows each.
+DASHBOARD_ROWS = 10
+
+
+def my_concepts(user) -> list[Arrangement]:
+    """"Mijn concepten": the user's own drafts, also those sent back with requested changes."""
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(aangemaakt_door=user, status__in=[Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD])
+        .order_by("-gewijzigd_op")[:DASHBOARD_ROWS]
+    )
+
+
+def review_queue_top(user) -> list[Arrangement]:
+    return list(review_queue(user)[:DASHBOARD_ROWS])
+
+
+def expiring_soon(user) -> list[Arrangement]:
+    """Adopted or signed arrangements whose validity ends within 90 days."""
     today = timezone.localdate()
-    visible = visible_arrangementen(user).select_related("driehoek")
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
+                geldig_tot__lte=today + datetime.timedelta(days=90))
+        .order_by("geldig_tot")[:DASHBOARD_ROWS]
+    )
+
+
+def evaluation_soon(user) -> list[Arrangement]:
+    """Adopted or signed arrangements to evaluate within EVALUATIE_BINNENKORT_DAGEN."""
+    today = timezone.localdate()
     horizon = getattr(settings, "EVALUATIE_BINNENKORT_DAGEN", 60)
-    return {
-        "mijn_concepten": list(
-            visible.filter(aangemaakt_door=user, status__in=[Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD])
-            .order_by("-gewijzigd_op")[:10]
-        ),
-        "te_beoordelen": list(review_queue(user)[:10]),
-        "verloopt_binnenkort": list(
-            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
-                           geldig_tot__lte=today + datetime.timedelta(days=90)).order_by("geldig_tot")[:10]
-        ),
-        "evaluatie_binnenkort": list(
-            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
-                           evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
-            .order_by("evaluatiedatum")[:10]
-        ),
-    }
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
+                evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
+        .order_by("evaluatiedatum")[:DASHBOARD_ROWS]
+    )
 
 
 def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
