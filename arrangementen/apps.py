@@ -7,6 +7,6 @@ class ArrangementenConfig(AppConfig):
     verbose_name = _("Arrangementen")
 
     def ready(self):
-        from . import dashboard  # models are loaded only now
+        from . import dashboard, tasks  # noqa: F401  (models are loaded only now; tasks registers its names)
 
         dashboard.register_blocks()

@@ -16,9 +16,10 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import audit, toegang, tweestaps
+from samenwerking import audit, taken, toegang, tweestaps
 from samenwerking.geschiedenis import save_tracked as _save
 
+from . import pdf as renderer  # as a module: `pdf` names the bytes below
 from . import signing, workflow
 from .models import (
     Arrangement,
@@ -33,6 +34,9 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# tasks.render_document, started by name: its body calls render_and_certify here (samenwerking.taken).
+RENDER_TASK = "arrangementen.tasks.render_document"
 
 
 def sha256(data: bytes) -> str:
@@ -67,9 +71,7 @@ def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool
         _save(document, user)
     else:
         return document  # already waiting, busy or done: exactly one document per version
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.render_document.delay(document.pk))
+    transaction.on_commit(lambda: taken.start(name=RENDER_TASK, args=(document.pk,)))
     return document
 
 
@@ -88,11 +90,9 @@ def render_and_certify(document_id: int) -> bool:
         _save(document, document.aangevraagd_door)
     arrangement = document.arrangement
     try:
-        from .pdf import PdfTeGroot, render_arrangement
-
         try:
-            pdf = render_arrangement(document)
-        except PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
+            pdf = renderer.render_arrangement(document)
+        except renderer.PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
             _fail(document_id, str(error))
             return False
         partijen = list(arrangement.partijen.order_by("volgorde", "pk"))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
+from . import documenten, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -108,17 +109,6 @@ def notify_transition(self, overgang_id: int) -> int:
     return len(to)
 
 
-def dispatch_notification(overgang_id: int) -> None:
-    """Called on commit of a transition: queue (or, embedded, send) its mail without ever failing the request.
-
-    The transition is already committed; if even queueing fails (broker down), the sweep picks the row up.
-    """
-    try:
-        notify_transition.delay(overgang_id)
-    except Exception:  # the transition stands whatever the notification does; the cause is in the logs
-        logger.exception("Melding van statusovergang %s niet in de wachtrij gezet", overgang_id)
-
-
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def resend_notifications() -> int:
     """Beat: retry the notifications of recent transitions that were not sent (failed, or never queued)."""
@@ -128,7 +118,7 @@ def resend_notifications() -> int:
         op__gte=now - MELDING_GELDIG, op__lte=now - datetime.timedelta(minutes=5),
     ).values_list("pk", flat=True)[:500])
     for pk in pending:
-        dispatch_notification(pk)
+        workflow.dispatch_notification(pk)
     return len(pending)
 
 
@@ -137,9 +127,7 @@ def resend_notifications() -> int:
 def render_document(self, document_id: int) -> bool:
     """Render + certify one document. A worker killed mid-render redelivers the task (acks_late,
     reject_on_worker_lost); the work is idempotent, so exactly one document per version results."""
-    from .documenten import TransientRenderError, render_and_certify
-
     try:
-        return render_and_certify(document_id)
-    except TransientRenderError as error:
+        return documenten.render_and_certify(document_id)
+    except documenten.TransientRenderError as error:
         raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error
