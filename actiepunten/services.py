@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import toegang
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek
 
 from . import berichten, selectors, workflow

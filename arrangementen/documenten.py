@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import audit, taken, toegang, tweestaps
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 
 from . import pdf as renderer  # as a module: `pdf` names the bytes below
 from . import signing, workflow

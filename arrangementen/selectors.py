@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.models import Driehoek
 
+from . import documenten
 from .models import Afspraak, Arrangement, Beoordeling, Document, Documentversie, Opmerking, Status, Statusovergang
 
 
@@ -224,3 +225,23 @@ def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
             roots.append(opmerking)
     return [{"opmerking": root, "antwoorden": replies.get(root.pk, [])} for root in roots]
 
+
+def document_context(user, arrangement, rechten=None) -> dict:
+    """What the arrangement page shows about its PDF, with a fixed number of queries."""
+    document = Document.objects.filter(arrangement=arrangement).first()
+    if rechten is None:
+        rechten = toegang.permissions_on(user, arrangement.driehoek)
+    if document is None:
+        return {"document": None, "kan_exporteren": toegang.EXPORT in rechten and arrangement.status == "vastgesteld"}
+    handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
+    signed = {h.partij_id for h in handtekeningen}
+    return {
+        "document": document,
+        "kan_exporteren": toegang.EXPORT in rechten,
+        "handtekeningen": handtekeningen,
+        "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
+        "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
+        and bool(documenten.signing_options(user, document)),
+        "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
+        "laatste_versie": documenten.latest_version(document),
+    }

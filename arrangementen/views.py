@@ -28,7 +28,6 @@ from .forms import (
 )
 from .models import Afspraak, Arrangement, BoaInzet, Niveau, Opmerking, Partij, Statusovergang
 from .vergelijking import compare_versions
-from .views_documenten import document_context
 
 
 def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, merge=None):
@@ -185,7 +184,7 @@ def arrangement_detail(request, pk: int):
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),
-        **document_context(request.user, arrangement, rechten),
+        **selectors.document_context(request.user, arrangement, rechten),
     })
 
 
