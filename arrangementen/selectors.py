@@ -15,7 +15,17 @@ from samenwerking import toegang
 from samenwerking.models import Driehoek
 
 from . import documenten
-from .models import Afspraak, Arrangement, Beoordeling, Document, Documentversie, Opmerking, Status, Statusovergang
+from .models import (
+    Afspraak,
+    Arrangement,
+    Beoordeling,
+    Document,
+    Documentversie,
+    Opmerking,
+    Signalering,
+    Status,
+    Statusovergang,
+)
 
 
 def visible_arrangementen(user) -> QuerySet:
@@ -245,3 +255,28 @@ def document_context(user, arrangement, rechten=None) -> dict:
         "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
         "laatste_versie": documenten.latest_version(document),
     }
+
+
+# --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------
+
+def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses) -> QuerySet:
+    """Arrangements in one of `statuses` whose evaluatiedatum or geldig_tot falls within the horizon, by pk."""
+    horizon = today + datetime.timedelta(days=horizon_days)
+    return (Arrangement.objects.filter(status__in=statuses)
+            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
+                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
+            .select_related("driehoek").order_by("pk"))
+
+
+def signal_recipients(arrangement: Arrangement) -> QuerySet:
+    """The driehoek's coördinatoren and secretarissen with an address: who manages its actiepunten
+    (samenwerking.toegang)."""
+    return (toegang.active_members(arrangement.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
+            .filter(is_active=True).exclude(email="").order_by("pk"))
+
+
+def pending_signals(*, max_attempts: int) -> list[int]:
+    return list(Signalering.objects.filter(
+        Q(status=Signalering.Verzending.TE_VERZENDEN)
+        | Q(status=Signalering.Verzending.MISLUKT, pogingen__lt=max_attempts)
+    ).order_by("pk").values_list("pk", flat=True))

@@ -1,4 +1,5 @@
-"""Thin, idempotent tasks: e-mail the people a workflow step concerns.
+"""Thin, idempotent tasks: e-mail the people a workflow step concerns, render a document, signal an
+arrangement's dates (signaleringen.py).
 
 A notification never undoes or breaks its transition: the transition is committed before the mail is sent, a
 failure of the mail backend is recorded on the Statusovergang and retried (by the worker with backoff, and by
@@ -11,7 +12,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, workflow
+from . import documenten, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -131,3 +132,26 @@ def render_document(self, document_id: int) -> bool:
         return documenten.render_and_certify(document_id)
     except documenten.TransientRenderError as error:
         raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error
+
+
+# --- signals about an arrangement's dates: the planner claims, one task per claimed row sends -------------------
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def plan_signals(datum: str | None = None) -> int:
+    """Beat: claim the signals due today and dispatch a send task for every unsent one (failures too)."""
+    today = datetime.date.fromisoformat(datum) if datum else None
+    ids = signaleringen.claim_signals(today=today)
+    for signalering_id in ids:
+        transaction.on_commit(lambda pk=signalering_id: send_signal.delay(pk, datum))
+    return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def send_signal(signalering_id: int, datum: str | None = None) -> str:
+    today = datetime.date.fromisoformat(datum) if datum else None
+    return signaleringen.send_signal(signalering_id=signalering_id, today=today)
