@@ -2,7 +2,7 @@
 
 Every subject goes through `samenwerking.berichten.subject_line` (titles are user input).
 `compose` returns None when the reminder is no longer needed (the actiepunt is gereed or vervallen, the
-arrangement changed dates or status, the secretaris opted out or has nothing to report).
+secretaris opted out or has nothing to report). An arrangement's dates are signalled by arrangementen.
 """
 
 import datetime
@@ -13,13 +13,11 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from arrangementen.models import Arrangement
-from arrangementen.models import Status as ArrangementStatus
 from samenwerking.berichten import subject_line
 from samenwerking.models import Gebruiker
 
 from . import selectors
-from .herinneringen import actiepunt_reminder, arrangement_reminders
+from .herinneringen import actiepunt_reminder
 from .models import LOPEND, Actiepunt, Herinnering
 
 
@@ -94,36 +92,9 @@ def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessa
     return EmailMessage(subject=subject_line(_("Weekoverzicht actiepunten")), body="\n".join(lines), to=[user.email])
 
 
-def _arrangement(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
-    arrangement = Arrangement.objects.select_related("driehoek").filter(pk=herinnering.onderwerp_id).first()
-    if arrangement is None or arrangement.status not in (ArrangementStatus.VASTGESTELD, ArrangementStatus.ONDERTEKEND):
-        return None
-    if (herinnering.soort, herinnering.periode) not in arrangement_reminders(arrangement, today):
-        return None
-    to = selectors.arrangement_recipients(arrangement)
-    if not to:
-        return None
-    day = arrangement.evaluatiedatum if herinnering.soort == Herinnering.Soort.EVALUATIE else arrangement.geldig_tot
-    context = {"titel": arrangement.titel, "versie": arrangement.versie, "driehoek": arrangement.driehoek.naam,
-               "datum": _datum(day), "dagen": (day - today).days,
-               "link": _link("arrangementen:detail", arrangement.pk)}
-    if herinnering.soort == Herinnering.Soort.EVALUATIE:
-        subject = _("Evaluatie van '%(titel)s' over %(dagen)s dagen") % context
-        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s wordt op %(datum)s "
-                    "geëvalueerd. Plan de evaluatie in de driehoek en leg de actiepunten vast.") % context
-    else:
-        subject = _("'%(titel)s' is nog %(dagen)s dagen geldig") % context
-        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is geldig tot en met "
-                    "%(datum)s. Start op tijd een herziening, of laat het bewust verlopen.") % context
-    body = "\n\n".join([_("Beste coördinator en secretaris,"), opening,
-                        _("Bekijk het arrangement: %(link)s") % context])
-    return EmailMessage(subject=subject_line(subject), body=body, to=to)
-
-
 COMPOSERS = {
     Herinnering.OnderwerpType.ACTIEPUNT: _actiepunt,
     Herinnering.OnderwerpType.GEBRUIKER: _weekoverzicht,
-    Herinnering.OnderwerpType.ARRANGEMENT: _arrangement,
 }
 
 

@@ -274,12 +274,9 @@ class Herinnering(models.Model):
         VANDAAG = "vandaag", _("actiepunt vandaag gereed")
         VERLOPEN = "verlopen", _("actiepunt verlopen")
         WEEKOVERZICHT = "weekoverzicht", _("weekoverzicht voor de secretaris")
-        EVALUATIE = "evaluatie", _("evaluatie van een arrangement nadert")
-        EINDE = "einde", _("einde geldigheid van een arrangement nadert")
 
     class OnderwerpType(models.TextChoices):
         ACTIEPUNT = "actiepunt", _("actiepunt")
-        ARRANGEMENT = "arrangement", _("arrangement")
         GEBRUIKER = "gebruiker", _("gebruiker")
 
     class Verzending(models.TextChoices):

@@ -13,8 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from arrangementen.models import Arrangement
-from arrangementen.models import Status as ArrangementStatus
 from arrangementen.selectors import visible_arrangementen
 from samenwerking import toegang
 from samenwerking.models import Driehoek
@@ -237,23 +235,6 @@ def digest_for(user, today: datetime.date) -> list[dict]:
                            "verlopen": [p for p in own if p.datum_gereed < today],
                            "binnenkort": [p for p in own if p.datum_gereed >= today]})
     return result
-
-
-def arrangementen_for_reminders(today: datetime.date, horizon_days: int) -> QuerySet:
-    """Adopted or signed arrangements whose evaluatiedatum or geldig_tot falls within the horizon."""
-    horizon = today + datetime.timedelta(days=horizon_days)
-    return (Arrangement.objects.filter(status__in=[ArrangementStatus.VASTGESTELD, ArrangementStatus.ONDERTEKEND])
-            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
-                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
-            .select_related("driehoek"))
-
-
-def arrangement_recipients(arrangement: Arrangement) -> list[str]:
-    """The driehoek's coördinatoren and secretarissen: who manages its actiepunten (samenwerking.toegang)."""
-    return sorted(set(
-        toegang.active_members(arrangement.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN).filter(is_active=True)
-        .exclude(email="").values_list("email", flat=True)
-    ))
 
 
 def pending_reminders(max_attempts: int) -> list[int]:

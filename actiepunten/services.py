@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenwerking import toegang
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek
 
 from . import berichten, selectors, workflow
-from .herinneringen import ARRANGEMENT_THRESHOLDS, actiepunt_reminder, arrangement_reminders
+from .herinneringen import actiepunt_reminder
 from .models import (
     Actiepunt,
     Agendakoppeling,
@@ -313,12 +313,6 @@ def claim_reminders(*, today: datetime.date | None = None, batch_size: int = CLA
                            soort=Herinnering.Soort.WEEKOVERZICHT, periode=f"{year}-W{week:02d}", driehoek_id=None)
                for pk in selectors.secretarissen_for_digest().values_list("pk", flat=True)]
     for batch in _in_batches(digests, batch_size):
-        _claim_batch(batch)
-    arrangements = [Herinnering(onderwerp_type=Herinnering.OnderwerpType.ARRANGEMENT, onderwerp_id=arrangement.pk,
-                                soort=soort, periode=periode, driehoek_id=arrangement.driehoek_id)
-                    for arrangement in selectors.arrangementen_for_reminders(today, max(ARRANGEMENT_THRESHOLDS))
-                    for soort, periode in arrangement_reminders(arrangement, today)]
-    for batch in _in_batches(arrangements, batch_size):
         _claim_batch(batch)
     return selectors.pending_reminders(MAX_SEND_ATTEMPTS)
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samenwerking import audit, toegang
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 
 from .models import Actiepunt, Status
 

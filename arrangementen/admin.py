@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from samenwerking.admin import AutocompleteMixin, RowNamedModelFormSet
 
 from . import documenten, signing
-from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
+from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Signalering
 
 
 class ModelafspraakInline(admin.StackedInline):
@@ -77,3 +78,29 @@ class MandaatAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["gemachtigde", "volmachtgever", "geldig_van", "geldig_tot", "toelichting"]
     list_select_related = ["gemachtigde", "volmachtgever"]
     autocomplete_fields = ["gemachtigde", "volmachtgever"]
+
+
+@admin.register(Signalering)
+class SignaleringAdmin(SimpleHistoryAdmin):
+    """Read-only, for superusers (like actiepunten' herinneringen): failed sends show their error and attempts;
+    the worker retries them on its next run."""
+
+    list_display = ["soort", "arrangement", "periode", "ontvanger", "status", "pogingen", "fout_kort",
+                    "aangemaakt_op", "verzonden_op"]
+    list_filter = ["status", "soort"]
+    list_select_related = ["arrangement", "ontvanger"]
+    search_fields = ["laatste_fout", "periode"]
+    date_hierarchy = "aangemaakt_op"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("laatste fout"))
+    def fout_kort(self, obj):
+        return obj.laatste_fout[:120]

@@ -13,10 +13,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import audit, toegang, tweestaps
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking import audit, taken, toegang, tweestaps
+from samenwerking.historie import save_tracked as _save
 
 from . import documentopslag, signing, workflow
+from . import pdf as renderer  # as a module: `pdf` names the bytes below
 from .models import (
     Arrangement,
     Document,
@@ -30,6 +31,9 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# tasks.render_document, started by name: its body calls render_and_certify here (samenwerking.taken).
+RENDER_TASK = "arrangementen.tasks.render_document"
 
 
 class SigningRefused(ValidationError):
@@ -60,9 +64,7 @@ def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool
         _save(document, user)
     else:
         return document  # already waiting, busy or done: exactly one document per version
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.render_document.delay(document.pk))
+    transaction.on_commit(lambda: taken.start(name=RENDER_TASK, args=(document.pk,)))
     return document
 
 
@@ -81,11 +83,9 @@ def render_and_certify(document_id: int) -> bool:
         _save(document, document.aangevraagd_door)
     arrangement = document.arrangement
     try:
-        from .pdf import PdfTeGroot, render_arrangement
-
         try:
-            pdf = render_arrangement(document)
-        except PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
+            pdf = renderer.render_arrangement(document)
+        except renderer.PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
             _fail(document_id, str(error))
             return False
         partijen = list(arrangement.partijen.order_by("volgorde", "pk"))

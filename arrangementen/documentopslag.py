@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 
 from .models import Document, Documentversie
 

@@ -14,7 +14,18 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.models import Driehoek
 
-from .models import Afspraak, Arrangement, Beoordeling, Document, Documentversie, Opmerking, Status, Statusovergang
+from . import documenten
+from .models import (
+    Afspraak,
+    Arrangement,
+    Beoordeling,
+    Document,
+    Documentversie,
+    Opmerking,
+    Signalering,
+    Status,
+    Statusovergang,
+)
 
 
 def visible_arrangementen(user) -> QuerySet:
@@ -173,26 +184,44 @@ def review_queue(user) -> QuerySet:
     )
 
 
-def dashboard_blocks(user) -> dict:
+# The dashboard blocks (arrangementen/dashboard.py): at most ten rows each.
+DASHBOARD_ROWS = 10
+
+
+def my_concepts(user) -> list[Arrangement]:
+    """"Mijn concepten": the user's own drafts, also those sent back with requested changes."""
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(aangemaakt_door=user, status__in=[Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD])
+        .order_by("-gewijzigd_op")[:DASHBOARD_ROWS]
+    )
+
+
+def review_queue_top(user) -> list[Arrangement]:
+    return list(review_queue(user)[:DASHBOARD_ROWS])
+
+
+def expiring_soon(user) -> list[Arrangement]:
+    """Adopted or signed arrangements whose validity ends within 90 days."""
     today = timezone.localdate()
-    visible = visible_arrangementen(user).select_related("driehoek")
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
+                geldig_tot__lte=today + datetime.timedelta(days=90))
+        .order_by("geldig_tot")[:DASHBOARD_ROWS]
+    )
+
+
+def evaluation_soon(user) -> list[Arrangement]:
+    """Adopted or signed arrangements to evaluate within EVALUATIE_BINNENKORT_DAGEN."""
+    today = timezone.localdate()
     horizon = getattr(settings, "EVALUATIE_BINNENKORT_DAGEN", 60)
-    return {
-        "mijn_concepten": list(
-            visible.filter(aangemaakt_door=user, status__in=[Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD])
-            .order_by("-gewijzigd_op")[:10]
-        ),
-        "te_beoordelen": list(review_queue(user)[:10]),
-        "verloopt_binnenkort": list(
-            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
-                           geldig_tot__lte=today + datetime.timedelta(days=90)).order_by("geldig_tot")[:10]
-        ),
-        "evaluatie_binnenkort": list(
-            visible.filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
-                           evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
-            .order_by("evaluatiedatum")[:10]
-        ),
-    }
+    return list(
+        visible_arrangementen(user).select_related("driehoek")
+        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
+                evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
+        .order_by("evaluatiedatum")[:DASHBOARD_ROWS]
+    )
 
 
 def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
@@ -206,3 +235,48 @@ def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
             roots.append(opmerking)
     return [{"opmerking": root, "antwoorden": replies.get(root.pk, [])} for root in roots]
 
+
+def document_context(user, arrangement, rechten=None) -> dict:
+    """What the arrangement page shows about its PDF, with a fixed number of queries."""
+    document = Document.objects.filter(arrangement=arrangement).first()
+    if rechten is None:
+        rechten = toegang.permissions_on(user, arrangement.driehoek)
+    if document is None:
+        return {"document": None, "kan_exporteren": toegang.EXPORT in rechten and arrangement.status == "vastgesteld"}
+    handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
+    signed = {h.partij_id for h in handtekeningen}
+    return {
+        "document": document,
+        "kan_exporteren": toegang.EXPORT in rechten,
+        "handtekeningen": handtekeningen,
+        "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
+        "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
+        and bool(documenten.signing_options(user, document)),
+        "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
+        "laatste_versie": documenten.latest_version(document),
+    }
+
+
+# --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------
+
+def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses) -> QuerySet:
+    """Arrangements in one of `statuses` whose evaluatiedatum or geldig_tot falls within the horizon, by pk."""
+    horizon = today + datetime.timedelta(days=horizon_days)
+    return (Arrangement.objects.filter(status__in=statuses)
+            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
+                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
+            .select_related("driehoek").order_by("pk"))
+
+
+def signal_recipients(arrangement: Arrangement) -> QuerySet:
+    """The driehoek's coördinatoren and secretarissen with an address: who manages its actiepunten
+    (samenwerking.toegang)."""
+    return (toegang.active_members(arrangement.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
+            .filter(is_active=True).exclude(email="").order_by("pk"))
+
+
+def pending_signals(*, max_attempts: int) -> list[int]:
+    return list(Signalering.objects.filter(
+        Q(status=Signalering.Verzending.TE_VERZENDEN)
+        | Q(status=Signalering.Verzending.MISLUKT, pogingen__lt=max_attempts)
+    ).order_by("pk").values_list("pk", flat=True))

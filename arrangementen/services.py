@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from samenwerking import toegang
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
-from samenwerking.geschiedenis import save_tracked as _save
+from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
 from .models import (

@@ -1,4 +1,5 @@
-"""Thin, idempotent tasks: e-mail the people a workflow step concerns.
+"""Thin, idempotent tasks: e-mail the people a workflow step concerns, render a document, signal an
+arrangement's dates (signaleringen.py).
 
 A notification never undoes or breaks its transition: the transition is committed before the mail is sent, a
 failure of the mail backend is recorded on the Statusovergang and retried (by the worker with backoff, and by
@@ -11,7 +12,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
+from . import documenten, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -108,17 +110,6 @@ def notify_transition(self, overgang_id: int) -> int:
     return len(to)
 
 
-def dispatch_notification(overgang_id: int) -> None:
-    """Called on commit of a transition: queue (or, embedded, send) its mail without ever failing the request.
-
-    The transition is already committed; if even queueing fails (broker down), the sweep picks the row up.
-    """
-    try:
-        notify_transition.delay(overgang_id)
-    except Exception:  # the transition stands whatever the notification does; the cause is in the logs
-        logger.exception("Melding van statusovergang %s niet in de wachtrij gezet", overgang_id)
-
-
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def resend_notifications() -> int:
     """Beat: retry the notifications of recent transitions that were not sent (failed, or never queued)."""
@@ -128,7 +119,7 @@ def resend_notifications() -> int:
         op__gte=now - MELDING_GELDIG, op__lte=now - datetime.timedelta(minutes=5),
     ).values_list("pk", flat=True)[:500])
     for pk in pending:
-        dispatch_notification(pk)
+        workflow.dispatch_notification(pk)
     return len(pending)
 
 
@@ -137,9 +128,30 @@ def resend_notifications() -> int:
 def render_document(self, document_id: int) -> bool:
     """Render + certify one document. A worker killed mid-render redelivers the task (acks_late,
     reject_on_worker_lost); the work is idempotent, so exactly one document per version results."""
-    from .documenten import TransientRenderError, render_and_certify
-
     try:
-        return render_and_certify(document_id)
-    except TransientRenderError as error:
+        return documenten.render_and_certify(document_id)
+    except documenten.TransientRenderError as error:
         raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error
+
+
+# --- signals about an arrangement's dates: the planner claims, one task per claimed row sends -------------------
+
+TRANSIENT = (OperationalError, InterfaceError)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def plan_signals(datum: str | None = None) -> int:
+    """Beat: claim the signals due today and dispatch a send task for every unsent one (failures too)."""
+    today = datetime.date.fromisoformat(datum) if datum else None
+    ids = signaleringen.claim_signals(today=today)
+    for signalering_id in ids:
+        transaction.on_commit(lambda pk=signalering_id: send_signal.delay(pk, datum))
+    return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=60, soft_time_limit=50, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def send_signal(signalering_id: int, datum: str | None = None) -> str:
+    today = datetime.date.fromisoformat(datum) if datum else None
+    return signaleringen.send_signal(signalering_id=signalering_id, today=today)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
-from samenwerking.toegang import permissions_on, visible_driehoeken
+from samenwerking.toegang import visible_driehoeken
 
 from . import documenten, selectors, signing
 from .models import Document, Partij
@@ -206,25 +206,3 @@ def verify(request):
         context.update(rapport=report, bekend=versie is not None, versie=versie if visible else None,
                        details=request.user.is_authenticated)
     return render(request, "arrangementen/verifieer.html", context)
-
-
-def document_context(user, arrangement, rechten=None) -> dict:
-    """What the arrangement page shows about its PDF, with a fixed number of queries."""
-    document = Document.objects.filter(arrangement=arrangement).first()
-    if rechten is None:
-        rechten = permissions_on(user, arrangement.driehoek)
-    if document is None:
-        return {"document": None, "kan_exporteren": toegang.EXPORT in rechten and arrangement.status == "vastgesteld"}
-    handtekeningen = list(document.handtekeningen.select_related("partij__organisatie", "ondertekenaar", "namens"))
-    signed = {h.partij_id for h in handtekeningen}
-    return {
-        "document": document,
-        "kan_exporteren": toegang.EXPORT in rechten,
-        "handtekeningen": handtekeningen,
-        "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
-        "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
-        and bool(documenten.signing_options(user, document)),
-        "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
-        "laatste_versie": documenten.latest_version(document),
-    }
-

@@ -6,6 +6,7 @@ any state before ondertekend → ingetrokken
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samenwerking import audit, toegang
+from samenwerking import audit, taken, toegang
 
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
+
+logger = logging.getLogger(__name__)
+
+# tasks.notify_transition, started by name: the tasks module imports this one (samenwerking.taken).
+NOTIFY_TASK = "arrangementen.tasks.notify_transition"
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,16 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
                               toelichting=toelichting.strip())
     overgang._history_user = user
     overgang.save()
-
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.dispatch_notification(overgang.pk))
+    transaction.on_commit(lambda: dispatch_notification(overgang.pk))
     return locked
+
+
+def dispatch_notification(overgang_id: int) -> None:
+    """Called on commit of a transition: queue (or, embedded, send) its mail without ever failing the request.
+
+    The transition is already committed; if even queueing fails (broker down), the sweep picks the row up.
+    """
+    try:
+        taken.start(name=NOTIFY_TASK, args=(overgang_id,))
+    except Exception:  # the transition stands whatever the notification does; the cause is in the logs
+        logger.exception("Melding van statusovergang %s niet in de wachtrij gezet", overgang_id)

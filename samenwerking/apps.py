@@ -7,4 +7,4 @@ class SamenwerkingConfig(AppConfig):
     verbose_name = _("Samenwerking")
 
     def ready(self):
-        from . import beveiliging, signals  # noqa: F401  (signal receivers)
+        from . import signals  # noqa: F401  (every receiver of samenwerking)

@@ -9,11 +9,9 @@ from urllib.parse import urlencode
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
-from django.dispatch import receiver
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -108,8 +106,8 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
 
-@receiver(user_logged_in, dispatch_uid="session_login_started")
-def _mark_login(sender, request, user, **kwargs):
+def mark_login(*, request) -> None:
+    """At login (samenwerking.signals): the session's absolute lifetime and inactivity start now."""
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_STARTED] = request.session[LAST_SEEN] = time.time()
 

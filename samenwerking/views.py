@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from arrangementen.selectors import dashboard_blocks
-
+from . import dashboard as dashboard_registry
 from . import oidc, selectors, toegang
 from .forms import InlogForm
 from .geschiedenis import build_timeline
@@ -33,7 +32,7 @@ class InlogView(auth_views.LoginView):
 def dashboard(request):
     return render(request, "samenwerking/dashboard.html", {
         "driehoeken": selectors.dashboard_driehoeken(request.user),
-        "blokken": dashboard_blocks(request.user),
+        "blokken": dashboard_registry.blocks_for(user=request.user),
     })
 
 

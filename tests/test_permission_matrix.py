@@ -19,7 +19,7 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp
+from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Signalering
 from samenwerking import api_tokens, rollen
 from samenwerking.models import (
     ApiToken,
@@ -312,6 +312,10 @@ def world(django_db_setup, django_db_blocker):
                                    onderwerp_id=actiepunten["eigen"].pk, soort=Herinnering.Soort.VERLOPEN,
                                    periode="matrix", driehoek=own, status=Herinnering.Verzending.MISLUKT,
                                    pogingen=1, laatste_fout="SMTPServerDisconnected")
+        Signalering.objects.create(arrangement=arrangementen["eigen"], soort=Signalering.Soort.EINDE,
+                                   periode="matrix", ontvanger=users["secretaris"],
+                                   status=Signalering.Verzending.MISLUKT, pogingen=1,
+                                   laatste_fout="SMTPServerDisconnected")
         yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
                "overleggen": overleggen, "actiepunten": actiepunten}
         transaction.set_rollback(True)
@@ -324,7 +328,7 @@ ADMIN_MODELS = {
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
-    "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering,
+    "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering, "signalering": Signalering,
 }
 
 

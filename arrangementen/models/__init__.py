@@ -16,10 +16,11 @@ from .document import (
     Ondertekeningssleutel,
     private_storage,
 )
+from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
     "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Mandaat", "Modelafspraak", "Niveau", "Onderwerp",
-    "Ondertekeningssleutel", "Opmerking", "Partij", "Statusovergang", "Status", "Verantwoordelijke",
+    "Ondertekeningssleutel", "Opmerking", "Partij", "Signalering", "Statusovergang", "Status", "Verantwoordelijke",
     "private_storage",
 ]

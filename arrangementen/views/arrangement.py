@@ -16,7 +16,6 @@ from samenwerking.toegang import permissions_on, visible_driehoeken
 from .. import selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Niveau
-from ..views_documenten import document_context
 
 
 @require_GET
@@ -110,7 +109,7 @@ def arrangement_detail(request, pk: int):
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),
-        **document_context(request.user, arrangement, rechten),
+        **selectors.document_context(request.user, arrangement, rechten),
     })
 
 

@@ -268,6 +268,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actiepunten.tasks.plan_reminders",
         "schedule": crontab(hour="7-18", minute=0),
     },
+    # The same hours for an arrangement's evaluatie and einde: each signal once per recipient.
+    "arrangementen-signaleringen": {
+        "task": "arrangementen.tasks.plan_signals",
+        "schedule": crontab(hour="7-18", minute=0),
+    },
     # Notifications of transitions that failed or were never queued (broker down) are sent late, not never.
     "meldingen-opnieuw": {
         "task": "arrangementen.tasks.resend_notifications",

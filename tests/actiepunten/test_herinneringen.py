@@ -2,9 +2,7 @@
 
 import datetime
 import inspect
-import re
 
-import pytest
 from django.conf import settings
 from django.core import mail
 
@@ -12,7 +10,7 @@ from actiepunten import services, tasks
 from actiepunten.models import Herinnering
 from samenwerking.models import Rol
 
-from ..factories import ArrangementFactory, GebruikerFactory, lid, vandaag
+from ..factories import GebruikerFactory, lid, vandaag
 
 DAY = datetime.timedelta(days=1)
 
@@ -120,24 +118,6 @@ def test_opting_out_of_digests_does_not_stop_own_due_dates(maak_punt, secretaris
     maak_punt(eigenaar=secretaris, datum_gereed=vandaag())
     run(vandaag())
     assert [m.subject for m in mail.outbox] == ["Actiepunt 1 is vandaag gereed"]
-
-
-@pytest.mark.parametrize("field", ["evaluatiedatum", "geldig_tot"])
-def test_arrangementen_are_reminded_90_30_and_7_days_before(driehoek, secretaris, coordinator, field):
-    today = vandaag()
-    ArrangementFactory(driehoek=driehoek, status="ondertekend", geldig_van=today - 400 * DAY,
-                       **{field: today + 100 * DAY})
-    for offset in range(0, 101):
-        run(today + offset * DAY)
-    arrangement_mails = [m for m in mail.outbox if m.subject != "Weekoverzicht actiepunten"]
-    assert [re.search(r"(\d+) dagen", m.subject)[1] for m in arrangement_mails] == ["90", "30", "7"]
-    assert all(sorted(m.to) == sorted([secretaris.email, coordinator.email]) for m in arrangement_mails)
-
-
-def test_a_concept_arrangement_is_not_reminded(driehoek, coordinator):
-    ArrangementFactory(driehoek=driehoek, evaluatiedatum=vandaag() + 7 * DAY)
-    run(vandaag())
-    assert [m for m in mail.outbox if m.subject != "Weekoverzicht actiepunten"] == []
 
 
 def test_an_external_owner_without_email_is_not_claimed(maak_punt):

@@ -33,8 +33,8 @@ def cpu_get(client, url):
 def viewed_again_without_diffing(client, url, monkeypatch) -> bool:
     """A second view answers 200 and aligns no text: every diff comes from the cache."""
     calls = []
-    original = geschiedenis._align
-    monkeypatch.setattr(geschiedenis, "_align", lambda *args: calls.append(1) or original(*args))
+    original = geschiedenis.diff._align
+    monkeypatch.setattr(geschiedenis.diff, "_align", lambda *args: calls.append(1) or original(*args))
     return client.get(url).status_code == 200 and calls == []
 
 

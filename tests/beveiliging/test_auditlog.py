@@ -253,7 +253,7 @@ def test_the_hourly_task_anchors_the_log_and_says_so(db):
 
 def test_the_chain_key_is_its_own_not_the_secret_key(db, settings):
     regel = audit.record(G.EXPORT)
-    from_secret_key = hmac.new(f"auditlog:{settings.SECRET_KEY}".encode(), audit._payload(regel),
+    from_secret_key = hmac.new(f"auditlog:{settings.SECRET_KEY}".encode(), audit.keten._payload(regel),
                                hashlib.sha256).hexdigest()
     assert regel.hash != from_secret_key
     oude = settings.AUDITLOG_SLEUTEL

@@ -79,7 +79,7 @@ def test_a_flood_of_refusals_is_recorded_up_to_the_limit(client, coordinator, an
     settings.AUDIT_WEIGERINGEN_PER_MINUUT = 20
     # One minute for all hundred requests, however slow the machine: the limit counts per minute.
     now = time.time()
-    monkeypatch.setattr(audit.time, "time", lambda: now)
+    monkeypatch.setattr(audit.weigeringen.time, "time", lambda: now)
     arrangement = ArrangementFactory(driehoek=andere_driehoek)
     statuses = {client.get(f"/api/v1/arrangementen/{arrangement.pk}/").status_code for _ in range(50)}
     statuses |= {client.get(reverse("arrangementen:detail", args=[arrangement.pk])).status_code

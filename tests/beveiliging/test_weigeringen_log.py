@@ -37,7 +37,7 @@ def test_the_next_written_refusal_says_how_many_were_left_out(settings, monkeypa
     for _ in range(4):
         audit.record_refusal(Auditregel.Gebeurtenis.IMPORT_GEWEIGERD, gebruiker=user)
     now = time.time()
-    monkeypatch.setattr(audit.time, "time", lambda: now + 60)  # the next minute
+    monkeypatch.setattr(audit.weigeringen.time, "time", lambda: now + 60)  # the next minute
     regel = audit.record_refusal(Auditregel.Gebeurtenis.IMPORT_GEWEIGERD, gebruiker=user)
     assert regel is not None
     assert regel.details["onderdrukt"] == 3

@@ -290,7 +290,7 @@ def test_the_service_logs_its_refusals_after_rolling_back(wereld, case):
 
 def test_repeated_refusals_are_rate_limited_per_user(client, wereld, settings, monkeypatch):
     settings.AUDIT_WEIGERINGEN_PER_MINUUT = 3
-    monkeypatch.setattr(audit, "time", SimpleNamespace(time=lambda: 1_700_000_000.0))  # one minute window
+    monkeypatch.setattr(audit.weigeringen, "time", SimpleNamespace(time=lambda: 1_700_000_000.0))  # one minute window
     world = wereld.world
     user = world.ondertekenaars[1]
     client.force_login(user)

@@ -145,8 +145,8 @@ def test_the_diff_of_long_texts_is_cached_per_pair_and_not_recomputed(monkeypatc
     first = word_diff(old, new)
     assert cache.get(diff_cache_key(old, new)) == first
     calls = []
-    original = geschiedenis._align
-    monkeypatch.setattr(geschiedenis, "_align", lambda *a: calls.append(1) or original(*a))
+    original = geschiedenis.diff._align
+    monkeypatch.setattr(geschiedenis.diff, "_align", lambda *a: calls.append(1) or original(*a))
     assert word_diff(old, new) == first
     assert calls == []
     word_diff(new, old)  # another pair: computed

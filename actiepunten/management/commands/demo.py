@@ -10,6 +10,7 @@ from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data, demo_totp
 from samenwerking.tweestaps import has_app
 
 
+# Lives in the top app: the demo builds data of all three apps, and only actiepunten may import the other two.
 class Command(BaseCommand):
     help = "Maakt demodriehoeken en demogebruikers aan (alleen in ontwikkel- en testomgevingen)."
 

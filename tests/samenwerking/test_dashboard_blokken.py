@@ -1,0 +1,49 @@
+"""The dashboard asks samenwerking's block registry; higher apps register their blocks from AppConfig.ready()."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from samenwerking import dashboard
+from samenwerking.models import Rol
+
+from ..factories import DriehoekFactory, GebruikerFactory, lid
+
+
+@pytest.fixture
+def extra_blok():
+    blok = dashboard.Blok(sleutel="proef", volgorde=15, template="arrangementen/_blok.html", kop="Proefblok",
+                          leeg="Niets op proef.", items=lambda user: [])
+    dashboard.register(blok=blok)
+    yield blok
+    dashboard._blokken.pop("proef")
+
+
+def test_the_arrangementen_blocks_are_registered_in_their_order(db):
+    assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
+        "concepten", "beoordelen", "verloopt", "evaluatie"]
+
+
+def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
+    user = GebruikerFactory()
+    lid(user, DriehoekFactory(), Rol.COORDINATOR)
+    client.force_login(user)
+    page = client.get(reverse("samenwerking:dashboard")).content.decode()
+    kopjes = re.findall(r'<h2 class="utrecht-heading-3" id="(blok-[a-z]+)">([^<]+)</h2>', page)
+    assert kopjes == [
+        ("blok-concepten", "Mijn concepten"),
+        ("blok-proef", "Proefblok"),
+        ("blok-beoordelen", "Te beoordelen"),
+        ("blok-verloopt", "Verloopt binnen 90 dagen"),
+        ("blok-evaluatie", "Evaluatie binnenkort"),
+    ]
+    assert "Niets op proef." in page
+
+
+def test_registering_a_block_again_replaces_it(db, extra_blok):
+    dashboard.register(blok=dashboard.Blok(sleutel="proef", volgorde=99, template=extra_blok.template, kop="Nieuw",
+                                           leeg="", items=lambda user: []))
+    blokken = dashboard.blocks_for(user=GebruikerFactory())
+    assert [b.blok.kop for b in blokken if b.blok.sleutel == "proef"] == ["Nieuw"]
+    assert blokken[-1].blok.sleutel == "proef"
