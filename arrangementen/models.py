@@ -23,7 +23,22 @@ class Verantwoordelijke(models.TextChoices):
     GEMEENTE = "gemeente", _("gemeente")
     POLITIE = "politie", _("politie")
     OM = "om", _("Openbaar Ministerie")
+    TERREINBEHEERDER = "terreinbeheerder", _("terreinbeheerder")
+    VERVOERDER = "vervoerder", _("vervoerder")
+    OMGEVINGSDIENST = "omgevingsdienst", _("omgevingsdienst")
+    PROVINCIE = "provincie", _("provincie")
+    WATERSCHAP = "waterschap", _("waterschap")
     GEZAMENLIJK = "gezamenlijk", _("gezamenlijk")
+
+
+class Vertegenwoordiger(models.TextChoices):
+    """Who signs for a party, as DOMAIN.md names them; the printed function is Partij.ondertekenaar_functie."""
+
+    BURGEMEESTER = "burgemeester", _("de burgemeester")
+    TEAMCHEF = "teamchef", _("de teamchef, namens de politiechef")
+    OFFICIER = "officier", _("de officier van justitie, namens de hoofdofficier van justitie")
+    BESTUURDER = "bestuurder", _("een bestuurder of directeur")
+    OVERIG = "overig", _("iemand anders")
 
 
 class Domein(models.TextChoices):
@@ -219,6 +234,10 @@ class Partij(models.Model):
     ondertekenaar_functie = models.CharField(
         _("functie van de ondertekenaar"), max_length=200,
         help_text=_("Bijvoorbeeld 'burgemeester', 'officier van justitie' of 'teamchef namens de politiechef'."),
+    )
+    vertegenwoordiger = models.CharField(
+        _("vertegenwoordigd door"), max_length=20, choices=Vertegenwoordiger.choices,
+        default=Vertegenwoordiger.OVERIG,
     )
     ondertekenaar_naam = models.CharField(_("naam van de ondertekenaar"), max_length=200, blank=True)
     volgorde = models.PositiveIntegerField(_("volgorde"), default=0)
