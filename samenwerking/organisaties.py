@@ -1,8 +1,8 @@
 """The organisations behind the reference data, and the other BOA-werkgevers a coordinator adds.
 
 Every gemeente, politie-eenheid, known basisteam and arrondissementsparket is one Organisatie, found by its link
-(the gemeente, eenheid, basisteam or parket it stands for), never by its name: a renamed gemeente renames its
-organisation instead of getting a second one. `laad_referentiedata` keeps them all in step; the default parties
+(the gemeente, eenheid, basisteam or parket it stands for), not by its name: a renamed gemeente renames its
+organisation instead of getting a second one (only a namesake made by hand, without a link, is adopted). `laad_referentiedata` keeps them all in step; the default parties
 of a new arrangement ask for the ones they need, so they exist even where the load has not run yet.
 """
 
