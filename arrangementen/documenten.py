@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from samenwerking import audit, taken, toegang, tweestaps
 from samenwerking.historie import save_tracked as _save
+from samenwerking.organisaties import vertegenwoordigt
 
 from . import documentopslag, signing, workflow
 from . import pdf as renderer  # as a module: `pdf` names the bytes below
@@ -147,17 +148,18 @@ class Tekenoptie:
 
 
 def signing_options(user, document: Document) -> list[Tekenoptie]:
-    """The unsigned fields this user may sign: their own organisation's, or one they hold a mandate for."""
+    """The unsigned fields this user may sign: their own organisation's (a basisteam's people sign for its
+    eenheid), or one they hold a mandate for."""
     signed = set(document.handtekeningen.values_list("partij_id", flat=True))
     options = []
     for partij in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"):
         if partij.pk in signed:
             continue
-        if user.organisatie_id == partij.organisatie_id:
+        if vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie):
             options.append(Tekenoptie(partij, None))
             continue
         for mandaat in active_mandates(user):
-            if mandaat.volmachtgever.organisatie_id == partij.organisatie_id:
+            if vertegenwoordigt(eigen=mandaat.volmachtgever.organisatie, partij=partij.organisatie):
                 options.append(Tekenoptie(partij, mandaat.volmachtgever))
                 break
     return options

@@ -52,7 +52,7 @@ class PartijSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partij
-        fields = ["id", "organisatie_id", "organisatie", "soort", "ondertekenaar_functie",
+        fields = ["id", "organisatie_id", "organisatie", "soort", "vertegenwoordiger", "ondertekenaar_functie",
                   "ondertekenaar_naam", "volgorde"]
 
 

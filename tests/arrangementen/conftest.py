@@ -13,7 +13,7 @@ from django.db import transaction
 from arrangementen import services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Modelafspraak, Status
-from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
+from samenwerking.models import Arrondissementsparket, Driehoek, Gebruiker, Organisatie, Rol
 
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
 from .helpers import zet_status
@@ -42,10 +42,16 @@ class Wereld:
 
 
 def _partijen_voor(driehoek: Driehoek):
-    OrganisatieFactory(naam=f"Gemeente van {driehoek.naam}", soort=Organisatie.Soort.GEMEENTE,
-                       gemeente=driehoek.gemeenten.first())
-    OrganisatieFactory(naam=f"Politie {driehoek.basisteam.naam}", soort=Organisatie.Soort.POLITIE,
-                       basisteam=driehoek.basisteam)
+    """The default parties' organisations under known names: the gemeente, the eenheid and the parket that
+    serves the gemeente (a driehoek without them gets them made by create_arrangement)."""
+    gemeente = driehoek.gemeenten.first()
+    gemeente.parket = Arrondissementsparket.objects.create(code=f"P{driehoek.pk}", naam=f"van {driehoek.naam}",
+                                                           arrondissementen=driehoek.naam)
+    gemeente.save()
+    OrganisatieFactory(naam=f"Gemeente van {driehoek.naam}", soort=Organisatie.Soort.GEMEENTE, gemeente=gemeente)
+    OrganisatieFactory(naam=f"Politie {driehoek.eenheid.naam}", soort=Organisatie.Soort.POLITIE,
+                       eenheid=driehoek.eenheid)
+    OrganisatieFactory(naam=f"Parket voor {driehoek.naam}", soort=Organisatie.Soort.OM, parket=gemeente.parket)
 
 
 def bouw_wereld() -> Wereld:
@@ -53,7 +59,6 @@ def bouw_wereld() -> Wereld:
     eigen, andere = DriehoekFactory(), DriehoekFactory()
     for driehoek in (eigen, andere):
         _partijen_voor(driehoek)
-    OrganisatieFactory(naam=f"Parket voor {eigen.naam}", soort=Organisatie.Soort.OM)
     wereld = Wereld(eigen=eigen, andere=andere, leden={}, vreemden={})
     for rol in Rol:
         wereld.leden[rol.value] = GebruikerFactory()

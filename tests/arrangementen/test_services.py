@@ -76,11 +76,13 @@ def test_inactive_model_clause_is_not_copied(db, wereld):
 
 def test_new_arrangement_has_the_driehoek_parties_and_empty_inzet(db, wereld):
     arrangement = wereld.nieuw()
-    partijen = [(p.organisatie.naam, p.ondertekenaar_functie) for p in arrangement.partijen.all()]
+    partijen = [(p.organisatie.naam, p.vertegenwoordiger, p.ondertekenaar_functie)
+                for p in arrangement.partijen.all()]
     assert partijen == [
-        (f"Gemeente van {wereld.eigen.naam}", "burgemeester"),
-        (f"Politie {wereld.eigen.basisteam.naam}", "teamchef, namens de politiechef"),
-        (f"Parket voor {wereld.eigen.naam}", "officier van justitie"),
+        (f"Gemeente van {wereld.eigen.naam}", "burgemeester", "burgemeester"),
+        (f"Politie {wereld.eigen.eenheid.naam}", "teamchef", "teamchef, namens de politiechef"),
+        (f"Parket voor {wereld.eigen.naam}", "officier",
+         "officier van justitie, namens de hoofdofficier van justitie"),
     ]
     assert list(arrangement.inzet.values_list("domein", "aantal_boas", "fte")) == [
         (d.value, 0, Decimal("0")) for d in Domein]

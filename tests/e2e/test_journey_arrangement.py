@@ -108,9 +108,14 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
     expect(coordinator.get_by_text("Deze verplichte afspraken ontbreken nog")).to_have_count(0)
     expect(afspraak(coordinator)).to_be_visible()
     expect(afspraak(coordinator, "Noodmelding geldt als assistentie collega verplicht")).to_be_visible()
-    partijen = coordinator.get_by_role("table", name="Partijen")
-    for organisatie in ("Gemeente Soest", "Politie basisteam BES", "OM Midden-Nederland"):
-        expect(partijen.get_by_role("cell", name=organisatie, exact=True)).to_be_visible()
+    # Every gemeente of the driehoek with its burgemeester, the eenheid and the parket that serves BES.
+    partijen = coordinator.get_by_role("table", name="Partijen").locator("tbody tr")
+    expect(partijen.locator("td:nth-child(1)")).to_have_text([
+        "Gemeente Baarn", "Gemeente Bunschoten", "Gemeente De Bilt", "Gemeente Eemnes", "Gemeente Soest",
+        "Politie Eenheid Midden-Nederland", "Arrondissementsparket Midden-Nederland"])
+    expect(partijen.locator("td:nth-child(2)")).to_have_text([
+        *["burgemeester"] * 5, "teamchef, namens de politiechef",
+        "officier van justitie, namens de hoofdofficier van justitie"])
     expect(tijdlijn(coordinator)).to_have_count(1)
     expect(tijdlijn(coordinator).first).to_contain_text(f"Aangemaakt door {CARLA}")
     expect(acties(coordinator).get_by_role("link")).to_have_text(

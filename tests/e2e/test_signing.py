@@ -26,19 +26,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITEL = "Handhavingsarrangement BES ter ondertekening"
 PDF_TIMEOUT_S = 90  # rendering + platform certification take a few seconds; this is only an upper bound
-ORGANISATIES = ("Gemeente Soest", "Politie basisteam BES", "OM Midden-Nederland")
+ORGANISATIES = ("Gemeente Soest", "Politie Eenheid Midden-Nederland", "Arrondissementsparket Midden-Nederland")
 
 
 @pytest.fixture
 def vastgesteld(demo_data, signing_setup) -> Arrangement:
     """A BES arrangement from the standard model, walked through the workflow to 'vastgesteld', and a TEST
-    signing key for each of its three parties."""
+    signing key for each of its three parties (the other four gemeenten are left out: this is about signing)."""
     load_library()
     for naam in ORGANISATIES:
         signing_setup.add_key(Organisatie.objects.get(naam=naam))
     bes = Driehoek.objects.get(naam="Basisteamdriehoek BES")
     arrangement = services.create_arrangement(driehoek=bes, user=demo_data["coordinator"], titel=TITEL,
                                               start="model")
+    for partij in arrangement.partijen.exclude(organisatie__naam__in=ORGANISATIES):
+        arrangement.refresh_from_db()
+        services.remove_partij(partij=partij, user=demo_data["coordinator"], expected_version=arrangement.lock_version)
     workflow.perform(arrangement=arrangement, action="indienen", user=demo_data["coordinator"])
     workflow.perform(arrangement=arrangement, action="goedkeuren", user=demo_data["teamchef"],
                      toelichting="Akkoord namens het basisteam.")
@@ -109,8 +112,9 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     handtekeningen = sectie.locator("h3:text-is('Handtekeningen') + ul > li")
     expect(handtekeningen).to_have_text([
         "Gemeente Soest: nog niet getekend (burgemeester)",
-        "Politie basisteam BES: nog niet getekend (teamchef, namens de politiechef)",
-        "OM Midden-Nederland: nog niet getekend (officier van justitie)",
+        "Politie Eenheid Midden-Nederland: nog niet getekend (teamchef, namens de politiechef)",
+        "Arrondissementsparket Midden-Nederland: nog niet getekend (officier van justitie, namens de hoofdofficier "
+        "van justitie)",
     ])
     expect(sectie.get_by_role("link", name="PDF downloaden")).to_be_visible()
     expect(sectie.get_by_role("link", name="Ondertekenen")).to_have_count(0)  # the secretaris does not sign
@@ -154,7 +158,7 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     handtekeningen = sectie.locator("h3:text-is('Handtekeningen') + ul > li")
     expect(handtekeningen.first).to_contain_text("Gemeente Soest: getekend door Bert Burgemeester op ")
     expect(handtekeningen.nth(1)).to_have_text(
-        "Politie basisteam BES: nog niet getekend (teamchef, namens de politiechef)")
+        "Politie Eenheid Midden-Nederland: nog niet getekend (teamchef, namens de politiechef)")
     expect(sectie.get_by_role("link", name="Ondertekenen")).to_have_count(0)  # nothing left for Soest
     expect(dd(burgemeester, "Status")).to_have_text("vastgesteld")  # two parties still have to sign
     assert_no_axe_violations(burgemeester)
