@@ -54,6 +54,10 @@ class TestPki:
         return self.directory / "wachtwoord.txt"
 
     @property
+    def crl_url_file(self) -> Path:
+        return self.directory / "crl-url.txt"
+
+    @property
     def crl_file(self) -> Path:
         return self.directory / "test-ca.crl"
 
@@ -76,10 +80,15 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
 
     Existing files are kept, so running it again adds only what is missing (a certificate made without
     `crl_url` keeps pointing nowhere). With `crl_url`, new certificates name it as their CRL distribution
-    point and the (empty) revocation list is published at once.
+    point, now and in later runs on the same directory, and the (empty) revocation list is published at once.
     """
     directory.mkdir(parents=True, exist_ok=True)
     pki = TestPki(directory, "")
+    # Remembered, so that a certificate added later to this PKI (a new organisation) names the same list.
+    if crl_url:
+        pki.crl_url_file.write_text(crl_url + "\n")
+    elif pki.crl_url_file.exists():
+        crl_url = pki.crl_url_file.read_text().strip()
     if pki.passphrase_file.exists():
         pki.passphrase = pki.passphrase_file.read_text().strip()
     else:
