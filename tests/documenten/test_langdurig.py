@@ -66,12 +66,12 @@ def langdurig(django_db_setup, django_db_blocker, tmp_path_factory):
     directory = tmp_path_factory.mktemp("pki-crl")
     with running_crl(directory) as (crl_url, crl_server):
         pki = create_test_pki(directory, {}, with_tsa=True, crl_url=crl_url)
-        with running_tsa(pki) as (tsa_url, _tsa), signing_settings(pki), override_settings(SIGNING_TSA_URL=tsa_url):
-            with rolled_back(django_db_blocker):
-                world = build_world(pki)
-                document = render_now(world)
-                sign_all(world, document)
-                yield Langdurig(world, document, latest_bytes(document), pki, crl_server.requests, tsa_url)
+        with (running_tsa(pki) as (tsa_url, _tsa), signing_settings(pki),
+              override_settings(SIGNING_TSA_URL=tsa_url), rolled_back(django_db_blocker)):
+            world = build_world(pki)
+            document = render_now(world)
+            sign_all(world, document)
+            yield Langdurig(world, document, latest_bytes(document), pki, crl_server.requests, tsa_url)
 
 
 def lta_results(data: bytes, roots: list, *, later: datetime.datetime | None = None) -> dict[str, object]:

@@ -77,8 +77,8 @@ GEHEEL = ("Geldig: ondertekend door alle partijen (3 van 3). Alle handtekeningen
           "ondertekenen niet gewijzigd.")
 ECHT_TOEGESTAAN = "In orde: echt; daarna zijn alleen handtekeningen of tijdstempels toegevoegd."
 ECHT_LAATSTE = "In orde: echt, en het bestand is daarna niet meer gewijzigd."
-GEEN_TIJDSTEMPEL = ("Langdurig verifieerbaar: nee. Het bestand heeft (nog) geen afsluitend tijdstempel; zonder dat zijn "
-                    "de handtekeningen alleen te controleren zolang de certificaten geldig zijn.")
+GEEN_TIJDSTEMPEL = ("Langdurig verifieerbaar: nee. Het bestand heeft (nog) geen afsluitend tijdstempel; zonder dat "
+                    "zijn de handtekeningen alleen te controleren zolang de certificaten geldig zijn.")
 
 
 def version_bytes(document: Document, volgnummer: int) -> bytes:
@@ -107,7 +107,7 @@ def test_anonymous_upload_of_the_signed_pdf_names_the_document_and_every_signer_
         assert f"{signer_line(bestanden.world, index)} (" in text
         assert re.search(re.escape(signer_line(bestanden.world, index)) + r" \(\d+ \w+ \d{4}, \d\d:\d\d\): "
                          + re.escape(verdict), text), text
-    assert f"TEST Platform handhavingsarrangementen (certificering door het platform) (" in text
+    assert "TEST Platform handhavingsarrangementen (certificering door het platform) (" in text
     assert GEEN_TIJDSTEMPEL in text
     assert "Niet geldig" not in text and "nieuwere versie" not in text
     for secret in [*(u.email for u in bestanden.world.ondertekenaars),
