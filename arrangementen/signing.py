@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -135,6 +136,45 @@ def _timestamper():
     return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
 
 
+class LongTermValidationError(ValidationError):
+    """With a TSA, the chain or its revocation information could not be fetched or does not hold; nothing is
+    signed. A ValidationError, so that the signing service rolls back and shows it."""
+
+
+def _long_term_options() -> dict:
+    """With a TSA: fetch the chain's revocation information and embed it in the DSS of the same revision
+    (PAdES B-LT); without one (make run) the signature stays B-B and nothing is fetched."""
+    if not settings.SIGNING_TSA_URL:
+        return {}
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+    from pyhanko_certvalidator import ValidationContext
+
+    return {
+        # hard-fail: a certificate that names a CRL must have one we can fetch and that does not revoke it
+        "validation_context": ValidationContext(trust_roots=trust_roots(), allow_fetching=True,
+                                                revocation_mode="hard-fail"),
+        "embed_validation_info": True,
+        # One revision per signature (VRI entries would force a second one; modern validators ignore them).
+        "dss_settings": DSSContentSettings(include_vri=False,
+                                           placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE),
+    }
+
+
+def _signed_with_long_term_check(run):
+    """Run a pyHanko signing step; a failed chain or revocation check becomes a Dutch refusal."""
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator.errors import PathError
+    from pyhanko_certvalidator.errors import ValidationError as PathValidationError
+
+    try:
+        return run()
+    except (SigningError, PathError, PathValidationError) as error:
+        raise LongTermValidationError(_(
+            "De handtekening kon niet langdurig verifieerbaar worden gemaakt: de geldigheid van het certificaat "
+            "(keten of intrekkingslijst) kon niet worden vastgesteld. Er is niets ondertekend; probeer het later "
+            "opnieuw of meld het aan de beheerder."), code="ltv") from error
+
+
 def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
     """Add one empty signature field per signatory on the last page and the platform's certification
     signature, which allows form filling (the parties' signatures) and nothing else."""
@@ -156,11 +196,13 @@ def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
     meta = signers.PdfSignatureMetadata(
         field_name="Certificering_platform", certify=True, docmdp_permissions=sigfields.MDPPerm.FILL_FORMS,
         subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
+        **_long_term_options(),
     )
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=platform_signer(), timestamper=_timestamper(),
-                      new_field_spec=sigfields.SigFieldSpec(sig_field_name="Certificering_platform")
-                      ).sign_pdf(writer, output=output)
+    _signed_with_long_term_check(lambda: signers.PdfSigner(
+        meta, signer=platform_signer(), timestamper=_timestamper(),
+        new_field_spec=sigfields.SigFieldSpec(sig_field_name="Certificering_platform"),
+    ).sign_pdf(writer, output=output))
     return output.getvalue()
 
 
@@ -188,37 +230,47 @@ def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
         field_name=request.field, subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         name=request.name, reason=request.reason, location=request.location or None,
         contact_info=f"{request.function}, {request.organisation}",
+        **_long_term_options(),
     )
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, timestamper=_timestamper(), stamp_style=stamp).sign_pdf(
+    _signed_with_long_term_check(lambda: signers.PdfSigner(
+        meta, signer=signer, timestamper=_timestamper(), stamp_style=stamp).sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output,
         appearance_text_params={"naam": request.name, "functie": request.function,
                                 "organisatie": request.organisation},
-    )
+    ))
     return output.getvalue()
 
 
 def document_timestamp(pdf: bytes) -> bytes:
-    """With a TSA: a final document timestamp over everything (the long-term archival step)."""
+    """With a TSA: a final document timestamp over everything, the signatures' DSS included, followed by the
+    timestamp's own chain and revocation information (PAdES B-LTA)."""
     timestamper = _timestamper()
     if timestamper is None:
         return pdf
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
 
+    options = _long_term_options()
     output = io.BytesIO()
-    signers.PdfTimeStamper(timestamper).timestamp_pdf(
+    _signed_with_long_term_check(lambda: signers.PdfTimeStamper(timestamper).timestamp_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), md_algorithm="sha256", output=output,
-    )
+        validation_context=options["validation_context"],
+        dss_settings=TimestampDSSContentSettings(include_vri=False),
+    ))
     return output.getvalue()
 
 
 # --- verification ---------------------------------------------------------------------------------
 
+CERTIFICATION_FIELD = "Certificering_platform"
+
+
 @dataclass
 class SignatureReport:
     field: str
-    signer: str
+    signer: str  # the name the signature carries, else the certificate's common name; never a distinguished name
     signed_at: object
     intact: bool
     valid: bool
@@ -229,6 +281,12 @@ class SignatureReport:
     timestamp: bool
     reason: str = ""
     details: str = ""  # a plain Dutch summary; never a library's or an exception's own words
+    common_name: str = ""  # the certificate's CN and O, in plain words
+    organisation: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.intact and self.valid and self.trusted and self.after != "ongeoorloofd"
 
 
 @dataclass
@@ -236,12 +294,23 @@ class VerificationReport:
     signatures: list[SignatureReport] = field(default_factory=list)
     error: str = ""
     limit: str = ""  # which limit a file too complex to check exceeded (for the security log), else ""
+    party_fields: list[str] = field(default_factory=list)  # every signature field of a party, signed or not
+    long_term: bool = False  # PAdES B-LTA that validates with the file's own data, now and after expiry
+    long_term_reason: str = ""  # why not: "ongeldig", "geen tijdstempel", "onvolledig"; "" when long_term
+    long_term_at: object = None  # the time of the final document timestamp
 
     @property
     def all_valid(self) -> bool:
-        return bool(self.signatures) and all(
-            s.intact and s.valid and s.trusted and s.after != "ongeoorloofd" for s in self.signatures
-        )
+        return bool(self.signatures) and all(s.ok for s in self.signatures)
+
+    @property
+    def party_signatures(self) -> list[SignatureReport]:
+        return [s for s in self.signatures if s.field in self.party_fields]
+
+    @property
+    def unsigned_fields(self) -> list[str]:
+        signed = {s.field for s in self.signatures}
+        return [name for name in self.party_fields if name not in signed]
 
 
 def trust_roots():
@@ -270,31 +339,39 @@ def _describe(report: SignatureReport) -> str:
     return ", ".join(parts)
 
 
-def _check_signature(sig, context_args: dict) -> SignatureReport:
+def _check_signature(sig, context_args: dict, *, skip_diff: bool = False) -> SignatureReport:
+    """One signature's report. With skip_diff, what came after it is not analysed (it could not be read) and
+    counts as not permitted."""
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
     is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
     if is_timestamp:
-        status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args))
+        status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args),
+                                        skip_diff=skip_diff)
     else:
-        status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args))
+        status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args),
+                                        skip_diff=skip_diff)
     coverage = status.coverage.name
     level = getattr(status, "modification_level", None)
-    if coverage == "ENTIRE_FILE":
+    if skip_diff:
+        after = "ongeoorloofd"
+    elif coverage == "ENTIRE_FILE":
         after = "niets"
     elif level is not None and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and getattr(
             status, "docmdp_ok", True) is not False:
         after = "toegestaan"
     else:
         after = "ongeoorloofd"
-    signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+    subject = status.signing_cert.subject.native if status.signing_cert else {}
+    common_name, organisation = str(subject.get("common_name", "")), str(subject.get("organization_name", ""))
     name = _("tijdstempel") if is_timestamp else str(sig.sig_object.get("/Name", ""))
     report = SignatureReport(
-        field=str(sig.field_name or ""), signer=str(name or signer),
+        field=str(sig.field_name or ""), signer=name or common_name or organisation,
+        common_name=common_name, organisation=organisation,
         signed_at=getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None),
         intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted), coverage=coverage,
-        after=after, certification=not is_timestamp and sig.field_name == "Certificering_platform",
+        after=after, certification=not is_timestamp and sig.field_name == CERTIFICATION_FIELD,
         timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")),
     )
     report.details = _describe(report)
@@ -320,6 +397,84 @@ def _too_complex(limit: str) -> VerificationReport:
     return VerificationReport(limit=limit, error=_(
         "Dit bestand is te complex om te controleren: %(reden)s. Een arrangement uit deze applicatie blijft "
         "ruim binnen de grenzen; controleer of u het juiste bestand hebt gekozen.") % {"reden": _limit_reason(limit)})
+
+
+def _party_fields(reader) -> list[str]:
+    """The names of the signature fields meant for the parties: all but the platform's certification and the
+    document timestamps (the field tree was already bounded by pdf_limits.check_structure)."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    names = []
+    for name, value, _ref in enumerate_sig_fields(reader, filled_status=None):
+        value = value.get_object() if value is not None else None
+        if name == CERTIFICATION_FIELD or (value is not None and value.get("/Type") == "/DocTimeStamp"):
+            continue
+        names.append(str(name))
+    return names
+
+
+def _long_term_spec(roots: list):
+    """Validation with nothing but the file's own data: revocation information is required for every
+    certificate below the root, and nothing is fetched."""
+    from pyhanko.sign.validation.policy_decl import (
+        CertificateFetchingRule,
+        PdfSignatureValidationSpec,
+        RevinfoOnlineFetchingRule,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+
+    return PdfSignatureValidationSpec(SignatureValidationSpec(
+        cert_validation_policy=CertValidationPolicySpec(trust_manager=SimpleTrustManager.build(trust_roots=roots),
+                                                        revinfo_policy=CertRevTrustPolicy(REQUIRE_REVINFO)),
+        revinfo_gathering_policy=RevocationInfoGatheringSpec(
+            online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY,
+            certificate_fetching_rule=CertificateFetchingRule.NEVER_FETCH),
+    ))
+
+
+def _check_long_term(embedded: list, report: VerificationReport, roots: list) -> None:
+    """PAdES B-LTA as a reader years from now would meet it: the file ends in a document timestamp, and every
+    signature validates from the file's own certificates and revocation lists, today and the day after the
+    last signing certificate has expired (pyHanko's AdES long-term validation, ETSI EN 319 102-1)."""
+    import asyncio
+    import datetime
+    import logging
+
+    from pyhanko.sign.ades.report import AdESPassed
+    from pyhanko.sign.validation.ades import ades_lta_validation, simulate_future_ades_lta_validation
+
+    if not report.all_valid:
+        report.long_term_reason = "ongeldig"
+        return
+    last = embedded[-1]
+    if last.sig_object.get("/Type") != "/DocTimeStamp":
+        report.long_term_reason = "geen tijdstempel"
+        return
+    report.long_term_at = report.signatures[-1].signed_at
+    # pyHanko logs every path that fails during the simulation; this child's log is not the product's
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    spec = _long_term_spec(roots)
+    signatures = [sig for sig in embedded if sig.sig_object.get("/Type") != "/DocTimeStamp"]
+    try:
+        expiry = max(sig.signer_cert.not_valid_after for sig in signatures)
+        later = expiry + datetime.timedelta(days=1)
+        for sig in signatures:
+            now = asyncio.run(ades_lta_validation(sig, spec))
+            future = asyncio.run(simulate_future_ades_lta_validation(sig, spec, future_validation_time=later))
+            if now.ades_subindic != AdESPassed.OK or future.ades_subindic != AdESPassed.OK:
+                report.long_term_reason = "onvolledig"
+                return
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - whatever stops the long-term check means the file is not long-term verifiable
+        report.long_term_reason = "onvolledig"
+        return
+    report.long_term = True
 
 
 def _damaged() -> VerificationReport:
@@ -348,6 +503,14 @@ def _verify_in_child(pdf: bytes, roots: list, limits: pdf_limits.Limits, languag
         return VerificationReport(error=_("Dit PDF-bestand bevat geen digitale handtekeningen."))
     context_args = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail"}
     report = VerificationReport()
+    try:
+        report.party_fields = _party_fields(reader)
+    except PdfDecodeLimitError:
+        return _too_complex("gedecodeerde bytes")
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged field tree: the signatures themselves are still checked
+        report.party_fields = []
     for sig in embedded:
         try:
             report.signatures.append(_check_signature(sig, context_args))
@@ -356,13 +519,31 @@ def _verify_in_child(pdf: bytes, roots: list, limits: pdf_limits.Limits, languag
         except MemoryError:
             raise
         except Exception:  # noqa: BLE001 - any parse or crypto failure is a failed signature
-            report.signatures.append(SignatureReport(
-                field="", signer="", signed_at=None, intact=False, valid=False, trusted=False,
-                coverage="ONBEKEND", after="ongeoorloofd", certification=False, timestamp=False,
-                details=_("Deze handtekening kon niet worden gecontroleerd: de gegevens ervan zijn beschadigd "
-                          "of ongeldig."),
-            ))
+            report.signatures.append(_check_damaged(sig, context_args))
+    _check_long_term(embedded, report, roots)
     return report
+
+
+def _check_damaged(sig, context_args: dict) -> SignatureReport:
+    """A signature whose check failed, usually because what follows it cannot be read: checked again without
+    that analysis, so that a file changed after signing is named as such; else reported as damaged."""
+    try:
+        checked = _check_signature(sig, context_args, skip_diff=True)
+        if not checked.intact:
+            return checked
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001, S110 - no better verdict to be had: damaged
+        pass
+    try:
+        name = str(sig.field_name or "")
+    except Exception:  # noqa: BLE001 - even the field's name may be unreadable
+        name = ""
+    return SignatureReport(
+        field=name, signer="", signed_at=None, intact=False, valid=False, trusted=False,
+        coverage="ONBEKEND", after="ongeoorloofd", certification=False, timestamp=False,
+        details=_("Deze handtekening kon niet worden gecontroleerd: de gegevens ervan zijn beschadigd of ongeldig."),
+    )
 
 
 def verify(pdf: bytes) -> VerificationReport:

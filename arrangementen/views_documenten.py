@@ -20,7 +20,7 @@ from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
 from samenwerking.toegang import visible_driehoeken
 
-from . import documenten, selectors, signing
+from . import documenten, selectors, signing, verificatie
 from .models import Document, Partij
 
 
@@ -173,8 +173,9 @@ def _over_upload_limit(request) -> bool:
 
 
 def verify(request):
-    """Anyone may check a file. Anonymous visitors learn only whether the signatures hold and whether the
-    file is known; logged-in users see per signature who, when and what it covers. Uploads are limited per
+    """Anyone may check a file and gets the verdict in words (arrangementen.verificatie): per signature and
+    overall, which document a stored file is, whether it is superseded and long-term verifiable. Logged-in
+    users also see what each signature covers; members get a link to the arrangement. Uploads are limited per
     address, and a file too complex to check gets a Dutch verdict and an entry in the security log."""
     context = {"max_upload": settings.VERIFICATION_MAX_UPLOAD}
     if request.method == "POST" and _over_upload_limit(request):
@@ -204,5 +205,6 @@ def verify(request):
             and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()
         )
         context.update(rapport=report, bekend=versie is not None, versie=versie if visible else None,
-                       details=request.user.is_authenticated)
+                       details=request.user.is_authenticated,
+                       uitslag=verificatie.describe(report=report, versie=versie))
     return render(request, "arrangementen/verifieer.html", context)

@@ -121,7 +121,8 @@ def stage(request, monkeypatch):
 
 def test_the_signed_arrangement_still_verifies_in_the_bounded_child(client, getekend):
     response = upload(client, getekend)
-    assert "Geldig: alle 4 handtekeningen zijn intact en vertrouwd." in uitslag(response)
+    assert ("Geldig: ondertekend door alle partijen (3 van 3). Alle handtekeningen zijn echt en het bestand is na "
+            "het ondertekenen niet gewijzigd.") in uitslag(response)
     regel = Auditregel.objects.filter(gebeurtenis=Auditregel.Gebeurtenis.VERIFICATIE).latest("id")
     assert regel.resultaat == Auditregel.Resultaat.GELUKT and regel.details["geldig"] is True
 

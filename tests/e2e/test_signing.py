@@ -78,7 +78,8 @@ def upload_and_check(page: Page, live_server, pdf: Path) -> None:
     page.get_by_label("PDF-bestand").set_input_files(pdf)
     page.get_by_role("button", name="Controleren").click()
     uitslag = page.get_by_role("status").filter(has=page.get_by_role("heading", name="Uitslag"))
-    expect(uitslag).to_contain_text("Geldig: alle 2 handtekeningen zijn intact en vertrouwd.")
+    expect(uitslag).to_contain_text("Nog niet door alle partijen ondertekend: 1 van 3. De handtekeningen die er "
+                                    "staan zijn echt en het bestand is daarna niet gewijzigd.")
     expect(uitslag).to_contain_text("Bekend document: dit bestand is precies gelijk aan een versie die in deze "
                                     "applicatie is opgeslagen.")
     expect(uitslag).not_to_contain_text("Niet geldig")
@@ -204,13 +205,16 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     upload_and_check(secretaris, live_server, pdf)
     uitslag = secretaris.get_by_role("status").filter(has=secretaris.get_by_role("heading", name="Uitslag"))
     expect(uitslag.get_by_role("link", name=document.referentie)).to_have_attribute("href", f"/arrangementen/{pk}/")
-    expect(uitslag).to_contain_text("versie #2 (Ondertekend door Bert Burgemeester voor Gemeente Soest)")
+    expect(uitslag).to_contain_text("2: Ondertekend door Bert Burgemeester voor Gemeente Soest")
+    expect(uitslag).to_contain_text("Bert Burgemeester, burgemeester, Gemeente Soest (")
+    expect(uitslag).to_contain_text("In orde: echt, en het bestand is daarna niet meer gewijzigd.")
+    expect(uitslag).to_contain_text("Politie basisteam BES: Nog niet getekend.")
     rijen = uitslag.get_by_role("table", name="Handtekeningen in het bestand").locator("tbody tr")
     expect(rijen).to_have_count(2)
     burgemeester_rij = rijen.filter(has_text="Bert Burgemeester")
     expect(burgemeester_rij).to_have_count(1)
-    expect(burgemeester_rij.get_by_role("cell").nth(2)).to_have_text("ja")  # intact
-    expect(burgemeester_rij.get_by_role("cell").nth(3)).to_have_text("ja")  # geldig
-    expect(burgemeester_rij.get_by_role("cell").nth(4)).to_have_text("ja")  # vertrouwd
+    expect(burgemeester_rij.get_by_role("cell").nth(1)).to_have_text("TEST Gemeente Soest")  # the certificate
+    expect(burgemeester_rij.get_by_role("cell").nth(2)).to_have_text("het hele bestand")
+    expect(burgemeester_rij.get_by_role("cell").nth(3)).to_have_text("nee")  # nothing changed after it
     expect(rijen.filter(has_text="certificering platform")).to_have_count(1)
     assert_no_axe_violations(secretaris)
