@@ -98,9 +98,10 @@ def main():
         bare.append(time.perf_counter() - start)
 
         start = time.perf_counter()
-        rendered = pdf.render_pdf(html, attachment=pdf.arrangement_data(arrangement), identifier=document.referentie)
-        certified = signing.certify(rendered, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
-                                    reason="Benchmark")
+        opgemaakt = pdf.render_document(html, attachment=pdf.arrangement_data(arrangement),
+                                        identifier=document.referentie, anchor_prefix=pdf.FIELD_ANCHOR)
+        rendered = opgemaakt.pdf
+        certified = signing.certify(rendered, pdf.signature_fields(partijen, opgemaakt), reason="Benchmark")
         pipeline.append(time.perf_counter() - start)
         pages = int(PdfFileReader(io.BytesIO(rendered)).root["/Pages"]["/Count"])
 
@@ -111,7 +112,7 @@ def main():
             with key.pkcs12.open("rb") as handle:
                 signer = signing.load_signer(handle.read(), key.wachtwoord_bron)
             current = signing.sign(current, signing.SignatureRequest(
-                field=signing.field_name(partij.pk), name="Benchmark", function=partij.ondertekenaar_functie,
+                field=signing.field_name(partij), name="Benchmark", function=partij.ondertekenaar_functie,
                 organisation=str(partij.organisatie), reason="Benchmark"), signer)
             signatures.append(time.perf_counter() - start)
     report = signing.verify(current)
