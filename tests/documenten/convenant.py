@@ -112,6 +112,8 @@ def build_convenant(pki, *, vaststellen: bool = True) -> Convenant:
         partij.volgorde = volgorde
         if organisatie.naam == "Gemeente Maastricht":  # one party names its ondertekenaar
             partij.ondertekenaar_naam = "A.J.M. Penn-te Strake"
+        if organisatie.soort == Organisatie.Soort.OM:
+            partij.ondertekenaar_functie = "hoofdofficier van justitie"
         partij.save()
     vandaag = timezone.localdate()
     arrangement.refresh_from_db()
