@@ -188,18 +188,16 @@ def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
     from pyhanko.sign import fields as sigfields
     from pyhanko.sign import signers
 
-    text = "\n".join(stempel.Stempeltekst(
-        naam=request.name, functie=request.function, organisatie=request.organisation, plaats=request.location,
-        namens=request.namens, moment=timezone.now(),
-    ).regels())
+    stamp = stempel.Stempeltekst(naam=request.name, functie=request.function, organisatie=request.organisation,
+                                 plaats=request.location, namens=request.namens, moment=timezone.now())
+    text = "\n".join(stamp.regels())
     meta = signers.PdfSignatureMetadata(
         field_name=request.field, subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256",
         name=request.signer_name, reason=request.reason, location=request.location or None,
         contact_info=f"{request.function}, {request.organisation}",
     )
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, timestamper=_timestamper(),
-                      stamp_style=stempel.stamp_style()).sign_pdf(
+    signers.PdfSigner(meta, signer=signer, timestamper=_timestamper(), stamp_style=stempel.stamp_style()).sign_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output, appearance_text_params={"tekst": text},
     )
     return output.getvalue()
