@@ -85,13 +85,12 @@ def render_and_certify(document_id: int) -> bool:
     arrangement = document.arrangement
     try:
         try:
-            pdf = renderer.render_arrangement(document)
+            pdf, velden = renderer.render_arrangement(document)
         except renderer.PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
             _fail(document_id, str(error))
             return False
-        partijen = list(arrangement.partijen.order_by("volgorde", "pk"))
         pdf = signing.certify(
-            pdf, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
+            pdf, velden,
             reason=_("Vastgesteld door de %(driehoek)s op %(datum)s") % {
                 "driehoek": arrangement.driehoek.naam,
                 "datum": arrangement.vastgesteld_op.strftime("%d-%m-%Y") if arrangement.vastgesteld_op else "-"},
@@ -247,23 +246,22 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
     current = latest_version(document)
     with current.bestand.open("rb") as handle:
         pdf = handle.read()
-    name = user.get_full_name() or user.get_username()
-    if option.namens is not None:
-        name = _("%(naam)s namens %(namens)s") % {"naam": name,
-                                                  "namens": option.namens.get_full_name() or option.namens}
-    signed_pdf = signing.sign(pdf, signing.SignatureRequest(
-        field=signing.field_name(partij.pk), name=name, function=partij.ondertekenaar_functie,
-        organisation=str(partij.organisatie), location=location,
+    aanvraag = signing.SignatureRequest(
+        field=signing.field_name(partij), name=user.get_full_name() or user.get_username(),
+        namens=(option.namens.get_full_name() or str(option.namens)) if option.namens is not None else "",
+        function=partij.ondertekenaar_functie, organisation=str(partij.organisatie), location=location,
         reason=_("Ondertekend namens %(organisatie)s als %(functie)s") % {
             "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
-    ), signer)
+    )
+    name = aanvraag.signer_name
+    signed_pdf = signing.sign(pdf, aanvraag, signer)
     remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
     if not remaining:
         signed_pdf = signing.document_timestamp(signed_pdf)
     versie = documentopslag.store_version(document, signed_pdf, current.volgnummer + 1,
                                           _("Ondertekend door %(naam)s voor %(organisatie)s") % {
                                               "naam": name, "organisatie": partij.organisatie}, user, files)
-    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
+    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij),
                                       ondertekenaar=user, namens=option.namens, documentversie=versie), user)
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
                               documentversie=versie, sha256=versie.sha256), user)

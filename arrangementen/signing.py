@@ -6,39 +6,39 @@ pyHanko is imported inside the functions so that pages which never sign do not p
 import functools
 import io
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import pdf_limits, sandbox
-
-# Signature block geometry, shared with templates/arrangementen/pdf.html (A4, points; origin bottom-left).
-PAGE_HEIGHT = 841.89
-MM = 72 / 25.4
-FIELD_WIDTH, FIELD_HEIGHT = 80 * MM, 32 * MM
-FIELD_LEFT = (20 * MM, 110 * MM)
-FIELD_TOP = 70 * MM  # top of the first row, from the top of the page
-ROW_STEP = 45 * MM
+from . import pdf_limits, sandbox, stempel
 
 
 class KeyMaterialError(Exception):
     """Key material is missing or unusable; the message tells a beheerder what to do."""
 
 
-def field_name(partij_pk: int) -> str:
-    return f"Handtekening_partij_{partij_pk}"
+def field_name(partij) -> str:
+    """The field's name says whose it is, e.g. 'Handtekening_12_Gemeente_Soest' (ASCII: readers differ on
+    other characters in field names; no periods: a period separates the parts of a field name)."""
+    ascii_name = unicodedata.normalize("NFKD", str(partij.organisatie)).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", ascii_name)
+    return "_".join(["Handtekening", str(partij.pk), *words])[:100]
 
 
-def field_box(index: int) -> tuple[float, float, float, float]:
-    """The rectangle (x1, y1, x2, y2) of the index-th signature field on the signature page."""
-    column, row = index % 2, index // 2
-    x1 = FIELD_LEFT[column]
-    top = PAGE_HEIGHT - FIELD_TOP - row * ROW_STEP
-    return (x1, top - FIELD_HEIGHT, x1 + FIELD_WIDTH, top)
+@dataclass(frozen=True)
+class Veld:
+    """One empty signature field: its name, its page (0-based) and its rectangle in points (x1, y1, x2, y2),
+    origin bottom-left; taken from the rendered layout (arrangementen.pdf)."""
+
+    naam: str
+    pagina: int
+    box: tuple[float, float, float, float]
 
 
 def read_passphrase(source: str) -> bytes:
@@ -175,9 +175,9 @@ def _signed_with_long_term_check(run):
             "opnieuw of meld het aan de beheerder."), code="ltv") from error
 
 
-def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
-    """Add one empty signature field per signatory on the last page and the platform's certification
-    signature, which allows form filling (the parties' signatures) and nothing else."""
+def certify(pdf: bytes, fields: list[Veld], *, reason: str) -> bytes:
+    """Add one empty signature field per signatory, where the layout placed it, and the platform's
+    certification signature, which allows form filling (the parties' signatures) and nothing else."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields as sigfields
     from pyhanko.sign import signers
@@ -189,9 +189,9 @@ def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
     if info is not None and "/Producer" in info:
         del info["/Producer"]
         writer.mark_update(writer._info)
-    for name, index in fields:
+    for veld in fields:
         sigfields.append_signature_field(writer, sigfields.SigFieldSpec(
-            sig_field_name=name, on_page=-1, box=field_box(index),
+            sig_field_name=veld.naam, on_page=veld.pagina, box=veld.box,
         ))
     meta = signers.PdfSignatureMetadata(
         field_name="Certificering_platform", certify=True, docmdp_permissions=sigfields.MDPPerm.FILL_FORMS,
@@ -209,11 +209,19 @@ def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
 @dataclass
 class SignatureRequest:
     field: str
-    name: str  # e.g. "B. Burgemeester" or "T. Vervanger namens B. Burgemeester"
+    name: str  # the person who signs, e.g. "T. Vervanger"
     function: str
     organisation: str
     reason: str
     location: str = ""
+    namens: str = ""  # the person signed for under a mandate, e.g. "B. Burgemeester"
+
+    @property
+    def signer_name(self) -> str:
+        """The name in the signature's metadata: who signed, and for whom."""
+        if not self.namens:
+            return self.name
+        return _("%(naam)s namens %(namens)s") % {"naam": self.name, "namens": self.namens}
 
 
 def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
@@ -221,23 +229,20 @@ def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields as sigfields
     from pyhanko.sign import signers
-    from pyhanko.stamp import TextStampStyle
 
-    stamp = TextStampStyle(stamp_text=(
-        "%(naam)s\n%(functie)s, %(organisatie)s\nOndertekend op %(ts)s"
-    ), border_width=1)
+    stamp = stempel.Stempeltekst(naam=request.name, functie=request.function, organisatie=request.organisation,
+                                 plaats=request.location, namens=request.namens, moment=timezone.now())
+    text = "\n".join(stamp.regels())
     meta = signers.PdfSignatureMetadata(
         field_name=request.field, subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        name=request.name, reason=request.reason, location=request.location or None,
+        name=request.signer_name, reason=request.reason, location=request.location or None,
         contact_info=f"{request.function}, {request.organisation}",
         **_long_term_options(),
     )
     output = io.BytesIO()
     _signed_with_long_term_check(lambda: signers.PdfSigner(
-        meta, signer=signer, timestamper=_timestamper(), stamp_style=stamp).sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output,
-        appearance_text_params={"naam": request.name, "functie": request.function,
-                                "organisatie": request.organisation},
+        meta, signer=signer, timestamper=_timestamper(), stamp_style=stempel.stamp_style()).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output, appearance_text_params={"tekst": text},
     ))
     return output.getvalue()
 

@@ -168,7 +168,7 @@ def describe(*, report: signing.VerificationReport, versie: Documentversie | Non
         records = {h.veldnaam: h for h in Handtekening.objects.filter(
             document=versie.document, documentversie__volgnummer__lte=versie.volgnummer,
         ).select_related("ondertekenaar", "namens", "partij__organisatie")}
-        partijen = {signing.field_name(p.pk): p for p in arrangement.partijen.select_related("organisatie")}
+        partijen = {signing.field_name(p): p for p in arrangement.partijen.select_related("organisatie")}
     for signature in report.signatures:
         record = records.get(signature.field)
         uitslag.regels.append(Regel(

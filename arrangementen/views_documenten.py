@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from samenwerking import audit, toegang
@@ -22,6 +24,7 @@ from samenwerking.toegang import visible_driehoeken
 
 from . import documenten, selectors, signing, verificatie
 from .models import Document, Partij
+from .pdf import CONCEPT_STATUSES, PdfTeGroot, render_concept
 
 
 @require_POST
@@ -56,6 +59,27 @@ def document_download(request, pk: int):
         raise Http404(" ".join(error.messages)) from error
     return FileResponse(handle, as_attachment=True, content_type="application/pdf",
                         filename=f"{versie.document.referentie}-{versie.volgnummer:02d}.pdf")
+
+
+@never_cache
+@login_required
+def document_concept(request, pk: int):
+    """A CONCEPT PDF for circulation before vaststelling, for whoever may read the arrangement: rendered now,
+    watermarked, not signed, not certified, not stored (no Document row) and not cached."""
+    arrangement = selectors.get_arrangement(request.user, pk)
+    if arrangement.status not in CONCEPT_STATUSES:
+        messages.error(request, _("Een concept-PDF is er alleen vóór de vaststelling. Dit arrangement is %(status)s; "
+                                  "gebruik de PDF voor ondertekening.") % {"status": arrangement.get_status_display()})
+        return redirect(f"{arrangement.get_absolute_url()}#document")
+    try:
+        data = render_concept(arrangement)
+    except PdfTeGroot as error:
+        messages.error(request, str(error))
+        return redirect(arrangement.get_absolute_url())
+    filename = f"{slugify(arrangement.titel) or 'arrangement'}-versie-{arrangement.versie}-concept.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class OndertekenForm(forms.Form):

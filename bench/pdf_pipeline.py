@@ -102,17 +102,17 @@ def measure_long_term(*, certified_html, partijen, arrangement) -> dict:
             settings.PLATFORM_SIGNING_PASSPHRASE = f"bestand:{pki.passphrase_file}"
             settings.SIGNING_TRUST_ROOTS = [str(pki.ca_pem)]
             settings.SIGNING_TSA_URL = tsa_url
-            rendered = pdf.render_pdf(html, attachment=pdf.arrangement_data(arrangement),
-                                      identifier=document.referentie)
+            opgemaakt = pdf.render_document(html, attachment=pdf.arrangement_data(arrangement),
+                                            identifier=document.referentie, anchor_prefix=pdf.FIELD_ANCHOR)
+            velden = pdf.signature_fields(partijen, opgemaakt)
             for _round in range(ROUNDS):
-                current = signing.certify(rendered, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
-                                          reason="Benchmark")
+                current = signing.certify(opgemaakt.pdf, velden, reason="Benchmark")
                 for partij in partijen:
                     start = time.perf_counter()
                     signer = signing.load_signer(pki.p12(slugs[partij.pk]).read_bytes(),
                                                  f"bestand:{pki.passphrase_file}")
                     current = signing.sign(current, signing.SignatureRequest(
-                        field=signing.field_name(partij.pk), name="Benchmark", function=partij.ondertekenaar_functie,
+                        field=signing.field_name(partij), name="Benchmark", function=partij.ondertekenaar_functie,
                         organisation=str(partij.organisatie), reason="Benchmark"), signer)
                     signatures.append(time.perf_counter() - start)
                 start = time.perf_counter()
@@ -149,9 +149,10 @@ def main():
         bare.append(time.perf_counter() - start)
 
         start = time.perf_counter()
-        rendered = pdf.render_pdf(html, attachment=pdf.arrangement_data(arrangement), identifier=document.referentie)
-        certified = signing.certify(rendered, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
-                                    reason="Benchmark")
+        opgemaakt = pdf.render_document(html, attachment=pdf.arrangement_data(arrangement),
+                                        identifier=document.referentie, anchor_prefix=pdf.FIELD_ANCHOR)
+        rendered = opgemaakt.pdf
+        certified = signing.certify(rendered, pdf.signature_fields(partijen, opgemaakt), reason="Benchmark")
         pipeline.append(time.perf_counter() - start)
         pages = int(PdfFileReader(io.BytesIO(rendered)).root["/Pages"]["/Count"])
 
@@ -162,7 +163,7 @@ def main():
             with key.pkcs12.open("rb") as handle:
                 signer = signing.load_signer(handle.read(), key.wachtwoord_bron)
             current = signing.sign(current, signing.SignatureRequest(
-                field=signing.field_name(partij.pk), name="Benchmark", function=partij.ondertekenaar_functie,
+                field=signing.field_name(partij), name="Benchmark", function=partij.ondertekenaar_functie,
                 organisation=str(partij.organisatie), reason="Benchmark"), signer)
             signatures.append(time.perf_counter() - start)
     report = signing.verify(current)

@@ -126,7 +126,7 @@ def test_pyhanko_validates_every_signature_long_term_now_and_after_the_certifica
     from pyhanko.sign.ades.report import AdESPassed
 
     roots = signing.trust_roots()
-    expected = {"Certificering_platform", *(signing.field_name(p.pk) for p in langdurig.world.partijen)}
+    expected = {"Certificering_platform", *(signing.field_name(p) for p in langdurig.world.partijen)}
     now = lta_results(langdurig.getekend, roots)
     assert now == dict.fromkeys(expected, AdESPassed.OK)
     expiry = langdurig.pki.certificate("platform").not_valid_after_utc

@@ -139,7 +139,7 @@ def test_signing_under_a_valid_mandate_reads_namens_in_the_pdf_and_the_record(ge
     handtekening = sign(gecertificeerd, 0, user=gemachtigde)
 
     assert (handtekening.ondertekenaar, handtekening.namens) == (gemachtigde, burgemeester)
-    field = signing.field_name(gecertificeerd.world.partijen[0].pk)
+    field = signing.field_name(gecertificeerd.world.partijen[0])
     [sig] = [s for s in pdf_reader(latest_bytes(gecertificeerd.document)).embedded_signatures
              if s.field_name == field]
     assert str(sig.sig_object["/Name"]) == "Victor Vervanger namens Anna Aalders"

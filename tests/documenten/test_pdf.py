@@ -131,12 +131,12 @@ def test_certification_and_every_party_signature_are_intact_valid_and_trusted(ge
     report = signing.verify(getekend.getekend)
     assert report.error == ""
     by_field = {s.field: s for s in report.signatures}
-    expected = {"Certificering_platform", *(signing.field_name(p.pk) for p in getekend.world.partijen)}
+    expected = {"Certificering_platform", *(signing.field_name(p) for p in getekend.world.partijen)}
     assert set(by_field) == expected
     for signature in report.signatures:
         assert (signature.intact, signature.valid, signature.trusted) == (True, True, True), signature.details
     # Each signature but the last is followed only by the permitted later signatures; the last covers all.
-    last = signing.field_name(getekend.world.partijen[-1].pk)
+    last = signing.field_name(getekend.world.partijen[-1])
     assert {f: s.after for f, s in by_field.items()} == {f: "niets" if f == last else "toegestaan" for f in by_field}
     assert by_field["Certificering_platform"].certification
     assert report.all_valid
@@ -145,7 +145,7 @@ def test_certification_and_every_party_signature_are_intact_valid_and_trusted(ge
 def test_each_party_signature_bears_the_signers_name_and_organisation(getekend):
     by_field = {s.field: s for s in signing.verify(getekend.getekend).signatures}
     for partij, user in zip(getekend.world.partijen, getekend.world.ondertekenaars, strict=True):
-        signature = by_field[signing.field_name(partij.pk)]
+        signature = by_field[signing.field_name(partij)]
         assert signature.signer == user.get_full_name()
         assert str(partij.organisatie) in signature.reason
         assert not signature.certification

@@ -28,7 +28,8 @@ def gecertificeerd(test_pki) -> bytes:
     with signing_settings(test_pki):
         plain = pdf.render_pdf('<html lang="nl"><head><title>Arrangement</title></head>'
                                "<body><p>Een arrangement om te controleren.</p></body></html>")
-        return signing.certify(plain, [(signing.field_name(1), 0)], reason="Vastgesteld")
+        veld = signing.Veld(naam="Handtekening_1", pagina=-1, box=(57, 500, 284, 580))
+        return signing.certify(plain, [veld], reason="Vastgesteld")
 
 
 @pytest.fixture(scope="module")

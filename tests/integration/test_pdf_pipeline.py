@@ -11,7 +11,6 @@ held is handed out again within seconds instead of the default hour.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import uuid
@@ -23,6 +22,7 @@ from django.conf import settings
 
 from arrangementen import documenten, signing
 from arrangementen.models import Document, Documentgebeurtenis, Documentversie
+from tests.documenten.poppler import nss_database, pdfsig
 from tests.documenten.wereld import build_world, flip_byte, latest_bytes, offset_inside_first_revision, sign_all
 
 from .conftest import READY_TIMEOUT, Worker, _test_database_url, wait_for
@@ -109,30 +109,6 @@ def wait_until_done(document: Document, worker: Worker, timeout: float) -> None:
     assert finished, f"the PDF was not done after {timeout} s (status {status(document)}):\n{worker.log_tail()}"
     document.refresh_from_db()
     assert document.status == Document.Status.GEREED, document.fout
-
-
-# --- poppler's pdfsig ------------------------------------------------------------------------------
-
-def nss_database(directory: Path, ca_pem: Path) -> str:
-    """An NSS database that trusts the TEST CA, for pdfsig."""
-    if not shutil.which("certutil"):
-        pytest.fail("certutil ontbreekt (Debian-pakket libnss3-tools): nodig om pdfsig de TEST-CA te laten "
-                    "vertrouwen.")
-    database = directory / "nss"
-    database.mkdir()
-    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True, timeout=30)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{database}", "-n", "TEST CA", "-t", "CT,C,C", "-a",
-                    "-i", str(ca_pem)], check=True, timeout=30)
-    return f"sql:{database}"
-
-
-def pdfsig(nssdir: str, path: Path) -> list[dict[str, str]]:
-    """pdfsig's report: one {item: value} per signature, e.g. 'Signature Validation': 'Signature is Valid.'"""
-    output = subprocess.run(["pdfsig", "-nssdir", nssdir, str(path)], capture_output=True, text=True,
-                            timeout=60).stdout
-    blocks = re.split(r"^Signature #\d+:\s*$", output, flags=re.M)[1:]
-    assert blocks, f"pdfsig found no signatures:\n{output}"
-    return [dict(re.findall(r"^\s*- ([^:\n]+): (.*)$", block, flags=re.M)) for block in blocks]
 
 
 def first_range_ends(report: list[dict[str, str]]) -> list[int]:
