@@ -2,8 +2,8 @@
 and one overall, whether every party has signed, whether a newer version exists, and whether the file stays
 verifiable after its certificates expire.
 
-signing.verify says what the file holds; this module adds what the application knows about it. What it knows
-is shown only for a file that is byte for byte a stored version: whoever holds that file already reads the
+handtekeningcontrole.verify says what the file holds; this module adds what the application knows about it. What
+it knows is shown only for a file that is byte for byte a stored version: whoever holds that file already reads the
 title, the reference and the signers on its pages. For any other file, the names come from the file's own
 certificates, never from the database.
 """
@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import signing
+from . import handtekeningcontrole, signing
 from .models import Arrangement, Documentversie, Handtekening, Status
 
 # The overall verdicts, from worst to best; the template styles each.
@@ -51,7 +51,7 @@ def _when(moment) -> str:
     return formats.date_format(moment, "j F Y, H:i")
 
 
-def _signature_verdict(signature: signing.SignatureReport) -> str:
+def _signature_verdict(signature: handtekeningcontrole.SignatureReport) -> str:
     if signature.coverage == "ONBEKEND":
         return signature.details
     if not signature.intact:
@@ -67,7 +67,7 @@ def _signature_verdict(signature: signing.SignatureReport) -> str:
     return _("In orde: echt, en het bestand is daarna niet meer gewijzigd.")
 
 
-def _from_certificate(signature: signing.SignatureReport) -> str:
+def _from_certificate(signature: handtekeningcontrole.SignatureReport) -> str:
     """The signer in plain words from the file itself: the name it carries and the certificate's organisation."""
     if signature.timestamp:
         return _("Tijdstempel van %(uitgever)s") % {"uitgever": signature.organisation or signature.common_name}
@@ -89,7 +89,7 @@ def _from_record(handtekening: Handtekening) -> str:
     return ", ".join(part for part in (name, partij.ondertekenaar_functie, str(partij.organisatie)) if part)
 
 
-def _overall(report: signing.VerificationReport) -> tuple[str, str, str]:
+def _overall(report: handtekeningcontrole.VerificationReport) -> tuple[str, str, str]:
     signatures = report.signatures
     if any(not s.intact or s.after == "ongeoorloofd" for s in signatures):
         return GEWIJZIGD, _("Niet geldig"), _(
@@ -115,7 +115,7 @@ def _overall(report: signing.VerificationReport) -> tuple[str, str, str]:
         "bestand is na het ondertekenen niet gewijzigd.", total) % {"totaal": total}
 
 
-def _long_term(report: signing.VerificationReport) -> str:
+def _long_term(report: handtekeningcontrole.VerificationReport) -> str:
     if report.long_term:
         return _("Langdurig verifieerbaar: ja. Alles wat nodig is om de handtekeningen te controleren (de "
                  "certificaten en de lijsten van ingetrokken certificaten) zit in het bestand, en een tijdstempel "
@@ -151,7 +151,7 @@ def _newer(versie: Documentversie) -> list[str]:
     return lines
 
 
-def describe(*, report: signing.VerificationReport, versie: Documentversie | None) -> Uitslag | None:
+def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documentversie | None) -> Uitslag | None:
     """The report in words; None when the file could not be checked at all (report.error says why)."""
     if report.error or not report.signatures:
         return None

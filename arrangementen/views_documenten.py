@@ -22,7 +22,7 @@ from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
 from samenwerking.toegang import visible_driehoeken
 
-from . import documenten, selectors, signing, verificatie
+from . import documenten, handtekeningcontrole, selectors, verificatie
 from .models import Document, Partij
 from .pdf import CONCEPT_STATUSES, PdfTeGroot, render_concept
 
@@ -214,7 +214,7 @@ def verify(request):
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["bestand"].read()
-        report = signing.verify(data)
+        report = handtekeningcontrole.verify(data)
         digest = hashlib.sha256(data).hexdigest()
         versie = documenten.find_version(digest)
         if report.limit:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
-from arrangementen import documenten, pdf, signing
+from arrangementen import documenten, handtekeningcontrole, pdf, signing
 from arrangementen.models import Document, Documentversie, Handtekening
 from arrangementen.pki import create_test_pki, publish_crl
 
@@ -158,7 +158,7 @@ def test_pdfsig_accepts_every_signature(langdurig, tmp_path):
 
 
 def test_the_report_says_langdurig_verifieerbaar_ja_with_the_time_of_the_document_timestamp(client, langdurig):
-    stamp = signing.verify(langdurig.getekend).signatures[-1]
+    stamp = handtekeningcontrole.verify(langdurig.getekend).signatures[-1]
     assert stamp.timestamp
     datum = formats.date_format(timezone.localtime(stamp.signed_at), "j F Y, H:i")
     text = uitslag(client, langdurig.getekend)
@@ -201,7 +201,7 @@ def test_timestamps_without_revocation_lists_are_not_long_term_verifiable(client
             field="Handtekening_partij_1", name="Gerda Gemeente", function="burgemeester",
             organisation="Gemeente Langdurig", reason="Test"), signer)
         data = signing.document_timestamp(signed)
-        report = signing.verify(data)
+        report = handtekeningcontrole.verify(data)
         assert report.all_valid
         assert (report.long_term, report.long_term_reason) == (False, "onvolledig")
         text = uitslag(client, data)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from arrangementen import documenten, signing, workflow
+from arrangementen import documenten, handtekeningcontrole, signing, workflow
 from arrangementen.models import Document, Documentversie, Handtekening, Mandaat, Ondertekeningssleutel, Status
 from samenwerking import tweestaps
 from samenwerking.models import Auditregel, Rol
@@ -61,7 +61,7 @@ def test_first_party_signs_and_a_new_version_records_it(gecertificeerd):
     assert handtekening.documentversie.volgnummer == 2
     assert handtekening.ondertekenaar == gecertificeerd.world.ondertekenaars[0]
     assert counts(gecertificeerd.document) == (2, 1)
-    assert signing.verify(latest_bytes(gecertificeerd.document)).all_valid
+    assert handtekeningcontrole.verify(latest_bytes(gecertificeerd.document)).all_valid
 
 
 def test_signing_out_of_order_is_refused_naming_who_signs_first(gecertificeerd):
@@ -298,7 +298,7 @@ def test_with_a_tsa_every_signature_is_timestamped_and_a_document_timestamp_clos
         assert len(server.requests) >= 4  # three signatures and the document timestamp
     data = latest_bytes(gecertificeerd.document)
 
-    report = signing.verify(data)
+    report = handtekeningcontrole.verify(data)
     assert report.all_valid
     assert [s.timestamp for s in report.signatures] == [False, False, False, False, True]
     embedded = pdf_reader(data).embedded_signatures

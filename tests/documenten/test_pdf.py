@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from arrangementen import documenten, pdf, signing
+from arrangementen import documenten, handtekeningcontrole, pdf, signing
 from arrangementen.models import Document, Documentgebeurtenis, Status
 
 from .wereld import (
@@ -128,7 +128,7 @@ def test_pdftotext_reads_the_afspraken_in_document_order(getekend, tmp_path):
 # --- signatures ------------------------------------------------------------------------------------
 
 def test_certification_and_every_party_signature_are_intact_valid_and_trusted(getekend):
-    report = signing.verify(getekend.getekend)
+    report = handtekeningcontrole.verify(getekend.getekend)
     assert report.error == ""
     by_field = {s.field: s for s in report.signatures}
     expected = {"Certificering_platform", *(signing.field_name(p) for p in getekend.world.partijen)}
@@ -143,7 +143,7 @@ def test_certification_and_every_party_signature_are_intact_valid_and_trusted(ge
 
 
 def test_each_party_signature_bears_the_signers_name_and_organisation(getekend):
-    by_field = {s.field: s for s in signing.verify(getekend.getekend).signatures}
+    by_field = {s.field: s for s in handtekeningcontrole.verify(getekend.getekend).signatures}
     for partij, user in zip(getekend.world.partijen, getekend.world.ondertekenaars, strict=True):
         signature = by_field[signing.field_name(partij)]
         assert signature.signer == user.get_full_name()
@@ -162,7 +162,7 @@ def test_without_a_tsa_no_signature_carries_a_timestamp(getekend):
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=signing.trust_roots(),
                                                                allow_fetching=False))
         assert status.timestamp_validity is None, sig.field_name
-    assert not [s for s in signing.verify(getekend.getekend).signatures if s.timestamp]
+    assert not [s for s in handtekeningcontrole.verify(getekend.getekend).signatures if s.timestamp]
 
 
 def test_every_state_of_the_pdf_is_stored_with_its_hash_and_recorded(getekend):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from arrangementen import signing
+from arrangementen import handtekeningcontrole, signing
 
 from ..factories import TEST_PASSWORD
 from ..mfa import app_code
@@ -118,7 +118,7 @@ def ruime_grenzen(settings):
 
 
 def test_every_one_of_the_34_signatures_is_valid_for_pyhanko_and_pdfsig(getekend, pki, tmp_path, ruime_grenzen):
-    report = signing.verify(getekend.getekend)
+    report = handtekeningcontrole.verify(getekend.getekend)
     assert report.error == ""
     assert len(report.signatures) == 34  # the platform's certification and 33 parties
     for signature in report.signatures:
@@ -135,7 +135,7 @@ def test_every_one_of_the_34_signatures_is_valid_for_pyhanko_and_pdfsig(getekend
 
 def test_one_flipped_byte_is_reported_by_pyhanko_and_pdfsig(getekend, pki, tmp_path, ruime_grenzen):
     tampered = flip_byte(getekend.getekend, offset_inside_first_revision(getekend.getekend))
-    report = signing.verify(tampered)
+    report = handtekeningcontrole.verify(tampered)
     assert not report.all_valid
     assert len(report.signatures) == 34
     assert not [s.field for s in report.signatures if s.intact]

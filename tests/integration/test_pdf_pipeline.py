@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from arrangementen import documenten, signing
+from arrangementen import documenten, handtekeningcontrole
 from arrangementen.models import Document, Documentgebeurtenis, Documentversie
 from tests.documenten.poppler import nss_database, pdfsig
 from tests.documenten.wereld import build_world, flip_byte, latest_bytes, offset_inside_first_revision, sign_all
@@ -129,7 +129,7 @@ def test_worker_pdf_signed_by_three_parties_satisfies_pyhanko_and_pdfsig_until_o
     path = tmp_path / "getekend.pdf"
     path.write_bytes(signed)
 
-    report = signing.verify(signed)
+    report = handtekeningcontrole.verify(signed)
     assert len(report.signatures) == 4  # the platform's certification and three parties
     for signature in report.signatures:
         assert (signature.intact, signature.valid, signature.trusted) == (True, True, True), signature.details
@@ -147,7 +147,7 @@ def test_worker_pdf_signed_by_three_parties_satisfies_pyhanko_and_pdfsig_until_o
     tampered_path = tmp_path / "gewijzigd.pdf"
     tampered_path.write_bytes(flip_byte(signed, offset))
 
-    tampered = signing.verify(tampered_path.read_bytes())
+    tampered = handtekeningcontrole.verify(tampered_path.read_bytes())
     assert not tampered.all_valid
     assert len(tampered.signatures) == 4
     assert not [s.field for s in tampered.signatures if s.intact]
@@ -183,4 +183,4 @@ def test_a_worker_killed_mid_render_is_replaced_and_exactly_one_pdf_results(sign
     assert list(Documentversie.objects.filter(document=document).values_list("volgnummer", flat=True)) == [1]
     assert Documentgebeurtenis.objects.filter(document=document,
                                               soort=Documentgebeurtenis.Soort.GENERATIE).count() == 1
-    assert signing.verify(latest_bytes(document)).all_valid
+    assert handtekeningcontrole.verify(latest_bytes(document)).all_valid
