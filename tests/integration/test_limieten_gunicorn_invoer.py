@@ -14,7 +14,7 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Overleg
 from arrangementen import services as arrangement_services
 from samenwerking.models import Auditregel, Rol
-from tests.actiepunten.test_import_limieten import csv_huge_field, xlsx_bomb_cell, xlsx_bomb_wide
+from tests.actiepunten.importbestanden import csv_huge_field, xlsx_bomb_cell, xlsx_bomb_wide
 from tests.factories import DriehoekFactory, GebruikerFactory, lid, vandaag
 from tests.samenwerking.test_diff_limieten import random_text
 
