@@ -79,7 +79,7 @@ def lta_results(data: bytes, roots: list, *, later: datetime.datetime | None = N
     timestamps, from the file's own data only; with `later`, as a validator at that moment would see it."""
     from pyhanko.sign.validation.ades import ades_lta_validation, simulate_future_ades_lta_validation
 
-    spec = signing._long_term_spec(roots)
+    spec = handtekeningcontrole._long_term_spec(roots)
     results = {}
     for sig in pdf_reader(data).embedded_signatures:
         if sig.sig_object.get("/Type") == "/DocTimeStamp":
