@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from samenwerking import toegang
 from samenwerking.forms import apply_errors as _apply_errors
 
-from .. import selectors, services, workflow
+from .. import goedkeuring, selectors, services, workflow
 from ..forms import OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Opmerking
 
@@ -29,7 +29,8 @@ def transition(request, pk: int, action: str):
             workflow.perform(arrangement=arrangement, action=action, user=request.user,
                              toelichting=form.cleaned_data["toelichting"],
                              vastgesteld_op=form.cleaned_data["vastgesteld_op"],
-                             besluit_referentie=form.cleaned_data["besluit_referentie"])
+                             besluit_referentie=form.cleaned_data["besluit_referentie"],
+                             bevestigd=form.cleaned_data["bevestigd"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -46,6 +47,7 @@ def transition(request, pk: int, action: str):
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
+        "open_opmerkingen": goedkeuring.unresolved_opmerkingen(arrangement) if action == "goedkeuren" else [],
     })
 
 
