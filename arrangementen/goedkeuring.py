@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from samenwerking.models import Organisatie
 
 from .models import Arrangement, Beoordeling, Opmerking, Partij, Status, Statusovergang
 
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 GOEDGEKEURD = Beoordeling.Besluit.GOEDGEKEURD
 WIJZIGINGEN = Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD
 
@@ -41,8 +42,22 @@ def required_partijen(arrangement: Arrangement) -> list[Partij]:
 
 
 def party_of(user, partijen: list[Partij]) -> Partij | None:
-    """The party among these for which this user speaks: the one of the user's own organisation."""
-    return next((p for p in partijen if user.organisatie_id and p.organisatie_id == user.organisatie_id), None)
+    """The party among these for which this user speaks: the one of the user's own organisation, or, for the
+    politie party (the eenheid, namens de politiechef), a basisteam of that eenheid (the teamchef)."""
+    organisatie = user.organisatie if user.organisatie_id else None
+    if organisatie is None:
+        return None
+    eenheid = organisatie.basisteam.eenheid_id if organisatie.basisteam_id else None
+    return next((p for p in partijen if p.organisatie_id == organisatie.pk
+                 or (eenheid and p.organisatie.soort == Organisatie.Soort.POLITIE
+                     and p.organisatie.eenheid_id == eenheid)), None)
+
+
+def reviewer_filter(partijen: list[Partij]) -> Q:
+    """The users who speak for one of these parties (party_of, as a query)."""
+    eenheden = [p.organisatie.eenheid_id for p in partijen
+                if p.organisatie.soort == Organisatie.Soort.POLITIE and p.organisatie.eenheid_id]
+    return Q(organisatie__in=[p.organisatie_id for p in partijen]) | Q(organisatie__basisteam__eenheid__in=eenheden)
 
 
 def awaits(user, arrangement: Arrangement) -> bool:
@@ -125,7 +140,7 @@ def void(*, arrangement: Arrangement, user, door_wijziging: bool) -> int:
     now = timezone.now()
     rows = list(arrangement.beoordelingen.filter(vervallen=False))
     if door_wijziging:
-        since = last_submission(arrangement) or datetime.datetime.min.replace(tzinfo=datetime.UTC)
+        since = last_submission(arrangement) or EPOCH
         rows += list(arrangement.beoordelingen.filter(vervallen=True, vervallen_door_wijziging=False,
                                                       besluit=GOEDGEKEURD, vervallen_op__gte=since))
     for beoordeling in rows:
@@ -156,9 +171,9 @@ def page_notices(arrangement: Arrangement) -> dict:
     """What the top of the arrangement page says about the review: changes asked, approvals voided."""
     if arrangement.status not in (Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD, Status.TER_REVIEW):
         return {}
-    since = last_submission(arrangement)
+    since = last_submission(arrangement) or EPOCH
     asked = None
-    if since is not None and arrangement.status != Status.TER_REVIEW:
+    if arrangement.status != Status.TER_REVIEW:  # one query whatever the history, for a fixed page budget
         asked = (arrangement.beoordelingen.filter(besluit=WIJZIGINGEN, op__gte=since)
                  .select_related("beoordelaar", "organisatie").order_by("-op", "-pk").first())
     voided = (arrangement.beoordelingen.filter(vervallen_door_wijziging=True)

@@ -79,6 +79,7 @@ def arrangement_detail(arrangement: Arrangement) -> dict:
         "beoordelingen": list(Beoordeling.objects.filter(arrangement=arrangement)
                               .select_related("beoordelaar", "organisatie")),
         "opmerkingen": opmerkingen,
+        "partij_standen": goedkeuring.party_states(arrangement),
     }
 
 

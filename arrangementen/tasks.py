@@ -49,7 +49,7 @@ def recipients(overgang: Statusovergang) -> list[str]:
         required = goedkeuring.required_partijen(overgang.arrangement) if overgang.naar == Status.TER_REVIEW else []
         if required:
             # Review per party: the reviewers of each party that must approve, not every reviewer of the driehoek.
-            members = members.filter(organisatie__in=[p.organisatie_id for p in required])
+            members = members.filter(goedkeuring.reviewer_filter(required))
         emails = set(members.exclude(pk=overgang.door_id).exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
     # The drafter hears about the decision, but only while they still belong to the driehoek.

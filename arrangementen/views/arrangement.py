@@ -99,7 +99,7 @@ def arrangement_detail(request, pk: int):
         "inzet": detail["inzet"],
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
-        "partij_standen": goedkeuring.party_states(arrangement),
+        "partij_standen": detail["partij_standen"],
         **goedkeuring.page_notices(arrangement),
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.available_transitions(request.user, arrangement, rechten),
