@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from arrangementen import selectors, services, workflow
 from arrangementen.models import Beoordeling, Status
+from samenwerking.admin.driehoeken import DriehoekForm
 from samenwerking.models import Rol
 
 from ..factories import GebruikerFactory, OpmerkingFactory, lid
@@ -194,3 +195,18 @@ def test_submission_mails_the_reviewers_of_the_required_parties_only(db, django_
     expected = sorted(w.reviewers[n].email for n in required_names(w.arrangement))
     assert sorted(mail.outbox[0].to) == expected
     assert buiten.email not in mail.outbox[0].to
+
+
+def test_beheer_sets_which_parties_must_approve_with_checkboxes(db):
+    w = build(gemeenten=2)
+    form = DriehoekForm(instance=w.driehoek)
+    assert form["goedkeurende_soorten"].value() == ["politie", "om", "gemeente"]
+    form = DriehoekForm(instance=w.driehoek, data={
+        "naam": w.driehoek.naam, "soort": w.driehoek.soort, "basisteam": w.driehoek.basisteam_id,
+        "eenheid": w.driehoek.eenheid_id, "gemeenten": [g.pk for g in w.driehoek.gemeenten.all()],
+        "goedkeurende_soorten": ["politie", "om"],
+    })
+    assert form.is_valid(), form.errors
+    form.save()
+    w.arrangement.refresh_from_db()
+    assert sorted(w.reviewers[n].organisatie.soort for n in required_names(w.arrangement)) == ["om", "politie"]
