@@ -163,6 +163,7 @@ class OvergangForm(forms.Form):
     toelichting = text_field(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
     besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
+    bevestigd = forms.BooleanField(label=_("Ik keur goed terwijl deze opmerkingen nog open staan"), required=False)
 
     def __init__(self, *args, required=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)

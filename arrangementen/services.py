@@ -14,6 +14,7 @@ from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
+from . import goedkeuring
 from .models import (
     Afspraak,
     Arrangement,
@@ -148,6 +149,7 @@ def _lock_editable(arrangement: Arrangement, user) -> Arrangement:
             _("Dit arrangement heeft de status '%(status)s' en kan alleen in concept worden bewerkt.")
             % {"status": locked.get_status_display()}, code="niet_bewerkbaar",
         )
+    goedkeuring.void(arrangement=locked, user=user, door_wijziging=True)  # approvals were of the old content
     return locked
 
 

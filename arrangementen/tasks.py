@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, signaleringen, workflow
+from . import documenten, goedkeuring, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,12 @@ def recipients(overgang: Statusovergang) -> list[str]:
     permissions = RECIPIENT_PERMISSIONS.get(overgang.naar)
     emails = set()
     if permissions:
-        emails = set(toegang.active_members(driehoek, permission=permissions).exclude(pk=overgang.door_id)
-                     .exclude(email="").values_list("email", flat=True))
+        members = toegang.active_members(driehoek, permission=permissions)
+        required = goedkeuring.required_partijen(overgang.arrangement) if overgang.naar == Status.TER_REVIEW else []
+        if required:
+            # Review per party: the reviewers of each party that must approve, not every reviewer of the driehoek.
+            members = members.filter(goedkeuring.reviewer_filter(required))
+        emails = set(members.exclude(pk=overgang.door_id).exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
     # The drafter hears about the decision, but only while they still belong to the driehoek.
     if (overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email

@@ -65,6 +65,10 @@ def bouw_wereld() -> Wereld:
         lid(wereld.leden[rol.value], eigen, rol)
         wereld.vreemden[rol.value] = GebruikerFactory()
         lid(wereld.vreemden[rol.value], andere, rol)
+    # The reviewers are teamchefs: they approve for the politie party (review per party).
+    for reviewer, driehoek in ((wereld.leden[Rol.REVIEWER], eigen), (wereld.vreemden[Rol.REVIEWER], andere)):
+        reviewer.organisatie = Organisatie.objects.get(naam=f"Politie {driehoek.eenheid.naam}")
+        reviewer.save(update_fields=["organisatie"])
     for scope, driehoek, coordinator in (("eigen", eigen, wereld.leden[Rol.COORDINATOR]),
                                          ("andere", andere, wereld.vreemden[Rol.COORDINATOR])):
         wereld.per_status[scope] = {}

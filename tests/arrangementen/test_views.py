@@ -22,6 +22,7 @@ from ..factories import (
     GebruikerFactory,
     OnderwerpFactory,
     OpmerkingFactory,
+    approve_for_all,
     lid,
     vandaag,
 )
@@ -113,7 +114,13 @@ def test_journey_from_new_arrangement_to_compared_herziening(db, wereld, als, dj
     client = als(Rol.REVIEWER)
     assert client.post(url("opmerking_nieuw", arrangement.pk), {"tekst": "Wie belt de meldkamer?"}).status_code == 302
     assert "Wie belt de meldkamer?" in html(client.get(url("detail", arrangement.pk)))
-    client.post(url("overgang", arrangement.pk, "goedkeuren"), {"toelichting": "Akkoord."})
+    reviewer = wereld.leden[Rol.REVIEWER]
+    reviewer.organisatie = arrangement.partijen.get(organisatie__soort="politie").organisatie
+    reviewer.save(update_fields=["organisatie"])
+    client.post(url("overgang", arrangement.pk, "goedkeuren"), {"toelichting": "Akkoord.", "bevestigd": "on"})
+    assert fresh(arrangement).status == Status.TER_REVIEW  # the politie approved; the other parties not yet
+    assert fresh(arrangement).beoordelingen.get().organisatie == reviewer.organisatie
+    approve_for_all(arrangement)
     assert fresh(arrangement).status == Status.GOEDGEKEURD
 
     client = als(Rol.SECRETARIS)
@@ -787,7 +794,7 @@ def test_detail_page_query_count_does_not_grow_with_afspraken_comments_and_histo
     groot = wereld.nieuw("Groot")
     reviewer = wereld.leden[Rol.REVIEWER]
     workflow.perform(arrangement=groot, action="indienen", user=wereld.coordinator)
-    workflow.perform(arrangement=groot, action="goedkeuren", user=reviewer)
+    approve_for_all(groot)
     workflow.perform(arrangement=groot, action="terug_naar_concept", user=wereld.coordinator)
     for afspraak in groot.afspraken.all()[:10]:
         vraag = OpmerkingFactory(arrangement=groot, afspraak=afspraak, auteur=GebruikerFactory(), opgelost=True,

@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement
 
+from ..factories import approve_for_all
 from .conftest import assert_no_axe_violations, expect_message, login_checked
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -245,12 +246,25 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
     expect(teamchef).to_have_url(detail_url)
     expect_status(teamchef, "ter beoordeling")
     expect(afspraak(teamchef)).to_contain_text(AANVULLING)
-    do_transition(teamchef, live_server, pk, "Goedkeuren", "goedkeuren", "goedgekeurd", toelichting=AKKOORD)
+    acties(teamchef).get_by_role("link", name="Goedkeuren", exact=True).click()
+    assert_no_axe_violations(teamchef)
+    teamchef.get_by_label("Toelichting").fill(AKKOORD)
+    teamchef.get_by_role("button", name="Goedkeuren", exact=True).click()
+    expect(teamchef).to_have_url(detail_url)
+    # Review per party: the politie approved, the other parties have not yet.
+    expect_message(teamchef, "Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van:")
+    expect_status(teamchef, "ter beoordeling")
+    per_partij = teamchef.locator("h2#beoordeling-per-partij + ul > li")
+    expect(per_partij.filter(has_text=f"goedgekeurd door {TOM}")).to_have_count(1)
+    expect(per_partij.filter(has_text="nog niet beoordeeld").first).to_be_visible()
+    assert_no_axe_violations(teamchef)
+    approve_for_all(Arrangement.objects.get(pk=pk))  # the other parties (each its own browser journey elsewhere)
+    teamchef.reload()
+    expect_status(teamchef, "goedgekeurd")
     beoordelingen = teamchef.locator("h2#beoordelingen + ul > li")
-    expect(beoordelingen).to_have_count(2)
-    expect(beoordelingen.last).to_contain_text(f"Goedgekeurd door {TOM}")
-    expect(beoordelingen.last).to_contain_text(AKKOORD)
-    expect(tijdlijn(teamchef).last).to_contain_text(f"Van ter beoordeling naar goedgekeurd door {TOM}")
+    expect(beoordelingen.filter(has_text=f"Goedgekeurd door {TOM}")).to_have_count(1)
+    expect(beoordelingen.filter(has_text=f"Goedgekeurd door {TOM}")).to_contain_text(AKKOORD)
+    expect(tijdlijn(teamchef).last).to_contain_text("Van ter beoordeling naar goedgekeurd door")
     assert_no_axe_violations(teamchef)
 
     # 5. The secretaris finds it and records the vaststelling -------------------------------------------------

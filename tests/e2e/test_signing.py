@@ -18,6 +18,7 @@ from arrangementen import services, workflow
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Document
 from samenwerking.models import Driehoek, Organisatie
+from tests.factories import approve_for_all
 from tests.mfa import code_for
 
 from .conftest import DEMO_PASSWORD, assert_no_axe_violations, expect_message, login_checked
@@ -43,8 +44,7 @@ def vastgesteld(demo_data, signing_setup) -> Arrangement:
         arrangement.refresh_from_db()
         services.remove_partij(partij=partij, user=demo_data["coordinator"], expected_version=arrangement.lock_version)
     workflow.perform(arrangement=arrangement, action="indienen", user=demo_data["coordinator"])
-    workflow.perform(arrangement=arrangement, action="goedkeuren", user=demo_data["teamchef"],
-                     toelichting="Akkoord namens het basisteam.")
+    approve_for_all(arrangement, toelichting="Akkoord.")
     workflow.perform(arrangement=arrangement, action="vaststellen", user=demo_data["secretaris"],
                      vastgesteld_op=timezone.localdate(), besluit_referentie="Driehoek BES, agendapunt 4")
     arrangement.refresh_from_db()
