@@ -5,7 +5,9 @@ Built once per module inside a transaction that is rolled back at the end; every
 savepoint on top of it, so tests may change the world freely.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -13,10 +15,11 @@ from django.db import transaction
 from arrangementen import services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Modelafspraak, Status
+from arrangementen.services import InzetRegel
 from samenwerking.models import Arrondissementsparket, Driehoek, Gebruiker, Organisatie, Rol
 
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
-from .helpers import zet_status
+from .helpers import REFERENTIE, zet_status
 
 
 @dataclass
@@ -85,3 +88,22 @@ def wereld(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield bouw_wereld()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def vastgesteld(wereld):
+    """Version 1 with everything filled in, adopted by the driehoek."""
+    arrangement = wereld.nieuw("Arrangement Utrechtse Heuvelrug")
+    services.update_arrangement(
+        arrangement=arrangement, user=wereld.coordinator, expected_version=1,
+        data={"doel": "Samen zichtbaar in de wijk.", "aanleiding": "Meer overlast.", "werkgebied": "Centrum",
+              "geweldsmiddelen": ["handboeien", "wapenstok"], "toezichthouders": "Team Toezicht",
+              "geldig_van": datetime.date(2025, 1, 1), "geldig_tot": datetime.date(2026, 12, 31),
+              "evaluatiedatum": datetime.date(2025, 12, 1), "opzegtermijn_maanden": 3},
+        inzet=[InzetRegel("I", 8, Decimal("6.5")), InzetRegel("II", 2, Decimal("1.0"))])
+    services.add_partij(arrangement=arrangement, user=wereld.coordinator, expected_version=2,
+                        organisatie=OrganisatieFactory(naam="Staatsbosbeheer",
+                                                       soort=Organisatie.Soort.TERREINBEHEERDER),
+                        ondertekenaar_functie="regiodirecteur", ondertekenaar_naam="A. de Boer")
+    return zet_status(arrangement, Status.VASTGESTELD, vastgesteld_op=datetime.date(2025, 1, 15),
+                      besluit_referentie=REFERENTIE)
