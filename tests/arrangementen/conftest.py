@@ -107,3 +107,17 @@ def vastgesteld(wereld):
                         ondertekenaar_functie="regiodirecteur", ondertekenaar_naam="A. de Boer")
     return zet_status(arrangement, Status.VASTGESTELD, vastgesteld_op=datetime.date(2025, 1, 15),
                       besluit_referentie=REFERENTIE)
+
+
+@pytest.fixture
+def als(client, wereld):
+    """Log the client in as the member with this role in the own driehoek."""
+    def login(rol):
+        client.force_login(wereld.leden[rol])
+        return client
+    return login
+
+
+@pytest.fixture
+def concept(wereld):
+    return wereld.nieuw("Handhavingsarrangement Heuvelrug")
