@@ -573,6 +573,7 @@ ARRANGEMENT_URLS = {
     "document_maken": ([], ["post"]),
     "document_download": ([], ["get"]),
     "document_ondertekenen": ([], ["get", "post"]),
+    "document_herinneren": (["partij"], ["post"]),
 }
 
 

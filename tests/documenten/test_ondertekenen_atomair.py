@@ -43,7 +43,9 @@ def sign_url(world: Ondertekenwereld) -> str:
 
 def post_sign(client, world: Ondertekenwereld, user, index: int = 0, **extra):
     data = {"partij": world.partijen[index].pk, "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
-            "verificatiecode": code_for(user), **extra}
+            "verificatiecode": code_for(user),
+            "sha256": Documentversie.objects.filter(document__arrangement=world.arrangement)
+            .order_by("-volgnummer").values_list("sha256", flat=True).first(), **extra}
     return client.post(sign_url(world), data)
 
 
