@@ -165,8 +165,9 @@ def _post_together(world: Ondertekenwereld, users, monkeypatch) -> list[tuple[in
     for user in users:
         client = Client()
         client.force_login(user)
-        posts.append((client, {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD,
-                               "verificatiecode": code_for(user)}))
+        posts.append((client, {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD, "plaats": "Zeist",
+                               "verificatiecode": code_for(user),
+                               "sha256": documenten.latest_version(world.arrangement.document).sha256}))
     together = threading.Barrier(len(posts), timeout=60)
     original = documenten.sign_document
 
