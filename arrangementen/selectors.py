@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.models import Driehoek
 
-from . import documenten, goedkeuring
+from . import documenten, goedkeuring, ondertekenmails
 from .models import (
     Afspraak,
     Arrangement,
@@ -227,6 +227,21 @@ def review_queue_top(user) -> list[Arrangement]:
     return review_queue(user)[:DASHBOARD_ROWS]
 
 
+def to_sign(user) -> list[Arrangement]:
+    """Arrangements waiting for this user's signature now (their partij's turn, or any order in parallel); the
+    newest PDFs first, a bounded number of candidates so the dashboard's cost does not grow with the archive."""
+    documents = (Document.objects.filter(
+        status=Document.Status.GEREED, arrangement__status=Status.VASTGESTELD,
+        arrangement__driehoek__in=toegang.visible_driehoeken(user, permission=toegang.SIGN))
+        .select_related("arrangement__driehoek").order_by("-aangevraagd_op")[:2 * DASHBOARD_ROWS])
+    waiting = []
+    for document in documents:
+        at_turn = {p.pk for p in ondertekenmails.parties_at_turn(document)}
+        if any(o.partij.pk in at_turn for o in documenten.signing_options(user, document)):
+            waiting.append(document.arrangement)
+    return waiting[:DASHBOARD_ROWS]
+
+
 def expiring_soon(user) -> list[Arrangement]:
     """Adopted or signed arrangements whose validity ends within 90 days."""
     today = timezone.localdate()
@@ -276,11 +291,26 @@ def document_context(user, arrangement, rechten=None) -> dict:
         "kan_exporteren": toegang.EXPORT in rechten,
         "handtekeningen": handtekeningen,
         "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
+        **_signing_progress(user, document, rechten, signed),
         "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
         and bool(documenten.signing_options(user, document)),
         "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
         "laatste_versie": documenten.latest_version(document),
     }
+
+
+def _signing_progress(user, document: Document, rechten: set[str], signed: set[int]) -> dict:
+    """Per unsigned partij whether it is at turn and when its invitation and last reminder went out; the date all
+    signed. Who may remind: the secretaris, while signing is under way."""
+    kan_herinneren = (toegang.ADOPT in rechten and document.status == Document.Status.GEREED
+                      and document.arrangement.status == Status.VASTGESTELD)
+    at_turn = {p.pk for p in ondertekenmails.parties_at_turn(document)}
+    sent = ondertekenmails.sent_per_partij(document) if kan_herinneren else {}
+    status = [{"partij": p, "aan_de_beurt": p.pk in at_turn, **sent.get(p.pk, {})}
+              for p in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk")
+              if p.pk not in signed]
+    return {"nog_te_tekenen_status": status, "kan_herinneren": kan_herinneren,
+            "ondertekend_op": ondertekenmails.completed_on(document)}
 
 
 # --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, goedkeuring, signaleringen, workflow
+from . import documenten, goedkeuring, ondertekenmails, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -159,3 +159,23 @@ def plan_signals(datum: str | None = None) -> int:
 def send_signal(signalering_id: int, datum: str | None = None) -> str:
     today = datetime.date.fromisoformat(datum) if datum else None
     return signaleringen.send_signal(signalering_id=signalering_id, today=today)
+
+
+# --- signing: "uw beurt", reminders and "ondertekend" (ondertekenmails.py), sent as signals above ----------------
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def announce_signing(document_id: int) -> int:
+    """After the PDF is ready and after each signature: claim the mails now due; each is sent once."""
+    return ondertekenmails.announce(document_id=document_id)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def plan_signing_reminders() -> int:
+    """Beat: claim the reminders due to signers whose partij has not signed, and send each once."""
+    with transaction.atomic():
+        ids = ondertekenmails.claim_reminders()
+        for signalering_id in ids:
+            transaction.on_commit(lambda pk=signalering_id: send_signal.delay(pk))
+    return len(ids)

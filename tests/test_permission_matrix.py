@@ -214,6 +214,7 @@ RULES = {
     "arrangementen:document_maken": post_only,
     "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
+    "arrangementen:document_herinneren": post_only,
     "verifieer": public,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,

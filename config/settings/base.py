@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrangementen.tasks.plan_signals",
         "schedule": crontab(hour="7-18", minute=0),
     },
+    # Reminders to sign: each signer once per ONDERTEKENING_HERINNERING_DAGEN until their partij has signed.
+    "ondertekening-herinneringen": {
+        "task": "arrangementen.tasks.plan_signing_reminders",
+        "schedule": crontab(hour="7-18", minute=30),
+    },
     # Notifications of transitions that failed or were never queued (broker down) are sent late, not never.
     "meldingen-opnieuw": {
         "task": "arrangementen.tasks.resend_notifications",
@@ -283,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Days before datum gereed that the eigenaar of an actiepunt is reminded (and "binnenkort" starts).
 ACTIEPUNT_HERINNERING_DAGEN = env.int("ACTIEPUNT_HERINNERING_DAGEN", default=7)
+# Days after "uw beurt om te tekenen" (and after each reminder) that a signer who has not signed is reminded.
+ONDERTEKENING_HERINNERING_DAGEN = env.int("ONDERTEKENING_HERINNERING_DAGEN", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -50,6 +50,7 @@ ARRANGEMENT_URLS = {
     "document_maken": ([], ["post"]),
     "document_download": ([], ["get"]),
     "document_ondertekenen": ([], ["get", "post"]),
+    "document_herinneren": (["partij"], ["post"]),
 }
 
 
