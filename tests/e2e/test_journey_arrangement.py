@@ -252,7 +252,9 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
     teamchef.get_by_role("button", name="Goedkeuren", exact=True).click()
     expect(teamchef).to_have_url(detail_url)
     # Review per party: the politie approved, the other parties have not yet.
-    expect_message(teamchef, "Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van:")
+    expect_message(teamchef, "Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van: "
+                             "Gemeente Baarn, Gemeente Bunschoten, Gemeente De Bilt, Gemeente Eemnes, "
+                             "Arrondissementsparket Midden-Nederland.")
     expect_status(teamchef, "ter beoordeling")
     per_partij = teamchef.locator("h2#beoordeling-per-partij + ul > li")
     expect(per_partij.filter(has_text=f"goedgekeurd door {TOM}")).to_have_count(1)
