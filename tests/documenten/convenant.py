@@ -21,6 +21,7 @@ from ..factories import (
     GemeenteFactory,
     OnderwerpFactory,
     OrganisatieFactory,
+    approve_for_all,
     lid,
 )
 from .wereld import give_key
@@ -129,7 +130,7 @@ def build_convenant(pki, *, vaststellen: bool = True) -> Convenant:
                               titel=titel, tekst=tekst, verantwoordelijke="gezamenlijk")
     if vaststellen:
         workflow.perform(arrangement=arrangement, action="indienen", user=coordinator)
-        workflow.perform(arrangement=arrangement, action="goedkeuren", user=leden[Rol.REVIEWER])
+        approve_for_all(arrangement)  # review per party: every required party approves
         workflow.perform(arrangement=arrangement, action="vaststellen", user=leden[Rol.SECRETARIS],
                          vastgesteld_op=vandaag - datetime.timedelta(days=1),
                          besluit_referentie="Verslag regionale driehoek, agendapunt 7")

@@ -195,7 +195,8 @@ def test_timestamps_without_revocation_lists_are_not_long_term_verifiable(client
         create_test_pki(test_pki.directory, {slug: "Gemeente Langdurig"})
         rendered = pdf.render_pdf('<html lang="nl"><head><title>Brief</title></head>'
                                   '<body><p>Een korte overeenkomst.</p></body></html>')
-        certified = signing.certify(rendered, [("Handtekening_partij_1", 0)], reason="Test")
+        certified = signing.certify(rendered, [signing.Veld(naam="Handtekening_partij_1", pagina=0,
+                                                                box=(57.0, 600.0, 283.0, 690.0))], reason="Test")
         signer = signing.load_signer(test_pki.p12(slug).read_bytes(), f"bestand:{test_pki.passphrase_file}")
         signed = signing.sign(certified, signing.SignatureRequest(
             field="Handtekening_partij_1", name="Gerda Gemeente", function="burgemeester",

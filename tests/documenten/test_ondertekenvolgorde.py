@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from arrangementen import documenten, ondertekenmails, signing, tasks
+from arrangementen import documenten, handtekeningcontrole, ondertekenmails, tasks
 from arrangementen.models import Document, Documentgebeurtenis, Documentversie, Handtekening, Signalering
 from samenwerking.models import Auditregel
 from tests.integration.test_pdf_pipeline import nss_database, pdfsig
@@ -73,7 +73,7 @@ def test_parallel_signing_in_reverse_order_keeps_every_signature_valid_for_pyhan
     assert sent(BEURT) == emails(world.ondertekenaars)  # signing sent no second "uw beurt"
 
     data = latest_bytes(document)
-    report = signing.verify(data)
+    report = handtekeningcontrole.verify(data)
     assert len(report.signatures) == 4 and report.all_valid
     path = tmp_path / "parallel.pdf"
     path.write_bytes(data)
