@@ -15,6 +15,8 @@ def register_blocks() -> None:
              leeg=_("Geen concepten in bewerking."), items=selectors.my_concepts),
         Blok(sleutel="beoordelen", volgorde=20, template=TEMPLATE, kop=_("Te beoordelen"),
              leeg=_("Niets te beoordelen."), items=selectors.review_queue_top),
+        Blok(sleutel="ondertekenen", volgorde=25, template=TEMPLATE, kop=_("Te ondertekenen"),
+             leeg=_("Niets te ondertekenen."), items=selectors.to_sign),
         Blok(sleutel="verloopt", volgorde=30, template=TEMPLATE, kop=_("Verloopt binnen 90 dagen"),
              leeg=_("Geen arrangementen die binnenkort verlopen."), items=selectors.expiring_soon,
              datum="geldig_tot"),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django_otp.oath import TOTP
@@ -57,10 +58,15 @@ def create_demo_arrangement() -> Arrangement:
 
 
 def ensure_test_keys() -> None:
-    """A TEST PKI under var/pki and a TEST signing key for every organisation (embedded default only)."""
+    """A TEST PKI under var/pki and a TEST signing key for every organisation someone signs for (embedded
+    default only): one with people, or the eenheid of a basisteam with people (its teamchef signs for it)."""
     if not settings.SIGNING_TEST_PKI:
         return
-    organisaties = list(Organisatie.objects.all())
+    met_mensen = Organisatie.objects.filter(medewerkers__isnull=False)
+    organisaties = list(Organisatie.objects.filter(
+        Q(pk__in=met_mensen.values("pk"))
+        | Q(soort=Organisatie.Soort.POLITIE, basisteam=None, eenheid__in=met_mensen.values("eenheid"))
+    ).order_by("naam"))
     pki = create_test_pki(settings.VAR_DIR / "pki", {slugify(o.naam): o.naam for o in organisaties})
     for organisatie in organisaties:
         if Ondertekeningssleutel.objects.filter(organisatie=organisatie).exists():
@@ -72,7 +78,9 @@ def ensure_test_keys() -> None:
         documenten.save_signing_key(key=key, pkcs12=data, user=None)
 
 
-DEMO_SIGNERS = ["burgemeester", "teamchef", "officier"]
+# In the parties' order (signing is sequential): the gemeenten by name, then politie and OM.
+DEMO_SIGNERS = ["burgemeester_baarn", "burgemeester_bunschoten", "burgemeester_debilt", "burgemeester_eemnes",
+                "burgemeester", "teamchef", "officier"]
 
 
 def _demo_code(user) -> str:

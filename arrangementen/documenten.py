@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from samenwerking import audit, taken, toegang, tweestaps
 from samenwerking.historie import save_tracked as _save
+from samenwerking.organisaties import vertegenwoordigt
 
 from . import documentopslag, signing, workflow
 from . import pdf as renderer  # as a module: `pdf` names the bytes below
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # tasks.render_document, started by name: its body calls render_and_certify here (samenwerking.taken).
 RENDER_TASK = "arrangementen.tasks.render_document"
+# tasks.announce_signing: the "uw beurt" and "ondertekend" mails after the PDF is ready and after each signature.
+ANNOUNCE_TASK = "arrangementen.tasks.announce_signing"
 
 
 class SigningRefused(ValidationError):
@@ -46,20 +49,25 @@ def reference_for(arrangement: Arrangement) -> str:
 
 
 @transaction.atomic
-def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool = False) -> Document:
-    """Start (or restart after a failure) the PDF of a vastgesteld arrangement; rendering runs in a task."""
+def request_document(*, arrangement: Arrangement, user, met_contactbijlage: bool = False,
+                     volgorde: str = Document.Volgorde.VOLGORDELIJK) -> Document:
+    """Start (or restart after a failure) the PDF of a vastgesteld arrangement; rendering runs in a task. The
+    secretaris chooses whether the partijen sign one after another or in any order."""
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     toegang.require(user, locked, permission=toegang.EXPORT,
                     refusal=_("U mag in deze driehoek geen documenten maken of downloaden."))
     if locked.status != Status.VASTGESTELD:
         raise ValidationError(_("Een PDF voor ondertekening kan pas worden gemaakt als het arrangement is "
                                 "vastgesteld (nu: %(status)s).") % {"status": locked.get_status_display()})
+    if volgorde not in Document.Volgorde.values:
+        raise ValidationError({"volgorde": _("Kies of de partijen na elkaar of tegelijk tekenen.")})
     document = Document.objects.select_for_update().filter(arrangement=locked).first()
     if document is None:
         document = _save(Document(arrangement=locked, referentie=reference_for(locked),
-                                  met_contactbijlage=met_contactbijlage, aangevraagd_door=user), user)
+                                  met_contactbijlage=met_contactbijlage, volgorde=volgorde,
+                                  aangevraagd_door=user), user)
     elif document.status == Document.Status.MISLUKT:
-        document.status, document.fout = Document.Status.WACHTEND, ""
+        document.status, document.fout, document.volgorde = Document.Status.WACHTEND, "", volgorde
         document.aangevraagd_door, document.aangevraagd_op = user, timezone.now()
         _save(document, user)
     else:
@@ -84,13 +92,12 @@ def render_and_certify(document_id: int) -> bool:
     arrangement = document.arrangement
     try:
         try:
-            pdf = renderer.render_arrangement(document)
+            pdf, velden = renderer.render_arrangement(document)
         except renderer.PdfTeGroot as error:  # too large or too slow: the user reads why, in Dutch; no retry helps
             _fail(document_id, str(error))
             return False
-        partijen = list(arrangement.partijen.order_by("volgorde", "pk"))
         pdf = signing.certify(
-            pdf, [(signing.field_name(p.pk), i) for i, p in enumerate(partijen)],
+            pdf, velden,
             reason=_("Vastgesteld door de %(driehoek)s op %(datum)s") % {
                 "driehoek": arrangement.driehoek.naam,
                 "datum": arrangement.vastgesteld_op.strftime("%d-%m-%Y") if arrangement.vastgesteld_op else "-"},
@@ -118,6 +125,7 @@ def render_and_certify(document_id: int) -> bool:
               document.aangevraagd_door)
         audit.record(audit.Gebeurtenis.PDF_GEMAAKT, gebruiker=document.aangevraagd_door, obj=document,
                      details={"versie": versie.volgnummer, "sha256": versie.sha256})
+        transaction.on_commit(lambda: taken.start(name=ANNOUNCE_TASK, args=(document_id,)))
     return True
 
 
@@ -147,24 +155,25 @@ class Tekenoptie:
 
 
 def signing_options(user, document: Document) -> list[Tekenoptie]:
-    """The unsigned fields this user may sign: their own organisation's, or one they hold a mandate for."""
+    """The unsigned fields this user may sign: their own organisation's (a basisteam's people sign for its
+    eenheid), or one they hold a mandate for."""
     signed = set(document.handtekeningen.values_list("partij_id", flat=True))
     options = []
     for partij in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"):
         if partij.pk in signed:
             continue
-        if user.organisatie_id == partij.organisatie_id:
+        if vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie):
             options.append(Tekenoptie(partij, None))
             continue
         for mandaat in active_mandates(user):
-            if mandaat.volmachtgever.organisatie_id == partij.organisatie_id:
+            if vertegenwoordigt(eigen=mandaat.volmachtgever.organisatie, partij=partij.organisatie):
                 options.append(Tekenoptie(partij, mandaat.volmachtgever))
                 break
     return options
 
 
 def sign_document(*, document: Document, partij: Partij, user, password: str, code: str, location: str = "",
-                  request=None) -> Handtekening:
+                  expected_sha256: str | None = None, request=None) -> Handtekening:
     """One party signs, after re-entering their password and a fresh second-factor code. In partij order; once
     per party; only when vastgesteld; with the organisation's key. All or nothing: the signed file is written
     only after its rows were stored, and removed again if they are not committed.
@@ -180,7 +189,8 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, co
     _confirm_signer(document=document, partij=partij, user=user, password=password, code=code, request=request)
     try:
         with documentopslag.atomic_with_files() as files:
-            return _sign_locked(document=document, partij=partij, user=user, location=location, files=files)
+            return _sign_locked(document=document, partij=partij, user=user, location=location, files=files,
+                                expected_sha256=expected_sha256)
     except (SigningRefused, PermissionDenied) as error:
         reden = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, gebruiker=user, obj=document,
@@ -236,32 +246,37 @@ def _has_signed(document: Document, partij: Partij) -> bool:
         return False
 
 
-def _sign_locked(*, document: Document, partij: Partij, user, location: str, files: list) -> Handtekening:
+def _sign_locked(*, document: Document, partij: Partij, user, location: str, files: list,
+                 expected_sha256: str | None) -> Handtekening:
     document = Document.objects.select_for_update().select_related("arrangement", "arrangement__driehoek").get(
         pk=document.pk)
     arrangement = document.arrangement
     option, signed = _check_turn(document=document, partij=partij, user=user)
-    signer = _load_signer(partij)
     current = latest_version(document)
+    # The signer saw this version's SHA-256 on the page; a version stored since then is not what they read.
+    if expected_sha256 is not None and expected_sha256 != current.sha256:
+        raise SigningRefused(_("Het document is gewijzigd sinds u de pagina opende (nu versie %(versie)s). Bekijk "
+                               "de nieuwe versie en teken opnieuw; er is niets ondertekend.")
+                             % {"versie": current.volgnummer}, code="gewijzigd")
+    signer = _load_signer(partij)
     with current.bestand.open("rb") as handle:
         pdf = handle.read()
-    name = user.get_full_name() or user.get_username()
-    if option.namens is not None:
-        name = _("%(naam)s namens %(namens)s") % {"naam": name,
-                                                  "namens": option.namens.get_full_name() or option.namens}
-    signed_pdf = signing.sign(pdf, signing.SignatureRequest(
-        field=signing.field_name(partij.pk), name=name, function=partij.ondertekenaar_functie,
-        organisation=str(partij.organisatie), location=location,
+    aanvraag = signing.SignatureRequest(
+        field=signing.field_name(partij), name=user.get_full_name() or user.get_username(),
+        namens=(option.namens.get_full_name() or str(option.namens)) if option.namens is not None else "",
+        function=partij.ondertekenaar_functie, organisation=str(partij.organisatie), location=location,
         reason=_("Ondertekend namens %(organisatie)s als %(functie)s") % {
             "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
-    ), signer)
+    )
+    name = aanvraag.signer_name
+    signed_pdf = signing.sign(pdf, aanvraag, signer)
     remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
     if not remaining:
         signed_pdf = signing.document_timestamp(signed_pdf)
     versie = documentopslag.store_version(document, signed_pdf, current.volgnummer + 1,
                                           _("Ondertekend door %(naam)s voor %(organisatie)s") % {
                                               "naam": name, "organisatie": partij.organisatie}, user, files)
-    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij.pk),
+    handtekening = _save(Handtekening(document=document, partij=partij, veldnaam=signing.field_name(partij),
                                       ondertekenaar=user, namens=option.namens, documentversie=versie), user)
     _save(Documentgebeurtenis(document=document, soort=Documentgebeurtenis.Soort.ONDERTEKENING, door=user,
                               documentversie=versie, sha256=versie.sha256), user)
@@ -271,6 +286,7 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
     if not remaining:
         workflow.perform(arrangement=arrangement, action="ondertekening_voltooien", user=user,
                          toelichting=_("Alle partijen hebben getekend."), as_system=True)
+    transaction.on_commit(lambda: taken.start(name=ANNOUNCE_TASK, args=(document.pk,)))
     return handtekening
 
 
@@ -295,6 +311,8 @@ def _check_turn(*, document: Document, partij: Partij, user) -> tuple[Tekenoptie
         raise PermissionDenied(_("U kunt niet tekenen voor %(partij)s: dat is niet uw organisatie en u heeft "
                                  "geen geldig mandaat.") % {"partij": partij.organisatie})
     signed = set(document.handtekeningen.values_list("partij_id", flat=True))
+    if document.volgorde == Document.Volgorde.PARALLEL:
+        return option, signed
     ordered = list(arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"))
     position = next(i for i, p in enumerate(ordered) if p.pk == partij.pk)
     waiting = [p for p in ordered[:position] if p.pk not in signed]

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.forms import mark_required
 from samenwerking.models import Gemeente, Organisatie
+from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
-from .models import Afspraak, Arrangement, Domein, Geweldsmiddel, Modelafspraak, Onderwerp, Status
+from .models import Afspraak, Arrangement, Domein, Geweldsmiddel, Modelafspraak, Onderwerp, Status, Vertegenwoordiger
 from .services import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -113,14 +114,47 @@ class AfspraakForm(VersionForm):
 
 
 class PartijForm(VersionForm):
-    organisatie = forms.ModelChoiceField(queryset=Organisatie.objects.all(), label=_("Organisatie"),
-                                         empty_label=_("Kies een organisatie"))
+    organisatie = forms.ModelChoiceField(
+        queryset=Organisatie.objects.order_by("naam"), label=_("Organisatie"), required=False,
+        empty_label=_("Kies een organisatie"),
+        help_text=_("Elke gemeente, politie-eenheid en elk arrondissementsparket staat in de lijst."),
+    )
+    nieuwe_organisatie = forms.CharField(
+        label=_("Of een andere BOA-werkgever: naam"), max_length=200, required=False,
+        help_text=_("Staat de organisatie niet in de lijst, bijvoorbeeld een terreinbeheerder of vervoerder? "
+                    "Geef dan hier de naam."),
+    )
+    soort = forms.ChoiceField(
+        label=_("Soort van die BOA-werkgever"), required=False,
+        choices=[("", _("Kies het soort")), *[(s.value, s.label) for s in BOA_WERKGEVERS]],
+    )
+    vertegenwoordiger = forms.ChoiceField(label=_("Wie tekent namens deze partij"),
+                                          choices=Vertegenwoordiger.choices, initial=Vertegenwoordiger.BESTUURDER)
     ondertekenaar_functie = forms.CharField(
         label=_("Functie van de ondertekenaar"), max_length=200,
         help_text=_("Bijvoorbeeld 'burgemeester', 'officier van justitie' of 'teamchef namens de politiechef'."),
     )
     ondertekenaar_naam = forms.CharField(label=_("Naam van de ondertekenaar"), max_length=200,
                                          required=False)
+
+    def __init__(self, *args, arrangement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if arrangement is not None:
+            self.fields["organisatie"].queryset = self.fields["organisatie"].queryset.exclude(
+                pk__in=arrangement.partijen.values("organisatie"))
+
+    def clean(self):
+        data = super().clean()
+        nieuw = (data.get("nieuwe_organisatie") or "").strip()
+        if data.get("organisatie") and nieuw:
+            self.add_error("nieuwe_organisatie", _("Kies een organisatie uit de lijst óf geef een nieuwe naam, "
+                                                   "niet allebei."))
+        elif not data.get("organisatie") and not nieuw and "organisatie" not in self.errors:
+            self.add_error("organisatie", _("Kies een organisatie, of geef hieronder de naam van een andere "
+                                            "BOA-werkgever."))
+        elif nieuw and not data.get("soort") and "soort" not in self.errors:
+            self.add_error("soort", _("Kies het soort van de nieuwe organisatie."))
+        return data
 
 
 class OvergangForm(forms.Form):
@@ -129,6 +163,7 @@ class OvergangForm(forms.Form):
     toelichting = text_field(label=_("Toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
     besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
+    bevestigd = forms.BooleanField(label=_("Ik keur goed terwijl deze opmerkingen nog open staan"), required=False)
 
     def __init__(self, *args, required=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)

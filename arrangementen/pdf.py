@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import signing
-from .models import Arrangement, Document, Niveau
+from . import overeenkomst, signing
+from .models import Arrangement, Document, Niveau, Partij, Status
 
 PDF_VARIANT = "pdf/a-3a"
 NIVEAU_ORDER = list(Niveau.values)
@@ -95,27 +95,24 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
     return data
 
 
-def render_html(arrangement: Arrangement, document: Document) -> str:
+FIELD_ANCHOR = "handtekeningveld-"  # the id prefix of each signature box in templates/arrangementen/pdf.html
+CONCEPT_STATUSES = frozenset({Status.CONCEPT, Status.TER_REVIEW, Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD})
+
+
+def render_html(arrangement: Arrangement, document: Document | None, *, concept: bool = False) -> str:
+    """The arrangement as a Dutch agreement (arrangementen.overeenkomst). `document` is None for a concept."""
     afspraken = list(arrangement.afspraken.select_related("onderwerp")
-                     .order_by("onderwerp__volgorde", "volgorde", "pk"))
-    niveaus = []
-    for niveau in Niveau:
-        onderwerpen: dict = {}
-        for afspraak in (a for a in afspraken if a.onderwerp.niveau == niveau):
-            onderwerpen.setdefault(afspraak.onderwerp.naam, []).append(afspraak)
-        niveaus.append((niveau.label, list(onderwerpen.items())))
-    partijen = list(arrangement.partijen.select_related("organisatie"))
-    boxes = []
-    for index, partij in enumerate(partijen):
-        x1, y1, x2, y2 = signing.field_box(index)
-        boxes.append({"partij": partij, "left_mm": x1 / signing.MM, "top_mm": (signing.PAGE_HEIGHT - y2) / signing.MM,
-                      "width_mm": (x2 - x1) / signing.MM, "height_mm": (y2 - y1) / signing.MM})
+                     .order_by("onderwerp__volgorde", "onderwerp__pk", "volgorde", "pk"))
+    partijen = list(arrangement.partijen.select_related("organisatie__gemeente", "organisatie__basisteam__eenheid")
+                    .order_by("volgorde", "pk"))
+    gemeenten = list(arrangement.driehoek.gemeenten.order_by("weergavenaam"))
     css = (Path(settings.BASE_DIR) / "static" / "css" / "pdf.css").read_text("utf-8")
     return render_to_string("arrangementen/pdf.html", {
-        "arrangement": arrangement, "document": document, "niveaus": niveaus, "partijen": partijen,
-        "inzet": list(arrangement.inzet.all()), "velden": boxes, "css": css,
-        "gemeenten": list(arrangement.driehoek.gemeenten.order_by("weergavenaam")),
-        "test_pki": settings.SIGNING_TEST_PKI, "gemaakt_op": timezone.localtime(),
+        "arrangement": arrangement, "document": document, "concept": concept, "css": css,
+        "gemeenten": gemeenten, "veld_anker": FIELD_ANCHOR,
+        "test_pki": settings.SIGNING_TEST_PKI and not concept, "gemaakt_op": timezone.localtime(),
+        **overeenkomst.context(arrangement, afspraken=afspraken, partijen=partijen, gemeenten=gemeenten,
+                               inzet=list(arrangement.inzet.all())),
     })
 
 
@@ -216,15 +213,33 @@ def _cpu_limit(seconds: float | None):
         signal.signal(signal.SIGVTALRM, previous)
 
 
+@dataclass(frozen=True)
+class Opgemaakt:
+    """A rendered PDF and where its layout put each element whose id starts with the requested prefix:
+    id → (page index, rectangle in points with the origin bottom-left)."""
+
+    pdf: bytes
+    plekken: dict[str, tuple[int, tuple[float, float, float, float]]]
+
+
 def render_pdf(html: str, *, attachment: dict | None = None, identifier: str = "",
                grenzen: PdfGrenzen = IN_TAAK) -> bytes:
     """Raises PdfTeGroot (with a Dutch message) when the HTML exceeds `grenzen` or the rendering its CPU time."""
+    return render_document(html, attachment=attachment, identifier=identifier, grenzen=grenzen).pdf
+
+
+def render_document(html: str, *, attachment: dict | None = None, identifier: str = "",
+                    grenzen: PdfGrenzen = IN_TAAK, anchor_prefix: str = "") -> Opgemaakt:
+    """render_pdf, also telling where the elements with an id starting with `anchor_prefix` landed."""
     check_bounds(html, grenzen)
     with _cpu_limit(grenzen.cpu_seconden):
-        return _render_pdf(html, attachment=attachment, identifier=identifier)
+        return _render_pdf(html, attachment=attachment, identifier=identifier, anchor_prefix=anchor_prefix)
 
 
-def _render_pdf(html: str, *, attachment: dict | None, identifier: str) -> bytes:
+PX = 0.75  # CSS px → PDF points
+
+
+def _render_pdf(html: str, *, attachment: dict | None, identifier: str, anchor_prefix: str) -> Opgemaakt:
     from weasyprint import HTML, Attachment
 
     attachments = []
@@ -234,16 +249,41 @@ def _render_pdf(html: str, *, attachment: dict | None, identifier: str) -> bytes
             description="Gegevens van het arrangement (JSON)", relationship="Data",
         ))
     base = (Path(settings.BASE_DIR) / "static").resolve().as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=make_static_fetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=attachments, pdf_identifier=identifier.encode() or None,
-        pdf_tags=True,
-    )
+    options = {"pdf_variant": PDF_VARIANT, "attachments": attachments,
+               "pdf_identifier": identifier.encode() or None, "pdf_tags": True}
+    layout = HTML(string=html, base_url=base, url_fetcher=make_static_fetcher()).render(**options)
+    plekken = {}
+    for index, page in enumerate(layout.pages):
+        height = page.height * PX
+        for name, (x1, y1, x2, y2) in page.anchors.items():
+            if anchor_prefix and name.startswith(anchor_prefix):
+                plekken[name] = (index, (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX))
+    return Opgemaakt(layout.write_pdf(**options), plekken)
 
 
-def render_arrangement(document: Document) -> bytes:
+def signature_fields(partijen: list[Partij], opgemaakt: Opgemaakt) -> list[signing.Veld]:
+    """One field per partij, on the page and at the place where the layout put its box."""
+    velden = []
+    for partij in partijen:
+        pagina, box = opgemaakt.plekken[f"{FIELD_ANCHOR}{partij.pk}"]
+        velden.append(signing.Veld(naam=signing.field_name(partij), pagina=pagina, box=box))
+    return velden
+
+
+def render_arrangement(document: Document) -> tuple[bytes, list[signing.Veld]]:
+    """The PDF for signing and its empty signature fields (arrangementen.signing.certify adds them)."""
     arrangement = document.arrangement
-    return render_pdf(
+    opgemaakt = render_document(
         render_html(arrangement, document),
         attachment=arrangement_data(arrangement, with_contacts=document.met_contactbijlage),
-        identifier=document.referentie,
+        identifier=document.referentie, anchor_prefix=FIELD_ANCHOR,
     )
+    partijen = list(arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"))
+    return opgemaakt.pdf, signature_fields(partijen, opgemaakt)
+
+
+def render_concept(arrangement: Arrangement) -> bytes:
+    """A CONCEPT for circulation before vaststelling: watermarked on every page, no signature fields, not
+    certified, not stored; rendered inside the request, so within the bounds for a request."""
+    return render_pdf(render_html(arrangement, None, concept=True), attachment=arrangement_data(arrangement),
+                      identifier=f"concept-{arrangement.pk}-v{arrangement.versie}", grenzen=IN_VERZOEK)

@@ -1,5 +1,10 @@
 """A TEST PKI for the embedded default and the tests: a CA, a platform certificate and one
-certificate per organisation. Everything it makes says TEST in its name; it never signs for real."""
+certificate per organisation. Everything it makes says TEST in its name; it never signs for real.
+
+With a `crl_url` the certificates it issues name that URL as their CRL distribution point, and
+`publish_crl` writes the CA's revocation list for a server on loopback to hand out (tests, `make bench`):
+that is what lets a signature carry its revocation information (PAdES B-LT). Without it, as in `make run`,
+the certificates point nowhere and nothing is fetched."""
 
 import datetime
 import secrets
@@ -48,17 +53,42 @@ class TestPki:
     def passphrase_file(self) -> Path:
         return self.directory / "wachtwoord.txt"
 
+    @property
+    def crl_url_file(self) -> Path:
+        return self.directory / "crl-url.txt"
+
+    @property
+    def crl_file(self) -> Path:
+        return self.directory / "test-ca.crl"
+
     def p12(self, slug: str) -> Path:
         return self.directory / f"{slug}.p12"
 
+    def certificate(self, slug: str) -> x509.Certificate:
+        _key, cert, _extra = pkcs12.load_key_and_certificates(self.p12(slug).read_bytes(), self.passphrase.encode())
+        return cert
 
-def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa: bool = False) -> TestPki:
+    def _ca(self):
+        key = serialization.load_pem_private_key((self.directory / "test-ca.key").read_bytes(),
+                                                 self.passphrase.encode())
+        return key, x509.load_pem_x509_certificate(self.ca_pem.read_bytes())
+
+
+def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa: bool = False,
+                    crl_url: str = "") -> TestPki:
     """CA + 'platform' + one certificate per {slug: organisation name}; PKCS#12 files under `directory`.
 
-    Existing files are kept, so running it again adds only what is missing.
+    Existing files are kept, so running it again adds only what is missing (a certificate made without
+    `crl_url` keeps pointing nowhere). With `crl_url`, new certificates name it as their CRL distribution
+    point, now and in later runs on the same directory, and the (empty) revocation list is published at once.
     """
     directory.mkdir(parents=True, exist_ok=True)
     pki = TestPki(directory, "")
+    # Remembered, so that a certificate added later to this PKI (a new organisation) names the same list.
+    if crl_url:
+        pki.crl_url_file.write_text(crl_url + "\n")
+    elif pki.crl_url_file.exists():
+        crl_url = pki.crl_url_file.read_text().strip()
     pki.passphrase = _passphrase(pki.passphrase_file)
     now = datetime.datetime.now(datetime.UTC)
     ca_key, ca_cert = _ca(pki, now=now)
@@ -67,7 +97,10 @@ def create_test_pki(directory: Path, organisations: dict[str, str], *, with_tsa:
         wanted["tsa"] = "Tijdstempeldienst"
     for slug, organisation in wanted.items():
         if not pki.p12(slug).exists():
-            _issue(pki, slug=slug, organisation=organisation, ca_key=ca_key, ca_cert=ca_cert, now=now)
+            _issue(pki, slug=slug, organisation=organisation, ca_key=ca_key, ca_cert=ca_cert, now=now,
+                   crl_url=crl_url)
+    if crl_url and not pki.crl_file.exists():
+        publish_crl(pki)
     return pki
 
 
@@ -107,7 +140,7 @@ def _ca(pki: TestPki, *, now: datetime.datetime):
 
 
 def _issue(pki: TestPki, *, slug: str, organisation: str, ca_key, ca_cert: x509.Certificate,
-           now: datetime.datetime) -> None:
+           now: datetime.datetime, crl_url: str = "") -> None:
     """One organisation's (or the timestamp service's) key and certificate, as a PKCS#12 file."""
     key = _new_key()
     builder = (
@@ -121,6 +154,10 @@ def _issue(pki: TestPki, *, slug: str, organisation: str, ca_key, ca_cert: x509.
     )
     if slug == "tsa":
         builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+    if crl_url:
+        builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None,
+            crl_issuer=None)]), critical=False)
     cert = builder.sign(ca_key, hashes.SHA256())
     data = pkcs12.serialize_key_and_certificates(
         f"{TEST_PREFIX} {organisation}".encode(), key, cert, [ca_cert],
@@ -128,3 +165,23 @@ def _issue(pki: TestPki, *, slug: str, organisation: str, ca_key, ca_cert: x509.
     )
     pki.p12(slug).write_bytes(data)
     pki.p12(slug).chmod(0o600)
+
+
+def publish_crl(pki: TestPki, *, revoked: tuple[str, ...] = (), valid_days: int = 7) -> bytes:
+    """Write the CA's revocation list (DER) to `pki.crl_file`, revoking the certificates of the given slugs
+    as of one hour ago; returns it. A fresh list replaces the previous one."""
+    ca_key, ca_cert = pki._ca()
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
+        .last_update(now - datetime.timedelta(minutes=5)).next_update(now + datetime.timedelta(days=valid_days))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+    )
+    for slug in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(pki.certificate(slug).serial_number)
+            .revocation_date(now - datetime.timedelta(hours=1)).build())
+    data = builder.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    pki.crl_file.write_bytes(data)
+    return data

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.models import Driehoek
 
-from . import documenten
+from . import documenten, goedkeuring, ondertekenmails
 from .models import (
     Afspraak,
     Arrangement,
@@ -22,6 +22,7 @@ from .models import (
     Document,
     Documentversie,
     Opmerking,
+    Partij,
     Signalering,
     Status,
     Statusovergang,
@@ -75,8 +76,10 @@ def arrangement_detail(arrangement: Arrangement) -> dict:
         "partijen": list(arrangement.partijen.select_related("organisatie")),
         "inzet": list(arrangement.inzet.all()),
         "overgangen": list(Statusovergang.objects.filter(arrangement=arrangement).select_related("door")),
-        "beoordelingen": list(Beoordeling.objects.filter(arrangement=arrangement).select_related("beoordelaar")),
+        "beoordelingen": list(Beoordeling.objects.filter(arrangement=arrangement)
+                              .select_related("beoordelaar", "organisatie")),
         "opmerkingen": opmerkingen,
+        "partij_standen": goedkeuring.party_states(arrangement),
     }
 
 
@@ -172,16 +175,39 @@ def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein
     )
 
 
-def review_queue(user) -> QuerySet:
-    """"Te beoordelen": under review in a driehoek where the user reviews, not yet judged by them."""
-    return (
+def review_queue(user) -> list[Arrangement]:
+    """"Te beoordelen": under review in a driehoek where the user reviews and awaiting the approval of the user's
+    party (where no party must approve: not yet judged by the user), each with its submission (`indiening`) and
+    the number of afspraken changed since the user last judged it (`gewijzigde_afspraken`), in fixed queries."""
+    candidates = (
         Arrangement.objects.filter(
             driehoek__in=toegang.visible_driehoeken(user, permission=toegang.REVIEW), status=Status.TER_REVIEW,
         )
-        .exclude(beoordelingen__beoordelaar=user, beoordelingen__vervallen=False)
-        .select_related("driehoek")
+        .select_related("driehoek", "aangemaakt_door")
+        .prefetch_related(
+            Prefetch("partijen", queryset=Partij.objects.select_related("organisatie")),
+            Prefetch("beoordelingen", queryset=Beoordeling.objects.filter(vervallen=False),
+                     to_attr="geldige_beoordelingen"),
+            Prefetch("overgangen", to_attr="indieningen",
+                     queryset=Statusovergang.objects.filter(naar=Status.TER_REVIEW).select_related("door")
+                     .order_by("-op", "-pk")),
+        )
         .order_by("gewijzigd_op")
     )
+    queue = [a for a in candidates if goedkeuring.awaits(user, a)]
+    last_looks = dict(Beoordeling.objects.filter(beoordelaar=user, arrangement__in=[a.pk for a in queue])
+                      .values("arrangement").annotate(m=Max("op")).values_list("arrangement", "m"))
+    changed: dict[int, set[int]] = {}
+    if last_looks:
+        rows = Afspraak.history.filter(arrangement_id__in=list(last_looks), history_date__gt=min(last_looks.values()))
+        for arrangement_id, afspraak_id, op in rows.values_list("arrangement_id", "id", "history_date"):
+            if op > last_looks[arrangement_id]:
+                changed.setdefault(arrangement_id, set()).add(afspraak_id)
+    for arrangement in queue:
+        arrangement.indiening = arrangement.indieningen[0] if arrangement.indieningen else None
+        arrangement.laatst_beoordeeld_op = last_looks.get(arrangement.pk)
+        arrangement.gewijzigde_afspraken = len(changed.get(arrangement.pk, ()))
+    return queue
 
 
 # The dashboard blocks (arrangementen/dashboard.py): at most ten rows each.
@@ -198,7 +224,22 @@ def my_concepts(user) -> list[Arrangement]:
 
 
 def review_queue_top(user) -> list[Arrangement]:
-    return list(review_queue(user)[:DASHBOARD_ROWS])
+    return review_queue(user)[:DASHBOARD_ROWS]
+
+
+def to_sign(user) -> list[Arrangement]:
+    """Arrangements waiting for this user's signature now (their partij's turn, or any order in parallel); the
+    newest PDFs first, a bounded number of candidates so the dashboard's cost does not grow with the archive."""
+    documents = (Document.objects.filter(
+        status=Document.Status.GEREED, arrangement__status=Status.VASTGESTELD,
+        arrangement__driehoek__in=toegang.visible_driehoeken(user, permission=toegang.SIGN))
+        .select_related("arrangement__driehoek").order_by("-aangevraagd_op")[:2 * DASHBOARD_ROWS])
+    waiting = []
+    for document in documents:
+        at_turn = {p.pk for p in ondertekenmails.parties_at_turn(document)}
+        if any(o.partij.pk in at_turn for o in documenten.signing_options(user, document)):
+            waiting.append(document.arrangement)
+    return waiting[:DASHBOARD_ROWS]
 
 
 def expiring_soon(user) -> list[Arrangement]:
@@ -250,11 +291,26 @@ def document_context(user, arrangement, rechten=None) -> dict:
         "kan_exporteren": toegang.EXPORT in rechten,
         "handtekeningen": handtekeningen,
         "nog_te_tekenen": [p for p in arrangement.partijen.select_related("organisatie") if p.pk not in signed],
+        **_signing_progress(user, document, rechten, signed),
         "kan_tekenen": toegang.SIGN in rechten and document.status == Document.Status.GEREED
         and bool(documenten.signing_options(user, document)),
         "gebeurtenissen": list(document.gebeurtenissen.select_related("door", "documentversie")[:50]),
         "laatste_versie": documenten.latest_version(document),
     }
+
+
+def _signing_progress(user, document: Document, rechten: set[str], signed: set[int]) -> dict:
+    """Per unsigned partij whether it is at turn and when its invitation and last reminder went out; the date all
+    signed. Who may remind: the secretaris, while signing is under way."""
+    kan_herinneren = (toegang.ADOPT in rechten and document.status == Document.Status.GEREED
+                      and document.arrangement.status == Status.VASTGESTELD)
+    at_turn = {p.pk for p in ondertekenmails.parties_at_turn(document)}
+    sent = ondertekenmails.sent_per_partij(document) if kan_herinneren else {}
+    status = [{"partij": p, "aan_de_beurt": p.pk in at_turn, **sent.get(p.pk, {})}
+              for p in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk")
+              if p.pk not in signed]
+    return {"nog_te_tekenen_status": status, "kan_herinneren": kan_herinneren,
+            "ondertekend_op": ondertekenmails.completed_on(document)}
 
 
 # --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------

@@ -9,11 +9,12 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import toegang
+from samenwerking import organisaties, toegang
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
+from . import goedkeuring
 from .models import (
     Afspraak,
     Arrangement,
@@ -23,6 +24,7 @@ from .models import (
     Onderwerp,
     Opmerking,
     Partij,
+    Vertegenwoordiger,
 )
 
 COMMENT_PERMISSIONS = frozenset({toegang.DRAFT, toegang.REVIEW, toegang.ADOPT, toegang.SIGN})
@@ -147,6 +149,7 @@ def _lock_editable(arrangement: Arrangement, user) -> Arrangement:
             _("Dit arrangement heeft de status '%(status)s' en kan alleen in concept worden bewerkt.")
             % {"status": locked.get_status_display()}, code="niet_bewerkbaar",
         )
+    goedkeuring.void(arrangement=locked, user=user, door_wijziging=True)  # approvals were of the old content
     return locked
 
 
@@ -159,19 +162,19 @@ def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arr
     return locked
 
 
-def _default_partijen(driehoek: Driehoek):
-    gemeenten = Organisatie.objects.filter(
-        soort=Organisatie.Soort.GEMEENTE, gemeente__in=driehoek.gemeenten.all()
-    ).order_by("naam")
-    for organisatie in gemeenten:
-        yield organisatie, _("burgemeester")
-    if driehoek.basisteam_id:
-        for organisatie in Organisatie.objects.filter(soort=Organisatie.Soort.POLITIE,
-                                                      basisteam=driehoek.basisteam):
-            yield organisatie, _("teamchef, namens de politiechef")
-    for organisatie in Organisatie.objects.filter(soort=Organisatie.Soort.OM, basisteam=None,
-                                                  gemeente=None).order_by("naam")[:1]:
-        yield organisatie, _("officier van justitie")
+def _default_partijen(driehoek: Driehoek, user):
+    """Every gemeente of the driehoek (its burgemeester), the politie-eenheid (its teamchef, namens de
+    politiechef) and every parket that serves one of the gemeenten; organisations are made where missing."""
+    gemeenten = list(driehoek.gemeenten.select_related("parket").order_by("weergavenaam"))
+    for gemeente in gemeenten:
+        yield (organisaties.voor_gemeente(gemeente=gemeente, user=user), Vertegenwoordiger.BURGEMEESTER,
+               _("burgemeester"))
+    yield (organisaties.voor_eenheid(eenheid=driehoek.eenheid, user=user), Vertegenwoordiger.TEAMCHEF,
+           _("teamchef, namens de politiechef"))
+    parketten = sorted({g.parket for g in gemeenten if g.parket is not None}, key=lambda p: p.naam)
+    for parket in parketten:
+        yield (organisaties.voor_parket(parket=parket, user=user), Vertegenwoordiger.OFFICIER,
+               _("officier van justitie, namens de hoofdofficier van justitie"))
 
 
 def _clause_from_model(arrangement: Arrangement, modelafspraak: Modelafspraak, volgorde: int) -> Afspraak:
@@ -189,9 +192,9 @@ def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "mo
     if start not in ("model", "leeg"):
         raise ValidationError({"start": _("Kies 'standaardmodel' of 'leeg'.")})
     arrangement = _save(Arrangement(driehoek=driehoek, titel=titel.strip(), aangemaakt_door=user), user)
-    for volgorde, (organisatie, functie) in enumerate(_default_partijen(driehoek)):
-        _save(Partij(arrangement=arrangement, organisatie=organisatie, ondertekenaar_functie=functie,
-                     volgorde=volgorde), user)
+    for volgorde, (organisatie, vertegenwoordiger, functie) in enumerate(_default_partijen(driehoek, user)):
+        _save(Partij(arrangement=arrangement, organisatie=organisatie, vertegenwoordiger=vertegenwoordiger,
+                     ondertekenaar_functie=functie, volgorde=volgorde), user)
     for domein in Domein:
         _save(BoaInzet(arrangement=arrangement, domein=domein), user)
     if start == "model":
@@ -222,7 +225,7 @@ def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
     _save(copy, user, _("Herziening van versie %(versie)s") % {"versie": source.versie})
     for partij in source.partijen.all():
         _save(Partij(arrangement=copy, organisatie_id=partij.organisatie_id, volgorde=partij.volgorde,
-                     ondertekenaar_functie=partij.ondertekenaar_functie,
+                     vertegenwoordiger=partij.vertegenwoordiger, ondertekenaar_functie=partij.ondertekenaar_functie,
                      ondertekenaar_naam=partij.ondertekenaar_naam), user)
     for inzet in source.inzet.all():
         _save(BoaInzet(arrangement=copy, domein=inzet.domein, aantal_boas=inzet.aantal_boas, fte=inzet.fte),
@@ -323,13 +326,23 @@ def move_afspraak(*, afspraak: Afspraak, user, expected_version: int, richting: 
 
 
 @transaction.atomic
-def add_partij(*, arrangement: Arrangement, user, expected_version: int, organisatie: Organisatie,
-               ondertekenaar_functie: str, ondertekenaar_naam: str = "") -> Partij:
+def add_partij(*, arrangement: Arrangement, user, expected_version: int, organisatie: Organisatie | None = None,
+               ondertekenaar_functie: str, ondertekenaar_naam: str = "",
+               vertegenwoordiger: str = Vertegenwoordiger.OVERIG, nieuwe_organisatie: str = "",
+               soort: str = "") -> Partij:
+    """A party: an existing organisation, or a new BOA-werkgever (`nieuwe_organisatie` of `soort`)."""
     locked = _lock_for_edit(arrangement, user, expected_version)
-    if locked.partijen.filter(organisatie=organisatie).exists():
+    if organisatie is None:
+        try:
+            organisatie = organisaties.create_boa_werkgever(naam=nieuwe_organisatie, soort=soort, user=user)
+        except ValidationError as error:
+            # The organisation's name is this call's `nieuwe_organisatie`: name the error after it.
+            raise ValidationError({("nieuwe_organisatie" if name == "naam" else name): messages
+                                   for name, messages in error.message_dict.items()}) from error
+    elif locked.partijen.filter(organisatie=organisatie).exists():
         raise ValidationError({"organisatie": _("Deze organisatie is al partij.")})
     _save(locked, user)
-    return _save(Partij(arrangement=locked, organisatie=organisatie,
+    return _save(Partij(arrangement=locked, organisatie=organisatie, vertegenwoordiger=vertegenwoordiger,
                         ondertekenaar_functie=ondertekenaar_functie.strip(),
                         ondertekenaar_naam=ondertekenaar_naam.strip(),
                         volgorde=locked.partijen.count()), user)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking.berichten import subject_line
 from samenwerking.historie import save_tracked as _save
 
-from . import selectors
+from . import ondertekenmails, selectors
 from .models import Arrangement, Signalering, Status
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,8 @@ def claim_signals(*, today: datetime.date | None = None, batch_size: int = CLAIM
 def compose(signalering: Signalering, today: datetime.date) -> EmailMessage | None:
     """The Dutch mail of one signal, or None when it is no longer needed: the arrangement changed its dates or
     status, or the recipient no longer manages the driehoek's actiepunten or has no address."""
+    if signalering.soort in ondertekenmails.SOORTEN:  # signing mails have their own rules (ondertekenmails.py)
+        return ondertekenmails.compose(signalering)
     arrangement = signalering.arrangement
     if arrangement.status not in WATCHED:
         return None

@@ -1,4 +1,5 @@
-"""pyHanko wiring: key material, the platform's certification, per-party PAdES signatures, verification.
+"""pyHanko wiring: key material, the platform's certification, per-party PAdES signatures (B-B, or B-LT/B-LTA
+with a TSA). Checking a signed file is handtekeningcontrole.
 
 pyHanko is imported inside the functions so that pages which never sign do not pay for it.
 """
@@ -6,38 +7,39 @@ pyHanko is imported inside the functions so that pages which never sign do not p
 import functools
 import io
 import os
-from dataclasses import dataclass, field
+import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import translation
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import pdf_limits, sandbox
-
-# Signature block geometry, shared with templates/arrangementen/pdf.html (A4, points; origin bottom-left).
-PAGE_HEIGHT = 841.89
-MM = 72 / 25.4
-FIELD_WIDTH, FIELD_HEIGHT = 80 * MM, 32 * MM
-FIELD_LEFT = (20 * MM, 110 * MM)
-FIELD_TOP = 70 * MM  # top of the first row, from the top of the page
-ROW_STEP = 45 * MM
+from . import stempel
 
 
 class KeyMaterialError(Exception):
     """Key material is missing or unusable; the message tells a beheerder what to do."""
 
 
-def field_name(partij_pk: int) -> str:
-    return f"Handtekening_partij_{partij_pk}"
+def field_name(partij) -> str:
+    """The field's name says whose it is, e.g. 'Handtekening_12_Gemeente_Soest' (ASCII: readers differ on
+    other characters in field names; no periods: a period separates the parts of a field name)."""
+    ascii_name = unicodedata.normalize("NFKD", str(partij.organisatie)).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", ascii_name)
+    return "_".join(["Handtekening", str(partij.pk), *words])[:100]
 
 
-def field_box(index: int) -> tuple[float, float, float, float]:
-    """The rectangle (x1, y1, x2, y2) of the index-th signature field on the signature page."""
-    column, row = index % 2, index // 2
-    x1 = FIELD_LEFT[column]
-    top = PAGE_HEIGHT - FIELD_TOP - row * ROW_STEP
-    return (x1, top - FIELD_HEIGHT, x1 + FIELD_WIDTH, top)
+@dataclass(frozen=True)
+class Veld:
+    """One empty signature field: its name, its page (0-based) and its rectangle in points (x1, y1, x2, y2),
+    origin bottom-left; taken from the rendered layout (arrangementen.pdf)."""
+
+    naam: str
+    pagina: int
+    box: tuple[float, float, float, float]
 
 
 def read_passphrase(source: str) -> bytes:
@@ -135,9 +137,48 @@ def _timestamper():
     return HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=10)
 
 
-def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
-    """Add one empty signature field per signatory on the last page and the platform's certification
-    signature, which allows form filling (the parties' signatures) and nothing else."""
+class LongTermValidationError(ValidationError):
+    """With a TSA, the chain or its revocation information could not be fetched or does not hold; nothing is
+    signed. A ValidationError, so that the signing service rolls back and shows it."""
+
+
+def _long_term_options() -> dict:
+    """With a TSA: fetch the chain's revocation information and embed it in the DSS of the same revision
+    (PAdES B-LT); without one (make run) the signature stays B-B and nothing is fetched."""
+    if not settings.SIGNING_TSA_URL:
+        return {}
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+    from pyhanko_certvalidator import ValidationContext
+
+    return {
+        # hard-fail: a certificate that names a CRL must have one we can fetch and that does not revoke it
+        "validation_context": ValidationContext(trust_roots=trust_roots(), allow_fetching=True,
+                                                revocation_mode="hard-fail"),
+        "embed_validation_info": True,
+        # One revision per signature (VRI entries would force a second one; modern validators ignore them).
+        "dss_settings": DSSContentSettings(include_vri=False,
+                                           placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE),
+    }
+
+
+def _signed_with_long_term_check(run):
+    """Run a pyHanko signing step; a failed chain or revocation check becomes a Dutch refusal."""
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator.errors import PathError
+    from pyhanko_certvalidator.errors import ValidationError as PathValidationError
+
+    try:
+        return run()
+    except (SigningError, PathError, PathValidationError) as error:
+        raise LongTermValidationError(_(
+            "De handtekening kon niet langdurig verifieerbaar worden gemaakt: de geldigheid van het certificaat "
+            "(keten of intrekkingslijst) kon niet worden vastgesteld. Er is niets ondertekend; probeer het later "
+            "opnieuw of meld het aan de beheerder."), code="ltv") from error
+
+
+def certify(pdf: bytes, fields: list[Veld], *, reason: str) -> bytes:
+    """Add one empty signature field per signatory, where the layout placed it, and the platform's
+    certification signature, which allows form filling (the parties' signatures) and nothing else."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields as sigfields
     from pyhanko.sign import signers
@@ -149,29 +190,39 @@ def certify(pdf: bytes, fields: list[tuple[str, int]], *, reason: str) -> bytes:
     if info is not None and "/Producer" in info:
         del info["/Producer"]
         writer.mark_update(writer._info)
-    for name, index in fields:
+    for veld in fields:
         sigfields.append_signature_field(writer, sigfields.SigFieldSpec(
-            sig_field_name=name, on_page=-1, box=field_box(index),
+            sig_field_name=veld.naam, on_page=veld.pagina, box=veld.box,
         ))
     meta = signers.PdfSignatureMetadata(
         field_name="Certificering_platform", certify=True, docmdp_permissions=sigfields.MDPPerm.FILL_FORMS,
         subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
+        **_long_term_options(),
     )
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=platform_signer(), timestamper=_timestamper(),
-                      new_field_spec=sigfields.SigFieldSpec(sig_field_name="Certificering_platform")
-                      ).sign_pdf(writer, output=output)
+    _signed_with_long_term_check(lambda: signers.PdfSigner(
+        meta, signer=platform_signer(), timestamper=_timestamper(),
+        new_field_spec=sigfields.SigFieldSpec(sig_field_name="Certificering_platform"),
+    ).sign_pdf(writer, output=output))
     return output.getvalue()
 
 
 @dataclass
 class SignatureRequest:
     field: str
-    name: str  # e.g. "B. Burgemeester" or "T. Vervanger namens B. Burgemeester"
+    name: str  # the person who signs, e.g. "T. Vervanger"
     function: str
     organisation: str
     reason: str
     location: str = ""
+    namens: str = ""  # the person signed for under a mandate, e.g. "B. Burgemeester"
+
+    @property
+    def signer_name(self) -> str:
+        """The name in the signature's metadata: who signed, and for whom."""
+        if not self.namens:
+            return self.name
+        return _("%(naam)s namens %(namens)s") % {"naam": self.name, "namens": self.namens}
 
 
 def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
@@ -179,69 +230,45 @@ def sign(pdf: bytes, request: SignatureRequest, signer) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields as sigfields
     from pyhanko.sign import signers
-    from pyhanko.stamp import TextStampStyle
 
-    stamp = TextStampStyle(stamp_text=(
-        "%(naam)s\n%(functie)s, %(organisatie)s\nOndertekend op %(ts)s"
-    ), border_width=1)
+    stamp = stempel.Stempeltekst(naam=request.name, functie=request.function, organisatie=request.organisation,
+                                 plaats=request.location, namens=request.namens, moment=timezone.now())
+    text = "\n".join(stamp.regels())
     meta = signers.PdfSignatureMetadata(
         field_name=request.field, subfilter=sigfields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        name=request.name, reason=request.reason, location=request.location or None,
+        name=request.signer_name, reason=request.reason, location=request.location or None,
         contact_info=f"{request.function}, {request.organisation}",
+        **_long_term_options(),
     )
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, timestamper=_timestamper(), stamp_style=stamp).sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output,
-        appearance_text_params={"naam": request.name, "functie": request.function,
-                                "organisatie": request.organisation},
-    )
+    _signed_with_long_term_check(lambda: signers.PdfSigner(
+        meta, signer=signer, timestamper=_timestamper(), stamp_style=stempel.stamp_style()).sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output, appearance_text_params={"tekst": text},
+    ))
     return output.getvalue()
 
 
 def document_timestamp(pdf: bytes) -> bytes:
-    """With a TSA: a final document timestamp over everything (the long-term archival step)."""
+    """With a TSA: a final document timestamp over everything, the signatures' DSS included, followed by the
+    timestamp's own chain and revocation information (PAdES B-LTA)."""
     timestamper = _timestamper()
     if timestamper is None:
         return pdf
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_signer import TimestampDSSContentSettings
 
+    options = _long_term_options()
     output = io.BytesIO()
-    signers.PdfTimeStamper(timestamper).timestamp_pdf(
+    _signed_with_long_term_check(lambda: signers.PdfTimeStamper(timestamper).timestamp_pdf(
         IncrementalPdfFileWriter(io.BytesIO(pdf)), md_algorithm="sha256", output=output,
-    )
+        validation_context=options["validation_context"],
+        dss_settings=TimestampDSSContentSettings(include_vri=False),
+    ))
     return output.getvalue()
 
 
 # --- verification ---------------------------------------------------------------------------------
-
-@dataclass
-class SignatureReport:
-    field: str
-    signer: str
-    signed_at: object
-    intact: bool
-    valid: bool
-    trusted: bool
-    coverage: str
-    after: str  # "niets": nothing changed after it; "toegestaan": only permitted additions; "ongeoorloofd"
-    certification: bool
-    timestamp: bool
-    reason: str = ""
-    details: str = ""  # a plain Dutch summary; never a library's or an exception's own words
-
-
-@dataclass
-class VerificationReport:
-    signatures: list[SignatureReport] = field(default_factory=list)
-    error: str = ""
-    limit: str = ""  # which limit a file too complex to check exceeded (for the security log), else ""
-
-    @property
-    def all_valid(self) -> bool:
-        return bool(self.signatures) and all(
-            s.intact and s.valid and s.trusted and s.after != "ongeoorloofd" for s in self.signatures
-        )
 
 
 def trust_roots():
@@ -257,138 +284,3 @@ def trust_roots():
         except (OSError, ValueError):
             continue
     return roots
-
-
-def _describe(report: SignatureReport) -> str:
-    parts = [
-        _("intact") if report.intact else _("verbroken"),
-        _("geldig") if report.valid else _("ongeldig"),
-        _("vertrouwd") if report.trusted else _("niet vertrouwd"),
-    ]
-    if report.after == "ongeoorloofd":
-        parts.append(_("daarna ongeoorloofd gewijzigd"))
-    return ", ".join(parts)
-
-
-def _check_signature(sig, context_args: dict) -> SignatureReport:
-    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
-    from pyhanko_certvalidator import ValidationContext
-
-    is_timestamp = sig.sig_object.get("/Type") == "/DocTimeStamp"
-    if is_timestamp:
-        status = validate_pdf_timestamp(sig, validation_context=ValidationContext(**context_args))
-    else:
-        status = validate_pdf_signature(sig, signer_validation_context=ValidationContext(**context_args))
-    coverage = status.coverage.name
-    level = getattr(status, "modification_level", None)
-    if coverage == "ENTIRE_FILE":
-        after = "niets"
-    elif level is not None and level.name in ("NONE", "LTA_UPDATES", "FORM_FILLING") and getattr(
-            status, "docmdp_ok", True) is not False:
-        after = "toegestaan"
-    else:
-        after = "ongeoorloofd"
-    signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""
-    name = _("tijdstempel") if is_timestamp else str(sig.sig_object.get("/Name", ""))
-    report = SignatureReport(
-        field=str(sig.field_name or ""), signer=str(name or signer),
-        signed_at=getattr(status, "signer_reported_dt", None) or getattr(status, "timestamp", None),
-        intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted), coverage=coverage,
-        after=after, certification=not is_timestamp and sig.field_name == "Certificering_platform",
-        timestamp=is_timestamp, reason=str(sig.sig_object.get("/Reason", "")),
-    )
-    report.details = _describe(report)
-    return report
-
-
-def _limit_reason(limit: str) -> str:
-    reasons = {
-        "handtekeningen": _("het bevat te veel handtekeningen of handtekeningvelden"),
-        "dubbele handtekeningvelden": _("meerdere handtekeningvelden verwijzen naar dezelfde handtekening"),
-        "revisies": _("het is te vaak aangevuld (te veel revisies)"),
-        "objecten": _("het bestaat uit te veel onderdelen"),
-        "stroomgrootte": _("het bevat ingepakte gegevens die uitgepakt te groot worden"),
-        "gedecodeerde bytes": _("het bevat ingepakte gegevens die uitgepakt te groot worden"),
-        "tijd": _("de controle duurde te lang"),
-        "rekentijd": _("de controle duurde te lang"),
-        "geheugen": _("de controle vroeg te veel geheugen"),
-    }
-    return reasons.get(limit, _("de controle is afgebroken"))
-
-
-def _too_complex(limit: str) -> VerificationReport:
-    return VerificationReport(limit=limit, error=_(
-        "Dit bestand is te complex om te controleren: %(reden)s. Een arrangement uit deze applicatie blijft "
-        "ruim binnen de grenzen; controleer of u het juiste bestand hebt gekozen.") % {"reden": _limit_reason(limit)})
-
-
-def _damaged() -> VerificationReport:
-    return VerificationReport(error=_("Dit PDF-bestand is beschadigd of onvolledig en kan niet worden gelezen."))
-
-
-def _verify_in_child(pdf: bytes, roots: list, limits: pdf_limits.Limits, language: str) -> VerificationReport:
-    """The parsing and validation, run in the bounded child: structure first, then each signature."""
-    from pyhanko.pdf_utils.misc import PdfDecodeLimitError
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    translation.activate(language)
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False, decode_limits=pdf_limits.decode_limits(limits))
-        pdf_limits.check_structure(reader, limits)
-        embedded = list(reader.embedded_signatures)
-    except pdf_limits.TooComplex as exceeded:
-        return _too_complex(exceeded.limit)
-    except PdfDecodeLimitError:
-        return _too_complex("gedecodeerde bytes")
-    except MemoryError:
-        raise  # the child reports it as the memory limit
-    except Exception:  # noqa: BLE001 - a damaged upload can fail in many ways; it is a verdict, not a 500
-        return _damaged()
-    if not embedded:
-        return VerificationReport(error=_("Dit PDF-bestand bevat geen digitale handtekeningen."))
-    context_args = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "soft-fail"}
-    report = VerificationReport()
-    for sig in embedded:
-        try:
-            report.signatures.append(_check_signature(sig, context_args))
-        except PdfDecodeLimitError:
-            return _too_complex("gedecodeerde bytes")
-        except MemoryError:
-            raise
-        except Exception:  # noqa: BLE001 - any parse or crypto failure is a failed signature
-            report.signatures.append(SignatureReport(
-                field="", signer="", signed_at=None, intact=False, valid=False, trusted=False,
-                coverage="ONBEKEND", after="ongeoorloofd", certification=False, timestamp=False,
-                details=_("Deze handtekening kon niet worden gecontroleerd: de gegevens ervan zijn beschadigd "
-                          "of ongeldig."),
-            ))
-    return report
-
-
-def verify(pdf: bytes) -> VerificationReport:
-    """Validate every signature in the file against the configured trust roots. Never raises on bad input.
-
-    The file is checked against the structural limits first (pdf_limits, on the raw bytes); parsing and
-    validation then run in a child process bounded in wall-clock time, CPU time and memory (sandbox).
-    A file over any limit gets a verdict naming it in `limit`, never an exception.
-    """
-    if not pdf.startswith(b"%PDF-"):
-        return VerificationReport(error=_("Dit bestand is geen PDF."))
-    limits = pdf_limits.Limits.from_settings()
-    try:
-        pdf_limits.check_raw(pdf, limits)
-    except pdf_limits.TooComplex as exceeded:
-        return _too_complex(exceeded.limit)
-    # Imported here, before the fork, so that each child inherits them instead of importing them again.
-    import pyhanko.pdf_utils.reader  # noqa: F401
-    import pyhanko.sign.validation  # noqa: F401
-    import pyhanko_certvalidator  # noqa: F401
-
-    bounds = sandbox.Bounds(seconds=settings.VERIFICATIE_MAX_SECONDEN,
-                            cpu_seconds=settings.VERIFICATIE_MAX_CPU_SECONDEN,
-                            memory_bytes=settings.VERIFICATIE_MAX_GEHEUGEN)
-    try:
-        return sandbox.run_bounded(_verify_in_child, pdf, trust_roots(), limits,
-                                   translation.get_language() or settings.LANGUAGE_CODE, bounds=bounds)
-    except sandbox.LimitExceeded as exceeded:
-        return _too_complex(exceeded.limit)

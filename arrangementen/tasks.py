@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, signaleringen, workflow
+from . import documenten, goedkeuring, ondertekenmails, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,12 @@ def recipients(overgang: Statusovergang) -> list[str]:
     permissions = RECIPIENT_PERMISSIONS.get(overgang.naar)
     emails = set()
     if permissions:
-        emails = set(toegang.active_members(driehoek, permission=permissions).exclude(pk=overgang.door_id)
-                     .exclude(email="").values_list("email", flat=True))
+        members = toegang.active_members(driehoek, permission=permissions)
+        required = goedkeuring.required_partijen(overgang.arrangement) if overgang.naar == Status.TER_REVIEW else []
+        if required:
+            # Review per party: the reviewers of each party that must approve, not every reviewer of the driehoek.
+            members = members.filter(goedkeuring.reviewer_filter(required))
+        emails = set(members.exclude(pk=overgang.door_id).exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
     # The drafter hears about the decision, but only while they still belong to the driehoek.
     if (overgang.naar in (Status.WIJZIGINGEN_GEVRAAGD, Status.GOEDGEKEURD) and creator.email
@@ -155,3 +159,23 @@ def plan_signals(datum: str | None = None) -> int:
 def send_signal(signalering_id: int, datum: str | None = None) -> str:
     today = datetime.date.fromisoformat(datum) if datum else None
     return signaleringen.send_signal(signalering_id=signalering_id, today=today)
+
+
+# --- signing: "uw beurt", reminders and "ondertekend" (ondertekenmails.py), sent as signals above ----------------
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def announce_signing(document_id: int) -> int:
+    """After the PDF is ready and after each signature: claim the mails now due; each is sent once."""
+    return ondertekenmails.announce(document_id=document_id)
+
+
+@shared_task(acks_late=True, time_limit=300, soft_time_limit=240, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def plan_signing_reminders() -> int:
+    """Beat: claim the reminders due to signers whose partij has not signed, and send each once."""
+    with transaction.atomic():
+        ids = ondertekenmails.claim_reminders()
+        for signalering_id in ids:
+            transaction.on_commit(lambda pk=signalering_id: send_signal.delay(pk))
+    return len(ids)

@@ -22,7 +22,10 @@ urlpatterns = [
     path("<int:pk>/herziening/", views.herziening, name="herziening"),
     path("<int:pk>/geschiedenis/", views.arrangement_history, name="geschiedenis"),
     path("<int:pk>/vergelijk/", views.compare, name="vergelijk"),
+    path("<int:pk>/document/concept/", views_documenten.document_concept, name="document_concept"),
     path("<int:pk>/document/maken/", views_documenten.document_request, name="document_maken"),
     path("<int:pk>/document/download/", views_documenten.document_download, name="document_download"),
     path("<int:pk>/document/ondertekenen/", views_documenten.document_sign, name="document_ondertekenen"),
+    path("<int:pk>/document/herinneren/<int:partij_pk>/", views_documenten.document_remind,
+         name="document_herinneren"),
 ]

@@ -9,19 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
 from samenwerking.toegang import visible_driehoeken
 
-from . import documenten, selectors, signing
+from . import documenten, handtekeningcontrole, ondertekenmails, selectors, verificatie
 from .models import Document, Partij
+from .pdf import CONCEPT_STATUSES, PdfTeGroot, render_concept
 
 
 @require_POST
@@ -30,7 +33,8 @@ def document_request(request, pk: int):
     arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.EXPORT)
     try:
         documenten.request_document(arrangement=arrangement, user=request.user,
-                                    met_contactbijlage=request.POST.get("met_contactbijlage") == "1")
+                                    met_contactbijlage=request.POST.get("met_contactbijlage") == "1",
+                                    volgorde=str(request.POST.get("volgorde", Document.Volgorde.VOLGORDELIJK))[:20])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -58,10 +62,33 @@ def document_download(request, pk: int):
                         filename=f"{versie.document.referentie}-{versie.volgnummer:02d}.pdf")
 
 
+@never_cache
+@login_required
+def document_concept(request, pk: int):
+    """A CONCEPT PDF for circulation before vaststelling, for whoever may read the arrangement: rendered now,
+    watermarked, not signed, not certified, not stored (no Document row) and not cached."""
+    arrangement = selectors.get_arrangement(request.user, pk)
+    if arrangement.status not in CONCEPT_STATUSES:
+        messages.error(request, _("Een concept-PDF is er alleen vóór de vaststelling. Dit arrangement is %(status)s; "
+                                  "gebruik de PDF voor ondertekening.") % {"status": arrangement.get_status_display()})
+        return redirect(f"{arrangement.get_absolute_url()}#document")
+    try:
+        data = render_concept(arrangement)
+    except PdfTeGroot as error:
+        messages.error(request, str(error))
+        return redirect(arrangement.get_absolute_url())
+    filename = f"{slugify(arrangement.titel) or 'arrangement'}-versie-{arrangement.versie}-concept.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 class OndertekenForm(forms.Form):
     partij = forms.ModelChoiceField(queryset=Partij.objects.none(), label=gettext_lazy("Tekenen voor"),
                                     widget=forms.RadioSelect, empty_label=None)
-    plaats = forms.CharField(label=gettext_lazy("Plaats"), max_length=100, required=False)
+    plaats = forms.CharField(label=gettext_lazy("Plaats"), max_length=100,
+                             help_text=gettext_lazy("De plaats van ondertekening, zoals die in de PDF komt."),
+                             error_messages={"required": gettext_lazy("Vul de plaats van ondertekening in.")})
     wachtwoord = forms.CharField(
         label=gettext_lazy("Uw wachtwoord"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -74,12 +101,18 @@ class OndertekenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "off",
                                       "spellcheck": "false"}),
     )
+    # The SHA-256 of the version shown on the page: signing refuses when the document changed since.
+    sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64,
+                             error_messages={"required": gettext_lazy("Laad de pagina opnieuw: het is niet bekend "
+                                                                      "welke versie u ondertekent.")})
 
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = {o.partij.pk: o for o in options}
         self.fields["partij"].queryset = Partij.objects.filter(pk__in=self.options).select_related("organisatie")
         self.fields["partij"].label_from_instance = self._label
+        if len(options) == 1:  # one choice: chosen already
+            self.fields["partij"].initial = options[0].partij.pk
 
     def _label(self, partij):
         option = self.options[partij.pk]
@@ -102,7 +135,8 @@ def document_sign(request, pk: int):
                                  details={"arrangement": pk})
         raise
     options = documenten.signing_options(request.user, document)
-    form = OndertekenForm(request.POST or None, options=options)
+    versie = documenten.latest_version(document)
+    form = OndertekenForm(request.POST or None, options=options, initial={"sha256": versie.sha256 if versie else ""})
     if request.method == "POST" and not form.is_valid():
         _refuse_unoffered_partij(request, document, form)
     elif request.method == "POST" and _sign(request, document, form):
@@ -110,7 +144,7 @@ def document_sign(request, pk: int):
         return redirect(f"{document.arrangement.get_absolute_url()}#document")
     return render(request, "arrangementen/ondertekenen.html", {
         "arrangement": document.arrangement, "document": document, "form": form, "opties": options,
-        "test_pki": settings.SIGNING_TEST_PKI,
+        "test_pki": settings.SIGNING_TEST_PKI, "versie": versie,
     })
 
 
@@ -133,16 +167,38 @@ def _sign(request, document, form) -> bool:
     try:
         documenten.sign_document(document=document, partij=form.cleaned_data["partij"], user=request.user,
                                  password=form.cleaned_data["wachtwoord"], code=form.cleaned_data["verificatiecode"],
-                                 location=form.cleaned_data["plaats"], request=request)
+                                 location=form.cleaned_data["plaats"], expected_sha256=form.cleaned_data["sha256"],
+                                 request=request)
     except ValidationError as error:
         # sign_document checked password and code, and logged the refusal or failure after rolling back; here
         # it only reaches the form.
         if getattr(error, "code", None) == "al_getekend":
             form.add_error(None, ALREADY_SIGNED)
+        elif getattr(error, "code", None) == "gewijzigd":  # the next attempt signs the version shown now
+            form.add_error(None, error)
+            form.data = form.data.copy()
+            form.data["sha256"] = documenten.latest_version(document).sha256
         else:
             apply_errors(form, error)
         return False
     return True
+
+
+@require_POST
+@login_required
+def document_remind(request, pk: int, partij_pk: int):
+    """The secretaris reminds a partij that has not signed yet; at most once per hour per partij."""
+    document = _document_of(request.user, pk, toegang.ADOPT)
+    target = get_object_or_404(Partij, pk=partij_pk, arrangement=document.arrangement)
+    try:
+        sent = ondertekenmails.remind_by_hand(document=document, partij=target, user=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, ngettext("Herinnering gestuurd aan %(aantal)s ondertekenaar van %(partij)s.",
+                                           "Herinnering gestuurd aan %(aantal)s ondertekenaars van %(partij)s.",
+                                           sent) % {"aantal": sent, "partij": target.organisatie})
+    return redirect(f"{document.arrangement.get_absolute_url()}#document")
 
 
 class VerificatieForm(forms.Form):
@@ -173,8 +229,9 @@ def _over_upload_limit(request) -> bool:
 
 
 def verify(request):
-    """Anyone may check a file. Anonymous visitors learn only whether the signatures hold and whether the
-    file is known; logged-in users see per signature who, when and what it covers. Uploads are limited per
+    """Anyone may check a file and gets the verdict in words (arrangementen.verificatie): per signature and
+    overall, which document a stored file is, whether it is superseded and long-term verifiable. Logged-in
+    users also see what each signature covers; members get a link to the arrangement. Uploads are limited per
     address, and a file too complex to check gets a Dutch verdict and an entry in the security log."""
     context = {"max_upload": settings.VERIFICATION_MAX_UPLOAD}
     if request.method == "POST" and _over_upload_limit(request):
@@ -189,7 +246,7 @@ def verify(request):
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["bestand"].read()
-        report = signing.verify(data)
+        report = handtekeningcontrole.verify(data)
         digest = hashlib.sha256(data).hexdigest()
         versie = documenten.find_version(digest)
         if report.limit:
@@ -204,5 +261,6 @@ def verify(request):
             and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()
         )
         context.update(rapport=report, bekend=versie is not None, versie=versie if visible else None,
-                       details=request.user.is_authenticated)
+                       details=request.user.is_authenticated,
+                       uitslag=verificatie.describe(report=report, versie=versie))
     return render(request, "arrangementen/verifieer.html", context)

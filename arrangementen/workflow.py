@@ -1,7 +1,7 @@
 """The arrangement workflow: one table of allowed transitions, one function that performs them.
 
-concept → ter_review → goedgekeurd → vastgesteld → ondertekend
-   ↑___________|  (wijzigingen gevraagd → concept)
+concept → ter_review ──(every required party approved)──→ goedgekeurd → vastgesteld → ondertekend
+   ↑___________|  (any party: wijzigingen gevraagd → concept)
 any state before ondertekend → ingetrokken
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samenwerking import audit, taken, toegang
 
+from . import goedkeuring
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class Transition:
     label: object
     reason_required: bool = False
     system: bool = False  # performed by the product itself (signing), never offered to a user
+    per_party: bool = False  # a review decision, recorded for the reviewer's party (goedkeuring.py)
+    until_all: bool = False  # the status changes only once every required party has decided so
 
 
 S = Status
@@ -41,9 +44,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("indienen", frozenset({S.CONCEPT}), S.TER_REVIEW, frozenset({toegang.DRAFT}),
                gettext_lazy("Ter beoordeling aanbieden")),
     Transition("goedkeuren", frozenset({S.TER_REVIEW}), S.GOEDGEKEURD, frozenset({toegang.REVIEW}),
-               gettext_lazy("Goedkeuren")),
+               gettext_lazy("Goedkeuren"), per_party=True, until_all=True),
     Transition("wijzigingen_vragen", frozenset({S.TER_REVIEW}), S.WIJZIGINGEN_GEVRAAGD,
-               frozenset({toegang.REVIEW}), gettext_lazy("Wijzigingen vragen"), reason_required=True),
+               frozenset({toegang.REVIEW}), gettext_lazy("Wijzigingen vragen"), reason_required=True,
+               per_party=True),
     Transition("terug_naar_concept", frozenset({S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD}),
                S.CONCEPT, frozenset({toegang.DRAFT}), gettext_lazy("Terug naar concept om te bewerken")),
     Transition("vaststellen", frozenset({S.GOEDGEKEURD}), S.VASTGESTELD, frozenset({toegang.ADOPT}),
@@ -98,10 +102,16 @@ def required_inputs(transition: Transition) -> frozenset[str]:
 
 
 def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichting: str,
-                  vastgesteld_op: datetime.date | None, besluit_referentie: str):
+                  vastgesteld_op: datetime.date | None, besluit_referentie: str, bevestigd: bool):
     required = required_inputs(transition)
     if "toelichting" in required and not toelichting.strip():
         raise ValidationError({"toelichting": _("Geef een toelichting: de andere partijen lezen waarom.")})
+    if transition.action == "goedkeuren" and not bevestigd:
+        open_items = goedkeuring.unresolved_opmerkingen(arrangement)
+        if open_items:
+            raise ValidationError({"bevestigd": _(
+                "Er staan nog %(namen)s. Vink aan dat u toch goedkeurt, of los ze eerst op."
+            ) % {"namen": goedkeuring.describe_opmerkingen(open_items)}}, code="open_opmerkingen")
     if transition.action == "indienen":
         missing = missing_mandatory_clauses(arrangement)
         if missing:
@@ -125,16 +135,17 @@ def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichti
 
 def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "",
             vastgesteld_op: datetime.date | None = None, besluit_referentie: str = "",
-            as_system: bool = False) -> Arrangement:
+            as_system: bool = False, bevestigd: bool = False) -> Arrangement:
     """Perform one transition under a row lock; record who, when and why; notify after commit.
 
     A transition refused for the status or the user's role is put in the security log once its transaction
-    was rolled back (a missing toelichting or besluit is an input error, not a refusal).
+    was rolled back (a missing toelichting or besluit is an input error, not a refusal). `bevestigd`: the approver
+    confirmed approving while comments are still open.
     """
     try:
         return _perform_locked(arrangement=arrangement, action=action, user=user, toelichting=toelichting,
                                vastgesteld_op=vastgesteld_op, besluit_referentie=besluit_referentie,
-                               as_system=as_system)
+                               as_system=as_system, bevestigd=bevestigd)
     except (TransitionRefused, PermissionDenied) as error:
         audit.record_transition_refusal(gebruiker=user, obj=arrangement, actie=action, error=error)
         raise
@@ -142,7 +153,8 @@ def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "
 
 @transaction.atomic
 def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting: str,
-                    vastgesteld_op: datetime.date | None, besluit_referentie: str, as_system: bool) -> Arrangement:
+                    vastgesteld_op: datetime.date | None, besluit_referentie: str, as_system: bool,
+                    bevestigd: bool) -> Arrangement:
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     transition = find_transition(action, locked.status)
     if transition is not None and transition.system and not as_system:
@@ -164,23 +176,18 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
                         refusal=_("U heeft in deze driehoek geen recht om '%(actie)s' uit te voeren.")
                         % {"actie": transition.label})
     _check_guards(transition, locked, toelichting=toelichting, vastgesteld_op=vastgesteld_op,
-                  besluit_referentie=besluit_referentie)
+                  besluit_referentie=besluit_referentie, bevestigd=bevestigd)
 
     previous = locked.status
-    if transition.action in ("goedkeuren", "wijzigingen_vragen"):
-        beoordeling = Beoordeling(
-            arrangement=locked, beoordelaar=user, toelichting=toelichting,
-            besluit=(Beoordeling.Besluit.GOEDGEKEURD if transition.action == "goedkeuren"
-                     else Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD),
-        )
-        beoordeling._history_user = user
-        beoordeling.save()
+    if transition.per_party:
+        besluit = (Beoordeling.Besluit.GOEDGEKEURD if transition.action == "goedkeuren"
+                   else Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD)
+        last = goedkeuring.record_decision(arrangement=locked, user=user, besluit=besluit, toelichting=toelichting)
+        if transition.until_all and not last:
+            return locked  # this party's approval is recorded; the others' are still awaited
     if transition.target == Status.CONCEPT:
         # Content may change again, so earlier approvals no longer hold.
-        for beoordeling in locked.beoordelingen.filter(vervallen=False):
-            beoordeling.vervallen = True
-            beoordeling._history_user = user
-            beoordeling.save(update_fields=["vervallen"])
+        goedkeuring.void(arrangement=locked, user=user, door_wijziging=False)
     if transition.action == "vaststellen":
         locked.vastgesteld_op = vastgesteld_op
         locked.besluit_referentie = besluit_referentie.strip()

@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Organisatie, Rol
+from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Rol
+from .organisaties import voor_basisteam, voor_gemeente, voor_parket
 from .permissions_setup import BEHEER_GROUP, ensure_beheer_group
 from .services import grant_membership
 from .tweestaps import APP_NAME, has_app, required_for
@@ -24,14 +25,17 @@ BES_GEMEENTEN = ["GM0308", "GM0313", "GM0310", "GM0317", "GM0342"]
 
 # username, first, last, functie, organisatie, roles in the first driehoek
 FIRST_DRIEHOEK_USERS = [
-    ("coordinator", "Carla", "de Coördinator", "BOA-coördinator", "Gemeente Soest", [Rol.COORDINATOR]),
-    ("teamchef", "Tom", "Teamchef", "Teamchef basisteam BES", "Politie basisteam BES",
-     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
-    ("secretaris", "Sanne", "Secretaris", "Driehoeksecretaris", "Gemeente Soest", [Rol.SECRETARIS]),
-    ("burgemeester", "Bert", "Burgemeester", "Burgemeester van Soest", "Gemeente Soest",
+    ("coordinator", "Carla", "de Coördinator", "BOA-coördinator", "GM0342", [Rol.COORDINATOR]),
+    ("teamchef", "Tom", "Teamchef", "Teamchef basisteam BES", "BES", [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    ("secretaris", "Sanne", "Secretaris", "Driehoeksecretaris", "GM0342", [Rol.SECRETARIS]),
+    ("burgemeester", "Bert", "Burgemeester", "Burgemeester van Soest", "GM0342", [Rol.ONDERTEKENAAR]),
+    ("officier", "Olga", "Officier", "Officier van justitie", "MNE", [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    # Every gemeente of BES is a party and signs through its own burgemeester.
+    ("burgemeester_baarn", "Bas", "van Baarn", "Burgemeester van Baarn", "GM0308", [Rol.ONDERTEKENAAR]),
+    ("burgemeester_bunschoten", "Bea", "van Bunschoten", "Burgemeester van Bunschoten", "GM0313",
      [Rol.ONDERTEKENAAR]),
-    ("officier", "Olga", "Officier", "Officier van justitie", "OM Midden-Nederland",
-     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    ("burgemeester_debilt", "Dirk", "de Bilt", "Burgemeester van De Bilt", "GM0310", [Rol.ONDERTEKENAAR]),
+    ("burgemeester_eemnes", "Eva", "van Eemnes", "Burgemeester van Eemnes", "GM0317", [Rol.ONDERTEKENAAR]),
 ]
 
 
@@ -56,19 +60,11 @@ def _membership(user, driehoek, rol):
 def create_demo_data(*, password: str) -> list[Gebruiker]:
     basisteam_bes = Basisteam.objects.get(naam="BES", eenheid__code="RE03")
     venray = Basisteam.objects.get(naam="Venray-Gennep", eenheid__code="RE10")
-    organisaties = {}
-    for naam, soort, gemeente, basisteam in [
-        ("Gemeente Soest", Organisatie.Soort.GEMEENTE, "GM0342", None),
-        ("Gemeente Bergen (L.)", Organisatie.Soort.GEMEENTE, "GM0893", None),
-        ("Politie basisteam BES", Organisatie.Soort.POLITIE, None, basisteam_bes),
-        ("Politie basisteam Venray-Gennep", Organisatie.Soort.POLITIE, None, venray),
-        ("OM Midden-Nederland", Organisatie.Soort.OM, None, None),
-    ]:
-        organisaties[naam], _created = Organisatie.objects.get_or_create(
-            naam=naam,
-            defaults={"soort": soort, "basisteam": basisteam,
-                      "gemeente": Gemeente.objects.get(cbs_code=gemeente) if gemeente else None},
-        )
+    # The parties' organisations as the reference data makes them (samenwerking.organisaties).
+    organisaties = {code: voor_gemeente(gemeente=Gemeente.objects.get(cbs_code=code))
+                    for code in [*BES_GEMEENTEN, "GM0893"]}
+    organisaties["BES"] = voor_basisteam(basisteam=basisteam_bes)
+    organisaties["MNE"] = voor_parket(parket=Gemeente.objects.get(cbs_code="GM0342").parket)
 
     bes, created = Driehoek.objects.get_or_create(
         naam="Basisteamdriehoek BES",
@@ -92,7 +88,7 @@ def create_demo_data(*, password: str) -> list[Gebruiker]:
             _membership(user, bes, rol)
         users.append(user)
     buitenstaander = _user("buitenstaander", "Bas", "Buitenstaander", "BOA-coördinator",
-                           organisaties["Gemeente Bergen (L.)"], password)
+                           organisaties["GM0893"], password)
     _membership(buitenstaander, bergen, Rol.COORDINATOR)
     users.append(buitenstaander)
 

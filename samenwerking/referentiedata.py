@@ -1,4 +1,5 @@
-"""Loading the reference data (CBS gemeenten, politie-eenheden, veiligheidsregio's, basisteams).
+"""Loading the reference data (CBS gemeenten, politie-eenheden, veiligheidsregio's, arrondissementen, basisteams)
+and keeping their organisations in step.
 
 Every loader first reads and checks the whole file, then writes everything in one transaction, so a
 malformed file writes nothing. Rows that did not change are not saved again: loading twice changes
@@ -15,7 +16,17 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .models import Basisteam, District, Eenheid, Gemeente, Veiligheidsregio, Werkgebied
+from . import organisaties
+from .models import (
+    Arrondissementsparket,
+    Basisteam,
+    District,
+    Eenheid,
+    Gemeente,
+    Organisatie,
+    Veiligheidsregio,
+    Werkgebied,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -162,7 +173,50 @@ def _load_veiligheidsregios(text, resultaat):
                 {"naam": row["naam"], "eenheid": eenheden[row["politie_eenheid_code"]]}, resultaat)
 
 
-def _load_gemeenten(text, resultaat):
+@dataclass(frozen=True)
+class Arrondissement:
+    """Where a gemeente goes: by its politie-eenheid, and by provincie where an eenheid spans two (SOURCES.md)."""
+
+    naam: str
+    parket: Arrondissementsparket
+    eenheid: str
+    provincie: str  # "" for every provincie of the eenheid
+
+    def omvat(self, *, eenheid: str, provincie: str) -> bool:
+        return self.eenheid == eenheid and self.provincie in ("", provincie)
+
+
+def _load_arrondissementen(text, resultaat) -> list[Arrondissement]:
+    rows = read_csv(text, "arrondissementen.csv",
+                    ["code", "naam", "parket_code", "parket_naam", "politie_eenheid_code", "provinciecode"])
+    eenheden = {e.code for e in Eenheid.objects.all()}
+    problemen = []
+    for line, row in rows:
+        _check(problemen, line, row["naam"] and row["parket_code"] and row["parket_naam"],
+               _("naam, parket_code en parket_naam moeten gevuld zijn"))
+        _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+               _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"])
+    if problemen:
+        raise ReferentiedataFout("arrondissementen.csv", problemen)
+    per_parket = {}
+    for _line, row in rows:
+        per_parket.setdefault((row["parket_code"], row["parket_naam"]), []).append(row["naam"])
+    parketten = {
+        code: _upsert(Arrondissementsparket, {"code": code},
+                      {"naam": naam, "arrondissementen": ", ".join(namen)}, resultaat)[0]
+        for (code, naam), namen in per_parket.items()
+    }
+    return [Arrondissement(naam=row["naam"], parket=parketten[row["parket_code"]],
+                           eenheid=row["politie_eenheid_code"], provincie=row["provinciecode"])
+            for _line, row in rows]
+
+
+def _weergavenaam(code: str, officiele_naam: str) -> str:
+    """The display name for a gemeente as loaded: Den Haag for 's-Gravenhage, else the official name."""
+    return DISPLAY_NAMES.get(code, officiele_naam)
+
+
+def _load_gemeenten(text, resultaat, arrondissementen: list[Arrondissement]):
     required = ["gemeentecode", "gemeentenaam", "provinciecode", "provincienaam",
                 "veiligheidsregiocode", "politie_eenheid_code"]
     rows = read_csv(text, "gemeenten.csv", required)
@@ -180,15 +234,23 @@ def _load_gemeenten(text, resultaat):
         _check(problemen, line, row["gemeentenaam"], _("gemeentenaam is leeg"))
         _check(problemen, line, row["veiligheidsregiocode"] in regios,
                _("onbekende veiligheidsregio '%(code)s'"), code=row["veiligheidsregiocode"])
-        _check(problemen, line, row["politie_eenheid_code"] in eenheden,
-               _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"])
+        if _check(problemen, line, row["politie_eenheid_code"] in eenheden,
+                  _("onbekende politie-eenheid '%(code)s'"), code=row["politie_eenheid_code"]):
+            matches = [a for a in arrondissementen
+                       if a.omvat(eenheid=row["politie_eenheid_code"], provincie=row["provinciecode"])]
+            _check(problemen, line, len(matches) == 1,
+                   _("gemeente %(code)s valt in %(aantal)d arrondissementen volgens arrondissementen.csv; "
+                     "het moet er precies één zijn"), code=code, aantal=len(matches))
     if problemen:
         raise ReferentiedataFout("gemeenten.csv", problemen)
     for _line, row in rows:
         code = row["gemeentecode"]
-        existing = Gemeente.objects.filter(cbs_code=code).values_list("weergavenaam", flat=True).first()
-        # A beheerder may have chosen a display name; keep it on reload.
-        weergavenaam = existing or DISPLAY_NAMES.get(code, row["gemeentenaam"])
+        existing = Gemeente.objects.filter(cbs_code=code).values("officiele_naam", "weergavenaam").first()
+        # A display name a beheerder chose survives a reload; one that only followed the official name follows it.
+        chosen = existing and existing["weergavenaam"] != _weergavenaam(code, existing["officiele_naam"])
+        weergavenaam = existing["weergavenaam"] if chosen else _weergavenaam(code, row["gemeentenaam"])
+        arrondissement = next(a for a in arrondissementen
+                              if a.omvat(eenheid=row["politie_eenheid_code"], provincie=row["provinciecode"]))
         _upsert(Gemeente, {"cbs_code": code}, {
             "officiele_naam": row["gemeentenaam"],
             "weergavenaam": weergavenaam,
@@ -196,6 +258,8 @@ def _load_gemeenten(text, resultaat):
             "provincie_naam": row["provincienaam"],
             "veiligheidsregio": regios[row["veiligheidsregiocode"]],
             "eenheid": eenheden[row["politie_eenheid_code"]],
+            "arrondissement": arrondissement.naam,
+            "parket": arrondissement.parket,
         }, resultaat)
 
 
@@ -304,14 +368,18 @@ def preview_basisteams(text: str, bestand: str = "basisteams.csv") -> Resultaat:
 
 @transaction.atomic
 def load_reference_data(data_dir: Path = DATA_DIR, *, basisteams: bool = True) -> Resultaat:
-    """Eenheden, veiligheidsregio's, gemeenten and (partial) districten; optionally the basisteam seed."""
+    """Eenheden, veiligheidsregio's, arrondissementsparketten, gemeenten and (partial) districten; optionally the
+    basisteam seed; then the organisation of every gemeente, eenheid, basisteam and parket."""
     resultaat = Resultaat()
     _load_eenheden((data_dir / "politie_eenheden.csv").read_text("utf-8"), resultaat)
     _load_veiligheidsregios((data_dir / "veiligheidsregios.csv").read_text("utf-8"), resultaat)
-    _load_gemeenten((data_dir / "gemeenten.csv").read_text("utf-8"), resultaat)
+    arrondissementen = _load_arrondissementen((data_dir / "arrondissementen.csv").read_text("utf-8"), resultaat)
+    _load_gemeenten((data_dir / "gemeenten.csv").read_text("utf-8"), resultaat, arrondissementen)
     _load_districten((data_dir / "politie_districten_partial.csv").read_text("utf-8"), resultaat)
     if basisteams:
         import_basisteams(
             (data_dir / "basisteams_seed.csv").read_text("utf-8"), "basisteams_seed.csv", resultaat
         )
+    label = str(Organisatie._meta.verbose_name_plural)
+    organisaties.keep_all_in_step(tel=lambda status: resultaat.tel(label, status))
     return resultaat

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
+from arrangementen import goedkeuring, workflow
 from samenwerking import services
 from samenwerking.models import (
     Basisteam,
@@ -12,6 +13,7 @@ from samenwerking.models import (
     Gemeente,
     Lidmaatschap,
     Organisatie,
+    Rol,
     Veiligheidsregio,
 )
 
@@ -105,6 +107,22 @@ class GebruikerFactory(factory.django.DjangoModelFactory):
 def lid(gebruiker, driehoek, rol, **kwargs) -> Lidmaatschap:
     """A membership made the way the product makes it: through the service, with guardian rows."""
     return services.grant_membership(gebruiker=gebruiker, driehoek=driehoek, rol=rol, **kwargs)
+
+
+def approve_for_all(arrangement, *, behalve=None, **kwargs):
+    """Every required party that has not approved yet approves (review per party), each by a new reviewer of its
+    organisation, except the party of organisation `behalve`; where no party is required, one reviewer approves.
+    Returns the arrangement as saved."""
+    arrangement.refresh_from_db()
+    done = goedkeuring.approved_organisaties(arrangement)
+    required = [p.organisatie for p in goedkeuring.required_partijen(arrangement)]
+    waiting = [o for o in required if o.pk not in done and o != behalve]
+    for organisatie in waiting if required else [None]:
+        reviewer = GebruikerFactory(organisatie=organisatie)
+        lid(reviewer, arrangement.driehoek, Rol.REVIEWER)
+        workflow.perform(arrangement=arrangement, action="goedkeuren", user=reviewer, bevestigd=True, **kwargs)
+    arrangement.refresh_from_db()
+    return arrangement
 
 
 def vandaag():

@@ -209,9 +209,12 @@ RULES = {
     # The site's rule (one selector): another driehoek 404, no export right 403, no PDF in the matrix world 404.
     "api:arrangement-pdf": lambda role, scope: (403 if role == ANONYMOUS
                                                 else with_permission_or_404(rollen.EXPORT)(role, scope)),
+    # The matrix world's arrangement is a concept: every member may download its CONCEPT PDF.
+    "arrangementen:document_concept": driehoek_member,
     "arrangementen:document_maken": post_only,
     "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
+    "arrangementen:document_herinneren": post_only,
     "verifieer": public,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,

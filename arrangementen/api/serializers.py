@@ -52,7 +52,7 @@ class PartijSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partij
-        fields = ["id", "organisatie_id", "organisatie", "soort", "ondertekenaar_functie",
+        fields = ["id", "organisatie_id", "organisatie", "soort", "vertegenwoordiger", "ondertekenaar_functie",
                   "ondertekenaar_naam", "volgorde"]
 
 
@@ -89,6 +89,20 @@ class TransitieOptieSerializer(serializers.Serializer):
     toelichting_verplicht = serializers.BooleanField(source="reason_required")
 
 
+class PartijStandSerializer(serializers.Serializer):
+    """Where one party that must approve stands: not yet judged, approved, or changes asked."""
+
+    organisatie = serializers.IntegerField(source="partij.organisatie_id")
+    partij = serializers.CharField(source="partij.organisatie.naam")
+    stand = serializers.SerializerMethodField(help_text="nog_niet_beoordeeld, goedgekeurd of wijzigingen_gevraagd")
+    door = serializers.CharField(source="beoordeling.beoordelaar", default=None)
+    op = serializers.DateTimeField(source="beoordeling.op", default=None)
+    toelichting = serializers.CharField(source="beoordeling.toelichting", default=None)
+
+    def get_stand(self, obj) -> str:
+        return obj.beoordeling.besluit if obj.beoordeling else "nog_niet_beoordeeld"
+
+
 class ArrangementSerializer(serializers.ModelSerializer):
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -114,6 +128,9 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     partijen = serializers.SerializerMethodField()
     inzet = serializers.SerializerMethodField()
     overgangen = serializers.SerializerMethodField()
+    beoordeling_per_partij = serializers.SerializerMethodField(
+        help_text="De partijen die moeten goedkeuren, elk met hun laatste geldige besluit.",
+    )
     transities = serializers.SerializerMethodField(
         help_text="De statusovergangen die u nu mag uitvoeren (POST …/transitie/ met deze `actie`).",
     )
@@ -124,7 +141,7 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
                   "status_label", "is_verlopen", "doel", "aanleiding", "werkgebied", "geweldsmiddelen",
                   "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
                   "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
-                  "afspraken", "partijen", "inzet", "overgangen", "transities"]
+                  "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities"]
         read_only_fields = fields
 
     @extend_schema_field(AfspraakSerializer(many=True))
@@ -142,6 +159,10 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     @extend_schema_field(OvergangSerializer(many=True))
     def get_overgangen(self, obj):
         return OvergangSerializer(self.context["detail"]["overgangen"], many=True).data
+
+    @extend_schema_field(PartijStandSerializer(many=True))
+    def get_beoordeling_per_partij(self, obj):
+        return PartijStandSerializer(self.context["detail"]["partij_standen"], many=True).data
 
     @extend_schema_field(TransitieOptieSerializer(many=True))
     def get_transities(self, obj):
@@ -257,6 +278,8 @@ class TransitieSerializer(StrictMixin, serializers.Serializer):
     vastgesteld_op = DatumField(allow_null=True, default=None, help_text="Verplicht bij vaststellen.")
     besluit_referentie = TekstField(allow_blank=True, default="", max_length=200,
                                     help_text="Verplicht bij vaststellen.")
+    bevestigd = serializers.BooleanField(default=False, help_text="Bij goedkeuren terwijl er nog opmerkingen "
+                                         "open staan: bevestig dat u toch goedkeurt.")
 
 
 class VeldWijzigingSerializer(serializers.Serializer):

@@ -176,5 +176,5 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
         data = self._valid(TransitieSerializer)
         workflow.perform(arrangement=arrangement, action=data["actie"], user=request.user,
                          toelichting=data["toelichting"], vastgesteld_op=data["vastgesteld_op"],
-                         besluit_referentie=data["besluit_referentie"])
+                         besluit_referentie=data["besluit_referentie"], bevestigd=data["bevestigd"])
         return self._detail(selectors.get_arrangement(request.user, pk))

@@ -4,7 +4,17 @@ Django finds an app's models here; every model is re-exported so `from arrangeme
 one way to import them.
 """
 
-from .arrangement import Afspraak, Arrangement, ArrangementQuerySet, BoaInzet, Domein, Geweldsmiddel, Partij, Status
+from .arrangement import (
+    Afspraak,
+    Arrangement,
+    ArrangementQuerySet,
+    BoaInzet,
+    Domein,
+    Geweldsmiddel,
+    Partij,
+    Status,
+    Vertegenwoordiger,
+)
 from .beoordeling import Beoordeling, Opmerking, Statusovergang
 from .bibliotheek import Modelafspraak, Niveau, Onderwerp, Verantwoordelijke
 from .document import (
@@ -22,5 +32,6 @@ __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
     "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Mandaat", "Modelafspraak", "Niveau", "Onderwerp",
     "Ondertekeningssleutel", "Opmerking", "Partij", "Signalering", "Statusovergang", "Status", "Verantwoordelijke",
+    "Vertegenwoordiger",
     "private_storage",
 ]

@@ -15,6 +15,16 @@ from samenwerking.models import Driehoek, Organisatie
 from .bibliotheek import Modelafspraak, Onderwerp, Verantwoordelijke
 
 
+class Vertegenwoordiger(models.TextChoices):
+    """Who signs for a party, as DOMAIN.md names them; the printed function is Partij.ondertekenaar_functie."""
+
+    BURGEMEESTER = "burgemeester", _("de burgemeester")
+    TEAMCHEF = "teamchef", _("de teamchef, namens de politiechef")
+    OFFICIER = "officier", _("de officier van justitie, namens de hoofdofficier van justitie")
+    BESTUURDER = "bestuurder", _("een bestuurder of directeur")
+    OVERIG = "overig", _("iemand anders")
+
+
 class Domein(models.TextChoices):
     I = "I", _("I – Openbare ruimte")  # noqa: E741
     II = "II", _("II – Milieu, welzijn en infrastructuur")
@@ -150,6 +160,10 @@ class Partij(models.Model):
     ondertekenaar_functie = models.CharField(
         _("functie van de ondertekenaar"), max_length=200,
         help_text=_("Bijvoorbeeld 'burgemeester', 'officier van justitie' of 'teamchef namens de politiechef'."),
+    )
+    vertegenwoordiger = models.CharField(
+        _("vertegenwoordigd door"), max_length=20, choices=Vertegenwoordiger.choices,
+        default=Vertegenwoordiger.OVERIG,
     )
     ondertekenaar_naam = models.CharField(_("naam van de ondertekenaar"), max_length=200, blank=True)
     volgorde = models.PositiveIntegerField(_("volgorde"), default=0)

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from samenwerking.models import Organisatie
+
 from .arrangement import Afspraak, Arrangement, Status
 
 
@@ -53,8 +55,14 @@ class Beoordeling(models.Model):
     op = models.DateTimeField(_("op"), default=timezone.now)
     vervallen = models.BooleanField(
         _("vervallen"), default=False,
-        help_text=_("Een goedkeuring vervalt zodra het arrangement terug naar concept gaat."),
+        help_text=_("Een goedkeuring vervalt zodra het arrangement terug naar concept gaat of de inhoud wijzigt."),
     )
+    # The party (by its organisation) this decision was given for; empty on rows from before review per party.
+    organisatie = models.ForeignKey(
+        Organisatie, verbose_name=_("partij"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    vervallen_op = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+    vervallen_door_wijziging = models.BooleanField(_("vervallen door een wijziging van de inhoud"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -15,6 +15,11 @@ class Verantwoordelijke(models.TextChoices):
     GEMEENTE = "gemeente", _("gemeente")
     POLITIE = "politie", _("politie")
     OM = "om", _("Openbaar Ministerie")
+    TERREINBEHEERDER = "terreinbeheerder", _("terreinbeheerder")
+    VERVOERDER = "vervoerder", _("vervoerder")
+    OMGEVINGSDIENST = "omgevingsdienst", _("omgevingsdienst")
+    PROVINCIE = "provincie", _("provincie")
+    WATERSCHAP = "waterschap", _("waterschap")
     GEZAMENLIJK = "gezamenlijk", _("gezamenlijk")
 
 

@@ -92,6 +92,10 @@ class Document(models.Model):
         GEREED = "gereed", _("gereed")
         MISLUKT = "mislukt", _("mislukt")
 
+    class Volgorde(models.TextChoices):
+        VOLGORDELIJK = "volgordelijk", _("na elkaar, in de volgorde van de partijen")
+        PARALLEL = "parallel", _("tegelijk, in willekeurige volgorde")
+
     arrangement = models.OneToOneField(
         Arrangement, verbose_name=_("arrangement"), on_delete=models.PROTECT, related_name="document",
     )
@@ -99,6 +103,8 @@ class Document(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WACHTEND)
     fout = models.TextField(_("reden van mislukken"), blank=True)
     met_contactbijlage = models.BooleanField(_("met bijlage contactpersonen"), default=False)
+    volgorde = models.CharField(_("volgorde van ondertekenen"), max_length=12, choices=Volgorde.choices,
+                                default=Volgorde.VOLGORDELIJK)
     aangevraagd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("aangevraagd door"), on_delete=models.PROTECT, related_name="+",
     )
@@ -170,6 +176,7 @@ class Documentgebeurtenis(models.Model):
         GENERATIE = "generatie", _("gemaakt")
         ONDERTEKENING = "ondertekening", _("ondertekend")
         DOWNLOAD = "download", _("gedownload")
+        HERINNERING = "herinnering", _("herinnering om te tekenen verstuurd")
 
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT,
                                  related_name="gebeurtenissen")

@@ -21,6 +21,10 @@ class Signalering(models.Model):
     class Soort(models.TextChoices):
         EVALUATIE = "evaluatie", _("evaluatie van een arrangement nadert")
         EINDE = "einde", _("einde geldigheid van een arrangement nadert")
+        TEKENBEURT = "tekenbeurt", _("uw beurt om te ondertekenen")
+        TEKENHERINNERING = "tekenherinnering", _("herinnering om te ondertekenen")
+        HANDMATIGE_HERINNERING = "tekenherinnering_hand", _("herinnering om te ondertekenen, door de secretaris")
+        ONDERTEKEND = "ondertekend", _("ondertekend door alle partijen")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from samenwerking import toegang
 from samenwerking.forms import apply_errors as _apply_errors
 
-from .. import selectors, services, workflow
+from .. import goedkeuring, selectors, services, workflow
 from ..forms import OpmerkingForm, OvergangForm
-from ..models import Afspraak, Arrangement, Opmerking
+from ..models import Afspraak, Arrangement, Beoordeling, Opmerking, Status
 
 
 @login_required
@@ -29,12 +29,13 @@ def transition(request, pk: int, action: str):
             workflow.perform(arrangement=arrangement, action=action, user=request.user,
                              toelichting=form.cleaned_data["toelichting"],
                              vastgesteld_op=form.cleaned_data["vastgesteld_op"],
-                             besluit_referentie=form.cleaned_data["besluit_referentie"])
+                             besluit_referentie=form.cleaned_data["besluit_referentie"],
+                             bevestigd=form.cleaned_data["bevestigd"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Het arrangement heeft nu de status '%(status)s'.")
-                             % {"status": Arrangement.objects.get(pk=pk).get_status_display()})
+            messages.success(request, _outcome(Arrangement.objects.select_related("driehoek", "aangemaakt_door")
+                                               .get(pk=pk), action))
             return redirect("arrangementen:detail", pk)
     elif definition is None or definition.system:
         messages.error(request, _("Deze handeling kan niet vanuit de status '%(status)s'.")
@@ -46,7 +47,17 @@ def transition(request, pk: int, action: str):
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
+        "open_opmerkingen": goedkeuring.unresolved_opmerkingen(arrangement) if action == "goedkeuren" else [],
     })
+
+
+def _outcome(arrangement: Arrangement, action: str) -> str:
+    waiting = [str(s.partij.organisatie) for s in goedkeuring.party_states(arrangement)
+               if s.beoordeling is None or s.beoordeling.besluit != Beoordeling.Besluit.GOEDGEKEURD]
+    if action == "goedkeuren" and arrangement.status == Status.TER_REVIEW and waiting:
+        return _("Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van: %(partijen)s.") % {
+            "partijen": ", ".join(waiting)}
+    return _("Het arrangement heeft nu de status '%(status)s'.") % {"status": arrangement.get_status_display()}
 
 
 @require_POST

@@ -210,13 +210,17 @@ def partij_add(request, pk: int):
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
         return redirect("arrangementen:detail", pk)
-    form = PartijForm(request.POST or None, initial={"lock_version": arrangement.lock_version})
+    form = PartijForm(request.POST or None, initial={"lock_version": arrangement.lock_version},
+                      arrangement=arrangement)
     wijzigingen = []
     if request.method == "POST" and form.is_valid():
         try:
             services.add_partij(arrangement=arrangement, user=request.user,
                                 expected_version=form.cleaned_data["lock_version"],
                                 organisatie=form.cleaned_data["organisatie"],
+                                nieuwe_organisatie=form.cleaned_data["nieuwe_organisatie"],
+                                soort=form.cleaned_data["soort"],
+                                vertegenwoordiger=form.cleaned_data["vertegenwoordiger"],
                                 ondertekenaar_functie=form.cleaned_data["ondertekenaar_functie"],
                                 ondertekenaar_naam=form.cleaned_data["ondertekenaar_naam"])
         except services.StaleEdit as error:

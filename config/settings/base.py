@@ -164,7 +164,7 @@ SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
 SIGNING_TEST_PKI = False  # True: the PKI under var/pki is a TEST PKI, labelled as such everywhere
 VERIFICATION_MAX_UPLOAD = env.int("VERIFICATION_MAX_UPLOAD", default=20 * 1024 * 1024)
 # /verifieer/ is anonymous: limits checked before any signature is validated (arrangementen.pdf_limits), far
-# above what an arrangement of this application needs (4–20 signatures, one revision per signature).
+# above what an arrangement of this application needs (4–35 signatures, one revision per signature).
 VERIFICATIE_MAX_HANDTEKENINGEN = env.int("VERIFICATIE_MAX_HANDTEKENINGEN", default=50)
 VERIFICATIE_MAX_REVISIES = env.int("VERIFICATIE_MAX_REVISIES", default=100)
 VERIFICATIE_MAX_OBJECTEN = env.int("VERIFICATIE_MAX_OBJECTEN", default=50_000)
@@ -173,7 +173,9 @@ VERIFICATIE_MAX_GEDECODEERD = env.int("VERIFICATIE_MAX_GEDECODEERD", default=64 
 # The verification itself runs in a child process with these bounds (arrangementen.sandbox); the wall-clock
 # bound stays below gunicorn's worker timeout (30 s), the memory is on top of what the worker already maps.
 VERIFICATIE_MAX_SECONDEN = env.int("VERIFICATIE_MAX_SECONDEN", default=20)
-VERIFICATIE_MAX_CPU_SECONDEN = env.int("VERIFICATIE_MAX_CPU_SECONDEN", default=10)
+# A convenant of 31 gemeenten (34 signatures) takes some 11 s of CPU: pyHanko compares every later revision
+# with each signed one, so the cost grows with the cube of the number of signatures.
+VERIFICATIE_MAX_CPU_SECONDEN = env.int("VERIFICATIE_MAX_CPU_SECONDEN", default=20)
 VERIFICATIE_MAX_GEHEUGEN = env.int("VERIFICATIE_MAX_GEHEUGEN_MB", default=384) * 1024 * 1024
 # Uploads to /verifieer/ per client address (samenwerking.audit.client_ip) per window; over it: HTTP 429.
 VERIFICATIE_MAX_PER_ADRES = env.int("VERIFICATIE_MAX_PER_ADRES", default=10)
@@ -273,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrangementen.tasks.plan_signals",
         "schedule": crontab(hour="7-18", minute=0),
     },
+    # Reminders to sign: each signer once per ONDERTEKENING_HERINNERING_DAGEN until their partij has signed.
+    "ondertekening-herinneringen": {
+        "task": "arrangementen.tasks.plan_signing_reminders",
+        "schedule": crontab(hour="7-18", minute=30),
+    },
     # Notifications of transitions that failed or were never queued (broker down) are sent late, not never.
     "meldingen-opnieuw": {
         "task": "arrangementen.tasks.resend_notifications",
@@ -281,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Days before datum gereed that the eigenaar of an actiepunt is reminded (and "binnenkort" starts).
 ACTIEPUNT_HERINNERING_DAGEN = env.int("ACTIEPUNT_HERINNERING_DAGEN", default=7)
+# Days after "uw beurt om te tekenen" (and after each reminder) that a signer who has not signed is reminded.
+ONDERTEKENING_HERINNERING_DAGEN = env.int("ONDERTEKENING_HERINNERING_DAGEN", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,13 +1,14 @@
 """Beheer of driehoeken and memberships; memberships are written through the services, which keep the
 permission rows in step."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
-from ..models import Driehoek, Lidmaatschap
+from ..models import Driehoek, Lidmaatschap, Organisatie
 from .basis import AutocompleteMixin
 
 
@@ -23,8 +24,23 @@ class LidmaatschapInline(admin.TabularInline):
         return False
 
 
+class DriehoekForm(forms.ModelForm):
+    # Checkboxes instead of the raw JSON list: which soorten of party must approve an arrangement.
+    goedkeurende_soorten = forms.MultipleChoiceField(
+        label=_("Partijen die moeten goedkeuren"), choices=Organisatie.Soort.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bij 'gemeente': elke gemeente behalve die van de opsteller. Zonder vinkje volstaat de "
+                    "goedkeuring van één beoordelaar."),
+    )
+
+    class Meta:
+        model = Driehoek
+        fields = ["naam", "soort", "gemeenten", "basisteam", "eenheid", "goedkeurende_soorten"]
+
+
 @admin.register(Driehoek)
 class DriehoekAdmin(AutocompleteMixin, SimpleHistoryAdmin):
+    form = DriehoekForm
     list_display = ["naam", "soort", "basisteam", "eenheid"]
     list_filter = ["soort", "eenheid"]
     list_select_related = ["basisteam", "eenheid"]

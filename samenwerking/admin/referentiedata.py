@@ -83,8 +83,8 @@ class WerkgebiedAdmin(AutocompleteMixin, NoticeAdmin):
 
 @admin.register(Organisatie)
 class OrganisatieAdmin(AutocompleteMixin, SimpleHistoryAdmin):
-    list_display = ["naam", "soort", "gemeente", "basisteam"]
+    list_display = ["naam", "soort", "gemeente", "basisteam", "eenheid", "parket"]
     list_filter = ["soort"]
-    list_select_related = ["gemeente", "basisteam"]
+    list_select_related = ["gemeente", "basisteam", "eenheid", "parket"]
     search_fields = ["naam"]
     autocomplete_fields = ["gemeente", "basisteam"]

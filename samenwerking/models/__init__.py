@@ -6,7 +6,16 @@ one way to import them.
 
 # Imported in the order the models were declared before the split, so Django registers them in the same order.
 # isort: off
-from .gebied import Basisteam, District, Eenheid, Gemeente, Organisatie, Veiligheidsregio, Werkgebied
+from .gebied import (
+    Arrondissementsparket,
+    Basisteam,
+    District,
+    Eenheid,
+    Gemeente,
+    Organisatie,
+    Veiligheidsregio,
+    Werkgebied,
+)
 from .driehoek import Driehoek, DriehoekGebruikerRecht
 from .gebruiker import Gebruiker, Lidmaatschap, LidmaatschapQuerySet, Rol
 from .beveiligingslogboek import Auditcontrolepunt, Auditregel, AuditregelQuerySet
@@ -14,7 +23,8 @@ from .apitoken import ApiToken, ApiTokenQuerySet
 # isort: on
 
 __all__ = [
-    "ApiToken", "ApiTokenQuerySet", "Auditcontrolepunt", "Auditregel", "AuditregelQuerySet", "Basisteam",
+    "ApiToken", "ApiTokenQuerySet", "Arrondissementsparket", "Auditcontrolepunt", "Auditregel", "AuditregelQuerySet",
+    "Basisteam",
     "District", "Driehoek", "DriehoekGebruikerRecht", "Eenheid", "Gebruiker", "Gemeente", "Lidmaatschap",
     "LidmaatschapQuerySet", "Organisatie", "Rol", "Veiligheidsregio", "Werkgebied",
 ]

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from .gebied import Basisteam, Eenheid, Gemeente
+from .gebied import Basisteam, Eenheid, Gemeente, Organisatie
+
+
+def default_goedkeurende_soorten() -> list[str]:
+    """Politie and OM always; "gemeente" means every gemeente party other than the drafter's."""
+    return [Organisatie.Soort.POLITIE, Organisatie.Soort.OM, Organisatie.Soort.GEMEENTE]
 
 
 class Driehoek(models.Model):
@@ -28,6 +33,11 @@ class Driehoek(models.Model):
     eenheid = models.ForeignKey(
         Eenheid, verbose_name=_("politie-eenheid"), on_delete=models.PROTECT,
         related_name="driehoeken",
+    )
+    goedkeurende_soorten = models.JSONField(
+        _("partijen die moeten goedkeuren"), default=default_goedkeurende_soorten, blank=True,
+        help_text=_("De soorten partijen die een arrangement moeten goedkeuren voordat het goedgekeurd is. "
+                    "Bij 'gemeente': elke gemeente behalve die van de opsteller."),
     )
     history = HistoricalRecords(m2m_fields=[gemeenten])
 

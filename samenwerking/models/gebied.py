@@ -93,6 +93,23 @@ class Basisteam(models.Model):
         return self.naam
 
 
+class Arrondissementsparket(models.Model):
+    """An OM arrondissementsparket (10): the OM party of an arrangement. Gelderland and Overijssel share one."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    naam = models.CharField(_("naam"), max_length=100)
+    arrondissementen = models.CharField(_("arrondissementen"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("arrondissementsparket")
+        verbose_name_plural = _("arrondissementsparketten")
+        ordering = ["naam"]
+
+    def __str__(self):
+        return str(_("Arrondissementsparket %(naam)s") % {"naam": self.naam})
+
+
 class Gemeente(models.Model):
     cbs_code = models.CharField(_("CBS-code"), max_length=6, unique=True)
     officiele_naam = models.CharField(_("officiële naam"), max_length=100)
@@ -109,6 +126,11 @@ class Gemeente(models.Model):
     eenheid = models.ForeignKey(
         Eenheid, verbose_name=_("politie-eenheid"), on_delete=models.PROTECT,
         related_name="gemeenten",
+    )
+    arrondissement = models.CharField(_("arrondissement"), max_length=50, blank=True)
+    parket = models.ForeignKey(
+        Arrondissementsparket, verbose_name=_("arrondissementsparket"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="gemeenten",
     )
     history = HistoricalRecords()
 
@@ -185,6 +207,14 @@ class Organisatie(models.Model):
     basisteam = models.ForeignKey(
         Basisteam, verbose_name=_("basisteam"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="organisaties",
+    )
+    eenheid = models.ForeignKey(
+        Eenheid, verbose_name=_("politie-eenheid"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="organisaties",
+    )
+    parket = models.ForeignKey(
+        Arrondissementsparket, verbose_name=_("arrondissementsparket"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="organisaties",
     )
     history = HistoricalRecords()
 

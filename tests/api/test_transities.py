@@ -2,7 +2,7 @@ from arrangementen import workflow
 from arrangementen.models import Beoordeling, Status, Statusovergang
 from samenwerking.models import Rol
 
-from ..factories import GebruikerFactory, lid, vandaag
+from ..factories import GebruikerFactory, approve_for_all, lid, vandaag
 
 URL = "/api/v1/arrangementen/"
 
@@ -37,10 +37,29 @@ def test_coordinator_may_not_approve(api, coordinator, concept):
 
 def test_reviewer_approves(api, coordinator, reviewer, concept):
     workflow.perform(arrangement=concept, action="indienen", user=coordinator)
+    politie = concept.partijen.get(organisatie__soort="politie").organisatie
+    reviewer.organisatie = politie
+    reviewer.save(update_fields=["organisatie"])
     response = _transitie(api(reviewer), concept, "goedkeuren")
     assert response.status_code == 200, response.data
-    assert _status(concept) == Status.GOEDGEKEURD
+    assert _status(concept) == Status.TER_REVIEW  # review per party: the gemeente has not approved yet
+    assert {s["partij"]: s["stand"] for s in response.data["beoordeling_per_partij"]} == {
+        politie.naam: "goedgekeurd", "Gemeente Teststad": "nog_niet_beoordeeld"}
     assert Beoordeling.objects.get().beoordelaar == reviewer
+    gemeente = GebruikerFactory(organisatie=concept.partijen.get(organisatie__soort="gemeente").organisatie)
+    lid(gemeente, concept.driehoek, Rol.REVIEWER)
+    response = _transitie(api(gemeente), concept, "goedkeuren")
+    assert response.status_code == 200, response.data
+    assert _status(concept) == Status.GOEDGEKEURD
+    assert response.data["status"] == "goedgekeurd"
+
+
+def test_approving_for_no_required_party_is_403_in_dutch(api, coordinator, reviewer, concept):
+    workflow.perform(arrangement=concept, action="indienen", user=coordinator)
+    response = _transitie(api(reviewer), concept, "goedkeuren")
+    assert response.status_code == 403
+    assert "u hoort niet bij een partij die het moet goedkeuren" in response.data["detail"]
+    assert not Beoordeling.objects.exists()
 
 
 def test_reviewer_may_not_submit(api, reviewer, concept):
@@ -81,7 +100,7 @@ def test_adoption_needs_date_and_reference(api, coordinator, reviewer, driehoek,
     secretaris = GebruikerFactory()
     lid(secretaris, driehoek, Rol.SECRETARIS)
     workflow.perform(arrangement=concept, action="indienen", user=coordinator)
-    workflow.perform(arrangement=concept, action="goedkeuren", user=reviewer)
+    approve_for_all(concept)
     client = api(secretaris)
     response = _transitie(client, concept, "vaststellen")
     assert response.status_code == 400

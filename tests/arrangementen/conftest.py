@@ -5,7 +5,9 @@ Built once per module inside a transaction that is rolled back at the end; every
 savepoint on top of it, so tests may change the world freely.
 """
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -13,10 +15,11 @@ from django.db import transaction
 from arrangementen import services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Modelafspraak, Status
-from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
+from arrangementen.services import InzetRegel
+from samenwerking.models import Arrondissementsparket, Driehoek, Gebruiker, Organisatie, Rol
 
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
-from .helpers import zet_status
+from .helpers import REFERENTIE, zet_status
 
 
 @dataclass
@@ -42,10 +45,16 @@ class Wereld:
 
 
 def _partijen_voor(driehoek: Driehoek):
-    OrganisatieFactory(naam=f"Gemeente van {driehoek.naam}", soort=Organisatie.Soort.GEMEENTE,
-                       gemeente=driehoek.gemeenten.first())
-    OrganisatieFactory(naam=f"Politie {driehoek.basisteam.naam}", soort=Organisatie.Soort.POLITIE,
-                       basisteam=driehoek.basisteam)
+    """The default parties' organisations under known names: the gemeente, the eenheid and the parket that
+    serves the gemeente (a driehoek without them gets them made by create_arrangement)."""
+    gemeente = driehoek.gemeenten.first()
+    gemeente.parket = Arrondissementsparket.objects.create(code=f"P{driehoek.pk}", naam=f"van {driehoek.naam}",
+                                                           arrondissementen=driehoek.naam)
+    gemeente.save()
+    OrganisatieFactory(naam=f"Gemeente van {driehoek.naam}", soort=Organisatie.Soort.GEMEENTE, gemeente=gemeente)
+    OrganisatieFactory(naam=f"Politie {driehoek.eenheid.naam}", soort=Organisatie.Soort.POLITIE,
+                       eenheid=driehoek.eenheid)
+    OrganisatieFactory(naam=f"Parket voor {driehoek.naam}", soort=Organisatie.Soort.OM, parket=gemeente.parket)
 
 
 def bouw_wereld() -> Wereld:
@@ -53,13 +62,16 @@ def bouw_wereld() -> Wereld:
     eigen, andere = DriehoekFactory(), DriehoekFactory()
     for driehoek in (eigen, andere):
         _partijen_voor(driehoek)
-    OrganisatieFactory(naam=f"Parket voor {eigen.naam}", soort=Organisatie.Soort.OM)
     wereld = Wereld(eigen=eigen, andere=andere, leden={}, vreemden={})
     for rol in Rol:
         wereld.leden[rol.value] = GebruikerFactory()
         lid(wereld.leden[rol.value], eigen, rol)
         wereld.vreemden[rol.value] = GebruikerFactory()
         lid(wereld.vreemden[rol.value], andere, rol)
+    # The reviewers are teamchefs: they approve for the politie party (review per party).
+    for reviewer, driehoek in ((wereld.leden[Rol.REVIEWER], eigen), (wereld.vreemden[Rol.REVIEWER], andere)):
+        reviewer.organisatie = Organisatie.objects.get(naam=f"Politie {driehoek.eenheid.naam}")
+        reviewer.save(update_fields=["organisatie"])
     for scope, driehoek, coordinator in (("eigen", eigen, wereld.leden[Rol.COORDINATOR]),
                                          ("andere", andere, wereld.vreemden[Rol.COORDINATOR])):
         wereld.per_status[scope] = {}
@@ -76,3 +88,36 @@ def wereld(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield bouw_wereld()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def vastgesteld(wereld):
+    """Version 1 with everything filled in, adopted by the driehoek."""
+    arrangement = wereld.nieuw("Arrangement Utrechtse Heuvelrug")
+    services.update_arrangement(
+        arrangement=arrangement, user=wereld.coordinator, expected_version=1,
+        data={"doel": "Samen zichtbaar in de wijk.", "aanleiding": "Meer overlast.", "werkgebied": "Centrum",
+              "geweldsmiddelen": ["handboeien", "wapenstok"], "toezichthouders": "Team Toezicht",
+              "geldig_van": datetime.date(2025, 1, 1), "geldig_tot": datetime.date(2026, 12, 31),
+              "evaluatiedatum": datetime.date(2025, 12, 1), "opzegtermijn_maanden": 3},
+        inzet=[InzetRegel("I", 8, Decimal("6.5")), InzetRegel("II", 2, Decimal("1.0"))])
+    services.add_partij(arrangement=arrangement, user=wereld.coordinator, expected_version=2,
+                        organisatie=OrganisatieFactory(naam="Staatsbosbeheer",
+                                                       soort=Organisatie.Soort.TERREINBEHEERDER),
+                        ondertekenaar_functie="regiodirecteur", ondertekenaar_naam="A. de Boer")
+    return zet_status(arrangement, Status.VASTGESTELD, vastgesteld_op=datetime.date(2025, 1, 15),
+                      besluit_referentie=REFERENTIE)
+
+
+@pytest.fixture
+def als(client, wereld):
+    """Log the client in as the member with this role in the own driehoek."""
+    def login(rol):
+        client.force_login(wereld.leden[rol])
+        return client
+    return login
+
+
+@pytest.fixture
+def concept(wereld):
+    return wereld.nieuw("Handhavingsarrangement Heuvelrug")

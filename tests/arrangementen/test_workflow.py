@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from arrangementen import selectors, services, tasks, workflow
+from arrangementen import goedkeuring, selectors, services, tasks, workflow
 from arrangementen.models import Arrangement, Beoordeling, Status, Statusovergang
 from arrangementen.workflow import TRANSITIONS, TransitionRefused, perform
 from samenwerking import rollen
 from samenwerking.models import Rol
 
-from ..factories import GebruikerFactory, lid
+from ..factories import GebruikerFactory, approve_for_all, lid
 from .helpers import GELDIGE_TOELICHTING, REFERENTIE
 
 S = Status
@@ -94,6 +94,8 @@ def test_transition_by_role_and_driehoek(db, wereld, transition, source, rol, sc
             selectors.get_arrangement(user, arrangement.pk)
 
     if scope == "eigen" and rol in MAY[(transition.action, source)]:
+        if transition.until_all:
+            approve_for_all(arrangement, behalve=user.organisatie)  # the other parties approved already
         perform_with_guards_met(arrangement, transition.action, user)
         assert Arrangement.objects.get(pk=arrangement.pk).status == transition.target
         assert Statusovergang.objects.filter(arrangement=arrangement, van=source, naar=transition.target,
@@ -281,9 +283,12 @@ def test_resubmitted_arrangement_is_back_in_the_reviewers_queue(db, wereld):
 
 def test_a_transition_that_does_not_return_to_concept_keeps_beoordelingen(db, wereld):
     arrangement = wereld.per_status["eigen"][S.TER_REVIEW]
-    perform(arrangement=arrangement, action="goedkeuren", user=wereld.leden[R.REVIEWER])
+    approve_for_all(arrangement)
     perform_with_guards_met(arrangement, "vaststellen", wereld.leden[R.SECRETARIS])
-    assert list(Beoordeling.objects.filter(arrangement=arrangement).values_list("vervallen", flat=True)) == [False]
+    parties = len(goedkeuring.required_partijen(arrangement))
+    assert parties == 3  # gemeente, politie, OM
+    assert list(Beoordeling.objects.filter(arrangement=arrangement).values_list("vervallen", flat=True)) == [
+        False] * parties
 
 
 # --- every transition is recorded ----------------------------------------------------------------
@@ -299,6 +304,8 @@ def actor_cases():
 def test_every_transition_records_who_from_to_and_why_with_history(db, wereld, transition, source, rol):
     arrangement = wereld.per_status["eigen"][source]
     user = wereld.leden[rol]
+    if transition.until_all:
+        approve_for_all(arrangement, behalve=user.organisatie)  # the other parties approved already
     perform_with_guards_met(arrangement, transition.action, user, as_system=transition.system)
 
     overgang = Statusovergang.objects.get(arrangement=arrangement)
@@ -347,6 +354,8 @@ def test_transition_mails_the_right_people_once_in_dutch(
         db, wereld, ex_reviewer, django_capture_on_commit_callbacks, action, source, door, ontvangers):
     arrangement = wereld.per_status["eigen"][source]
     user = wereld.leden[door]
+    if action == "goedkeuren":
+        approve_for_all(arrangement, behalve=user.organisatie)  # only the last approval changes the status
     with django_capture_on_commit_callbacks(execute=True):
         perform_with_guards_met(arrangement, action, user)
 

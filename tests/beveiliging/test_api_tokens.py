@@ -24,7 +24,14 @@ from samenwerking.models import ApiToken, Auditregel, DriehoekGebruikerRecht, Or
 from samenwerking.permissions_setup import ensure_beheer_group
 from samenwerking.toegang import permissions_on
 
-from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
+from ..factories import (
+    TEST_PASSWORD,
+    DriehoekFactory,
+    GebruikerFactory,
+    OrganisatieFactory,
+    approve_for_all,
+    lid,
+)
 from ..mfa import code_for
 
 G = Auditregel.Gebeurtenis
@@ -86,6 +93,9 @@ def wereld(db):
             lid(user, driehoek, rol)
     arrangement = arrangement_services.create_arrangement(driehoek=driehoek, user=coordinator, titel="Tokens",
                                                           start="model")
+    # The officier approves for one party (review per party): here the gemeente's.
+    officier.organisatie = Organisatie.objects.get(naam="Gemeente Tokenstad")
+    officier.save(update_fields=["organisatie"])
     workflow.perform(arrangement=arrangement, action="indienen", user=coordinator)
     return {"driehoek": driehoek, "officier": officier, "systeem": systeem, "arrangement": arrangement}
 
@@ -185,6 +195,7 @@ def test_a_system_account_token_cannot_approve_but_the_officier_can(wereld, behe
     assert _status(arrangement) == Status.TER_REVIEW
     # The same roles held by a person do approve: the refusal is the system account's.
     _token, own = api_tokens.create_token(gebruiker=wereld["officier"], door=wereld["officier"], naam="Eigen")
+    approve_for_all(arrangement, behalve=wereld["officier"].organisatie)  # the other parties approved already
     response = token_client(own).post(f"{API}{arrangement.pk}/transitie/", {"actie": "goedkeuren"}, format="json")
     assert response.status_code == 200
     assert _status(arrangement) == Status.GOEDGEKEURD
@@ -192,7 +203,7 @@ def test_a_system_account_token_cannot_approve_but_the_officier_can(wereld, behe
 
 def test_a_system_account_token_cannot_adopt(wereld, beheerder):
     arrangement = wereld["arrangement"]
-    workflow.perform(arrangement=arrangement, action="goedkeuren", user=wereld["officier"])
+    approve_for_all(arrangement)
     _token, key = api_tokens.create_token(gebruiker=wereld["systeem"], door=beheerder, naam="RMS")
     response = token_client(key).post(f"{API}{arrangement.pk}/transitie/", {
         "actie": "vaststellen", "vastgesteld_op": timezone.localdate().isoformat(),

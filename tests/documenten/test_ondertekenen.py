@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
-from arrangementen import documenten, signing, workflow
+from arrangementen import documenten, handtekeningcontrole, signing, workflow
 from arrangementen.models import Document, Documentversie, Handtekening, Mandaat, Ondertekeningssleutel, Status
 from samenwerking import tweestaps
 from samenwerking.models import Auditregel, Rol
@@ -61,7 +61,7 @@ def test_first_party_signs_and_a_new_version_records_it(gecertificeerd):
     assert handtekening.documentversie.volgnummer == 2
     assert handtekening.ondertekenaar == gecertificeerd.world.ondertekenaars[0]
     assert counts(gecertificeerd.document) == (2, 1)
-    assert signing.verify(latest_bytes(gecertificeerd.document)).all_valid
+    assert handtekeningcontrole.verify(latest_bytes(gecertificeerd.document)).all_valid
 
 
 def test_signing_out_of_order_is_refused_naming_who_signs_first(gecertificeerd):
@@ -139,7 +139,7 @@ def test_signing_under_a_valid_mandate_reads_namens_in_the_pdf_and_the_record(ge
     handtekening = sign(gecertificeerd, 0, user=gemachtigde)
 
     assert (handtekening.ondertekenaar, handtekening.namens) == (gemachtigde, burgemeester)
-    field = signing.field_name(gecertificeerd.world.partijen[0].pk)
+    field = signing.field_name(gecertificeerd.world.partijen[0])
     [sig] = [s for s in pdf_reader(latest_bytes(gecertificeerd.document)).embedded_signatures
              if s.field_name == field]
     assert str(sig.sig_object["/Name"]) == "Victor Vervanger namens Anna Aalders"
@@ -167,6 +167,11 @@ def test_the_arrangement_page_shows_who_signed_on_whose_behalf(client, gecertifi
 
 # --- the signing page -----------------------------------------------------------------------------
 
+def shown(g: Gecertificeerd) -> dict:
+    """What the sign page carries besides the signer's input: the SHA-256 of the version it showed; a plaats."""
+    return {"sha256": documenten.latest_version(g.document).sha256, "plaats": "Zeist"}
+
+
 def sign_url(g: Gecertificeerd) -> str:
     return reverse("arrangementen:document_ondertekenen", args=[g.world.arrangement.pk])
 
@@ -174,7 +179,8 @@ def sign_url(g: Gecertificeerd) -> str:
 def test_sign_page_signs_after_the_password_and_a_fresh_code_and_returns_to_the_arrangement(client, gecertificeerd):
     user = gecertificeerd.world.ondertekenaars[0]
     client.force_login(user)
-    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+    response = client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                                      "partij": gecertificeerd.world.partijen[0].pk,
                                                       "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
                                                       "verificatiecode": code_for(user)})
     assert response.status_code == 302
@@ -186,7 +192,8 @@ def test_sign_page_keeps_the_choice_and_says_the_password_is_wrong(client, gecer
     user = gecertificeerd.world.ondertekenaars[0]
     client.force_login(user)
     code = code_for(user)
-    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+    response = client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                                      "partij": gecertificeerd.world.partijen[0].pk,
                                                       "plaats": "Zeist", "wachtwoord": "fout",
                                                       "verificatiecode": code})
     html = response.content.decode()
@@ -195,7 +202,8 @@ def test_sign_page_keeps_the_choice_and_says_the_password_is_wrong(client, gecer
     assert 'value="Zeist"' in html
     assert counts(gecertificeerd.document) == (1, 0)
     # The wrong password did not use up the code: with the right password, the same code signs.
-    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+    response = client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                                      "partij": gecertificeerd.world.partijen[0].pk,
                                                       "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
                                                       "verificatiecode": code})
     assert response.status_code == 302
@@ -206,7 +214,8 @@ def test_sign_page_keeps_the_choice_and_says_the_password_is_wrong(client, gecer
 def test_sign_page_asks_for_the_second_factor_again_and_signs_nothing_without_it(client, gecertificeerd, code):
     user = gecertificeerd.world.ondertekenaars[0]
     client.force_login(user)  # a verified session is not enough to sign
-    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[0].pk,
+    response = client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                                      "partij": gecertificeerd.world.partijen[0].pk,
                                                       "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
                                                       "verificatiecode": code})
     assert response.status_code == 200
@@ -225,7 +234,8 @@ def test_a_code_signs_once(client, gecertificeerd):
     user = world.ondertekenaars[0]
     client.force_login(user)
     code = code_for(user)
-    client.post(sign_url(gecertificeerd), {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD,
+    client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                           "partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD,
                                            "verificatiecode": code})
     assert counts(gecertificeerd.document) == (2, 1)
     device = tweestaps.app_device(user)
@@ -236,7 +246,8 @@ def test_a_code_signs_once(client, gecertificeerd):
 
 def test_sign_page_explains_the_signing_order(client, gecertificeerd):
     client.force_login(gecertificeerd.world.ondertekenaars[1])
-    response = client.post(sign_url(gecertificeerd), {"partij": gecertificeerd.world.partijen[1].pk,
+    response = client.post(sign_url(gecertificeerd), {**shown(gecertificeerd),
+                                                      "partij": gecertificeerd.world.partijen[1].pk,
                                                       "wachtwoord": TEST_PASSWORD,
                                                       "verificatiecode": code_for(
                                                           gecertificeerd.world.ondertekenaars[1])})
@@ -298,7 +309,7 @@ def test_with_a_tsa_every_signature_is_timestamped_and_a_document_timestamp_clos
         assert len(server.requests) >= 4  # three signatures and the document timestamp
     data = latest_bytes(gecertificeerd.document)
 
-    report = signing.verify(data)
+    report = handtekeningcontrole.verify(data)
     assert report.all_valid
     assert [s.timestamp for s in report.signatures] == [False, False, False, False, True]
     embedded = pdf_reader(data).embedded_signatures

@@ -43,7 +43,9 @@ def sign_url(world: Ondertekenwereld) -> str:
 
 def post_sign(client, world: Ondertekenwereld, user, index: int = 0, **extra):
     data = {"partij": world.partijen[index].pk, "plaats": "Zeist", "wachtwoord": TEST_PASSWORD,
-            "verificatiecode": code_for(user), **extra}
+            "verificatiecode": code_for(user),
+            "sha256": Documentversie.objects.filter(document__arrangement=world.arrangement)
+            .order_by("-volgnummer").values_list("sha256", flat=True).first(), **extra}
     return client.post(sign_url(world), data)
 
 
@@ -163,8 +165,9 @@ def _post_together(world: Ondertekenwereld, users, monkeypatch) -> list[tuple[in
     for user in users:
         client = Client()
         client.force_login(user)
-        posts.append((client, {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD,
-                               "verificatiecode": code_for(user)}))
+        posts.append((client, {"partij": world.partijen[0].pk, "wachtwoord": TEST_PASSWORD, "plaats": "Zeist",
+                               "verificatiecode": code_for(user),
+                               "sha256": documenten.latest_version(world.arrangement.document).sha256}))
     together = threading.Barrier(len(posts), timeout=60)
     original = documenten.sign_document
 

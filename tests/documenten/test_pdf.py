@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from arrangementen import documenten, pdf, signing
+from arrangementen import documenten, handtekeningcontrole, pdf, signing
 from arrangementen.models import Document, Documentgebeurtenis, Status
 
 from .wereld import (
@@ -128,24 +128,24 @@ def test_pdftotext_reads_the_afspraken_in_document_order(getekend, tmp_path):
 # --- signatures ------------------------------------------------------------------------------------
 
 def test_certification_and_every_party_signature_are_intact_valid_and_trusted(getekend):
-    report = signing.verify(getekend.getekend)
+    report = handtekeningcontrole.verify(getekend.getekend)
     assert report.error == ""
     by_field = {s.field: s for s in report.signatures}
-    expected = {"Certificering_platform", *(signing.field_name(p.pk) for p in getekend.world.partijen)}
+    expected = {"Certificering_platform", *(signing.field_name(p) for p in getekend.world.partijen)}
     assert set(by_field) == expected
     for signature in report.signatures:
         assert (signature.intact, signature.valid, signature.trusted) == (True, True, True), signature.details
     # Each signature but the last is followed only by the permitted later signatures; the last covers all.
-    last = signing.field_name(getekend.world.partijen[-1].pk)
+    last = signing.field_name(getekend.world.partijen[-1])
     assert {f: s.after for f, s in by_field.items()} == {f: "niets" if f == last else "toegestaan" for f in by_field}
     assert by_field["Certificering_platform"].certification
     assert report.all_valid
 
 
 def test_each_party_signature_bears_the_signers_name_and_organisation(getekend):
-    by_field = {s.field: s for s in signing.verify(getekend.getekend).signatures}
+    by_field = {s.field: s for s in handtekeningcontrole.verify(getekend.getekend).signatures}
     for partij, user in zip(getekend.world.partijen, getekend.world.ondertekenaars, strict=True):
-        signature = by_field[signing.field_name(partij.pk)]
+        signature = by_field[signing.field_name(partij)]
         assert signature.signer == user.get_full_name()
         assert str(partij.organisatie) in signature.reason
         assert not signature.certification
@@ -162,7 +162,7 @@ def test_without_a_tsa_no_signature_carries_a_timestamp(getekend):
         status = validate_pdf_signature(sig, ValidationContext(trust_roots=signing.trust_roots(),
                                                                allow_fetching=False))
         assert status.timestamp_validity is None, sig.field_name
-    assert not [s for s in signing.verify(getekend.getekend).signatures if s.timestamp]
+    assert not [s for s in handtekeningcontrole.verify(getekend.getekend).signatures if s.timestamp]
 
 
 def test_every_state_of_the_pdf_is_stored_with_its_hash_and_recorded(getekend):

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from arrangementen import pdf_limits, signing
+from arrangementen import handtekeningcontrole, pdf_limits
 from samenwerking.models import Auditregel
 
 from .kwaadaardig import extra_objects, extra_revisions, extra_signature_fields, with_bomb
@@ -121,7 +121,8 @@ def stage(request, monkeypatch):
 
 def test_the_signed_arrangement_still_verifies_in_the_bounded_child(client, getekend):
     response = upload(client, getekend)
-    assert "Geldig: alle 4 handtekeningen zijn intact en vertrouwd." in uitslag(response)
+    assert ("Geldig: ondertekend door alle partijen (3 van 3). Alle handtekeningen zijn echt en het bestand is na "
+            "het ondertekenen niet gewijzigd.") in uitslag(response)
     regel = Auditregel.objects.filter(gebeurtenis=Auditregel.Gebeurtenis.VERIFICATIE).latest("id")
     assert regel.resultaat == Auditregel.Resultaat.GELUKT and regel.details["geldig"] is True
 
@@ -177,7 +178,7 @@ def test_many_streams_that_together_inflate_too_far_are_refused(client, settings
 
 def test_a_verification_that_takes_too_long_is_stopped(client, settings, getekend, monkeypatch):
     settings.VERIFICATIE_MAX_SECONDEN = 2
-    monkeypatch.setattr(signing, "_verify_in_child", lambda *args: time.sleep(60))
+    monkeypatch.setattr(handtekeningcontrole, "_verify_in_child", lambda *args: time.sleep(60))
     started = time.monotonic()
     text = refused_upload(client, settings, getekend, "tijd")
     assert "de controle duurde te lang" in text
@@ -191,13 +192,13 @@ def test_a_verification_that_uses_too_much_cpu_is_stopped(client, settings, gete
         while True:
             pass
 
-    monkeypatch.setattr(signing, "_verify_in_child", spin)
+    monkeypatch.setattr(handtekeningcontrole, "_verify_in_child", spin)
     assert "de controle duurde te lang" in refused_upload(client, settings, getekend, "rekentijd")
 
 
 def test_a_verification_that_asks_too_much_memory_is_stopped(client, settings, getekend, monkeypatch):
     settings.VERIFICATIE_MAX_GEHEUGEN = 64 * 1024 * 1024
-    monkeypatch.setattr(signing, "_verify_in_child", lambda *args: bytearray(512 * 1024 * 1024))
+    monkeypatch.setattr(handtekeningcontrole, "_verify_in_child", lambda *args: bytearray(512 * 1024 * 1024))
     assert "te veel geheugen" in refused_upload(client, settings, getekend, "geheugen")
 
 
@@ -214,8 +215,8 @@ def test_a_signature_that_cannot_be_checked_is_described_in_dutch(getekend, monk
     def broken(sig, context_args):
         raise ValueError("interne details")
 
-    monkeypatch.setattr(signing, "_check_signature", broken)
-    report = signing.verify(getekend)
+    monkeypatch.setattr(handtekeningcontrole, "_check_signature", broken)
+    report = handtekeningcontrole.verify(getekend)
     assert not report.all_valid and len(report.signatures) == 4
     for signature in report.signatures:
         assert signature.details.startswith("Deze handtekening kon niet worden gecontroleerd")

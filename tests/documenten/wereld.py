@@ -20,7 +20,15 @@ from arrangementen.models import Arrangement, Document, Ondertekeningssleutel, P
 from arrangementen.pki import create_test_pki
 from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
 
-from ..factories import TEST_PASSWORD, DriehoekFactory, GebruikerFactory, OnderwerpFactory, OrganisatieFactory, lid
+from ..factories import (
+    TEST_PASSWORD,
+    DriehoekFactory,
+    GebruikerFactory,
+    OnderwerpFactory,
+    OrganisatieFactory,
+    approve_for_all,
+    lid,
+)
 from ..mfa import app_code
 
 # The afspraak titles in the order the document must show them: strategisch → tactisch → operationeel, by
@@ -142,7 +150,7 @@ def build_world(pki) -> Ondertekenwereld:
                                 organisatie=organisatie, ondertekenaar_functie="officier van justitie")
     _add_afspraken(arrangement, coordinator)
     workflow.perform(arrangement=arrangement, action="indienen", user=coordinator)
-    workflow.perform(arrangement=arrangement, action="goedkeuren", user=leden[Rol.REVIEWER])
+    approve_for_all(arrangement)
     workflow.perform(arrangement=arrangement, action="vaststellen", user=leden[Rol.SECRETARIS],
                      vastgesteld_op=timezone.localdate() - datetime.timedelta(days=1),
                      besluit_referentie="Verslag driehoek, agendapunt 4")

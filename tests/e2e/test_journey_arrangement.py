@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement
 
+from ..factories import approve_for_all
 from .conftest import assert_no_axe_violations, expect_message, login_checked
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -108,9 +109,14 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
     expect(coordinator.get_by_text("Deze verplichte afspraken ontbreken nog")).to_have_count(0)
     expect(afspraak(coordinator)).to_be_visible()
     expect(afspraak(coordinator, "Noodmelding geldt als assistentie collega verplicht")).to_be_visible()
-    partijen = coordinator.get_by_role("table", name="Partijen")
-    for organisatie in ("Gemeente Soest", "Politie basisteam BES", "OM Midden-Nederland"):
-        expect(partijen.get_by_role("cell", name=organisatie, exact=True)).to_be_visible()
+    # Every gemeente of the driehoek with its burgemeester, the eenheid and the parket that serves BES.
+    partijen = coordinator.get_by_role("table", name="Partijen").locator("tbody tr")
+    expect(partijen.locator("td:nth-child(1)")).to_have_text([
+        "Gemeente Baarn", "Gemeente Bunschoten", "Gemeente De Bilt", "Gemeente Eemnes", "Gemeente Soest",
+        "Politie Eenheid Midden-Nederland", "Arrondissementsparket Midden-Nederland"])
+    expect(partijen.locator("td:nth-child(2)")).to_have_text([
+        *["burgemeester"] * 5, "teamchef, namens de politiechef",
+        "officier van justitie, namens de hoofdofficier van justitie"])
     expect(tijdlijn(coordinator)).to_have_count(1)
     expect(tijdlijn(coordinator).first).to_contain_text(f"Aangemaakt door {CARLA}")
     expect(acties(coordinator).get_by_role("link")).to_have_text(
@@ -240,12 +246,27 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
     expect(teamchef).to_have_url(detail_url)
     expect_status(teamchef, "ter beoordeling")
     expect(afspraak(teamchef)).to_contain_text(AANVULLING)
-    do_transition(teamchef, live_server, pk, "Goedkeuren", "goedkeuren", "goedgekeurd", toelichting=AKKOORD)
+    acties(teamchef).get_by_role("link", name="Goedkeuren", exact=True).click()
+    assert_no_axe_violations(teamchef)
+    teamchef.get_by_label("Toelichting").fill(AKKOORD)
+    teamchef.get_by_role("button", name="Goedkeuren", exact=True).click()
+    expect(teamchef).to_have_url(detail_url)
+    # Review per party: the politie approved, the other parties have not yet.
+    expect_message(teamchef, "Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van: "
+                             "Gemeente Baarn, Gemeente Bunschoten, Gemeente De Bilt, Gemeente Eemnes, "
+                             "Arrondissementsparket Midden-Nederland.")
+    expect_status(teamchef, "ter beoordeling")
+    per_partij = teamchef.locator("h2#beoordeling-per-partij + ul > li")
+    expect(per_partij.filter(has_text=f"goedgekeurd door {TOM}")).to_have_count(1)
+    expect(per_partij.filter(has_text="nog niet beoordeeld").first).to_be_visible()
+    assert_no_axe_violations(teamchef)
+    approve_for_all(Arrangement.objects.get(pk=pk))  # the other parties (each its own browser journey elsewhere)
+    teamchef.reload()
+    expect_status(teamchef, "goedgekeurd")
     beoordelingen = teamchef.locator("h2#beoordelingen + ul > li")
-    expect(beoordelingen).to_have_count(2)
-    expect(beoordelingen.last).to_contain_text(f"Goedgekeurd door {TOM}")
-    expect(beoordelingen.last).to_contain_text(AKKOORD)
-    expect(tijdlijn(teamchef).last).to_contain_text(f"Van ter beoordeling naar goedgekeurd door {TOM}")
+    expect(beoordelingen.filter(has_text=f"Goedgekeurd door {TOM}")).to_have_count(1)
+    expect(beoordelingen.filter(has_text=f"Goedgekeurd door {TOM}")).to_contain_text(AKKOORD)
+    expect(tijdlijn(teamchef).last).to_contain_text("Van ter beoordeling naar goedgekeurd door")
     assert_no_axe_violations(teamchef)
 
     # 5. The secretaris finds it and records the vaststelling -------------------------------------------------
@@ -296,7 +317,8 @@ def test_van_concept_tot_vaststelling_met_opmerking_en_herziening(page, new_page
         f"Van ter beoordeling naar wijzigingen gevraagd door {TOM}",
         f"Van wijzigingen gevraagd naar concept door {CARLA}",
         f"Van concept naar ter beoordeling door {CARLA}",
-        f"Van ter beoordeling naar goedgekeurd door {TOM}",
+        # the last party to approve was one of the other parties (approve_for_all above), not the teamchef
+        re.compile("Van ter beoordeling naar goedgekeurd door "),
         f"Van goedgekeurd naar vastgesteld door {SANNE}",
     ])
     # The secretaris can now start the PDF for signing (tested end to end in test_signing.py).

@@ -79,6 +79,9 @@ def test_coordinator_bouwt_arrangement_uit_de_bibliotheek_en_vindt_zijn_weg(page
     onderwerp.select_option(value=waarde)
     page.get_by_label("Titel").fill(EIGEN)
     page.get_by_label("Tekst").fill(EIGEN_TEKST)
+    expect(page.get_by_label("Verantwoordelijke").locator("option")).to_have_text([
+        "Kies wie verantwoordelijk is", "gemeente", "politie", "Openbaar Ministerie", "terreinbeheerder",
+        "vervoerder", "omgevingsdienst", "provincie", "waterschap", "gezamenlijk"])
     page.get_by_label("Verantwoordelijke").select_option(index=1)
     page.get_by_role("button", name="Afspraak opslaan").click()
     expect_message(page, "De afspraak is opgeslagen.")
@@ -110,6 +113,24 @@ def test_coordinator_bouwt_arrangement_uit_de_bibliotheek_en_vindt_zijn_weg(page
     page.get_by_role("button", name="Partij toevoegen").click()
     expect_message(page, "De partij is toegevoegd.")
     expect(partijen.get_by_role("cell", name=eerste, exact=True)).to_be_visible()
+
+    # A BOA-werkgever that is not in the list yet: a terreinbeheerder --------------------------------------
+    page.get_by_role("link", name="Partij toevoegen").click()
+    page.get_by_label("Of een andere BOA-werkgever: naam").fill("Staatsbosbeheer")
+    page.get_by_label("Functie van de ondertekenaar").fill("regiodirecteur")
+    page.get_by_role("button", name="Partij toevoegen").click()  # the soort is missing
+    soort = page.get_by_label("Soort van die BOA-werkgever")
+    expect(soort).to_have_attribute("aria-invalid", "true")
+    expect(soort).to_have_accessible_description(re.compile("Kies het soort van de nieuwe organisatie."))
+    expect(page.get_by_label("Of een andere BOA-werkgever: naam")).to_have_value("Staatsbosbeheer")
+    assert_no_axe_violations(page)
+    soort.select_option(label="terreinbeheerder")
+    page.get_by_label("Wie tekent namens deze partij").select_option(label="een bestuurder of directeur")
+    page.get_by_role("button", name="Partij toevoegen").click()
+    expect_message(page, "De partij is toegevoegd.")
+    expect(partijen.locator("tbody tr").last.get_by_role("cell").nth(0)).to_have_text("Staatsbosbeheer")
+    expect(partijen.locator("tbody tr").last.get_by_role("cell").nth(1)).to_have_text("regiodirecteur")
+    expect(partijen.locator("tbody tr")).to_have_count(aantal + 1)
 
     # A comment on the whole arrangement ------------------------------------------------------------------
     algemeen = page.locator("details").filter(has_text="Opmerking bij het hele arrangement")

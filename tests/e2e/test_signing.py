@@ -18,6 +18,7 @@ from arrangementen import services, workflow
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Document
 from samenwerking.models import Driehoek, Organisatie
+from tests.factories import approve_for_all
 from tests.mfa import code_for
 
 from .conftest import DEMO_PASSWORD, assert_no_axe_violations, expect_message, login_checked
@@ -26,22 +27,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITEL = "Handhavingsarrangement BES ter ondertekening"
 PDF_TIMEOUT_S = 90  # rendering + platform certification take a few seconds; this is only an upper bound
-ORGANISATIES = ("Gemeente Soest", "Politie basisteam BES", "OM Midden-Nederland")
+ORGANISATIES = ("Gemeente Soest", "Politie Eenheid Midden-Nederland", "Arrondissementsparket Midden-Nederland")
 
 
 @pytest.fixture
 def vastgesteld(demo_data, signing_setup) -> Arrangement:
     """A BES arrangement from the standard model, walked through the workflow to 'vastgesteld', and a TEST
-    signing key for each of its three parties."""
+    signing key for each of its three parties (the other four gemeenten are left out: this is about signing)."""
     load_library()
     for naam in ORGANISATIES:
         signing_setup.add_key(Organisatie.objects.get(naam=naam))
     bes = Driehoek.objects.get(naam="Basisteamdriehoek BES")
     arrangement = services.create_arrangement(driehoek=bes, user=demo_data["coordinator"], titel=TITEL,
                                               start="model")
+    for partij in arrangement.partijen.exclude(organisatie__naam__in=ORGANISATIES):
+        arrangement.refresh_from_db()
+        services.remove_partij(partij=partij, user=demo_data["coordinator"], expected_version=arrangement.lock_version)
     workflow.perform(arrangement=arrangement, action="indienen", user=demo_data["coordinator"])
-    workflow.perform(arrangement=arrangement, action="goedkeuren", user=demo_data["teamchef"],
-                     toelichting="Akkoord namens het basisteam.")
+    approve_for_all(arrangement, toelichting="Akkoord.")
     workflow.perform(arrangement=arrangement, action="vaststellen", user=demo_data["secretaris"],
                      vastgesteld_op=timezone.localdate(), besluit_referentie="Driehoek BES, agendapunt 4")
     arrangement.refresh_from_db()
@@ -75,7 +78,8 @@ def upload_and_check(page: Page, live_server, pdf: Path) -> None:
     page.get_by_label("PDF-bestand").set_input_files(pdf)
     page.get_by_role("button", name="Controleren").click()
     uitslag = page.get_by_role("status").filter(has=page.get_by_role("heading", name="Uitslag"))
-    expect(uitslag).to_contain_text("Geldig: alle 2 handtekeningen zijn intact en vertrouwd.")
+    expect(uitslag).to_contain_text("Nog niet door alle partijen ondertekend: 1 van 3. De handtekeningen die er "
+                                    "staan zijn echt en het bestand is daarna niet gewijzigd.")
     expect(uitslag).to_contain_text("Bekend document: dit bestand is precies gelijk aan een versie die in deze "
                                     "applicatie is opgeslagen.")
     expect(uitslag).not_to_contain_text("Niet geldig")
@@ -109,8 +113,9 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     handtekeningen = sectie.locator("h3:text-is('Handtekeningen') + ul > li")
     expect(handtekeningen).to_have_text([
         "Gemeente Soest: nog niet getekend (burgemeester)",
-        "Politie basisteam BES: nog niet getekend (teamchef, namens de politiechef)",
-        "OM Midden-Nederland: nog niet getekend (officier van justitie)",
+        "Politie Eenheid Midden-Nederland: nog niet getekend (teamchef, namens de politiechef)",
+        "Arrondissementsparket Midden-Nederland: nog niet getekend (officier van justitie, namens de hoofdofficier "
+        "van justitie)",
     ])
     expect(sectie.get_by_role("link", name="PDF downloaden")).to_be_visible()
     expect(sectie.get_by_role("link", name="Ondertekenen")).to_have_count(0)  # the secretaris does not sign
@@ -154,7 +159,7 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     handtekeningen = sectie.locator("h3:text-is('Handtekeningen') + ul > li")
     expect(handtekeningen.first).to_contain_text("Gemeente Soest: getekend door Bert Burgemeester op ")
     expect(handtekeningen.nth(1)).to_have_text(
-        "Politie basisteam BES: nog niet getekend (teamchef, namens de politiechef)")
+        "Politie Eenheid Midden-Nederland: nog niet getekend (teamchef, namens de politiechef)")
     expect(sectie.get_by_role("link", name="Ondertekenen")).to_have_count(0)  # nothing left for Soest
     expect(dd(burgemeester, "Status")).to_have_text("vastgesteld")  # two parties still have to sign
     assert_no_axe_violations(burgemeester)
@@ -200,13 +205,16 @@ def test_secretaris_exporteert_burgemeester_tekent_en_verificatie_meldt_geldig_e
     upload_and_check(secretaris, live_server, pdf)
     uitslag = secretaris.get_by_role("status").filter(has=secretaris.get_by_role("heading", name="Uitslag"))
     expect(uitslag.get_by_role("link", name=document.referentie)).to_have_attribute("href", f"/arrangementen/{pk}/")
-    expect(uitslag).to_contain_text("versie #2 (Ondertekend door Bert Burgemeester voor Gemeente Soest)")
+    expect(uitslag).to_contain_text("2: Ondertekend door Bert Burgemeester voor Gemeente Soest")
+    expect(uitslag).to_contain_text("Bert Burgemeester, burgemeester, Gemeente Soest (")
+    expect(uitslag).to_contain_text("In orde: echt, en het bestand is daarna niet meer gewijzigd.")
+    expect(uitslag).to_contain_text("Politie basisteam BES: Nog niet getekend.")
     rijen = uitslag.get_by_role("table", name="Handtekeningen in het bestand").locator("tbody tr")
     expect(rijen).to_have_count(2)
     burgemeester_rij = rijen.filter(has_text="Bert Burgemeester")
     expect(burgemeester_rij).to_have_count(1)
-    expect(burgemeester_rij.get_by_role("cell").nth(2)).to_have_text("ja")  # intact
-    expect(burgemeester_rij.get_by_role("cell").nth(3)).to_have_text("ja")  # geldig
-    expect(burgemeester_rij.get_by_role("cell").nth(4)).to_have_text("ja")  # vertrouwd
+    expect(burgemeester_rij.get_by_role("cell").nth(1)).to_have_text("TEST Gemeente Soest")  # the certificate
+    expect(burgemeester_rij.get_by_role("cell").nth(2)).to_have_text("het hele bestand")
+    expect(burgemeester_rij.get_by_role("cell").nth(3)).to_have_text("nee")  # nothing changed after it
     expect(rijen.filter(has_text="certificering platform")).to_have_count(1)
     assert_no_axe_violations(secretaris)

@@ -17,6 +17,10 @@ BES_LEDEN = {
     "Sanne Secretaris": "driehoeksecretaris",
     "Bert Burgemeester": "ondertekenaar",
     "Olga Officier": "beoordelaar, ondertekenaar",
+    "Bas van Baarn": "ondertekenaar",
+    "Bea van Bunschoten": "ondertekenaar",
+    "Dirk de Bilt": "ondertekenaar",
+    "Eva van Eemnes": "ondertekenaar",
 }
 ONJUIST = "De combinatie van gebruikersnaam en wachtwoord is onjuist"
 

@@ -28,7 +28,8 @@ def gecertificeerd(test_pki) -> bytes:
     with signing_settings(test_pki):
         plain = pdf.render_pdf('<html lang="nl"><head><title>Arrangement</title></head>'
                                "<body><p>Een arrangement om te controleren.</p></body></html>")
-        return signing.certify(plain, [(signing.field_name(1), 0)], reason="Vastgesteld")
+        veld = signing.Veld(naam="Handtekening_1", pagina=-1, box=(57, 500, 284, 580))
+        return signing.certify(plain, [veld], reason="Vastgesteld")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def upload(session, data: bytes):
 def test_a_valid_certified_file_verifies_in_the_bounded_child_under_gunicorn(server, sessie, gecertificeerd):
     response = upload(sessie, gecertificeerd)
     assert response.status_code == 200, server.log_tail()
-    assert "Geldig: de handtekening is intact en vertrouwd." in uitslag(response.text), uitslag(response.text)
+    assert ("Nog niet ondertekend: dit bestand is alleen gecertificeerd door het platform; de partij heeft nog niet "
+            "getekend (0 van 1).") in uitslag(response.text), uitslag(response.text)
 
 
 def test_verification_bombs_are_refused_in_dutch_and_the_workers_stay_up(server, sessie, gecertificeerd):
@@ -86,7 +88,7 @@ def test_verification_bombs_are_refused_in_dutch_and_the_workers_stay_up(server,
     # The same workers are still there and still answer.
     assert server.worker_pids() == workers
     assert sessie.get(URL).status_code == 200
-    assert "Geldig:" in uitslag(upload(sessie, gecertificeerd).text)
+    assert "Nog niet ondertekend: dit bestand is alleen gecertificeerd" in uitslag(upload(sessie, gecertificeerd).text)
     limits = set(Auditregel.objects.filter(gebeurtenis=Auditregel.Gebeurtenis.VERIFICATIE,
                                            resultaat=Auditregel.Resultaat.GEWEIGERD)
                  .values_list("details__limiet", flat=True))

@@ -11,7 +11,6 @@ held is handed out again within seconds instead of the default hour.
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import uuid
@@ -21,8 +20,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from arrangementen import documenten, signing
+from arrangementen import documenten, handtekeningcontrole
 from arrangementen.models import Document, Documentgebeurtenis, Documentversie
+from tests.documenten.poppler import nss_database, pdfsig
 from tests.documenten.wereld import build_world, flip_byte, latest_bytes, offset_inside_first_revision, sign_all
 
 from .conftest import READY_TIMEOUT, Worker, _test_database_url, wait_for
@@ -111,30 +111,6 @@ def wait_until_done(document: Document, worker: Worker, timeout: float) -> None:
     assert document.status == Document.Status.GEREED, document.fout
 
 
-# --- poppler's pdfsig ------------------------------------------------------------------------------
-
-def nss_database(directory: Path, ca_pem: Path) -> str:
-    """An NSS database that trusts the TEST CA, for pdfsig."""
-    if not shutil.which("certutil"):
-        pytest.fail("certutil ontbreekt (Debian-pakket libnss3-tools): nodig om pdfsig de TEST-CA te laten "
-                    "vertrouwen.")
-    database = directory / "nss"
-    database.mkdir()
-    subprocess.run(["certutil", "-N", "-d", f"sql:{database}", "--empty-password"], check=True, timeout=30)
-    subprocess.run(["certutil", "-A", "-d", f"sql:{database}", "-n", "TEST CA", "-t", "CT,C,C", "-a",
-                    "-i", str(ca_pem)], check=True, timeout=30)
-    return f"sql:{database}"
-
-
-def pdfsig(nssdir: str, path: Path) -> list[dict[str, str]]:
-    """pdfsig's report: one {item: value} per signature, e.g. 'Signature Validation': 'Signature is Valid.'"""
-    output = subprocess.run(["pdfsig", "-nssdir", nssdir, str(path)], capture_output=True, text=True,
-                            timeout=60).stdout
-    blocks = re.split(r"^Signature #\d+:\s*$", output, flags=re.M)[1:]
-    assert blocks, f"pdfsig found no signatures:\n{output}"
-    return [dict(re.findall(r"^\s*- ([^:\n]+): (.*)$", block, flags=re.M)) for block in blocks]
-
-
 def first_range_ends(report: list[dict[str, str]]) -> list[int]:
     return [int(re.match(r"\[0 - (\d+)\]", s["Signed Ranges"]).group(1)) for s in report]
 
@@ -153,7 +129,7 @@ def test_worker_pdf_signed_by_three_parties_satisfies_pyhanko_and_pdfsig_until_o
     path = tmp_path / "getekend.pdf"
     path.write_bytes(signed)
 
-    report = signing.verify(signed)
+    report = handtekeningcontrole.verify(signed)
     assert len(report.signatures) == 4  # the platform's certification and three parties
     for signature in report.signatures:
         assert (signature.intact, signature.valid, signature.trusted) == (True, True, True), signature.details
@@ -171,7 +147,7 @@ def test_worker_pdf_signed_by_three_parties_satisfies_pyhanko_and_pdfsig_until_o
     tampered_path = tmp_path / "gewijzigd.pdf"
     tampered_path.write_bytes(flip_byte(signed, offset))
 
-    tampered = signing.verify(tampered_path.read_bytes())
+    tampered = handtekeningcontrole.verify(tampered_path.read_bytes())
     assert not tampered.all_valid
     assert len(tampered.signatures) == 4
     assert not [s.field for s in tampered.signatures if s.intact]
@@ -207,4 +183,4 @@ def test_a_worker_killed_mid_render_is_replaced_and_exactly_one_pdf_results(sign
     assert list(Documentversie.objects.filter(document=document).values_list("volgnummer", flat=True)) == [1]
     assert Documentgebeurtenis.objects.filter(document=document,
                                               soort=Documentgebeurtenis.Soort.GENERATIE).count() == 1
-    assert signing.verify(latest_bytes(document)).all_valid
+    assert handtekeningcontrole.verify(latest_bytes(document)).all_valid

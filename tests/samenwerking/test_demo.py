@@ -4,8 +4,11 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
 
+from arrangementen.demo import DEMO_SIGNERS, DEMO_TITEL
+from arrangementen.models import Arrangement
 from samenwerking import toegang, tweestaps
 from samenwerking.models import Driehoek, Gebruiker
+from samenwerking.organisaties import vertegenwoordigt
 from samenwerking.permissions_setup import is_beheerder
 from tests.mfa import code_for
 
@@ -14,6 +17,8 @@ BERGEN = "Driehoek Bergen (L.)"
 EXPECTED = {
     "coordinator": {BES}, "teamchef": {BES}, "secretaris": {BES}, "burgemeester": {BES},
     "officier": {BES}, "buitenstaander": {BERGEN}, "beheerder": set(),
+    "burgemeester_baarn": {BES}, "burgemeester_bunschoten": {BES}, "burgemeester_debilt": {BES},
+    "burgemeester_eemnes": {BES},
 }
 
 
@@ -34,7 +39,8 @@ def test_demo_driehoeken_have_the_right_gemeenten_and_basisteams(demo):
     assert bergen.basisteam.naam == "Venray-Gennep"
 
 
-NEEDS_SECOND_STEP = {"teamchef", "secretaris", "burgemeester", "officier", "beheerder"}
+NEEDS_SECOND_STEP = {"teamchef", "secretaris", "burgemeester", "officier", "beheerder", "burgemeester_baarn",
+                     "burgemeester_bunschoten", "burgemeester_debilt", "burgemeester_eemnes"}
 
 
 @pytest.mark.parametrize(("username", "driehoeken"), EXPECTED.items())
@@ -61,6 +67,18 @@ def test_demo_roles(demo):
     officier = Gebruiker.objects.get(username="officier")
     assert set(officier.lidmaatschappen.values_list("rol", flat=True)) == {"reviewer", "ondertekenaar"}
     assert is_beheerder(Gebruiker.objects.get(username="beheerder"))
+
+
+def test_every_party_of_the_demo_arrangement_has_a_demo_user_who_may_sign_for_it(demo):
+    arrangement = Arrangement.objects.get(titel=DEMO_TITEL)
+    partijen = list(arrangement.partijen.select_related("organisatie").order_by("volgorde"))
+    assert [p.organisatie.naam for p in partijen] == [
+        "Gemeente Baarn", "Gemeente Bunschoten", "Gemeente De Bilt", "Gemeente Eemnes", "Gemeente Soest",
+        "Politie Eenheid Midden-Nederland", "Arrondissementsparket Midden-Nederland"]
+    signers = [Gebruiker.objects.select_related("organisatie").get(username=name) for name in DEMO_SIGNERS]
+    # Signing is sequential: the n-th demo signer acts for the n-th party.
+    assert all(vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie)
+               for user, partij in zip(signers, partijen, strict=True))
 
 
 def test_demo_twice_changes_nothing(demo):

@@ -1,0 +1,181 @@
+"""Review per party: which parties must approve an arrangement, for which party a reviewer speaks, and where
+each party stands.
+
+The parties that must approve are computed from the arrangement's partijen and its driehoek's setting
+(`Driehoek.goedkeurende_soorten`) at the moment of asking, so a secretaris who changes the setting changes it for
+every arrangement still under review; each Beoordeling records the party (its organisation) it was given for,
+so what was decided stays readable whatever the setting becomes. When no party is required (no partijen, or a
+setting that names none), one reviewer's approval is enough, as before review per party.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenwerking import toegang
+from samenwerking.historie import save_tracked as _save
+from samenwerking.models import Organisatie
+
+from .models import Arrangement, Beoordeling, Opmerking, Partij, Status, Statusovergang
+
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+GOEDGEKEURD = Beoordeling.Besluit.GOEDGEKEURD
+WIJZIGINGEN = Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD
+
+
+def required_partijen(arrangement: Arrangement) -> list[Partij]:
+    """The parties whose approval the arrangement needs, in the parties' order (uses prefetched partijen)."""
+    soorten = set(arrangement.driehoek.goedkeurende_soorten or [])
+    drafter_organisatie = arrangement.aangemaakt_door.organisatie_id
+    prefetched = getattr(arrangement, "_prefetched_objects_cache", {}).get("partijen")
+    partijen = prefetched if prefetched is not None else arrangement.partijen.select_related("organisatie")
+    return [
+        partij for partij in sorted(partijen, key=lambda p: (p.volgorde, p.pk))
+        if partij.organisatie.soort in soorten
+        and not (partij.organisatie.soort == Organisatie.Soort.GEMEENTE
+                 and partij.organisatie_id == drafter_organisatie)
+    ]
+
+
+def party_of(user, partijen: list[Partij]) -> Partij | None:
+    """The party among these for which this user speaks: the one of the user's own organisation, or, for the
+    politie party (the eenheid, namens de politiechef), a basisteam of that eenheid (the teamchef)."""
+    organisatie = user.organisatie if user.organisatie_id else None
+    if organisatie is None:
+        return None
+    eenheid = organisatie.basisteam.eenheid_id if organisatie.basisteam_id else None
+    return next((p for p in partijen if p.organisatie_id == organisatie.pk
+                 or (eenheid and p.organisatie.soort == Organisatie.Soort.POLITIE
+                     and p.organisatie.eenheid_id == eenheid)), None)
+
+
+def reviewer_filter(partijen: list[Partij]) -> Q:
+    """The users who speak for one of these parties (party_of, as a query)."""
+    eenheden = [p.organisatie.eenheid_id for p in partijen
+                if p.organisatie.soort == Organisatie.Soort.POLITIE and p.organisatie.eenheid_id]
+    return Q(organisatie__in=[p.organisatie_id for p in partijen]) | Q(organisatie__basisteam__eenheid__in=eenheden)
+
+
+def awaits(user, arrangement: Arrangement) -> bool:
+    """Whether the arrangement (under review, with `geldige_beoordelingen` prefetched) awaits this user's
+    approval: the user speaks for a required party that has not approved yet."""
+    required = required_partijen(arrangement)
+    if not required:
+        return not any(b.beoordelaar_id == user.pk for b in arrangement.geldige_beoordelingen)
+    partij = party_of(user, required)
+    return partij is not None and not any(
+        b.organisatie_id == partij.organisatie_id and b.besluit == GOEDGEKEURD
+        for b in arrangement.geldige_beoordelingen)
+
+
+def live_decisions(arrangement: Arrangement) -> list[Beoordeling]:
+    return list(arrangement.beoordelingen.filter(vervallen=False).select_related("beoordelaar", "organisatie"))
+
+
+def approved_organisaties(arrangement: Arrangement) -> set[int]:
+    return set(arrangement.beoordelingen.filter(vervallen=False, besluit=GOEDGEKEURD)
+               .exclude(organisatie=None).values_list("organisatie_id", flat=True))
+
+
+@dataclass(frozen=True)
+class PartijStand:
+    partij: Partij
+    beoordeling: Beoordeling | None  # the party's latest valid decision, None: nog niet beoordeeld
+
+
+def party_states(arrangement: Arrangement) -> list[PartijStand]:
+    """Each required party with its latest decision that still holds."""
+    latest: dict[int, Beoordeling] = {}
+    for beoordeling in live_decisions(arrangement):
+        if beoordeling.organisatie_id:
+            latest[beoordeling.organisatie_id] = beoordeling
+    return [PartijStand(partij=p, beoordeling=latest.get(p.organisatie_id)) for p in required_partijen(arrangement)]
+
+
+def _refuse(arrangement: Arrangement, message: str):
+    raise toegang.Geweigerd(message, obj=arrangement)
+
+
+def record_decision(*, arrangement: Arrangement, user, besluit: str, toelichting: str) -> bool:
+    """Record one party's decision on the (row-locked) arrangement; True when the status should now change.
+
+    Called only from workflow.perform, under the arrangement's row lock, so of two parties approving at the same
+    moment the second one reads the first one's approval and only one of them is the last.
+    """
+    required = required_partijen(arrangement)
+    partij = party_of(user, required) or party_of(user, list(arrangement.partijen.all()))
+    if besluit == GOEDGEKEURD and required:
+        if partij is None or partij not in required:
+            _refuse(arrangement, _("U kunt dit arrangement niet goedkeuren: u hoort niet bij een partij die het "
+                                   "moet goedkeuren (%(partijen)s). Vraag de beheerder uw organisatie in te stellen "
+                                   "als die niet klopt.") % {"partijen": ", ".join(str(p.organisatie)
+                                                                                    for p in required)})
+        earlier = arrangement.beoordelingen.filter(vervallen=False, besluit=GOEDGEKEURD,
+                                                   organisatie=partij.organisatie).select_related("beoordelaar")[:1]
+        if earlier:
+            raise_already(partij, earlier[0])
+    _save(Beoordeling(arrangement=arrangement, beoordelaar=user, toelichting=toelichting.strip(), besluit=besluit,
+                      organisatie=partij.organisatie if partij else None), user)
+    if besluit != GOEDGEKEURD or not required:
+        return True
+    return {p.organisatie_id for p in required} <= approved_organisaties(arrangement)
+
+
+def raise_already(partij: Partij, beoordeling: Beoordeling):
+    raise ValidationError(
+        _("%(partij)s heeft dit arrangement al goedgekeurd (door %(naam)s op %(datum)s).")
+        % {"partij": partij.organisatie, "naam": beoordeling.beoordelaar,
+           "datum": timezone.localtime(beoordeling.op).strftime("%d-%m-%Y")},
+        code="al_goedgekeurd",
+    )
+
+
+def void(*, arrangement: Arrangement, user, door_wijziging: bool) -> int:
+    """Void the approvals that hold; after a content change also mark those voided since the last submission
+    (by 'terug naar concept') as voided by that change, so the page can say when the content changed."""
+    now = timezone.now()
+    rows = list(arrangement.beoordelingen.filter(vervallen=False))
+    if door_wijziging:
+        since = last_submission(arrangement) or EPOCH
+        rows += list(arrangement.beoordelingen.filter(vervallen=True, vervallen_door_wijziging=False,
+                                                      besluit=GOEDGEKEURD, vervallen_op__gte=since))
+    for beoordeling in rows:
+        beoordeling.vervallen, beoordeling.vervallen_op = True, now
+        beoordeling.vervallen_door_wijziging = door_wijziging and beoordeling.besluit == GOEDGEKEURD
+        _save(beoordeling, user)
+    return len(rows)
+
+
+def last_submission(arrangement: Arrangement) -> datetime.datetime | None:
+    return (Statusovergang.objects.filter(arrangement=arrangement, naar=Status.TER_REVIEW)
+            .aggregate(m=Max("op"))["m"])
+
+
+def unresolved_opmerkingen(arrangement: Arrangement) -> list[Opmerking]:
+    """Open comments (threads' first posts) an approver is asked to confirm they leave open."""
+    return list(arrangement.opmerkingen.filter(opgelost=False, antwoord_op=None).order_by("geplaatst_op", "pk"))
+
+
+def describe_opmerkingen(opmerkingen: list[Opmerking]) -> str:
+    """'2 open opmerkingen: “De termijn …”, “Wie betaalt …”' — count and first words."""
+    names = ", ".join(f"“{' '.join(o.tekst.split()[:6])}{' …' if len(o.tekst.split()) > 6 else ''}”"
+                      for o in opmerkingen)
+    return _("%(aantal)s open opmerking(en): %(namen)s") % {"aantal": len(opmerkingen), "namen": names}
+
+
+def page_notices(arrangement: Arrangement) -> dict:
+    """What the top of the arrangement page says about the review: changes asked, approvals voided."""
+    if arrangement.status not in (Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD, Status.TER_REVIEW):
+        return {}
+    since = last_submission(arrangement) or EPOCH
+    asked = None
+    if arrangement.status != Status.TER_REVIEW:  # one query whatever the history, for a fixed page budget
+        asked = (arrangement.beoordelingen.filter(besluit=WIJZIGINGEN, op__gte=since)
+                 .select_related("beoordelaar", "organisatie").order_by("-op", "-pk").first())
+    voided = (arrangement.beoordelingen.filter(vervallen_door_wijziging=True)
+              .aggregate(m=Max("vervallen_op"))["m"])
+    return {"wijzigingen_gevraagd": asked, "goedkeuringen_vervallen_op": voided}
