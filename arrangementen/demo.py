@@ -9,12 +9,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samenwerking import toegang
 from samenwerking.models import Driehoek, Gebruiker, Organisatie
 
-from . import documenten, services, workflow
+from . import documenten, goedkeuring, services, workflow
 from .models import Arrangement, Document, Ondertekeningssleutel
 from .pki import create_test_pki
 
@@ -49,12 +51,23 @@ def create_demo_arrangement() -> Arrangement:
         inzet=[services.InzetRegel("I", 12, Decimal("9.5")), services.InzetRegel("II", 2, Decimal("1.5"))],
     )
     workflow.perform(arrangement=arrangement, action="indienen", user=users["coordinator"])
-    workflow.perform(arrangement=arrangement, action="goedkeuren", user=users["teamchef"],
-                     toelichting="Akkoord namens het basisteam.")
+    _approve_for_every_party(arrangement)
     workflow.perform(arrangement=arrangement, action="vaststellen", user=users["secretaris"],
                      vastgesteld_op=today, besluit_referentie="Driehoeksoverleg BES, agendapunt 4")
     arrangement.refresh_from_db()
     return arrangement
+
+
+def _approve_for_every_party(arrangement: Arrangement) -> None:
+    """Each party that must approve does, through a demo reviewer of the driehoek who speaks for it."""
+    arrangement.refresh_from_db()
+    reviewers = list(toegang.active_members(arrangement.driehoek, permission=toegang.REVIEW)
+                     .select_related("organisatie__basisteam").order_by("username"))
+    for partij in goedkeuring.required_partijen(arrangement):
+        reviewer = next(u for u in reviewers if goedkeuring.party_of(u, [partij]) is not None)
+        workflow.perform(arrangement=arrangement, action="goedkeuren", user=reviewer, bevestigd=True,
+                         toelichting=_("Akkoord namens %(partij)s.") % {"partij": partij.organisatie})
+        arrangement.refresh_from_db()
 
 
 def ensure_test_keys() -> None:

@@ -27,12 +27,15 @@ GOEDGEKEURD = Beoordeling.Besluit.GOEDGEKEURD
 WIJZIGINGEN = Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD
 
 
-def required_partijen(arrangement: Arrangement) -> list[Partij]:
-    """The parties whose approval the arrangement needs, in the parties' order (uses prefetched partijen)."""
+def required_partijen(arrangement: Arrangement, partijen: list[Partij] | None = None) -> list[Partij]:
+    """The parties whose approval the arrangement needs, in the parties' order (`partijen`: the arrangement's
+    parties with their organisation when the caller has them; else prefetched ones, else one query)."""
     soorten = set(arrangement.driehoek.goedkeurende_soorten or [])
     drafter_organisatie = arrangement.aangemaakt_door.organisatie_id
-    prefetched = getattr(arrangement, "_prefetched_objects_cache", {}).get("partijen")
-    partijen = prefetched if prefetched is not None else arrangement.partijen.select_related("organisatie")
+    if partijen is None:
+        partijen = getattr(arrangement, "_prefetched_objects_cache", {}).get("partijen")
+    if partijen is None:
+        partijen = arrangement.partijen.select_related("organisatie")
     return [
         partij for partij in sorted(partijen, key=lambda p: (p.volgorde, p.pk))
         if partij.organisatie.soort in soorten
@@ -87,13 +90,18 @@ class PartijStand:
     beoordeling: Beoordeling | None  # the party's latest valid decision, None: nog niet beoordeeld
 
 
-def party_states(arrangement: Arrangement) -> list[PartijStand]:
-    """Each required party with its latest decision that still holds."""
+def party_states(arrangement: Arrangement, *, partijen: list[Partij] | None = None,
+                 beoordelingen: list[Beoordeling] | None = None) -> list[PartijStand]:
+    """Each required party with its latest decision that still holds (`partijen`, `beoordelingen`: all of the
+    arrangement's, when the caller has read them already)."""
+    if beoordelingen is None:
+        beoordelingen = live_decisions(arrangement)
     latest: dict[int, Beoordeling] = {}
-    for beoordeling in live_decisions(arrangement):
-        if beoordeling.organisatie_id:
+    for beoordeling in sorted(beoordelingen, key=lambda b: (b.op, b.pk)):
+        if beoordeling.organisatie_id and not beoordeling.vervallen:
             latest[beoordeling.organisatie_id] = beoordeling
-    return [PartijStand(partij=p, beoordeling=latest.get(p.organisatie_id)) for p in required_partijen(arrangement)]
+    return [PartijStand(partij=p, beoordeling=latest.get(p.organisatie_id))
+            for p in required_partijen(arrangement, partijen)]
 
 
 def _refuse(arrangement: Arrangement, message: str):
@@ -167,10 +175,25 @@ def describe_opmerkingen(opmerkingen: list[Opmerking]) -> str:
     return _("%(aantal)s open opmerking(en): %(namen)s") % {"aantal": len(opmerkingen), "namen": names}
 
 
-def page_notices(arrangement: Arrangement) -> dict:
-    """What the top of the arrangement page says about the review: changes asked, approvals voided."""
+def page_notices(arrangement: Arrangement, *, overgangen: list[Statusovergang] | None = None,
+                 beoordelingen: list[Beoordeling] | None = None) -> dict:
+    """What the top of the arrangement page says about the review: changes asked, approvals voided
+    (`overgangen`, `beoordelingen`: all of the arrangement's, when the caller has read them already)."""
     if arrangement.status not in (Status.CONCEPT, Status.WIJZIGINGEN_GEVRAAGD, Status.TER_REVIEW):
         return {}
+    if overgangen is None or beoordelingen is None:
+        return _page_notices_queried(arrangement)
+    since = max((o.op for o in overgangen if o.naar == Status.TER_REVIEW), default=EPOCH)
+    asked = None
+    if arrangement.status != Status.TER_REVIEW:
+        asked = max((b for b in beoordelingen if b.besluit == WIJZIGINGEN and b.op >= since),
+                    key=lambda b: (b.op, b.pk), default=None)
+    voided = max((b.vervallen_op for b in beoordelingen if b.vervallen_door_wijziging and b.vervallen_op),
+                 default=None)
+    return {"wijzigingen_gevraagd": asked, "goedkeuringen_vervallen_op": voided}
+
+
+def _page_notices_queried(arrangement: Arrangement) -> dict:
     since = last_submission(arrangement) or EPOCH
     asked = None
     if arrangement.status != Status.TER_REVIEW:  # one query whatever the history, for a fixed page budget

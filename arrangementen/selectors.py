@@ -71,15 +71,19 @@ def arrangement_detail(arrangement: Arrangement) -> dict:
         Opmerking.objects.filter(arrangement=arrangement)
         .select_related("auteur", "opgelost_door", "afspraak").order_by("geplaatst_op", "pk")
     )
+    partijen = list(arrangement.partijen.select_related("organisatie"))
+    overgangen = list(Statusovergang.objects.filter(arrangement=arrangement).select_related("door"))
+    beoordelingen = list(Beoordeling.objects.filter(arrangement=arrangement)
+                         .select_related("beoordelaar", "organisatie"))
     return {
         "afspraken": afspraken,
-        "partijen": list(arrangement.partijen.select_related("organisatie")),
+        "partijen": partijen,
         "inzet": list(arrangement.inzet.all()),
-        "overgangen": list(Statusovergang.objects.filter(arrangement=arrangement).select_related("door")),
-        "beoordelingen": list(Beoordeling.objects.filter(arrangement=arrangement)
-                              .select_related("beoordelaar", "organisatie")),
+        "overgangen": overgangen,
+        "beoordelingen": beoordelingen,
         "opmerkingen": opmerkingen,
-        "partij_standen": goedkeuring.party_states(arrangement),
+        "partij_standen": goedkeuring.party_states(arrangement, partijen=partijen, beoordelingen=beoordelingen),
+        "meldingen": goedkeuring.page_notices(arrangement, overgangen=overgangen, beoordelingen=beoordelingen),
     }
 
 

@@ -30,12 +30,16 @@ FIRST_DRIEHOEK_USERS = [
     ("secretaris", "Sanne", "Secretaris", "Driehoeksecretaris", "GM0342", [Rol.SECRETARIS]),
     ("burgemeester", "Bert", "Burgemeester", "Burgemeester van Soest", "GM0342", [Rol.ONDERTEKENAAR]),
     ("officier", "Olga", "Officier", "Officier van justitie", "MNE", [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
-    # Every gemeente of BES is a party and signs through its own burgemeester.
-    ("burgemeester_baarn", "Bas", "van Baarn", "Burgemeester van Baarn", "GM0308", [Rol.ONDERTEKENAAR]),
+    # Every gemeente of BES is a party: the other four review for their gemeente (review per party) and sign
+    # through their own burgemeester.
+    ("burgemeester_baarn", "Bas", "van Baarn", "Burgemeester van Baarn", "GM0308",
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
     ("burgemeester_bunschoten", "Bea", "van Bunschoten", "Burgemeester van Bunschoten", "GM0313",
-     [Rol.ONDERTEKENAAR]),
-    ("burgemeester_debilt", "Dirk", "de Bilt", "Burgemeester van De Bilt", "GM0310", [Rol.ONDERTEKENAAR]),
-    ("burgemeester_eemnes", "Eva", "van Eemnes", "Burgemeester van Eemnes", "GM0317", [Rol.ONDERTEKENAAR]),
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    ("burgemeester_debilt", "Dirk", "de Bilt", "Burgemeester van De Bilt", "GM0310",
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    ("burgemeester_eemnes", "Eva", "van Eemnes", "Burgemeester van Eemnes", "GM0317",
+     [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
 ]
 
 

@@ -95,9 +95,9 @@ class PartijStandSerializer(serializers.Serializer):
     organisatie = serializers.IntegerField(source="partij.organisatie_id")
     partij = serializers.CharField(source="partij.organisatie.naam")
     stand = serializers.SerializerMethodField(help_text="nog_niet_beoordeeld, goedgekeurd of wijzigingen_gevraagd")
-    door = serializers.CharField(source="beoordeling.beoordelaar", default=None)
-    op = serializers.DateTimeField(source="beoordeling.op", default=None)
-    toelichting = serializers.CharField(source="beoordeling.toelichting", default=None)
+    door = serializers.CharField(source="beoordeling.beoordelaar", default=None, allow_null=True)
+    op = serializers.DateTimeField(source="beoordeling.op", default=None, allow_null=True)
+    toelichting = serializers.CharField(source="beoordeling.toelichting", default=None, allow_null=True)
 
     def get_stand(self, obj) -> str:
         return obj.beoordeling.besluit if obj.beoordeling else "nog_niet_beoordeeld"
@@ -278,8 +278,10 @@ class TransitieSerializer(StrictMixin, serializers.Serializer):
     vastgesteld_op = DatumField(allow_null=True, default=None, help_text="Verplicht bij vaststellen.")
     besluit_referentie = TekstField(allow_blank=True, default="", max_length=200,
                                     help_text="Verplicht bij vaststellen.")
-    bevestigd = serializers.BooleanField(default=False, help_text="Bij goedkeuren terwijl er nog opmerkingen "
-                                         "open staan: bevestig dat u toch goedkeurt.")
+    bevestigd = serializers.BooleanField(
+        default=False, error_messages={"invalid": gettext_lazy("Kies true of false.")},
+        help_text="Bij goedkeuren terwijl er nog opmerkingen open staan: bevestig dat u toch goedkeurt.",
+    )
 
 
 class VeldWijzigingSerializer(serializers.Serializer):

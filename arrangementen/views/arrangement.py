@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import goedkeuring, selectors, services, workflow
+from .. import selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Niveau
 
@@ -100,7 +100,7 @@ def arrangement_detail(request, pk: int):
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
         "partij_standen": detail["partij_standen"],
-        **goedkeuring.page_notices(arrangement),
+        **detail["meldingen"],
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.available_transitions(request.user, arrangement, rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,

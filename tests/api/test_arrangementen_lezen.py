@@ -60,7 +60,9 @@ def test_detail_has_afspraken_partijen_inzet_and_versions(api, coordinator, conc
     assert afspraak["onderwerp"] == {"id": verplicht.onderwerp_id, "naam": verplicht.onderwerp.naam,
                                      "niveau": verplicht.onderwerp.niveau}
     assert afspraak["niveau"] == verplicht.onderwerp.niveau
-    assert [p["organisatie"] for p in data["partijen"]] == ["Gemeente Teststad"]
+    # The parties from the reference data: the gemeente, and the politie eenheid of the driehoek's basisteam.
+    eenheid = concept.driehoek.basisteam.eenheid
+    assert [p["organisatie"] for p in data["partijen"]] == ["Gemeente Teststad", f"Politie Eenheid {eenheid.naam}"]
     assert data["partijen"][0]["ondertekenaar_functie"] == "burgemeester"
     assert [i["domein"] for i in data["inzet"]] == ["I", "II", "III", "IV", "V", "VI"]
 

@@ -49,6 +49,7 @@ ARRANGEMENT_URLS = {
     "vergelijk": ([], ["get"]),
     "document_maken": ([], ["post"]),
     "document_download": ([], ["get"]),
+    "document_concept": ([], ["get"]),
     "document_ondertekenen": ([], ["get", "post"]),
     "document_herinneren": (["partij"], ["post"]),
 }

@@ -22,7 +22,7 @@ def extra_blok():
 
 def test_the_arrangementen_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "concepten", "beoordelen", "verloopt", "evaluatie"]
+        "concepten", "beoordelen", "ondertekenen", "verloopt", "evaluatie"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
@@ -35,6 +35,7 @@ def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, 
         ("blok-concepten", "Mijn concepten"),
         ("blok-proef", "Proefblok"),
         ("blok-beoordelen", "Te beoordelen"),
+        ("blok-ondertekenen", "Te ondertekenen"),
         ("blok-verloopt", "Verloopt binnen 90 dagen"),
         ("blok-evaluatie", "Evaluatie binnenkort"),
     ]
