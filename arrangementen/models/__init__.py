@@ -26,12 +26,13 @@ from .document import (
     Ondertekeningssleutel,
     private_storage,
 )
+from .opzegging import Opzegging
 from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
     "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Mandaat", "Modelafspraak", "Niveau", "Onderwerp",
-    "Ondertekeningssleutel", "Opmerking", "Partij", "Signalering", "Statusovergang", "Status", "Verantwoordelijke",
-    "Vertegenwoordiger",
+    "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij", "Signalering", "Statusovergang", "Status",
+    "Verantwoordelijke", "Vertegenwoordiger",
     "private_storage",
 ]

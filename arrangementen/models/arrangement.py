@@ -89,6 +89,17 @@ class Arrangement(models.Model):
     vastgesteld_op = models.DateField(_("datum besluit driehoek"), null=True, blank=True)
     besluit_referentie = models.CharField(_("referentie besluit"), max_length=200, blank=True)
     lock_version = models.PositiveIntegerField(_("bewerkingsversie"), default=1)
+    # The life after signing (arrangementen.levensloop keeps these right; they are not content, so they change
+    # without a herziening and the signed PDF stays as it is).
+    ondertekend_op = models.DateTimeField(_("ondertekend door alle partijen op"), null=True, blank=True)
+    vervangen_per = models.DateField(
+        _("vervangen per"), null=True, blank=True,
+        help_text=_("De dag waarop de ondertekende herziening deze versie vervangt."),
+    )
+    volgende_evaluatie = models.DateField(
+        _("volgende evaluatie"), null=True, blank=True,
+        help_text=_("Na een vastgelegde evaluatie: wanneer de driehoek opnieuw evalueert (anders de evaluatiedatum)."),
+    )
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), on_delete=models.PROTECT,
         related_name="+",

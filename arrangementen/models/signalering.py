@@ -25,6 +25,11 @@ class Signalering(models.Model):
         TEKENHERINNERING = "tekenherinnering", _("herinnering om te ondertekenen")
         HANDMATIGE_HERINNERING = "tekenherinnering_hand", _("herinnering om te ondertekenen, door de secretaris")
         ONDERTEKEND = "ondertekend", _("ondertekend door alle partijen")
+        IN_WERKING = "in_werking", _("arrangement in werking getreden")
+        EVALUATIE_ACHTERSTALLIG = "evaluatie_achterstallig", _("evaluatie van een arrangement achterstallig")
+        OPGEZEGD = "opgezegd", _("arrangement opgezegd")
+        OPZEGGING_INGEGAAN = "opzegging_ingegaan", _("opzegging van een arrangement ingegaan")
+        VERVANGEN = "vervangen", _("arrangement vervangen door een nieuwe versie")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")
