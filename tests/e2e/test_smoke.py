@@ -17,10 +17,10 @@ BES_LEDEN = {
     "Sanne Secretaris": "driehoeksecretaris",
     "Bert Burgemeester": "ondertekenaar",
     "Olga Officier": "beoordelaar, ondertekenaar",
-    "Bas van Baarn": "ondertekenaar",
-    "Bea van Bunschoten": "ondertekenaar",
-    "Dirk de Bilt": "ondertekenaar",
-    "Eva van Eemnes": "ondertekenaar",
+    "Bas van Baarn": "beoordelaar, ondertekenaar",
+    "Bea van Bunschoten": "beoordelaar, ondertekenaar",
+    "Dirk de Bilt": "beoordelaar, ondertekenaar",
+    "Eva van Eemnes": "beoordelaar, ondertekenaar",
 }
 ONJUIST = "De combinatie van gebruikersnaam en wachtwoord is onjuist"
 
