@@ -90,11 +90,27 @@ def overgang(page: Page, label: str, *, velden: dict[str, str] | None = None) ->
 
 
 def keur_goed(page: Page, detail_url: str, naam: str) -> None:
-    page.goto(detail_url)
+    """The reviewer finds the arrangement in their own review queue (the officier once did not) and approves."""
+    page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Te beoordelen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Te beoordelen")
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=TITEL, exact=True))
+    expect(item).to_contain_text(f"{BES}, versie 1")
+    expect(item).to_contain_text("Ingediend door Carla de Coördinator op ")
+    expect(item).to_contain_text("Toelichting: Voor alle partijen.")
+    expect(item).to_contain_text("U heeft dit arrangement nog niet eerder beoordeeld.")
+    assert_no_axe_violations(page)
+    item.get_by_role("link", name=TITEL, exact=True).click()
+    expect(page).to_have_url(detail_url)
     expect(dd(page, "Status")).to_have_text("ter beoordeling")
     expect(acties(page).get_by_role("link")).to_have_text(["Goedkeuren", "Wijzigingen vragen"])
     overgang(page, "Goedkeuren", velden={"Toelichting": f"Akkoord namens {naam}."})
     expect(page).to_have_url(detail_url)
+
+
+def wachtrij_leeg(page: Page) -> None:
+    """Once the reviewer's party has approved, nothing waits for them any more."""
+    page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Te beoordelen").click()
+    expect(page.get_by_text("Er ligt niets ter beoordeling bij u.")).to_be_visible()
 
 
 @pytest.fixture
@@ -146,6 +162,7 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
         f"{OM}: nog niet beoordeeld",
     ])
     assert_no_axe_violations(teamchef)
+    wachtrij_leeg(teamchef)
     assert Arrangement.objects.get(pk=pk).status == "ter_review"
 
     # 2. The officier and each other gemeente approve, each in an own browser -----------------------------------
@@ -164,6 +181,7 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
             expect(dd(beoordelaar, "Status")).to_have_text("goedgekeurd")
             expect(per_partij(beoordelaar).filter(has_text="goedgekeurd door ")).to_have_count(6)
         assert_no_axe_violations(beoordelaar)
+        wachtrij_leeg(beoordelaar)
     assert Arrangement.objects.get(pk=pk).status == "goedgekeurd"
 
     # 3. The secretaris records the vaststelling and starts signing in parallel ---------------------------------
@@ -175,7 +193,8 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
     sectie = secretaris.get_by_role("region", name="PDF en ondertekening")
     sectie.get_by_role("radio", name="Tegelijk: elke partij tekent wanneer zij wil").check()
     assert_no_axe_violations(secretaris)
-    sectie.get_by_role("button", name="PDF voor ondertekening maken").click()
+    # In eager mode (tests) the PDF is rendered and the turn mails are sent within this request.
+    sectie.get_by_role("button", name="PDF voor ondertekening maken").click(timeout=PDF_TIMEOUT_S * 1000)
     expect(secretaris).to_have_url(f"{detail_url}#document", timeout=PDF_TIMEOUT_S * 1000)
     wait_until_pdf_ready(secretaris)
     document = Document.objects.get(arrangement_id=pk)
@@ -189,6 +208,10 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
     wacht_op_mails(secretaris, BEURT, len(ONDERTEKENAARS))
     for partij, username in ONDERTEKENAARS.items():
         assert len(mails(BEURT, username)) == 1, (partij, [(m.subject, m.to) for m in mail.outbox])
+    secretaris.reload()
+    sectie = secretaris.get_by_role("region", name="PDF en ondertekening")
+    uitnodigingen = sectie.locator("h3:text-is('Uitnodigingen en herinneringen') + ul > li")
+    expect(uitnodigingen.filter(has_text=re.compile(r": uitnodiging verstuurd op \d"))).to_have_count(7)
     expect(sectie.get_by_role("button", name=re.compile("^Herinnering sturen aan "))).to_have_count(7)
 
     # 4. The parties sign: OM, politie, then the gemeenten in reverse -------------------------------------------
@@ -235,12 +258,19 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
 def onderteken(signer: Page, live_server, partij: str, detail_url: str, nummer: int) -> None:
     """The signer follows the link in their "uw beurt" mail and signs with password, plaats and a fresh code."""
     username = ONDERTEKENAARS[partij]
+    signer.goto(f"{live_server.url}/")
+    te_ondertekenen = signer.get_by_role("region", name="Te ondertekenen")
+    expect(te_ondertekenen.get_by_role("link", name=TITEL, exact=True)).to_have_attribute(
+        "href", detail_url.removeprefix(live_server.url))
     (bericht,) = mails(BEURT, username)
     link = re.search(r"https?://\S+/ondertekenen/", bericht.body).group(0)
     assert link == f"{detail_url}document/ondertekenen/"
     signer.goto(link)
     expect(signer.get_by_role("heading", level=1)).to_have_text("Ondertekenen")
     expect(signer.get_by_text("De partijen tekenen in willekeurige volgorde.")).to_be_visible()
+    versie = Document.objects.get(arrangement__pk=int(detail_url.rstrip("/").rsplit("/", 1)[1])) \
+        .versies.order_by("-volgnummer").first()
+    expect(signer.locator("code.app-hash")).to_have_text(versie.sha256)  # exactly the version being signed
     keuze = signer.get_by_role("group", name="Tekenen voor")
     expect(keuze.get_by_role("radio")).to_have_count(1)
     expect(keuze.get_by_role("radio", name=re.compile(f"^{re.escape(partij)} – "))).to_be_checked()
@@ -248,7 +278,7 @@ def onderteken(signer: Page, live_server, partij: str, detail_url: str, nummer: 
     signer.get_by_label("Plaats").fill(partij.split()[-1])
     signer.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
     signer.get_by_label("Verificatiecode").fill(code_for(Gebruiker.objects.get(username=username)))
-    signer.get_by_role("button", name="Onderteken").click()
+    signer.get_by_role("button", name="Onderteken").click(timeout=60_000)
     expect(signer).to_have_url(f"{detail_url}#document", timeout=60_000)
     expect_message(signer, "Uw handtekening is gezet.")
     sectie = signer.get_by_role("region", name="PDF en ondertekening")
@@ -256,6 +286,8 @@ def onderteken(signer: Page, live_server, partij: str, detail_url: str, nummer: 
         .to_have_count(nummer)
     expect(sectie.get_by_role("link", name="Ondertekenen")).to_have_count(0)
     assert_no_axe_violations(signer)
+    signer.goto(f"{live_server.url}/")
+    expect(signer.get_by_role("region", name="Te ondertekenen")).to_contain_text("Niets te ondertekenen.")
 
 
 def herinneringen_twee_keer(secretaris: Page, monkeypatch, document: Document) -> None:
