@@ -161,6 +161,8 @@ def test_alle_partijen_beoordelen_en_tekenen_in_eigen_volgorde(page, new_page, l
         re.compile(rf"^{POLITIE}: goedgekeurd door Tom Teamchef op {datum}"),
         f"{OM}: nog niet beoordeeld",
     ])
+    # Approved for the politie: approving again is not offered (it would be refused); asking for changes is.
+    expect(acties(teamchef).get_by_role("link")).to_have_text(["Wijzigingen vragen"])
     assert_no_axe_violations(teamchef)
     wachtrij_leeg(teamchef)
     assert Arrangement.objects.get(pk=pk).status == "ter_review"
