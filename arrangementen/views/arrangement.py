@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import goedkeuring, selectors, services, workflow
+from .. import selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Niveau
 
@@ -80,14 +80,6 @@ def _grouped_afspraken(afspraken: list[Afspraak]) -> list[dict]:
     return groups
 
 
-def _transitions(user, arrangement: Arrangement, rechten: set[str], standen: list) -> list:
-    transities = workflow.available_transitions(user, arrangement, rechten)
-    # Not offered when the user's party approved already: goedkeuring.record_decision would refuse it.
-    if any(t.action == "goedkeuren" for t in transities) and goedkeuring.has_approved(user, standen):
-        transities = [t for t in transities if t.action != "goedkeuren"]
-    return transities
-
-
 @require_GET
 @login_required
 def arrangement_detail(request, pk: int):
@@ -110,7 +102,8 @@ def arrangement_detail(request, pk: int):
         "partij_standen": detail["partij_standen"],
         **detail["meldingen"],
         "algemene_threads": by_afspraak.get(None, []),
-        "transities": _transitions(request.user, arrangement, rechten, detail["partij_standen"]),
+        "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
+                                                   permissions=rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar

@@ -99,6 +99,8 @@ def test_goedkeuren_is_no_longer_offered_to_a_party_that_approved(db, client):
         page = html(client.get(detail))
         assert (f'href="{goedkeuren}"' in page) is offered, reviewer
         assert f'href="{wijzigingen}"' in page, reviewer
+        acties = [t["actie"] for t in client.get(f"/api/v1/arrangementen/{w.arrangement.pk}/").json()["transities"]]
+        assert acties == (["goedkeuren", "wijzigingen_vragen"] if offered else ["wijzigingen_vragen"]), reviewer
     assert status(w.arrangement) == Status.TER_REVIEW
 
 
