@@ -104,6 +104,13 @@ def party_states(arrangement: Arrangement, *, partijen: list[Partij] | None = No
             for p in required_partijen(arrangement, partijen)]
 
 
+def has_approved(user, standen: list[PartijStand]) -> bool:
+    """Whether the party this user speaks for (among `standen`, from party_states) holds an approval already."""
+    partij = party_of(user, [s.partij for s in standen])
+    return partij is not None and any(s.partij.pk == partij.pk and s.beoordeling is not None
+                                      and s.beoordeling.besluit == GOEDGEKEURD for s in standen)
+
+
 def _refuse(arrangement: Arrangement, message: str):
     raise toegang.Geweigerd(message, obj=arrangement)
 

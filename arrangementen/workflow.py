@@ -85,6 +85,15 @@ def available_transitions(user, arrangement: Arrangement, permissions: set[str] 
     ]
 
 
+def offered_transitions(user, arrangement: Arrangement, *, standen: list, permissions: set[str] | None = None):
+    """available_transitions as offered to this user (`standen`: goedkeuring.party_states): no 'goedkeuren' once
+    the user's party approved, since goedkeuring.record_decision would refuse it."""
+    transities = available_transitions(user, arrangement, permissions)
+    if any(t.action == "goedkeuren" for t in transities) and goedkeuring.has_approved(user, standen):
+        transities = [t for t in transities if t.action != "goedkeuren"]
+    return transities
+
+
 def missing_mandatory_clauses(arrangement: Arrangement) -> list[Modelafspraak]:
     present = arrangement.afspraken.exclude(modelafspraak=None).values("modelafspraak_id")
     return list(

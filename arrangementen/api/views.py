@@ -92,10 +92,11 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
         return selectors.visible_arrangementen(self.request.user)
 
     def _detail(self, arrangement: Arrangement, status_code=status.HTTP_200_OK) -> Response:
+        detail = selectors.arrangement_detail(arrangement)
         context = {
-            **self.get_serializer_context(),
-            "detail": selectors.arrangement_detail(arrangement),
-            "transities": workflow.available_transitions(self.request.user, arrangement),
+            **self.get_serializer_context(), "detail": detail,
+            "transities": workflow.offered_transitions(self.request.user, arrangement,
+                                                       standen=detail["partij_standen"]),
         }
         return Response(ArrangementDetailSerializer(arrangement, context=context).data, status=status_code)
 

@@ -102,7 +102,8 @@ def arrangement_detail(request, pk: int):
         "partij_standen": detail["partij_standen"],
         **detail["meldingen"],
         "algemene_threads": by_afspraak.get(None, []),
-        "transities": workflow.available_transitions(request.user, arrangement, rechten),
+        "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
+                                                   permissions=rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar

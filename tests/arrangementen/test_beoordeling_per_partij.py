@@ -83,6 +83,27 @@ def test_same_party_approving_twice_is_refused(db):
     assert Beoordeling.objects.count() == 1
 
 
+def test_goedkeuren_is_no_longer_offered_to_a_party_that_approved(db, client):
+    w = build(gemeenten=2)
+    teamchef, officier = w.reviewer("politie"), w.reviewer("om")
+    collega = GebruikerFactory(organisatie=teamchef.organisatie)
+    lid(collega, w.driehoek, Rol.REVIEWER)
+    goedkeuren = reverse("arrangementen:overgang", args=[w.arrangement.pk, "goedkeuren"])
+    wijzigingen = reverse("arrangementen:overgang", args=[w.arrangement.pk, "wijzigingen_vragen"])
+    detail = reverse("arrangementen:detail", args=[w.arrangement.pk])
+    client.force_login(teamchef)
+    assert f'href="{goedkeuren}"' in html(client.get(detail))
+    keur_goed(w.arrangement, teamchef)
+    for reviewer, offered in ((teamchef, False), (collega, False), (officier, True)):
+        client.force_login(reviewer)
+        page = html(client.get(detail))
+        assert (f'href="{goedkeuren}"' in page) is offered, reviewer
+        assert f'href="{wijzigingen}"' in page, reviewer
+        acties = [t["actie"] for t in client.get(f"/api/v1/arrangementen/{w.arrangement.pk}/").json()["transities"]]
+        assert acties == (["goedkeuren", "wijzigingen_vragen"] if offered else ["wijzigingen_vragen"]), reviewer
+    assert status(w.arrangement) == Status.TER_REVIEW
+
+
 def test_the_driehoek_setting_changes_who_must_approve(db):
     w = build(gemeenten=3)
     w.driehoek.goedkeurende_soorten = ["politie"]
