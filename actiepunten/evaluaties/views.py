@@ -44,9 +44,11 @@ def evaluatie_nieuw(request, pk: int):
     driehoek = get_driehoek(request.user, pk, permission=toegang.MANAGE_OVERLEG)
     arrangementen = selectors.arrangementen_in_werking(driehoek)
     overleggen = selectors.evaluatie_overleggen(driehoek)
+    gevraagd = request.GET.get("arrangement", "")
     arrangement = _chosen(request, arrangementen, "arrangement") or (
-        arrangementen[0] if len(arrangementen) == 1 else None)
+        arrangementen[0] if len(arrangementen) == 1 and not gevraagd else None)
     context = {"driehoek": driehoek, "arrangementen": arrangementen, "arrangement": arrangement,
+               "niet_in_werking": bool(gevraagd) and arrangement is None,
                "overleggen": list(overleggen), "overleg_keuze": request.GET.get("overleg", "")[:12]}
     if arrangement is None or not context["overleggen"]:
         return render(request, "actiepunten/evaluatie_kiezen.html", context)
