@@ -5,6 +5,8 @@ soort evaluatie. Signing is walked in its own tests; here the status is put in p
 import datetime
 
 from actiepunten import services as actiepunt_services
+from actiepunten.evaluaties import services
+from actiepunten.evaluaties.models import Evaluatie
 from actiepunten.evaluaties.services import OordeelRegel
 from actiepunten.models import Overleg
 from arrangementen.models import Arrangement, Status
@@ -48,3 +50,35 @@ def oordelen_voor(arrangement, **per_titel) -> list:
         oordeel, toelichting = per_titel.get(afspraak.titel, ("werkt", ""))
         regels.append(OordeelRegel(afspraak_id=afspraak.pk, oordeel=oordeel, toelichting=toelichting))
     return regels
+
+
+# --- the query-budget world (tests/test_query_budgets.py): one driehoek, `user` is coordinator and secretaris ---
+
+def budget_evaluatie(w) -> Evaluatie:
+    """The world's first evaluation, made once: a signed arrangement evaluated in an evaluatie-overleg."""
+    if "evaluatie" not in w.teller:
+        arrangement = ondertekend_arrangement(w.driehoek, w.user, titel="Budget in werking")
+        w.teller["evaluatie_arrangement"] = arrangement
+        w.teller["evaluatie"] = evaluaties_erbij(w, 1)[0]
+    return w.teller["evaluatie"]
+
+
+def evaluaties_erbij(w, n: int) -> list:
+    """n more evaluations of the world's signed arrangement, each in its own evaluatie-overleg."""
+    arrangement = w.teller.get("evaluatie_arrangement") or budget_evaluatie(w).arrangement
+    return [services.record_evaluatie(arrangement=arrangement, overleg=evaluatie_overleg(w.driehoek, w.user),
+                                      user=w.user, conclusie="voortzetten", oordelen=oordelen_voor(arrangement))
+            for _ in range(n)]
+
+
+def meer_evaluaties(w, n: int):
+    budget_evaluatie(w)
+    evaluaties_erbij(w, n)
+
+
+def meer_uit_evaluatie(w, n: int):
+    """The evaluation page grows: actiepunten that come out of it."""
+    evaluatie = budget_evaluatie(w)
+    for i in range(n):
+        services.add_actiepunt(evaluatie=evaluatie, user=w.user, data={
+            "onderwerp": f"Uit de evaluatie {w.volgnummer()}-{i}", "eigenaar": w.user, "datum_gereed": vandaag()})
