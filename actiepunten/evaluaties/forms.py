@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from arrangementen.evaluatiebesluit import one_year_on
+from samenwerking.forms import mark_required_when
 from samenwerking.tekstlimieten import text_field
 
 from ..forms import DATE, DATE_ERRORS, ActiepuntForm
@@ -32,10 +33,9 @@ class EvaluatieForm(forms.Form):
             self.fields[f"oordeel_{afspraak.pk}"] = forms.ChoiceField(
                 label=afspraak.titel, choices=Oordeel.choices, widget=forms.RadioSelect,
                 error_messages={"required": _("Geef een oordeel over deze afspraak.")})
-            self.fields[f"toelichting_{afspraak.pk}"] = text_field(
+            self.fields[f"toelichting_{afspraak.pk}"] = mark_required_when(text_field(
                 label=_("Toelichting bij “%(titel)s”") % {"titel": afspraak.titel}, required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=_("Verplicht bij bijstellen: wat moet er veranderen?"))
+                widget=forms.Textarea(attrs={"rows": 2})), _("Verplicht bij bijstellen: wat moet er veranderen?"))
             afspraak.oordeel_veld = self[f"oordeel_{afspraak.pk}"]
             afspraak.toelichting_veld = self[f"toelichting_{afspraak.pk}"]
         overleg = self.initial.get("overleg")
