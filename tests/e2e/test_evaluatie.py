@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from actiepunten.evaluaties.models import Evaluatie
 from arrangementen.models import Arrangement
 from samenwerking.models import Driehoek
 
@@ -91,3 +92,12 @@ def test_secretaris_evaluates_and_starts_the_herziening_from_it(page: Page, live
         "Maandelijks inzetoverleg": "bij te stellen volgens de evaluatie", "Meldingen doorzetten": "ongewijzigd",
         VERVALT: "verwijderd"}
     assert_no_axe_violations(page)
+
+    # The evaluated version shows its evaluation on its page and in its history.
+    evaluatie = Evaluatie.objects.get()
+    for pad in (arrangement.get_absolute_url(), f"{arrangement.get_absolute_url()}geschiedenis/"):
+        page.goto(f"{live_server.url}{pad}")
+        evaluaties = page.get_by_role("region", name="Evaluaties")
+        expect(evaluaties.locator(f'a[href="{evaluatie.get_absolute_url()}"]')).to_have_count(1)
+        expect(evaluaties.get_by_role("listitem")).to_contain_text("herzien")
+        assert_no_axe_violations(page)
