@@ -194,6 +194,10 @@ class Actiepunt(models.Model):
         "arrangementen.Afspraak", verbose_name=_("afspraak"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="actiepunten",
     )
+    evaluatie = models.ForeignKey(
+        "actiepunten.Evaluatie", verbose_name=_("uit evaluatie"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="actiepunten",
+    )
     gereed_op = models.DateField(_("gereed gemeld op"), null=True, blank=True)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
@@ -350,3 +354,7 @@ class Agendakoppeling(models.Model):
 
     def __str__(self):
         return f"{self.gebruiker} ({self.aangemaakt_op:%d-%m-%Y})"
+
+
+# The evaluation models live in their own module; imported here so Django registers them with this app.
+from .evaluaties.models import Afspraakoordeel, Conclusie, Evaluatie, Oordeel  # noqa: E402, F401

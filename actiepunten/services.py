@@ -131,7 +131,7 @@ def _check_actiepunt(actiepunt: Actiepunt):
 
 @transaction.atomic
 def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg | None = None,
-                     nummer: int | None = None) -> Actiepunt:
+                     nummer: int | None = None, evaluatie=None) -> Actiepunt:
     toegang.require(user, driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     # The row lock serialises numbering per overleg (or per driehoek for actiepunten without one).
     if overleg is not None:
@@ -142,7 +142,7 @@ def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg |
         nummer = selectors.next_number(driehoek=driehoek, overleg=overleg)
     elif nummer in selectors.existing_numbers(driehoek=driehoek, overleg=overleg):
         raise ValidationError({"nummer": _("Nummer %(nr)s bestaat al.") % {"nr": nummer}})
-    actiepunt = Actiepunt(driehoek=driehoek, overleg=overleg, nummer=nummer,
+    actiepunt = Actiepunt(driehoek=driehoek, overleg=overleg, nummer=nummer, evaluatie=evaluatie,
                           **{k: v for k, v in data.items() if k in ACTIEPUNT_FIELDS})
     actiepunt.onderwerp = actiepunt.onderwerp.strip()
     _check_actiepunt(actiepunt)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .evaluaties import views as evaluatie_views
 
 app_name = "actiepunten"
 
@@ -16,6 +17,12 @@ urlpatterns = [
     path("overleg/<int:pk>/bewerken/", views.overleg_bewerken, name="overleg_bewerken"),
     path("overleg/<int:pk>/importeren/", views.importeren_view, name="importeren"),
     path("overleg/<int:pk>/verslag.pdf", views.verslag_pdf, name="verslag_pdf"),
+    path("driehoek/<int:pk>/evaluaties/", evaluatie_views.evaluaties, name="evaluaties"),
+    path("driehoek/<int:pk>/evaluaties/nieuw/", evaluatie_views.evaluatie_nieuw, name="evaluatie_nieuw"),
+    path("evaluatie/<int:pk>/", evaluatie_views.evaluatie_detail, name="evaluatie"),
+    path("evaluatie/<int:pk>/evaluatie.pdf", evaluatie_views.evaluatie_pdf, name="evaluatie_pdf"),
+    path("evaluatie/<int:pk>/actiepunt/", evaluatie_views.evaluatie_actiepunt, name="evaluatie_actiepunt"),
+    path("evaluatie/<int:pk>/herziening/", evaluatie_views.evaluatie_herziening, name="evaluatie_herziening"),
     path("punt/<int:pk>/", views.actiepunt_detail, name="actiepunt"),
     path("punt/<int:pk>/bewerken/", views.actiepunt_bewerken, name="actiepunt_bewerken"),
     path("punt/<int:pk>/status/<slug:action>/", views.actiepunt_status, name="actiepunt_status"),

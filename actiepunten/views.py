@@ -27,7 +27,7 @@ from .forms import (
     StatusForm,
     VoorkeurForm,
 )
-from .models import Actiepunt
+from .models import Actiepunt, Overleg
 
 PAGE_SIZE = 50
 
@@ -150,6 +150,9 @@ def overleg_detail(request, pk: int):
         "overleg": overleg, "driehoek": overleg.driehoek, **selectors.overleg_detail(overleg),
         "kan_bewerken": toegang.MANAGE_OVERLEG in rechten,
         "kan_actiepunten_beheren": toegang.MANAGE_ACTIEPUNTEN in rechten,
+        # Only an evaluatie-overleg holds evaluations: other overleggen ask nothing more of the database.
+        "evaluaties": (list(overleg.evaluaties.select_related("arrangement"))
+                       if overleg.soort == Overleg.Soort.EVALUATIE else []),
     })
 
 

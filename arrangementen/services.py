@@ -15,6 +15,7 @@ from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
 from . import goedkeuring
+from .evaluatiebesluit import Herzieningsopdracht
 from .models import (
     Afspraak,
     Arrangement,
@@ -205,10 +206,13 @@ def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "mo
 
 
 @transaction.atomic
-def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
-    """The next version: versie + 1, linked to this one, everything copied, status concept."""
+def start_herziening(*, arrangement: Arrangement, user, opdracht: Herzieningsopdracht | None = None) -> Arrangement:
+    """The next version: versie + 1, linked to this one, everything copied, status concept. From an evaluation
+    (`opdracht`, started by the coordinator or the secretaris) afspraken are left out or flagged for editing."""
     source = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
-    toegang.require(user, source.driehoek, permission=toegang.DRAFT)
+    toegang.require(user, source.driehoek,
+                    permission=(toegang.DRAFT, toegang.MANAGE_OVERLEG) if opdracht else toegang.DRAFT)
+    opdracht = opdracht or Herzieningsopdracht()
     if not source.is_herzienbaar:
         raise ValidationError(_("Alleen een vastgesteld of ondertekend arrangement kan worden herzien."),
                               code="niet_herzienbaar")
@@ -222,6 +226,7 @@ def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
         driehoek=source.driehoek, versie=source.versie + 1, vorige_versie=source, aangemaakt_door=user,
         **{name: getattr(source, name) for name in EDITABLE_FIELDS},
     )
+    copy.evaluatiedatum = opdracht.evaluatiedatum or copy.evaluatiedatum
     _save(copy, user, _("Herziening van versie %(versie)s") % {"versie": source.versie})
     for partij in source.partijen.all():
         _save(Partij(arrangement=copy, organisatie_id=partij.organisatie_id, volgorde=partij.volgorde,
@@ -230,11 +235,11 @@ def start_herziening(*, arrangement: Arrangement, user) -> Arrangement:
     for inzet in source.inzet.all():
         _save(BoaInzet(arrangement=copy, domein=inzet.domein, aantal_boas=inzet.aantal_boas, fte=inzet.fte),
               user)
-    for afspraak in source.afspraken.all():
+    for afspraak in source.afspraken.exclude(pk__in=opdracht.weglaten):
         _save(Afspraak(arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel,
                        tekst=afspraak.tekst, verantwoordelijke=afspraak.verantwoordelijke,
                        volgorde=afspraak.volgorde, modelafspraak_id=afspraak.modelafspraak_id,
-                       vorige=afspraak), user)
+                       vorige=afspraak, bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
     return copy
 
 
@@ -293,6 +298,7 @@ def update_afspraak(*, afspraak: Afspraak, user, expected_version: int, onderwer
     _save(locked, user)
     afspraak.onderwerp, afspraak.titel, afspraak.tekst = onderwerp, titel.strip(), tekst.strip()
     afspraak.verantwoordelijke = verantwoordelijke
+    afspraak.bijstellen_toelichting = ""  # edited: the evaluation's request to adjust it has been answered
     return _save(afspraak, user)
 
 

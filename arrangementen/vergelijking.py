@@ -82,8 +82,11 @@ def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], 
         matched.add(a.pk)
         changed = (a.titel, a.tekst, a.verantwoordelijke, a.onderwerp_id) != (
             b.titel, b.tekst, b.verantwoordelijke, b.onderwerp_id)
+        soort = _("gewijzigd") if changed else _("ongewijzigd")
+        if b.bijstellen_toelichting:  # flagged by an evaluation and not edited since
+            soort = _("bij te stellen volgens de evaluatie")
         rows.append(Rij(b.titel, a, b, changed, word_diff(a.tekst, b.tekst, budget=budget) if changed else [],
-                        _("gewijzigd") if changed else _("ongewijzigd")))
+                        soort))
     for pk, a in left_items.items():
         if pk not in matched:
             rows.append(Rij(a.titel, a, None, True, soort=_("verwijderd")))

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from actiepunten.api import ActiepuntViewSet, OverlegViewSet
+from actiepunten.evaluaties.api import EvaluatieViewSet
 from arrangementen.api import ArrangementViewSet
 from samenwerking.api import DriehoekViewSet
 
@@ -14,6 +15,7 @@ router.register("driehoeken", DriehoekViewSet, basename="driehoek")
 router.register("arrangementen", ArrangementViewSet, basename="arrangement")
 router.register("overleggen", OverlegViewSet, basename="overleg")
 router.register("actiepunten", ActiepuntViewSet, basename="actiepunt")
+router.register("evaluaties", EvaluatieViewSet, basename="evaluatie")
 
 app_name = "api"
 urlpatterns = [

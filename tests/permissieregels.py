@@ -173,6 +173,16 @@ RULES = {
     "actiepunten:actiepunt_bewerken": with_permission(rollen.MANAGE_ACTIEPUNTEN),
     "actiepunten:actiepunt_status": post_only,
     "actiepunten:verslag_pdf": driehoek_member,
+    # Evaluations (issue 14): the matrix world has no evaluation, so its pages and PDF answer 404 to members too;
+    # recording one is the secretaris' (without an arrangement in force the page says so).
+    "actiepunten:evaluaties": driehoek_member,
+    "actiepunten:evaluatie_nieuw": with_permission(rollen.MANAGE_OVERLEG),
+    "actiepunten:evaluatie": with_permission_or_404(rollen.VIEW),
+    "actiepunten:evaluatie_pdf": with_permission_or_404(rollen.VIEW),
+    "actiepunten:evaluatie_actiepunt": post_only,
+    "actiepunten:evaluatie_herziening": post_only,
+    "api:evaluatie-list": api_logged_in,
+    "api:evaluatie-detail": lambda role, scope: 403 if role == ANONYMOUS else 404,
     "api:overleg-list": api_logged_in,
     "api:overleg-detail": api_member,
     "api:actiepunt-list": api_logged_in,

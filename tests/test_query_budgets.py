@@ -25,6 +25,7 @@ from samenwerking import audit
 from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
 from samenwerking.permissions_setup import ensure_beheer_group
 
+from .actiepunten.evaluatiewereld import budget_evaluatie, meer_evaluaties, meer_uit_evaluatie
 from .factories import DriehoekFactory, GebruikerFactory, OnderwerpFactory, OrganisatieFactory, lid, vandaag
 
 LIST_BUDGET = 12
@@ -214,6 +215,9 @@ LIST_VIEWS = {
     "api_arrangementen_gefilterd": (lambda w: reverse("api:arrangement-list"), meer_arrangementen, "user",
                                     {"zoek": "arrangement", "status": "concept", "domein": "I"}),
     "api_overleggen": (lambda w: reverse("api:overleg-list"), meer_overleggen, "user", None),
+    "evaluaties": (lambda w: reverse("actiepunten:evaluaties", args=[w.driehoek.pk]), meer_evaluaties, "user",
+                   None),
+    "api_evaluaties": (lambda w: reverse("api:evaluatie-list"), meer_evaluaties, "user", None),
     "api_actiepunten": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user", None),
     "api_actiepunten_mijn": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user",
                              {"mijn": "true", "status": "lopend"}),
@@ -245,6 +249,13 @@ DETAIL_VIEWS = {
     "api_arrangement": (lambda w: reverse("api:arrangement-detail", args=[w.arrangement.pk]), meer_wijzigingen,
                         10),
     "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 7),
+    "evaluatie": (lambda w: reverse("actiepunten:evaluatie", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
+                  9),
+    "api_evaluatie": (lambda w: reverse("api:evaluatie-detail", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
+                      6),
+    # A signed arrangement also shows its evaluations (a registered section), within the concept page's budget.
+    "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),
+                                meer_evaluaties, 13),
     "api_actiepunt": (lambda w: reverse("api:actiepunt-detail", args=[w.overleg.actiepunten.first().pk]), None, 4),
 }
 

@@ -239,6 +239,10 @@ class Afspraak(models.Model):
         "self", verbose_name=_("zelfde afspraak in de vorige versie"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="volgende",
     )
+    bijstellen_toelichting = models.TextField(
+        _("bij te stellen (uit de evaluatie)"), blank=True,
+        help_text=_("Gezet door een herziening vanuit een evaluatie; vervalt zodra de afspraak is bewerkt."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import selectors, services, workflow
+from .. import aanvullingen, selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Niveau
 
@@ -113,6 +113,7 @@ def arrangement_detail(request, pk: int):
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),
         **selectors.document_context(request.user, arrangement, rechten),
+        "aanvullingen": aanvullingen.for_arrangement(user=request.user, arrangement=arrangement, rechten=rechten),
     })
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from samenwerking.geschiedenis import build_timeline
 
-from .. import selectors
+from .. import aanvullingen, selectors
 from ..models import Afspraak, Arrangement, BoaInzet, Partij, Statusovergang
 from ..vergelijking import compare_versions
 
@@ -31,6 +31,7 @@ def arrangement_history(request, pk: int):
     page = Paginator(events, 40).get_page(request.GET.get("pagina"))
     return render(request, "arrangementen/geschiedenis.html", {
         "arrangement": arrangement, "pagina": page, "versies": selectors.version_chain(arrangement),
+        "aanvullingen": aanvullingen.for_arrangement(user=request.user, arrangement=arrangement, rechten=set()),
     })
 
 

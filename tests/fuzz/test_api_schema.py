@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from actiepunten import services as actiepunt_services
+from actiepunten.evaluaties import services as evaluatie_services
 from actiepunten.models import Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
@@ -39,6 +40,7 @@ from config.wsgi import application
 from samenwerking import api_tokens
 from samenwerking.models import Organisatie, Rol
 
+from ..actiepunten.evaluatiewereld import evaluatie_overleg, ondertekend_arrangement, oordelen_voor
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid, vandaag
 from .profiel import FUZZ
 
@@ -107,12 +109,16 @@ def wereld(db):
         "soort": Overleg.Soort.WERKGROEP, "titel": "Werkgroep", "datum": vandaag(), "secretaris": user})
     actiepunt = actiepunt_services.create_actiepunt(driehoek=driehoek, user=user, overleg=overleg, data={
         "onderwerp": "Fuzzactie", "eigenaar": user, "datum_gereed": vandaag()})
+    in_werking = ondertekend_arrangement(driehoek, user, titel="Fuzz in werking")
+    evaluatie = evaluatie_services.record_evaluatie(
+        arrangement=in_werking, overleg=evaluatie_overleg(driehoek, user), user=user, conclusie="voortzetten",
+        oordelen=oordelen_voor(in_werking))
     andere = DriehoekFactory()
     lid(GebruikerFactory(), andere, Rol.COORDINATOR)
     return {
         "token": api_tokens.create_token(gebruiker=user, door=user, naam="Fuzz")[1],
         "ids": {"driehoeken": driehoek.pk, "arrangementen": arrangement.pk, "overleggen": overleg.pk,
-                "actiepunten": actiepunt.pk},
+                "actiepunten": actiepunt.pk, "evaluaties": evaluatie.pk},
         "body_ids": {"driehoek": driehoek.pk, "overleg": overleg.pk, "arrangement": arrangement.pk,
                      "eigenaar": user.pk, "voorzitter": user.pk, "secretaris": user.pk},
     }
