@@ -154,12 +154,13 @@ class Tekenoptie:
     namens: object  # the user signed for under a mandate, or None
 
 
-def acting_for(user, partij: Partij) -> Tekenoptie | None:
+def acting_for(user, partij: Partij, *, mandaten=None) -> Tekenoptie | None:
     """Whether and how this user acts for this partij: for their own organisation (a basisteam's people act for
-    its eenheid), under a mandate of someone who does, or not at all (None). Signing and opzeggen both ask."""
+    its eenheid), under a mandate of someone who does, or not at all (None). Signing and opzeggen both ask;
+    `mandaten`: the user's active_mandates, when already read."""
     if vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie):
         return Tekenoptie(partij, None)
-    for mandaat in active_mandates(user):
+    for mandaat in active_mandates(user) if mandaten is None else mandaten:
         if vertegenwoordigt(eigen=mandaat.volmachtgever.organisatie, partij=partij.organisatie):
             return Tekenoptie(partij, mandaat.volmachtgever)
     return None

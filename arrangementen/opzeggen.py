@@ -88,7 +88,8 @@ def refusal(arrangement: Arrangement, *, today: datetime.date | None = None) -> 
 def parties_for(user, arrangement: Arrangement) -> list[Partij]:
     """The partijen this user may give notice for: the ones they sign for (documenten.acting_for)."""
     partijen = arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk")
-    return [p for p in partijen if documenten.acting_for(user, p) is not None]
+    mandaten = list(documenten.active_mandates(user))  # read once: an arrangement may have dozens of partijen
+    return [p for p in partijen if documenten.acting_for(user, p, mandaten=mandaten) is not None]
 
 
 def may_give_notice(user, arrangement: Arrangement, rechten: set[str]) -> bool:
@@ -181,7 +182,9 @@ def recipients(arrangement: Arrangement) -> list:
               .filter(is_active=True).exclude(email="")}
     for user in (toegang.active_members(driehoek, permission=toegang.SIGN).filter(is_active=True)
                  .exclude(email="").select_related("organisatie")):
-        if user.pk not in people and any(documenten.acting_for(user, p) is not None for p in partijen):
+        mandaten = list(documenten.active_mandates(user))
+        if user.pk not in people and any(documenten.acting_for(user, p, mandaten=mandaten) is not None
+                                         for p in partijen):
             people[user.pk] = user
     return [people[pk] for pk in sorted(people)]
 

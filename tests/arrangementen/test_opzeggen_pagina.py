@@ -5,14 +5,16 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from arrangementen import opzeggen
-from arrangementen.models import Opzegging
+from arrangementen.models import Opzegging, Partij
 from samenwerking.models import Organisatie, Rol
 
-from ..factories import TEST_PASSWORD
+from ..factories import TEST_PASSWORD, OrganisatieFactory
 from ..mfa import app_code
 from .helpers import html
 from .opzegwereld import burgemeester_of, partij, signed, signer_for, vandaag
@@ -231,3 +233,21 @@ def test_the_api_detail_shows_the_opzegging(ondertekend, burgemeester):
     assert data == {"partij": gemeente.pk, "partij_naam": gemeente.organisatie.naam,
                     "door": burgemeester.get_full_name(), "gedaan_op": data["gedaan_op"],
                     "ingangsdatum": opzegging.ingangsdatum.isoformat(), "reden": REDEN}
+
+
+# --- query counts ----------------------------------------------------------------------------------------------
+
+def count_queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", [detail, url])
+def test_the_pages_cost_the_same_however_many_partijen_sign(client, ondertekend, burgemeester, page):
+    client.force_login(burgemeester)
+    few = count_queries(client, page(ondertekend))
+    for n in range(6):
+        Partij.objects.create(arrangement=ondertekend, ondertekenaar_functie="directeur", volgorde=10 + n,
+                              organisatie=OrganisatieFactory(soort=Organisatie.Soort.TERREINBEHEERDER))
+    assert count_queries(client, page(ondertekend)) == few
