@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from samenwerking.admin import AutocompleteMixin, RowNamedModelFormSet
 
 from . import documenten, signing
-from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Signalering
+from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
 
 
 class ModelafspraakInline(admin.StackedInline):
@@ -104,3 +104,23 @@ class SignaleringAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("laatste fout"))
     def fout_kort(self, obj):
         return obj.laatste_fout[:120]
+
+
+@admin.register(Opzegging)
+class OpzeggingAdmin(SimpleHistoryAdmin):
+    """Read-only, for superusers (like the signaleringen): a notice is given on the arrangement page, with the
+    second factor, and is never changed afterwards."""
+
+    list_display = ["arrangement", "partij", "door", "gedaan_op", "ingangsdatum"]
+    list_select_related = ["arrangement", "partij__organisatie", "door"]
+    search_fields = ["reden", "arrangement__titel"]
+    date_hierarchy = "gedaan_op"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -154,21 +154,25 @@ class Tekenoptie:
     namens: object  # the user signed for under a mandate, or None
 
 
+def acting_for(user, partij: Partij, *, mandaten=None) -> Tekenoptie | None:
+    """Whether and how this user acts for this partij: for their own organisation (a basisteam's people act for
+    its eenheid), under a mandate of someone who does, or not at all (None). Signing and opzeggen both ask;
+    `mandaten`: the user's active_mandates, when already read."""
+    if vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie):
+        return Tekenoptie(partij, None)
+    for mandaat in active_mandates(user) if mandaten is None else mandaten:
+        if vertegenwoordigt(eigen=mandaat.volmachtgever.organisatie, partij=partij.organisatie):
+            return Tekenoptie(partij, mandaat.volmachtgever)
+    return None
+
+
 def signing_options(user, document: Document) -> list[Tekenoptie]:
-    """The unsigned fields this user may sign: their own organisation's (a basisteam's people sign for its
-    eenheid), or one they hold a mandate for."""
+    """The unsigned fields this user may sign: those of a partij they act for (acting_for)."""
     signed = set(document.handtekeningen.values_list("partij_id", flat=True))
     options = []
     for partij in document.arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk"):
-        if partij.pk in signed:
-            continue
-        if vertegenwoordigt(eigen=user.organisatie, partij=partij.organisatie):
-            options.append(Tekenoptie(partij, None))
-            continue
-        for mandaat in active_mandates(user):
-            if vertegenwoordigt(eigen=mandaat.volmachtgever.organisatie, partij=partij.organisatie):
-                options.append(Tekenoptie(partij, mandaat.volmachtgever))
-                break
+        if partij.pk not in signed and (option := acting_for(user, partij)) is not None:
+            options.append(option)
     return options
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking.berichten import subject_line
 from samenwerking.historie import save_tracked as _save
 
-from . import ondertekenmails, selectors
+from . import ondertekenmails, opzeggen, selectors
 from .models import Arrangement, Signalering, Status
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,8 @@ def compose(signalering: Signalering, today: datetime.date) -> EmailMessage | No
     status, or the recipient no longer manages the driehoek's actiepunten or has no address."""
     if signalering.soort in ondertekenmails.SOORTEN:  # signing mails have their own rules (ondertekenmails.py)
         return ondertekenmails.compose(signalering)
+    if signalering.soort == Signalering.Soort.OPGEZEGD:  # the notice mail (opzeggen.py)
+        return opzeggen.compose(signalering)
     arrangement = signalering.arrangement
     if arrangement.status not in WATCHED:
         return None

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/opmerkingen/", views.opmerking_add, name="opmerking_nieuw"),
     path("<int:pk>/opmerkingen/<int:opmerking_pk>/oplossen/", views.opmerking_resolve, name="opmerking_oplossen"),
     path("<int:pk>/herziening/", views.herziening, name="herziening"),
+    path("<int:pk>/opzeggen/", views.opzeggen, name="opzeggen"),
     path("<int:pk>/geschiedenis/", views.arrangement_history, name="geschiedenis"),
     path("<int:pk>/vergelijk/", views.compare, name="vergelijk"),
     path("<int:pk>/document/concept/", views_documenten.document_concept, name="document_concept"),

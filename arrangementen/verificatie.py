@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import handtekeningcontrole, signing
+from . import handtekeningcontrole, opzeggen, signing
 from .models import Arrangement, Documentversie, Handtekening, Status
 
 # The overall verdicts, from worst to best; the template styles each.
@@ -41,6 +41,7 @@ class Uitslag:
     nieuwere: list[str] = field(default_factory=list)
     regels: list[Regel] = field(default_factory=list)
     langdurig: str = ""
+    opzegging: str = ""  # the notice given of the arrangement since (not in the file: the PDF is never altered)
 
 
 def _when(moment) -> str:
@@ -151,6 +152,17 @@ def _newer(versie: Documentversie) -> list[str]:
     return lines
 
 
+def _notice(arrangement: Arrangement) -> str:
+    opzegging = opzeggen.opzegging_of(arrangement)
+    if opzegging is None:
+        return ""
+    return _("Let op: dit arrangement is opgezegd door %(naam)s namens %(partij)s op %(datum)s, per %(ingang)s. "
+             "Dat staat niet in het bestand: een ondertekende PDF wordt nooit gewijzigd.") % {
+        "naam": opzegging.door.get_full_name() or opzegging.door.get_username(),
+        "partij": opzegging.partij.organisatie, "datum": opzeggen.long_date(timezone.localdate(opzegging.gedaan_op)),
+        "ingang": opzeggen.long_date(opzegging.ingangsdatum)}
+
+
 def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documentversie | None) -> Uitslag | None:
     """The report in words; None when the file could not be checked at all (report.error says why)."""
     if report.error or not report.signatures:
@@ -165,6 +177,7 @@ def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documen
             "bestandsversie": versie.volgnummer, "omschrijving": versie.omschrijving,
         }
         uitslag.nieuwere = _newer(versie)
+        uitslag.opzegging = _notice(arrangement)
         records = {h.veldnaam: h for h in Handtekening.objects.filter(
             document=versie.document, documentversie__volgnummer__lte=versie.volgnummer,
         ).select_related("ondertekenaar", "namens", "partij__organisatie")}

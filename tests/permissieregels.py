@@ -148,6 +148,9 @@ RULES = {
     "arrangementen:opmerking_nieuw": post_only,
     "arrangementen:opmerking_oplossen": post_only,
     "arrangementen:herziening": post_only,
+    # The matrix world's arrangement is a concept: an ondertekenaar is sent back to it with the reason.
+    "arrangementen:opzeggen": lambda role, scope: (302 if with_permission(rollen.SIGN)(role, scope) == 200
+                                                   else with_permission(rollen.SIGN)(role, scope)),
     "arrangementen:geschiedenis": driehoek_member,
     "arrangementen:vergelijk": driehoek_member,
     "api:schema": public,
@@ -158,6 +161,7 @@ RULES = {
     "api:arrangement-detail": api_member,
     "api:arrangement-afspraken": api_post_only,
     "api:arrangement-transitie": api_post_only,
+    "api:arrangement-opzeggen": api_post_only,
     "actiepunten:mijn": logged_in,
     "actiepunten:instellingen": logged_in,
     # The matrix asks for an unknown token: no login needed, and nothing to find.

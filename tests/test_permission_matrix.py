@@ -18,7 +18,7 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Signalering
+from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
 from samenwerking import api_tokens
 from samenwerking.models import (
     ApiToken,
@@ -103,6 +103,9 @@ def world(django_db_setup, django_db_blocker):
                                    periode="matrix", ontvanger=users["secretaris"],
                                    status=Signalering.Verzending.MISLUKT, pogingen=1,
                                    laatste_fout="SMTPServerDisconnected")
+        # The read-only admin of opzeggingen needs one row (the matrix arrangement is a concept: setup only).
+        Opzegging.objects.create(arrangement=arrangementen["eigen"], partij=arrangementen["eigen"].partijen.first(),
+                                 door=users["ondertekenaar"], reden="Matrix", ingangsdatum=vandaag())
         yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
                "overleggen": overleggen, "actiepunten": actiepunten}
         transaction.set_rollback(True)
@@ -116,6 +119,7 @@ ADMIN_MODELS = {
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
     "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering, "signalering": Signalering,
+    "opzegging": Opzegging,
 }
 
 

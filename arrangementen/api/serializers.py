@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from samenwerking.apibasis import AantalField, DatumField, StrictMixin, TekstField, one_line
+from samenwerking.apibasis import AantalField, DatumField, IdField, StrictMixin, TekstField, one_line
 from samenwerking.models import Basisteam, Gemeente
+from samenwerking.tekstlimieten import LANGE_TEKST
 
 from .. import workflow
 from ..models import (
@@ -17,6 +18,7 @@ from ..models import (
     Geweldsmiddel,
     Modelafspraak,
     Onderwerp,
+    Opzegging,
     Partij,
     Status,
     Statusovergang,
@@ -103,6 +105,19 @@ class PartijStandSerializer(serializers.Serializer):
         return obj.beoordeling.besluit if obj.beoordeling else "nog_niet_beoordeeld"
 
 
+class OpzeggingSerializer(serializers.ModelSerializer):
+    """De opzegging van een ondertekend arrangement: namens welke partij, door wie, wanneer, per wanneer, waarom."""
+
+    partij = serializers.IntegerField(source="partij_id", help_text="Het id van de partij (zie `partijen`).")
+    partij_naam = serializers.CharField(source="partij.organisatie.naam")
+    door = serializers.CharField(source="door.get_full_name")
+
+    class Meta:
+        model = Opzegging
+        fields = ["partij", "partij_naam", "door", "gedaan_op", "ingangsdatum", "reden"]
+        read_only_fields = fields
+
+
 class ArrangementSerializer(serializers.ModelSerializer):
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -134,6 +149,7 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     transities = serializers.SerializerMethodField(
         help_text="De statusovergangen die u nu mag uitvoeren (POST …/transitie/ met deze `actie`).",
     )
+    opzegging = serializers.SerializerMethodField(help_text="De opzegging, als het arrangement is opgezegd.")
 
     class Meta:
         model = Arrangement
@@ -141,7 +157,8 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
                   "status_label", "is_verlopen", "doel", "aanleiding", "werkgebied", "geweldsmiddelen",
                   "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
                   "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
-                  "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities"]
+                  "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities",
+                  "opzegging"]
         read_only_fields = fields
 
     @extend_schema_field(AfspraakSerializer(many=True))
@@ -167,6 +184,11 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     @extend_schema_field(TransitieOptieSerializer(many=True))
     def get_transities(self, obj):
         return TransitieOptieSerializer(self.context["transities"], many=True).data
+
+    @extend_schema_field(OpzeggingSerializer(allow_null=True))
+    def get_opzegging(self, obj):
+        opzegging = self.context.get("opzegging")
+        return OpzeggingSerializer(opzegging).data if opzegging is not None else None
 
 
 # --- input --------------------------------------------------------------------------------------------
@@ -282,6 +304,14 @@ class TransitieSerializer(StrictMixin, serializers.Serializer):
         default=False, error_messages={"invalid": gettext_lazy("Kies true of false.")},
         help_text="Bij goedkeuren terwijl er nog opmerkingen open staan: bevestig dat u toch goedkeurt.",
     )
+
+
+class OpzegVerzoekSerializer(StrictMixin, serializers.Serializer):
+    partij = IdField(help_text="Het id van de partij namens wie u opzegt (zie `partijen`); u moet voor haar tekenen.")
+    reden = TekstField(max_length=LANGE_TEKST, help_text="Waarom de partij opzegt.")
+    ingangsdatum = DatumField(allow_null=True, default=None,
+                              help_text="Wanneer de opzegging ingaat; leeg: vandaag plus de opzegtermijn (het "
+                                        "vroegst mogelijke). Een eerdere datum wordt geweigerd.")
 
 
 class VeldWijzigingSerializer(serializers.Serializer):

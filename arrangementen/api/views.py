@@ -10,10 +10,11 @@ There is no DELETE: an arrangement is withdrawn through the workflow (`actie: "i
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,8 +22,8 @@ from samenwerking import toegang
 from samenwerking.apibasis import DutchJSONParser, NumericIdMixin, list_responses
 from samenwerking.selectors import get_driehoek
 
-from .. import documenten, selectors, services, workflow
-from ..models import Arrangement
+from .. import documenten, opzeggen, selectors, services, workflow
+from ..models import Arrangement, Status
 from .serializers import (
     AfspraakCreateSerializer,
     ArrangementCreateSerializer,
@@ -30,6 +31,7 @@ from .serializers import (
     ArrangementFilterSerializer,
     ArrangementSerializer,
     ArrangementUpdateSerializer,
+    OpzegVerzoekSerializer,
     TransitieSerializer,
     VersieConflictSerializer,
 )
@@ -97,6 +99,7 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
             **self.get_serializer_context(), "detail": detail,
             "transities": workflow.offered_transitions(self.request.user, arrangement,
                                                        standen=detail["partij_standen"]),
+            "opzegging": opzeggen.opzegging_of(arrangement) if arrangement.status == Status.ONDERTEKEND else None,
         }
         return Response(ArrangementDetailSerializer(arrangement, context=context).data, status=status_code)
 
@@ -179,3 +182,42 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
                          toelichting=data["toelichting"], vastgesteld_op=data["vastgesteld_op"],
                          besluit_referentie=data["besluit_referentie"], bevestigd=data["bevestigd"])
         return self._detail(selectors.get_arrangement(request.user, pk))
+
+    @extend_schema(
+        summary="Opzeggen: controleren, en op de site bevestigen",
+        description=(
+            "Opzeggen vraagt, net als ondertekenen, uw wachtwoord en een verse code uit uw authenticator-app. Een "
+            "API-token kan die niet geven, dus via de API wordt nooit opgezegd (ondertekenen kan via de API ook "
+            "niet). Dit endpoint controleert het verzoek met dezelfde regels als de site: een fout in de invoer of "
+            "een opzegging die niet kan (niet ondertekend, al opgezegd, datum vóór het einde van de opzegtermijn) "
+            "geeft 400 met de reden; een partij waarvoor u niet tekent 403. Een verzoek dat in orde is, krijgt 403 "
+            "met code `tweede_factor_vereist`, de vroegst mogelijke of gekozen ingangsdatum en de pagina waarop u "
+            "de opzegging bevestigt."),
+        request=OpzegVerzoekSerializer,
+        responses={
+            400: OpenApiResponse(description="Ongeldige invoer, of opzeggen kan niet (reden per veld)."),
+            403: OpenApiResponse(description="Geen ondertekenaar van deze partij, of (altijd, als het verzoek in "
+                                             "orde is) `tweede_factor_vereist`: bevestig op de site."),
+            404: OpenApiResponse(description="Onbekend, of van een driehoek waarin u geen lid bent."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def opzeggen(self, request, pk=None):
+        arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.SIGN)
+        data = self._valid(OpzegVerzoekSerializer)
+        partij = arrangement.partijen.select_related("organisatie").filter(pk=data["partij"]).first()
+        if partij is None:
+            raise serializers.ValidationError({"partij": [_("Deze partij hoort niet bij dit arrangement.")]})
+        datum = opzeggen.check(arrangement=arrangement, user=request.user, partij=partij, reden=data["reden"],
+                               ingangsdatum=data["ingangsdatum"])
+        raise TweedeFactorVereist({
+            "detail": _("Opzeggen vraagt uw wachtwoord en een verse code uit uw authenticator-app; dat kan niet via "
+                        "de API. Er is niets opgezegd. Bevestig de opzegging op de site."),
+            "code": "tweede_factor_vereist",
+            "ingangsdatum": datum.isoformat(),
+            "pagina": request.build_absolute_uri(reverse("arrangementen:opzeggen", args=[arrangement.pk])),
+        })
+
+
+class TweedeFactorVereist(exceptions.PermissionDenied):
+    """403 for a write that needs the password and a fresh second-factor code, which an API call cannot give."""

@@ -13,9 +13,9 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, selectors, services, workflow
+from .. import aanvullingen, opzeggen, selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
-from ..models import Afspraak, Arrangement, Niveau
+from ..models import Afspraak, Arrangement, Niveau, Status
 
 
 @require_GET
@@ -92,6 +92,7 @@ def arrangement_detail(request, pk: int):
     for afspraak in detail["afspraken"]:
         afspraak.threads = by_afspraak.get(afspraak.pk, [])
     volgende = Arrangement.objects.filter(vorige_versie=arrangement).only("pk", "versie").first()
+    ondertekend = arrangement.status == Status.ONDERTEKEND  # only a signed arrangement can have been opgezegd
     return render(request, "arrangementen/detail.html", {
         "arrangement": arrangement,
         "groepen": _grouped_afspraken(detail["afspraken"]),
@@ -109,6 +110,8 @@ def arrangement_detail(request, pk: int):
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,
         "volgende_versie": volgende,
+        "opzegging": opzeggen.opzegging_of(arrangement) if ondertekend else None,
+        "kan_opzeggen": ondertekend and opzeggen.may_give_notice(request.user, arrangement, rechten),
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if arrangement.is_bewerkbaar else [],
         "overgang_form": OvergangForm(),
         "opmerking_form": OpmerkingForm(),

@@ -45,6 +45,7 @@ ARRANGEMENT_URLS = {
     "opmerking_nieuw": ([], ["post"]),
     "opmerking_oplossen": (["opmerking"], ["post"]),
     "herziening": ([], ["post"]),
+    "opzeggen": ([], ["get", "post"]),
     "geschiedenis": ([], ["get"]),
     "vergelijk": ([], ["get"]),
     "document_maken": ([], ["post"]),
