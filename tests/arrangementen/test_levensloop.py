@@ -2,13 +2,14 @@
 "in force on D" returning at most one version per herzieningsketen whatever the order of events."""
 
 import datetime
+import importlib
 import itertools
 
 import pytest
 from django.utils import timezone
 
 from arrangementen import levensloop, workflow
-from arrangementen.models import Arrangement, Levensfase, Opzegging, Partij, Status
+from arrangementen.models import Arrangement, Levensfase, Opzegging, Partij, Status, Statusovergang
 
 from ..factories import ArrangementFactory, GebruikerFactory, OrganisatieFactory
 
@@ -165,3 +166,21 @@ def test_at_most_one_version_per_chain_in_force_on_any_date(db, frozen, order):
         else:
             opzeg(Arrangement.objects.get(pk=versions[n].pk), ingangsdatum=today() + 40 * DAY)
         _check_one_per_chain(start)
+
+
+def test_the_data_migration_fills_ondertekend_op_and_vervangen_per_of_earlier_signed_chains(db):
+    from django.apps import apps
+
+    migration = importlib.import_module("arrangementen.migrations.0010_levensloop_aanvullen")
+    user = GebruikerFactory()
+    v1 = signed(geldig_van=today() - 400 * DAY)
+    v2 = signed(driehoek=v1.driehoek, versie=2, vorige_versie=v1, geldig_van=today() - 30 * DAY)
+    getekend = timezone.now() - 20 * DAY
+    Statusovergang.objects.create(arrangement=v2, van=Status.VASTGESTELD, naar=Status.ONDERTEKEND, door=user,
+                                  op=getekend)
+    migration.fill(apps, None)
+    v1.refresh_from_db()
+    v2.refresh_from_db()
+    assert v2.ondertekend_op == getekend and v1.ondertekend_op is None
+    assert v1.vervangen_per == timezone.localdate(getekend) and v2.vervangen_per is None
+    assert [a.pk for a in Arrangement.objects.in_force_on(today())] == [v2.pk]
