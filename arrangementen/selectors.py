@@ -21,6 +21,7 @@ from .models import (
     Beoordeling,
     Document,
     Documentversie,
+    Levensfase,
     Opmerking,
     Partij,
     Signalering,
@@ -319,13 +320,22 @@ def _signing_progress(user, document: Document, rechten: set[str], signed: set[i
 
 # --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------
 
-def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses) -> QuerySet:
-    """Arrangements in one of `statuses` whose evaluatiedatum or geldig_tot falls within the horizon, by pk."""
+def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses, window_days: int) -> QuerySet:
+    """Arrangements in one of `statuses` with something to signal, by pk, annotated with today's levensfase: the
+    evaluation that counts or geldig_tot within the horizon, an overdue evaluation, or a start, opzegging or
+    vervanging in the last `window_days`."""
     horizon = today + datetime.timedelta(days=horizon_days)
-    return (Arrangement.objects.filter(status__in=statuses)
-            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
-                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
-            .select_related("driehoek").order_by("pk"))
+    since = today - datetime.timedelta(days=window_days)
+    return (Arrangement.objects.filter(status__in=statuses).met_levensfase(today)
+            .alias(evaluatie_telt=Coalesce("volgende_evaluatie", "evaluatiedatum"))
+            .filter(Q(evaluatie_telt__gte=today, evaluatie_telt__lte=horizon)
+                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon)
+                    | Q(levensfase=Levensfase.EVALUATIE_ACHTERSTALLIG)
+                    | Q(geldig_van__gte=since, geldig_van__lte=today)
+                    | Q(ondertekend_op__date__gte=since, ondertekend_op__date__lte=today)
+                    | Q(opzegging__ingangsdatum__gte=since, opzegging__ingangsdatum__lte=today)
+                    | Q(vervangen_per__gte=since, vervangen_per__lte=today))
+            .select_related("driehoek", "opzegging").order_by("pk"))
 
 
 def signal_recipients(arrangement: Arrangement) -> QuerySet:
