@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samenwerking import toegang
@@ -247,27 +247,50 @@ def to_sign(user) -> list[Arrangement]:
     return waiting[:DASHBOARD_ROWS]
 
 
-def expiring_soon(user) -> list[Arrangement]:
-    """Adopted or signed arrangements whose validity ends within 90 days."""
-    today = timezone.localdate()
-    return list(
-        visible_arrangementen(user).select_related("driehoek")
-        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
-                geldig_tot__lte=today + datetime.timedelta(days=90))
-        .order_by("geldig_tot")[:DASHBOARD_ROWS]
-    )
+def _in_fase(user, *fasen: str) -> QuerySet:
+    return (visible_arrangementen(user).met_levensfase().filter(levensfase__in=fasen)
+            .select_related("driehoek", "opzegging"))
 
 
-def evaluation_soon(user) -> list[Arrangement]:
-    """Adopted or signed arrangements to evaluate within EVALUATIE_BINNENKORT_DAGEN."""
+def in_werking(user) -> list[Arrangement]:
+    """Signed arrangements in force today with nothing to watch: the other fasen, and a coming vervanging, have
+    their own block."""
+    return list(_in_fase(user, Levensfase.IN_WERKING).filter(vervangen_per__isnull=True)
+                .order_by("-geldig_van", "pk")[:DASHBOARD_ROWS])
+
+
+def evaluatie_achterstallig(user) -> list[Arrangement]:
+    """In force, and the evaluation that counts has passed: the oldest first."""
+    return list(_in_fase(user, Levensfase.EVALUATIE_ACHTERSTALLIG)
+                .annotate(evaluatie_telt=Coalesce("volgende_evaluatie", "evaluatiedatum"))
+                .order_by("evaluatie_telt", "pk")[:DASHBOARD_ROWS])
+
+
+def verloopt_binnenkort(user) -> list[Arrangement]:
+    """In force, and geldig_tot within 90 days (models/levensfase.py)."""
+    return list(_in_fase(user, Levensfase.VERLOOPT_BINNENKORT).order_by("geldig_tot", "pk")[:DASHBOARD_ROWS])
+
+
+RECENT_BEEINDIGD_DAGEN = 30
+
+
+def opgezegd_of_vervangen(user) -> list[Arrangement]:
+    """Opgezegd but still in force, about to be replaced by a signed herziening, or ended so in the last 30 days;
+    each with the fase in words (fase_tekst) from its own row."""
     today = timezone.localdate()
-    horizon = getattr(settings, "EVALUATIE_BINNENKORT_DAGEN", 60)
-    return list(
-        visible_arrangementen(user).select_related("driehoek")
-        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
-                evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
-        .order_by("evaluatiedatum")[:DASHBOARD_ROWS]
-    )
+    since = today - datetime.timedelta(days=RECENT_BEEINDIGD_DAGEN)
+    rows = list(visible_arrangementen(user).met_levensfase(today).filter(
+        Q(levensfase=Levensfase.OPGEZEGD) | Q(vervangen_per__gte=since) | Q(opzegging__ingangsdatum__gte=since),
+        levensfase__isnull=False,
+    ).select_related("driehoek", "opzegging").order_by(Coalesce("vervangen_per", "opzegging__ingangsdatum"),
+                                                       "pk")[:DASHBOARD_ROWS])
+    for row in rows:
+        if row.vervangen_per is not None:
+            row.fase_tekst = _("vervangen per %(datum)s") % {"datum": date_format(row.vervangen_per, "j F Y")}
+        else:
+            row.fase_tekst = _("opgezegd per %(datum)s") % {"datum": date_format(row.opzegging.ingangsdatum,
+                                                                                 "j F Y")}
+    return rows
 
 
 def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
