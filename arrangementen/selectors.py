@@ -35,10 +35,11 @@ def visible_arrangementen(user) -> QuerySet:
 
 
 def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
-    """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek."""
+    """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek. Carries its
+    levensfase of today (arrangementen.levensloop)."""
     arrangement = (
-        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door")
-        .filter(pk=pk).first()
+        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door", "opzegging")
+        .met_levensfase().filter(pk=pk).first()
     )
     return toegang.require(user, arrangement, permission=permission, model=Arrangement, pk=pk,
                            missing=_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
@@ -147,8 +148,12 @@ def _search(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein=None,
-                     verloopt_binnen=None, evaluatie_gepland=False, zoek=None) -> QuerySet:
-    queryset = visible_arrangementen(user)
+                     verloopt_binnen=None, evaluatie_gepland=False, zoek=None, levensfase=None,
+                     peildatum=None) -> QuerySet:
+    """The visible arrangements, filtered, each with its `levensfase` on `peildatum` (default today)."""
+    queryset = visible_arrangementen(user).met_levensfase(peildatum)
+    if levensfase:
+        queryset = queryset.filter(levensfase=levensfase)
     if status:
         queryset = queryset.filter(status=status)
     if gemeente:
