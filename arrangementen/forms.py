@@ -205,10 +205,12 @@ class FilterForm(forms.Form):
     levensfase = forms.ChoiceField(label=_("Levensfase"), required=False,
                                    choices=[("", _("Alle levensfasen")), *Levensfase.choices],
                                    help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
+    # A text field, not type=date: what the user typed, valid or not, stays in the field (and valid HTML).
     peildatum = forms.DateField(
-        label=_("Peildatum"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("De levensfase op deze dag; leeg is vandaag."),
-        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 2027-01-01.")},
+        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"),
+        help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."),
+        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2027.")},
     )
 
     def __init__(self, *args, gemeenten, basisteams, **kwargs):
