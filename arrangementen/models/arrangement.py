@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from samenwerking.models import Driehoek, Organisatie
 
 from .bibliotheek import Modelafspraak, Onderwerp, Verantwoordelijke
-from .levensfase import IN_WERKING_FASEN, evaluation_date_expression, levensfase_expression
+from .levensfase import IN_WERKING_FASEN, Levensfase, evaluation_date_expression, levensfase_expression
 
 
 class Vertegenwoordiger(models.TextChoices):
@@ -160,7 +160,10 @@ class Arrangement(models.Model):
 
     @property
     def is_verlopen(self) -> bool:
-        """Derived, never stored: a signed arrangement past its end date."""
+        """Derived, never stored: the levensfase 'verlopen' where the queryset annotated it (met_levensfase), else
+        a signed arrangement past its end date."""
+        if hasattr(self, "levensfase"):
+            return self.levensfase == Levensfase.VERLOPEN
         return (self.status == Status.ONDERTEKEND and self.geldig_tot is not None
                 and self.geldig_tot < timezone.localdate())
 

@@ -184,3 +184,10 @@ def test_the_data_migration_fills_ondertekend_op_and_vervangen_per_of_earlier_si
     assert v2.ondertekend_op == getekend and v1.ondertekend_op is None
     assert v1.vervangen_per == timezone.localdate(getekend) and v2.vervangen_per is None
     assert [a.pk for a in Arrangement.objects.in_force_on(today())] == [v2.pk]
+
+
+def test_is_verlopen_follows_the_levensfase_where_it_was_annotated(db):
+    replaced = signed(geldig_tot=today() - DAY, vervangen_per=today() - 5 * DAY)
+    expired = signed(geldig_tot=today() - DAY)
+    annotated = {a.pk: a.is_verlopen for a in Arrangement.objects.met_levensfase()}
+    assert annotated == {replaced.pk: False, expired.pk: True}
