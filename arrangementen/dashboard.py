@@ -17,10 +17,16 @@ def register_blocks() -> None:
              leeg=_("Niets te beoordelen."), items=selectors.review_queue_top),
         Blok(sleutel="ondertekenen", volgorde=25, template=TEMPLATE, kop=_("Te ondertekenen"),
              leeg=_("Niets te ondertekenen."), items=selectors.to_sign),
-        Blok(sleutel="verloopt", volgorde=30, template=TEMPLATE, kop=_("Verloopt binnen 90 dagen"),
-             leeg=_("Geen arrangementen die binnenkort verlopen."), items=selectors.expiring_soon,
+        # The arrangement's life after signing, one block per Levensfase worth looking at (arrangementen.levensloop).
+        Blok(sleutel="werking", volgorde=30, template=TEMPLATE, kop=_("In werking"),
+             leeg=_("Geen arrangementen in werking."), items=selectors.in_werking, datum="geldig_tot"),
+        Blok(sleutel="achterstallig", volgorde=35, template=TEMPLATE, kop=_("Evaluatie achterstallig"),
+             leeg=_("Geen achterstallige evaluaties."), items=selectors.evaluatie_achterstallig, datum="evaluatie"),
+        Blok(sleutel="verloopt", volgorde=40, template=TEMPLATE, kop=_("Verloopt binnenkort"),
+             leeg=_("Geen arrangementen die binnen 90 dagen verlopen."), items=selectors.verloopt_binnenkort,
              datum="geldig_tot"),
-        Blok(sleutel="evaluatie", volgorde=40, template=TEMPLATE, kop=_("Evaluatie binnenkort"),
-             leeg=_("Geen evaluaties gepland."), items=selectors.evaluation_soon, datum="evaluatiedatum"),
+        Blok(sleutel="opgezegd", volgorde=45, template=TEMPLATE, kop=_("Opgezegd / vervangen"),
+             leeg=_("Geen opgezegde of vervangen arrangementen."), items=selectors.opgezegd_of_vervangen,
+             datum="fase"),
     ):
         register(blok=blok)

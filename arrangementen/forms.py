@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,17 @@ from samenwerking.models import Gemeente, Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
-from .models import Afspraak, Arrangement, Domein, Geweldsmiddel, Modelafspraak, Onderwerp, Status, Vertegenwoordiger
+from .models import (
+    Afspraak,
+    Arrangement,
+    Domein,
+    Geweldsmiddel,
+    Levensfase,
+    Modelafspraak,
+    Onderwerp,
+    Status,
+    Vertegenwoordiger,
+)
 from .services import EDITABLE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -190,8 +202,31 @@ class FilterForm(forms.Form):
     verloopt_binnen = forms.IntegerField(label=_("Verloopt binnen (dagen)"), required=False, min_value=0,
                                          max_value=3650)
     evaluatie_gepland = forms.BooleanField(label=_("Alleen met geplande evaluatie"), required=False)
+    levensfase = forms.ChoiceField(label=_("Levensfase"), required=False,
+                                   choices=[("", _("Alle levensfasen")), *Levensfase.choices],
+                                   help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
+    # A text field, not type=date: what the user typed, valid or not, stays in the field (and valid HTML).
+    peildatum = forms.DateField(
+        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"),
+        help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."),
+        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2027.")},
+    )
 
     def __init__(self, *args, gemeenten, basisteams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gemeente"].queryset = gemeenten
         self.fields["basisteam"].queryset = basisteams
+
+    def clean_peildatum(self):
+        return check_peildatum(self.cleaned_data["peildatum"])
+
+
+PEILDATUM_BEREIK = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
+
+
+def check_peildatum(peildatum: datetime.date | None) -> datetime.date | None:
+    """A peildatum the lifecycle rules can compute with (they add days to it); shared by the page and the API."""
+    if peildatum is not None and not PEILDATUM_BEREIK[0] <= peildatum <= PEILDATUM_BEREIK[1]:
+        raise forms.ValidationError(_("Kies een peildatum tussen 1900 en 2999."), code="peildatum_bereik")
+    return peildatum

@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samenwerking import toegang
@@ -21,6 +21,7 @@ from .models import (
     Beoordeling,
     Document,
     Documentversie,
+    Levensfase,
     Opmerking,
     Partij,
     Signalering,
@@ -34,10 +35,11 @@ def visible_arrangementen(user) -> QuerySet:
 
 
 def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
-    """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek."""
+    """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek. Carries its
+    levensfase of today (arrangementen.levensloop)."""
     arrangement = (
-        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door")
-        .filter(pk=pk).first()
+        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door", "opzegging")
+        .met_levensfase().filter(pk=pk).first()
     )
     return toegang.require(user, arrangement, permission=permission, model=Arrangement, pk=pk,
                            missing=_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
@@ -146,8 +148,12 @@ def _search(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein=None,
-                     verloopt_binnen=None, evaluatie_gepland=False, zoek=None) -> QuerySet:
-    queryset = visible_arrangementen(user)
+                     verloopt_binnen=None, evaluatie_gepland=False, zoek=None, levensfase=None,
+                     peildatum=None) -> QuerySet:
+    """The visible arrangements, filtered, each with its `levensfase` on `peildatum` (default today)."""
+    queryset = visible_arrangementen(user).met_levensfase(peildatum)
+    if levensfase:
+        queryset = queryset.filter(levensfase=levensfase)
     if status:
         queryset = queryset.filter(status=status)
     if gemeente:
@@ -246,27 +252,50 @@ def to_sign(user) -> list[Arrangement]:
     return waiting[:DASHBOARD_ROWS]
 
 
-def expiring_soon(user) -> list[Arrangement]:
-    """Adopted or signed arrangements whose validity ends within 90 days."""
-    today = timezone.localdate()
-    return list(
-        visible_arrangementen(user).select_related("driehoek")
-        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], geldig_tot__gte=today,
-                geldig_tot__lte=today + datetime.timedelta(days=90))
-        .order_by("geldig_tot")[:DASHBOARD_ROWS]
-    )
+def _in_fase(user, *fasen: str) -> QuerySet:
+    return (visible_arrangementen(user).met_levensfase().filter(levensfase__in=fasen)
+            .select_related("driehoek", "opzegging"))
 
 
-def evaluation_soon(user) -> list[Arrangement]:
-    """Adopted or signed arrangements to evaluate within EVALUATIE_BINNENKORT_DAGEN."""
+def in_werking(user) -> list[Arrangement]:
+    """Signed arrangements in force today with nothing to watch: the other fasen, and a coming vervanging, have
+    their own block."""
+    return list(_in_fase(user, Levensfase.IN_WERKING).filter(vervangen_per__isnull=True)
+                .order_by("-geldig_van", "pk")[:DASHBOARD_ROWS])
+
+
+def evaluatie_achterstallig(user) -> list[Arrangement]:
+    """In force, and the evaluation that counts has passed: the oldest first."""
+    return list(_in_fase(user, Levensfase.EVALUATIE_ACHTERSTALLIG)
+                .annotate(evaluatie_telt=Coalesce("volgende_evaluatie", "evaluatiedatum"))
+                .order_by("evaluatie_telt", "pk")[:DASHBOARD_ROWS])
+
+
+def verloopt_binnenkort(user) -> list[Arrangement]:
+    """In force, and geldig_tot within 90 days (models/levensfase.py)."""
+    return list(_in_fase(user, Levensfase.VERLOOPT_BINNENKORT).order_by("geldig_tot", "pk")[:DASHBOARD_ROWS])
+
+
+RECENT_BEEINDIGD_DAGEN = 30
+
+
+def opgezegd_of_vervangen(user) -> list[Arrangement]:
+    """Opgezegd but still in force, about to be replaced by a signed herziening, or ended so in the last 30 days;
+    each with the fase in words (fase_tekst) from its own row."""
     today = timezone.localdate()
-    horizon = getattr(settings, "EVALUATIE_BINNENKORT_DAGEN", 60)
-    return list(
-        visible_arrangementen(user).select_related("driehoek")
-        .filter(status__in=[Status.VASTGESTELD, Status.ONDERTEKEND], evaluatiedatum__gte=today,
-                evaluatiedatum__lte=today + datetime.timedelta(days=horizon))
-        .order_by("evaluatiedatum")[:DASHBOARD_ROWS]
-    )
+    since = today - datetime.timedelta(days=RECENT_BEEINDIGD_DAGEN)
+    rows = list(visible_arrangementen(user).met_levensfase(today).filter(
+        Q(levensfase=Levensfase.OPGEZEGD) | Q(vervangen_per__gte=since) | Q(opzegging__ingangsdatum__gte=since),
+        levensfase__isnull=False,
+    ).select_related("driehoek", "opzegging").order_by(Coalesce("vervangen_per", "opzegging__ingangsdatum"),
+                                                       "pk")[:DASHBOARD_ROWS])
+    for row in rows:
+        if row.vervangen_per is not None:
+            row.fase_tekst = _("vervangen per %(datum)s") % {"datum": date_format(row.vervangen_per, "j F Y")}
+        else:
+            row.fase_tekst = _("opgezegd per %(datum)s") % {"datum": date_format(row.opzegging.ingangsdatum,
+                                                                                 "j F Y")}
+    return rows
 
 
 def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:
@@ -319,13 +348,22 @@ def _signing_progress(user, document: Document, rechten: set[str], signed: set[i
 
 # --- signals about an arrangement's dates (arrangementen/signaleringen.py): system-wide reads ---------------------
 
-def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses) -> QuerySet:
-    """Arrangements in one of `statuses` whose evaluatiedatum or geldig_tot falls within the horizon, by pk."""
+def arrangementen_for_signals(*, today: datetime.date, horizon_days: int, statuses, window_days: int) -> QuerySet:
+    """Arrangements in one of `statuses` with something to signal, by pk, annotated with today's levensfase: the
+    evaluation that counts or geldig_tot within the horizon, an overdue evaluation, or a start, opzegging or
+    vervanging in the last `window_days`."""
     horizon = today + datetime.timedelta(days=horizon_days)
-    return (Arrangement.objects.filter(status__in=statuses)
-            .filter(Q(evaluatiedatum__gte=today, evaluatiedatum__lte=horizon)
-                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon))
-            .select_related("driehoek").order_by("pk"))
+    since = today - datetime.timedelta(days=window_days)
+    return (Arrangement.objects.filter(status__in=statuses).met_levensfase(today)
+            .alias(evaluatie_telt=Coalesce("volgende_evaluatie", "evaluatiedatum"))
+            .filter(Q(evaluatie_telt__gte=today, evaluatie_telt__lte=horizon)
+                    | Q(geldig_tot__gte=today, geldig_tot__lte=horizon)
+                    | Q(levensfase=Levensfase.EVALUATIE_ACHTERSTALLIG)
+                    | Q(geldig_van__gte=since, geldig_van__lte=today)
+                    | Q(ondertekend_op__date__gte=since, ondertekend_op__date__lte=today)
+                    | Q(opzegging__ingangsdatum__gte=since, opzegging__ingangsdatum__lte=today)
+                    | Q(vervangen_per__gte=since, vervangen_per__lte=today))
+            .select_related("driehoek", "opzegging").order_by("pk"))
 
 
 def signal_recipients(arrangement: Arrangement) -> QuerySet:

@@ -1,9 +1,11 @@
-"""Signals about an arrangement's dates, each to each recipient once: evaluatie and einde geldigheid, 90, 30 and 7
-days before.
+"""Signals about an arrangement's dates and life, each to each recipient once: evaluatie and einde geldigheid 90,
+30 and 7 days before; and, from its Levensfase (arrangementen.levensloop), in werking, evaluatie achterstallig,
+opzegging ingegaan and vervangen.
 
-The beat (tasks.plan_signals) claims what is due today as Signalering rows, unique per (arrangement, soort,
-periode, ontvanger), and one task per claimed row sends it (tasks.send_signal). Both are safe to run twice: a
-claim is a unique row, and a sent row is never picked up again.
+The beat (tasks.plan_signals, and daily tasks.daily_lifecycle) claims what is due today as Signalering rows,
+unique per (arrangement, soort, periode, ontvanger), and one task per claimed row sends it (tasks.send_signal).
+Both are safe to run twice: a claim is a unique row, and a sent row is never picked up again. A worker killed
+between claim and send leaves rows te_verzenden, which the next run sends.
 """
 
 import datetime
@@ -21,30 +23,62 @@ from samenwerking.berichten import subject_line
 from samenwerking.historie import save_tracked as _save
 
 from . import ondertekenmails, opzeggen, selectors
+from .levensloop import Levensfase, start_date
 from .models import Arrangement, Signalering, Status
 
 logger = logging.getLogger(__name__)
 
 THRESHOLDS = (90, 30, 7)
+# An event of the arrangement's life (in werking, opzegging ingegaan, vervangen) is still announced this many days
+# after its date, for a beat that missed its day; older events are history, not news.
+EVENT_WINDOW_DAYS = 7
 CLAIM_BATCH_SIZE = 1000
 MAX_SEND_ATTEMPTS = 10
 # Only these arrangements are in force or about to be: a concept or withdrawn one has no dates to watch.
 WATCHED = (Status.VASTGESTELD, Status.ONDERTEKEND)
+# After these the afspraken no longer apply: no evaluatie or einde reminders any more.
+ENDED = (Levensfase.VERLOPEN, Levensfase.BEEINDIGD, Levensfase.VERVANGEN)
+S = Signalering.Soort
 
 
-def due_signals(arrangement: Arrangement, today: datetime.date) -> list[tuple[str, str]]:
-    """(soort, periode) per date: the most specific threshold (90, 30, 7 days) reached for evaluatiedatum and
-    geldig_tot. A run that missed the 90-day mark and first sees the arrangement at 25 days sends only the 30-day one.
-    """
+def evaluation_date(arrangement: Arrangement) -> datetime.date | None:
+    """The evaluation that counts (as in models/levensfase.py): the next one after a recorded evaluation."""
+    return arrangement.volgende_evaluatie or arrangement.evaluatiedatum
+
+
+def _threshold_signals(arrangement: Arrangement, today: datetime.date) -> list[tuple[str, str]]:
     due = []
-    for soort, day in ((Signalering.Soort.EVALUATIE, arrangement.evaluatiedatum),
-                       (Signalering.Soort.EINDE, arrangement.geldig_tot)):
+    for soort, day in ((S.EVALUATIE, evaluation_date(arrangement)), (S.EINDE, arrangement.geldig_tot)):
         if day is None or day < today:
             continue
         reached = [d for d in THRESHOLDS if (day - today).days <= d]
         if reached:
             due.append((soort, f"{day.isoformat()}-{min(reached)}d"))
     return due
+
+
+def _event_signals(arrangement: Arrangement, fase: str, today: datetime.date) -> list[tuple[str, str]]:
+    opzegging = getattr(arrangement, "opzegging", None)
+    events = {
+        S.IN_WERKING: start_date(arrangement) if fase not in (Levensfase.NOG_NIET_IN_WERKING, *ENDED) else None,
+        S.OPZEGGING_INGEGAAN: opzegging.ingangsdatum if fase == Levensfase.BEEINDIGD else None,
+        S.VERVANGEN: arrangement.vervangen_per if fase == Levensfase.VERVANGEN else None,
+    }
+    due = [(soort, day.isoformat()) for soort, day in events.items()
+           if day is not None and 0 <= (today - day).days <= EVENT_WINDOW_DAYS]
+    if fase == Levensfase.EVALUATIE_ACHTERSTALLIG:
+        due.append((S.EVALUATIE_ACHTERSTALLIG, evaluation_date(arrangement).isoformat()))
+    return due
+
+
+def due_signals(arrangement: Arrangement, today: datetime.date) -> list[tuple[str, str]]:
+    """(soort, periode) due today. For evaluatie and einde the most specific threshold reached (a run that missed
+    the 90-day mark and first sees the arrangement at 25 days sends only the 30-day one); for the life events the
+    event's date. `arrangement` carries `levensfase` for `today` (Arrangement.objects.met_levensfase(today))."""
+    fase = arrangement.levensfase
+    if fase in ENDED:
+        return _event_signals(arrangement, fase, today)
+    return _threshold_signals(arrangement, today) + (_event_signals(arrangement, fase, today) if fase else [])
 
 
 def _claim_batch(arrangementen: list[Arrangement], today: datetime.date) -> int:
@@ -80,7 +114,8 @@ def claim_signals(*, today: datetime.date | None = None, batch_size: int = CLAIM
     """Claim every signal due today, once per recipient, and return the ids still to send (failures included).
     Arrangements are read in primary-key order, `batch_size` at a time (keyset pagination)."""
     today = today or timezone.localdate()
-    candidates = selectors.arrangementen_for_signals(today=today, horizon_days=max(THRESHOLDS), statuses=WATCHED)
+    candidates = selectors.arrangementen_for_signals(today=today, horizon_days=max(THRESHOLDS), statuses=WATCHED,
+                                                     window_days=EVENT_WINDOW_DAYS)
     after = 0
     while True:
         batch = list(candidates.filter(pk__gt=after)[:batch_size])
@@ -93,36 +128,60 @@ def claim_signals(*, today: datetime.date | None = None, batch_size: int = CLAIM
     return selectors.pending_signals(max_attempts=MAX_SEND_ATTEMPTS)
 
 
+def _texts(soort: str) -> tuple[str, str]:
+    """Subject and opening of each kind of signal, filled from the context in compose()."""
+    return {
+        S.EVALUATIE: (_("Evaluatie van '%(titel)s' over %(dagen)s dagen"),
+                      _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s wordt op %(datum)s "
+                        "geëvalueerd. Plan de evaluatie in de driehoek en leg de actiepunten vast.")),
+        S.EINDE: (_("'%(titel)s' is nog %(dagen)s dagen geldig"),
+                  _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is geldig tot en met "
+                    "%(datum)s. Start op tijd een herziening, of laat het bewust verlopen.")),
+        S.EVALUATIE_ACHTERSTALLIG: (_("Evaluatie van '%(titel)s' is achterstallig"),
+                                    _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s had op "
+                                      "%(datum)s geëvalueerd moeten zijn. Leg de evaluatie vast.")),
+        S.IN_WERKING: (_("'%(titel)s' is in werking"),
+                       _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is sinds %(datum)s "
+                         "in werking.")),
+        S.OPZEGGING_INGEGAAN: (_("Opzegging van '%(titel)s' is ingegaan"),
+                               _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is opgezegd "
+                                 "en geldt sinds %(datum)s niet meer.")),
+        S.VERVANGEN: (_("'%(titel)s' is vervangen door een nieuwe versie"),
+                      _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is sinds %(datum)s "
+                        "vervangen door de ondertekende herziening.")),
+    }[soort]
+
+
+def _signal_day(signalering: Signalering, arrangement: Arrangement) -> datetime.date:
+    if signalering.soort == S.EVALUATIE:
+        return evaluation_date(arrangement)
+    if signalering.soort == S.EINDE:
+        return arrangement.geldig_tot
+    return datetime.date.fromisoformat(signalering.periode)
+
+
 def compose(signalering: Signalering, today: datetime.date) -> EmailMessage | None:
-    """The Dutch mail of one signal, or None when it is no longer needed: the arrangement changed its dates or
-    status, or the recipient no longer manages the driehoek's actiepunten or has no address."""
+    """The Dutch mail of one signal, or None when it is no longer needed: the arrangement changed its dates,
+    status or fase, or the recipient no longer manages the driehoek's actiepunten or has no address."""
     if signalering.soort in ondertekenmails.SOORTEN:  # signing mails have their own rules (ondertekenmails.py)
         return ondertekenmails.compose(signalering)
     if signalering.soort == Signalering.Soort.OPGEZEGD:  # the notice mail (opzeggen.py)
         return opzeggen.compose(signalering)
-    arrangement = signalering.arrangement
-    if arrangement.status not in WATCHED:
-        return None
-    if (signalering.soort, signalering.periode) not in due_signals(arrangement, today):
+    arrangement = (Arrangement.objects.met_levensfase(today).select_related("driehoek", "opzegging")
+                   .filter(pk=signalering.arrangement_id, status__in=WATCHED).first())
+    if arrangement is None or (signalering.soort, signalering.periode) not in due_signals(arrangement, today):
         return None
     ontvanger = selectors.signal_recipients(arrangement).filter(pk=signalering.ontvanger_id).first()
     if ontvanger is None:
         return None
-    day = arrangement.evaluatiedatum if signalering.soort == Signalering.Soort.EVALUATIE else arrangement.geldig_tot
+    day = _signal_day(signalering, arrangement)
     context = {"titel": arrangement.titel, "versie": arrangement.versie, "driehoek": arrangement.driehoek.naam,
                "datum": formats.date_format(day, "j F Y"), "dagen": (day - today).days,
                "link": settings.SITE_URL.rstrip("/") + reverse("arrangementen:detail", args=[arrangement.pk])}
-    if signalering.soort == Signalering.Soort.EVALUATIE:
-        subject = _("Evaluatie van '%(titel)s' over %(dagen)s dagen") % context
-        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s wordt op %(datum)s "
-                    "geëvalueerd. Plan de evaluatie in de driehoek en leg de actiepunten vast.") % context
-    else:
-        subject = _("'%(titel)s' is nog %(dagen)s dagen geldig") % context
-        opening = _("Het arrangement '%(titel)s' (versie %(versie)s) van de %(driehoek)s is geldig tot en met "
-                    "%(datum)s. Start op tijd een herziening, of laat het bewust verlopen.") % context
-    body = "\n\n".join([_("Beste coördinator en secretaris,"), opening,
+    subject, opening = _texts(signalering.soort)
+    body = "\n\n".join([_("Beste coördinator en secretaris,"), opening % context,
                         _("Bekijk het arrangement: %(link)s") % context])
-    return EmailMessage(subject=subject_line(subject), body=body, to=[ontvanger.email])
+    return EmailMessage(subject=subject_line(subject % context), body=body, to=[ontvanger.email])
 
 
 def send_signal(*, signalering_id: int, today: datetime.date | None = None) -> str:

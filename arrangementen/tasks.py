@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, goedkeuring, ondertekenmails, signaleringen, workflow
+from . import documenten, goedkeuring, levensloop, ondertekenmails, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -152,6 +152,17 @@ def plan_signals(datum: str | None = None) -> int:
     for signalering_id in ids:
         transaction.on_commit(lambda pk=signalering_id: send_signal.delay(pk, datum))
     return len(ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=600, soft_time_limit=540,
+             autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def daily_lifecycle(datum: str | None = None) -> int:
+    """Daily beat: write each arrangement's change of levensfase into its history (the system as actor), then claim
+    and dispatch the signals of its dates and life. Both steps are idempotent, so a double beat, a retry or a
+    redelivery after a killed worker writes and sends nothing twice."""
+    today = datetime.date.fromisoformat(datum) if datum else None
+    levensloop.record_fase_changes(today=today)
+    return plan_signals(datum)
 
 
 @shared_task(acks_late=True, time_limit=60, soft_time_limit=50, autoretry_for=TRANSIENT, retry_backoff=True,

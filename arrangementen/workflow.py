@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samenwerking import audit, taken, toegang
 
-from . import goedkeuring
+from . import goedkeuring, levensloop
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -202,6 +202,8 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
         locked.besluit_referentie = besluit_referentie.strip()
 
     locked.status = transition.target
+    if transition.target == Status.ONDERTEKEND:
+        levensloop.record_signed(arrangement=locked)  # ondertekend_op, and the predecessors it replaces
     locked.lock_version += 1
     locked._history_user = user
     locked._change_reason = str(transition.label)

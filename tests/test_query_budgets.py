@@ -80,6 +80,17 @@ def meer_arrangementen(w: Wereld, n: int, *, status=None, door=None):
             evaluatiedatum=vandaag() + datetime.timedelta(days=20))
 
 
+def meer_ondertekend(w: Wereld, n: int):
+    meer_arrangementen(w, n, status=Status.ONDERTEKEND)
+    Arrangement.objects.filter(driehoek=w.driehoek, status=Status.ONDERTEKEND).update(
+        geldig_van=vandaag() - datetime.timedelta(days=100))
+
+
+# The lifecycle filter on a peildatum at which meer_ondertekend's arrangements verlopen binnenkort.
+LEVENSFASE_FILTER = {"levensfase": "verloopt_binnenkort",
+                     "peildatum": (vandaag() + datetime.timedelta(days=10)).isoformat()}
+
+
 def meer_te_beoordelen(w: Wereld, n: int):
     meer_arrangementen(w, n, status=Status.TER_REVIEW, door=w.collega)
 
@@ -191,6 +202,8 @@ LIST_VIEWS = {
     "arrangementen_lijst_gefilterd": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user",
                                       {"zoek": "arrangement", "status": "concept", "verloopt_binnen": "60",
                                        "evaluatie_gepland": "on"}),
+    "arrangementen_lijst_levensfase": (lambda w: reverse("arrangementen:lijst"), meer_ondertekend, "user",
+                                       LEVENSFASE_FILTER),
     "arrangementen_lijst_pagina_2": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user",
                                      {"pagina": "2"}),
     "te_beoordelen": (lambda w: reverse("arrangementen:te_beoordelen"), meer_te_beoordelen, "user", None),
@@ -214,6 +227,8 @@ LIST_VIEWS = {
     "api_arrangementen": (lambda w: reverse("api:arrangement-list"), meer_arrangementen, "user", None),
     "api_arrangementen_gefilterd": (lambda w: reverse("api:arrangement-list"), meer_arrangementen, "user",
                                     {"zoek": "arrangement", "status": "concept", "domein": "I"}),
+    "api_arrangementen_levensfase": (lambda w: reverse("api:arrangement-list"), meer_ondertekend, "user",
+                                     LEVENSFASE_FILTER),
     "api_overleggen": (lambda w: reverse("api:overleg-list"), meer_overleggen, "user", None),
     "evaluaties": (lambda w: reverse("actiepunten:evaluaties", args=[w.driehoek.pk]), meer_evaluaties, "user",
                    None),

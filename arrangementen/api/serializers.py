@@ -1,5 +1,6 @@
 """What the arrangementen API reads and writes: output serializers, then strict input with Dutch messages."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -10,12 +11,14 @@ from samenwerking.models import Basisteam, Gemeente
 from samenwerking.tekstlimieten import LANGE_TEKST
 
 from .. import workflow
+from ..forms import check_peildatum
 from ..models import (
     Afspraak,
     Arrangement,
     BoaInzet,
     Domein,
     Geweldsmiddel,
+    Levensfase,
     Modelafspraak,
     Onderwerp,
     Opzegging,
@@ -118,7 +121,22 @@ class OpzeggingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArrangementSerializer(serializers.ModelSerializer):
+class LevensfaseMixin(serializers.Serializer):
+    """The lifecycle state (arrangementen.levensloop) the queryset annotated: null unless ondertekend."""
+
+    levensfase = serializers.ChoiceField(
+        choices=Levensfase.choices, read_only=True, allow_null=True,
+        help_text="Levensfase op de peildatum (standaard vandaag); null als het arrangement niet ondertekend is.",
+    )
+    levensfase_label = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_levensfase_label(self, obj):
+        fase = getattr(obj, "levensfase", None)
+        return str(Levensfase(fase).label) if fase else None
+
+
+class ArrangementSerializer(LevensfaseMixin, serializers.ModelSerializer):
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     aantal_afspraken = serializers.IntegerField(read_only=True)
@@ -126,12 +144,12 @@ class ArrangementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Arrangement
         fields = ["id", "driehoek", "driehoek_naam", "titel", "versie", "status", "status_label",
-                  "geldig_van", "geldig_tot", "evaluatiedatum", "aantal_afspraken", "lock_version",
-                  "gewijzigd_op"]
+                  "levensfase", "levensfase_label", "geldig_van", "geldig_tot", "evaluatiedatum",
+                  "aantal_afspraken", "lock_version", "gewijzigd_op"]
         read_only_fields = fields
 
 
-class ArrangementDetailSerializer(serializers.ModelSerializer):
+class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
     """Het arrangement met afspraken, partijen, BOA-inzet, statusgeschiedenis en mogelijke overgangen."""
 
     # The nested lists come from context["detail"] (selectors.arrangement_detail): a fixed number of queries.
@@ -154,7 +172,8 @@ class ArrangementDetailSerializer(serializers.ModelSerializer):
     class Meta:
         model = Arrangement
         fields = ["id", "driehoek", "driehoek_naam", "titel", "versie", "vorige_versie", "status",
-                  "status_label", "is_verlopen", "doel", "aanleiding", "werkgebied", "geweldsmiddelen",
+                  "status_label", "levensfase", "levensfase_label", "is_verlopen", "doel", "aanleiding",
+                  "werkgebied", "geweldsmiddelen",
                   "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
                   "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
                   "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities",
@@ -222,6 +241,16 @@ class ArrangementFilterSerializer(serializers.Serializer):
         required=False, default=False, error_messages={"invalid": gettext_lazy("Kies true of false.")},
     )
     zoek = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    levensfase = serializers.ChoiceField(choices=Levensfase.choices, required=False, allow_blank=True,
+                                         help_text="Alleen arrangementen in deze levensfase op de peildatum.")
+    peildatum = DatumField(required=False, allow_null=True,
+                           help_text="De dag waarop de levensfase geldt (JJJJ-MM-DD); standaard vandaag.")
+
+    def validate_peildatum(self, value):
+        try:
+            return check_peildatum(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
 
 
 class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):

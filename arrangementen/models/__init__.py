@@ -26,13 +26,14 @@ from .document import (
     Ondertekeningssleutel,
     private_storage,
 )
+from .levensfase import Levensfase
 from .opzegging import Opzegging
 from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
-    "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Mandaat", "Modelafspraak", "Niveau", "Onderwerp",
-    "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij", "Signalering", "Statusovergang", "Status",
+    "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Levensfase", "Mandaat", "Modelafspraak", "Niveau",
+    "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij", "Signalering", "Statusovergang", "Status",
     "Verantwoordelijke", "Vertegenwoordiger",
     "private_storage",
 ]

@@ -1,5 +1,7 @@
 """The agreement itself: arrangement, its parties, BOA-inzet and afspraken."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -13,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from samenwerking.models import Driehoek, Organisatie
 
 from .bibliotheek import Modelafspraak, Onderwerp, Verantwoordelijke
+from .levensfase import IN_WERKING_FASEN, Levensfase, evaluation_date_expression, levensfase_expression
 
 
 class Vertegenwoordiger(models.TextChoices):
@@ -52,10 +55,15 @@ class Status(models.TextChoices):
 
 
 class ArrangementQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        return self.filter(status=Status.ONDERTEKEND, geldig_van__lte=day).filter(
-            Q(geldig_tot__isnull=True) | Q(geldig_tot__gte=day)
-        )
+    def met_levensfase(self, peildatum: datetime.date | None = None):
+        """Annotate `levensfase` (a Levensfase value, None unless ondertekend) on `peildatum` (default today)."""
+        peildatum = peildatum or timezone.localdate()
+        return self.alias(levensloop_evaluatie=evaluation_date_expression()).annotate(
+            levensfase=levensfase_expression(peildatum))
+
+    def in_force_on(self, day: datetime.date):
+        """In force on `day` by the lifecycle rules: at most one version per herzieningsketen."""
+        return self.met_levensfase(day).filter(levensfase__in=IN_WERKING_FASEN)
 
 
 class Arrangement(models.Model):
@@ -152,7 +160,10 @@ class Arrangement(models.Model):
 
     @property
     def is_verlopen(self) -> bool:
-        """Derived, never stored: a signed arrangement past its end date."""
+        """Derived, never stored: the levensfase 'verlopen' where the queryset annotated it (met_levensfase), else
+        a signed arrangement past its end date."""
+        if hasattr(self, "levensfase"):
+            return self.levensfase == Levensfase.VERLOPEN
         return (self.status == Status.ONDERTEKEND and self.geldig_tot is not None
                 and self.geldig_tot < timezone.localdate())
 

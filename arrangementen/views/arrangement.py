@@ -13,9 +13,9 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, opzeggen, selectors, services, workflow
+from .. import aanvullingen, levensloop, opzeggen, selectors, services, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
-from ..models import Afspraak, Arrangement, Niveau, Status
+from ..models import Afspraak, Arrangement, Levensfase, Niveau, Status
 
 
 @require_GET
@@ -32,6 +32,9 @@ def arrangement_list(request):
         request.user, **{k: v for k, v in filters.items() if v not in (None, "", False)}
     )
     page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
+    page.object_list = list(page.object_list)
+    for arrangement in page.object_list:
+        arrangement.levensfase_label = Levensfase(arrangement.levensfase).label if arrangement.levensfase else ""
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "arrangementen/lijst.html", {
@@ -95,6 +98,7 @@ def arrangement_detail(request, pk: int):
     ondertekend = arrangement.status == Status.ONDERTEKEND  # only a signed arrangement can have been opgezegd
     return render(request, "arrangementen/detail.html", {
         "arrangement": arrangement,
+        "levensfase_tekst": levensloop.describe(arrangement),
         "groepen": _grouped_afspraken(detail["afspraken"]),
         "partijen": detail["partijen"],
         "inzet": detail["inzet"],

@@ -275,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "arrangementen.tasks.plan_signals",
         "schedule": crontab(hour="7-18", minute=0),
     },
+    # Before office hours: each arrangement's change of levensfase into its history, and its life's signals.
+    "arrangementen-levensloop": {
+        "task": "arrangementen.tasks.daily_lifecycle",
+        "schedule": crontab(hour=6, minute=45),
+    },
     # Reminders to sign: each signer once per ONDERTEKENING_HERINNERING_DAGEN until their partij has signed.
     "ondertekening-herinneringen": {
         "task": "arrangementen.tasks.plan_signing_reminders",

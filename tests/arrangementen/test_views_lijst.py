@@ -284,12 +284,20 @@ def test_dashboard_query_count_does_not_grow_with_arrangementen_in_the_blocks(db
     lid(user, driehoek, Rol.COORDINATOR)
     lid(user, driehoek, Rol.REVIEWER)
     soon = vandaag() + datetime.timedelta(days=20)
+    begun = vandaag() - datetime.timedelta(days=20)
 
     def fill(n):
         ArrangementFactory.create_batch(n, driehoek=driehoek, aangemaakt_door=user, titel="Mijn concept")
         ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.TER_REVIEW, titel="Ter review")
-        ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.ONDERTEKEND, geldig_tot=soon,
-                                        evaluatiedatum=soon, titel="Loopt af")
+        # One batch per lifecycle block: in werking, evaluatie achterstallig, verloopt binnenkort, vervangen.
+        ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=begun,
+                                        titel="Loopt")
+        ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=begun,
+                                        evaluatiedatum=begun, titel="Te evalueren")
+        ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=begun,
+                                        geldig_tot=soon, evaluatiedatum=soon, titel="Loopt af")
+        ArrangementFactory.create_batch(n, driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=begun,
+                                        vervangen_per=soon, titel="Wordt vervangen")
 
     fill(1)
     client.force_login(user)
@@ -302,7 +310,10 @@ def test_dashboard_query_count_does_not_grow_with_arrangementen_in_the_blocks(db
     page = html(client.get(dashboard))
     assert page.count(">Mijn concept</a>") == 10
     assert page.count(">Ter review</a>") == 10
-    assert page.count(">Loopt af</a>") == 20  # both in "verloopt" and in "evaluatie binnenkort"
+    # Each signed arrangement in the one block of its levensfase.
+    for titel in ("Loopt", "Te evalueren", "Loopt af", "Wordt vervangen"):
+        assert page.count(f">{titel}</a>") == 10, titel
+    assert page.count("vervangen per ") == 10
 
 
 def test_review_queue_query_count_does_not_grow(db, client):

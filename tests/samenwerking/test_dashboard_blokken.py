@@ -22,7 +22,7 @@ def extra_blok():
 
 def test_the_arrangementen_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "concepten", "beoordelen", "ondertekenen", "verloopt", "evaluatie"]
+        "concepten", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt", "opgezegd"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
@@ -36,8 +36,10 @@ def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, 
         ("blok-proef", "Proefblok"),
         ("blok-beoordelen", "Te beoordelen"),
         ("blok-ondertekenen", "Te ondertekenen"),
-        ("blok-verloopt", "Verloopt binnen 90 dagen"),
-        ("blok-evaluatie", "Evaluatie binnenkort"),
+        ("blok-werking", "In werking"),
+        ("blok-achterstallig", "Evaluatie achterstallig"),
+        ("blok-verloopt", "Verloopt binnenkort"),
+        ("blok-opgezegd", "Opgezegd / vervangen"),
     ]
     assert "Niets op proef." in page
 
