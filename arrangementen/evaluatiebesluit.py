@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.historie import save_tracked
 
-from .models import Arrangement, Opzegging
+from .models import Arrangement
+from .models.levensfase import IN_WERKING_FASEN, Levensfase
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,19 @@ def one_year_on(day: datetime.date) -> datetime.date:
 
 
 def in_force_refusal(arrangement: Arrangement, day: datetime.date) -> str:
-    """Why this arrangement is not in force on `day`, or "" when it is (signed, started, not ended, not
-    terminated by an effective opzegging, not replaced)."""
-    if not Arrangement.objects.in_force_on(day).filter(pk=arrangement.pk).exists():
-        return _("Alleen een ondertekend arrangement dat in werking is kan worden geëvalueerd.")
-    if arrangement.vervangen_per is not None and arrangement.vervangen_per <= day:
+    """Why this arrangement is not in force on `day`, or "" when it is — read from its levensfase (the one
+    lifecycle rule, arrangementen.models.levensfase), in words per reason."""
+    row = (Arrangement.objects.met_levensfase(day).filter(pk=arrangement.pk)
+           .values("levensfase", "opzegging__ingangsdatum").first())
+    fase = row["levensfase"] if row else None
+    if fase in IN_WERKING_FASEN:
+        return ""
+    if fase == Levensfase.VERVANGEN:
         return _("Dit arrangement is vervangen door een nieuwere versie; evalueer die versie.")
-    opzegging = Opzegging.objects.filter(arrangement=arrangement).only("ingangsdatum").first()
-    if opzegging is not None and opzegging.ingangsdatum <= day:
+    if fase == Levensfase.BEEINDIGD:
         return _("Dit arrangement is opgezegd per %(datum)s en is niet meer in werking.") % {
-            "datum": opzegging.ingangsdatum.strftime("%d-%m-%Y")}
-    return ""
+            "datum": row["opzegging__ingangsdatum"].strftime("%d-%m-%Y")}
+    return _("Alleen een ondertekend arrangement dat in werking is kan worden geëvalueerd.")
 
 
 def require_in_force(arrangement: Arrangement, day: datetime.date) -> None:
