@@ -49,6 +49,12 @@ def long_date(day: datetime.date) -> str:
 
 
 def opzegging_of(arrangement: Arrangement) -> Opzegging | None:
+    """The notice, from the row selectors.get_arrangement loaded with it when it did (no query), else read."""
+    if Arrangement.opzegging.related.is_cached(arrangement):
+        try:
+            return arrangement.opzegging
+        except Opzegging.DoesNotExist:
+            return None
     return (Opzegging.objects.filter(arrangement_id=arrangement.pk)
             .select_related("door", "partij__organisatie").first())
 

@@ -38,7 +38,8 @@ def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
     """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek. Carries its
     levensfase of today (arrangementen.levensloop)."""
     arrangement = (
-        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door", "opzegging")
+        visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door",
+                                                   "opzegging__door", "opzegging__partij__organisatie")
         .met_levensfase().filter(pk=pk).first()
     )
     return toegang.require(user, arrangement, permission=permission, model=Arrangement, pk=pk,
