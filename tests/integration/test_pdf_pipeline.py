@@ -123,7 +123,9 @@ def test_worker_pdf_signed_by_three_parties_satisfies_pyhanko_and_pdfsig_until_o
     with running_worker(tmp_path, signing_setup) as worker:
         document = documenten.request_document(arrangement=world.arrangement, user=world.secretaris)
         wait_until_done(document, worker, RENDER_TIMEOUT)
-        assert re.search(rf"Task {TASK}\[[^\]]+\] succeeded", worker.log()), worker.log_tail()
+        # The task commits the document's status before Celery logs its return: wait (bounded) for that line.
+        assert wait_for(lambda: re.search(rf"Task {TASK}\[[^\]]+\] succeeded", worker.log()), timeout=20), \
+            worker.log_tail()
     sign_all(world, document)
     signed = latest_bytes(document)
     path = tmp_path / "getekend.pdf"
