@@ -27,7 +27,7 @@ from samenwerking.historie import save_tracked as _save
 from samenwerking.tekstlimieten import LANGE_TEKST
 
 from . import documenten
-from .models import Arrangement, Opzegging, Partij, Signalering, Status
+from .models import Arrangement, Levensfase, Opzegging, Partij, Signalering, Status
 
 SEND_TASK = "arrangementen.tasks.send_signal"
 
@@ -73,6 +73,15 @@ def _already(opzegging: Opzegging) -> str:
         "partij": opzegging.partij.organisatie, "ingang": long_date(opzegging.ingangsdatum)}
 
 
+def _levensfase(arrangement: Arrangement, today: datetime.date) -> str | None:
+    """The one lifecycle rule (arrangementen.models.levensfase): today's fase that get_arrangement annotated, else
+    read for `today`."""
+    if today == timezone.localdate() and hasattr(arrangement, "levensfase"):
+        return arrangement.levensfase
+    return (Arrangement.objects.met_levensfase(today).filter(pk=arrangement.pk)
+            .values_list("levensfase", flat=True).first())
+
+
 def refusal(arrangement: Arrangement, *, today: datetime.date | None = None) -> str:
     """Why no notice can be given of this arrangement now (status, an earlier notice, replaced, expired), or ""."""
     today = today or timezone.localdate()
@@ -82,10 +91,11 @@ def refusal(arrangement: Arrangement, *, today: datetime.date | None = None) -> 
     opzegging = opzegging_of(arrangement)
     if opzegging is not None:
         return _already(opzegging)
-    if arrangement.vervangen_per is not None and arrangement.vervangen_per <= today:
+    fase = _levensfase(arrangement, today)
+    if fase == Levensfase.VERVANGEN:
         return _("Dit arrangement is per %(datum)s vervangen door een nieuwe versie; opzeggen kan niet meer.") % {
             "datum": long_date(arrangement.vervangen_per)}
-    if arrangement.geldig_tot is not None and arrangement.geldig_tot < today:
+    if fase == Levensfase.VERLOPEN:
         return _("Dit arrangement is verlopen (geldig tot en met %(datum)s); opzeggen kan niet meer.") % {
             "datum": long_date(arrangement.geldig_tot)}
     return ""
