@@ -18,7 +18,15 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
+from arrangementen.models import (
+    Grondslag,
+    Mandaat,
+    Modelafspraak,
+    Ondertekeningssleutel,
+    Onderwerp,
+    Opzegging,
+    Signalering,
+)
 from samenwerking import api_tokens
 from samenwerking.models import (
     ApiToken,
@@ -114,7 +122,7 @@ def world(django_db_setup, django_db_blocker):
 ADMIN_MODELS = {
     "apitoken": ApiToken,
     "ondertekeningssleutel": Ondertekeningssleutel, "mandaat": Mandaat,
-    "onderwerp": Onderwerp, "modelafspraak": Modelafspraak,
+    "onderwerp": Onderwerp, "modelafspraak": Modelafspraak, "grondslag": Grondslag,
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
