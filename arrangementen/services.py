@@ -14,7 +14,7 @@ from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
-from . import goedkeuring
+from . import goedkeuring, stroomregels
 from .evaluatiebesluit import Herzieningsopdracht
 from .models import (
     Afspraak,
@@ -235,11 +235,14 @@ def start_herziening(*, arrangement: Arrangement, user, opdracht: Herzieningsopd
     for inzet in source.inzet.all():
         _save(BoaInzet(arrangement=copy, domein=inzet.domein, aantal_boas=inzet.aantal_boas, fte=inzet.fte),
               user)
+    afspraken = {}
     for afspraak in source.afspraken.exclude(pk__in=opdracht.weglaten):
-        _save(Afspraak(arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel,
-                       tekst=afspraak.tekst, verantwoordelijke=afspraak.verantwoordelijke,
-                       volgorde=afspraak.volgorde, modelafspraak_id=afspraak.modelafspraak_id,
-                       vorige=afspraak, bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
+        afspraken[afspraak.pk] = _save(Afspraak(
+            arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel, tekst=afspraak.tekst,
+            verantwoordelijke=afspraak.verantwoordelijke, volgorde=afspraak.volgorde,
+            modelafspraak_id=afspraak.modelafspraak_id, vorige=afspraak,
+            bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
+    stroomregels.copy_flows(source=source, copy=copy, user=user, afspraken=afspraken)
     return copy
 
 

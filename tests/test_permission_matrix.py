@@ -16,6 +16,7 @@ from django.db import transaction
 
 from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
+from arrangementen import gegevensstromen
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import (
@@ -93,6 +94,7 @@ def world(django_db_setup, django_db_blocker):
             arrangement_services.add_partij(arrangement=arrangement, user=drafter,
                                             expected_version=arrangement.lock_version,
                                             organisatie=OrganisatieFactory(), ondertekenaar_functie="burgemeester")
+            add_flow(arrangement, drafter)
             arrangementen[scope] = arrangement
         overleggen, actiepunten = {}, {}
         for scope, driehoek in (("eigen", own), ("andere", other)):
@@ -117,6 +119,16 @@ def world(django_db_setup, django_db_blocker):
         yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
                "overleggen": overleggen, "actiepunten": actiepunten}
         transaction.set_rollback(True)
+
+
+def add_flow(arrangement, user):
+    """One data flow between the first two parties, so the flow pages have a row to open."""
+    arrangement.refresh_from_db()
+    eerste, tweede = (p.organisatie for p in arrangement.partijen.all()[:2])
+    gegevensstromen.add_gegevensstroom(
+        arrangement=arrangement, user=user, expected_version=arrangement.lock_version,
+        gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
+                                                doel="Matrix", grondslag=Grondslag.objects.get(code="wpg-16")))
 
 
 ADMIN_MODELS = {
@@ -153,6 +165,7 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         route = (route.replace("<int:afspraak_pk>", str(arrangement.afspraken.first().pk))
                  .replace("<int:partij_pk>", str(arrangement.partijen.first().pk))
                  .replace("<int:opmerking_pk>", str(arrangement.opmerkingen.first().pk))
+                 .replace("<int:stroom_pk>", str(arrangement.gegevensstromen.first().pk))
                  .replace("<slug:action>", "indienen"))
     elif not route.startswith("beheer/"):
         for param in OBJECT_PARAMS:
