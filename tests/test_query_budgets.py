@@ -255,10 +255,11 @@ DETAIL_VIEWS = {
     # Without a PDF yet. 14: the register of data flows (issue 15) is one query, plus its ontvangers when it has
     # rows (tests/arrangementen/test_gegevensstromen.py checks that more flows add none).
     "arrangement": (lambda w: reverse("arrangementen:detail", args=[w.arrangement.pk]), meer_wijzigingen, 14),
+    # 12: the data flows of the whole chain in one query (plus their ontvangers when there are any).
     "arrangement_vergelijk": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
-                              meer_wijzigingen, 11),
+                              meer_wijzigingen, 12),
     "arrangement_vergelijk_versies": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
-                                      meer_versies, 11),
+                                      meer_versies, 12),
     "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 8),
     "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 5),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),

@@ -146,6 +146,29 @@ def test_herziening_copies_every_flow_with_its_recipients_and_afspraak(wereld, v
     assert flow.arrangement.gegevensstromen.count() == 1  # the old version keeps its own
 
 
+def test_comparison_shows_a_changed_an_added_and_a_removed_flow(als, wereld, vastgesteld):
+    zet_status(vastgesteld, Status.CONCEPT)
+    blijft = stroom(vastgesteld, wereld.coordinator, categorieen="Meldingen van overlast")
+    stroom(vastgesteld, wereld.coordinator, categorieen="Verdwijnt later")
+    zet_status(vastgesteld, Status.VASTGESTELD)
+    copy = services.start_herziening(arrangement=vastgesteld, user=wereld.coordinator)
+    kopie = copy.gegevensstromen.get(vorige=blijft)
+    gegevensstromen.update_gegevensstroom(
+        stroom=kopie, user=wereld.coordinator, expected_version=fresh(copy).lock_version,
+        gegevens=gegevensstromen.Stroomgegevens(
+            verstrekker=kopie.verstrekker, ontvangers=list(kopie.ontvangers.all()), categorieen=kopie.categorieen,
+            doel=kopie.doel, grondslag=kopie.grondslag, frequentie="Dagelijks"))
+    gegevensstromen.delete_gegevensstroom(stroom=copy.gegevensstromen.get(categorieen="Verdwijnt later"),
+                                          user=wereld.coordinator, expected_version=fresh(copy).lock_version)
+    stroom(copy, wereld.coordinator, categorieen="Nieuw erbij")
+    response = als(Rol.LEZER).get(url("vergelijk", copy.pk), {"a": vastgesteld.pk, "b": copy.pk})
+    rijen = response.context["vergelijking"]["gegevensstromen"]
+    assert sorted(str(r.soort) for r in rijen) == ["", "toegevoegd", "verwijderd"]
+    gewijzigd = next(r for r in rijen if not r.soort)
+    assert gewijzigd.gewijzigd and "Dagelijks" in gewijzigd.rechts and "Dagelijks" not in gewijzigd.links
+    assert "Nieuw erbij" in html(response) and "Verdwijnt later" in html(response)
+
+
 # --- submission (art. 20) -------------------------------------------------------------------------
 
 def test_indienen_is_refused_naming_the_art20_flow_and_the_missing_element(wereld):
