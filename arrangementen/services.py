@@ -21,6 +21,7 @@ from .models import (
     Arrangement,
     BoaInzet,
     Domein,
+    Gegevensstroom,
     Modelafspraak,
     Onderwerp,
     Opmerking,
@@ -61,6 +62,7 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
         Afspraak.history.filter(arrangement_id=arrangement.pk),
         Partij.history.filter(arrangement_id=arrangement.pk),
         BoaInzet.history.filter(arrangement_id=arrangement.pk),
+        Gegevensstroom.history.filter(arrangement_id=arrangement.pk),
     )
     return [e for e in events if e.datum >= first_newer.history_date]
 

@@ -96,6 +96,25 @@ def test_stale_edit_of_a_flow_is_refused_and_keeps_the_input(als, wereld, concep
     assert flow.categorieen == "Meldingen van overlast"
 
 
+def test_history_page_lists_the_flow_and_who_added_it(als, wereld, concept):
+    stroom(concept, wereld.coordinator, categorieen="Camerabeelden uit de wijk")
+    response = als(Rol.LEZER).get(url("geschiedenis", concept.pk))
+    assert response.status_code == 200
+    assert "Gegevensstroom “Camerabeelden uit de wijk”" in html(response)
+
+
+def test_stale_edit_names_the_flow_someone_else_added(wereld, concept):
+    opened = fresh(concept).lock_version
+    stroom(concept, wereld.coordinator, categorieen="Tussendoor toegevoegd")
+    with pytest.raises(services.StaleEdit) as stale:
+        gegevensstromen.add_gegevensstroom(
+            arrangement=concept, user=wereld.coordinator, expected_version=opened,
+            gegevens=gegevensstromen.Stroomgegevens(
+                verstrekker=partijen(concept)[1], ontvangers=partijen(concept)[:1], categorieen="Later",
+                doel="Doel", grondslag=grondslag("wpg-16")))
+    assert any("Tussendoor toegevoegd" in str(e.onderwerp) for e in stale.value.wijzigingen)
+
+
 def test_flow_is_edited_and_deleted_only_in_concept(als, wereld, concept):
     flow = stroom(concept, wereld.coordinator)
     client = als(Rol.COORDINATOR)
