@@ -229,3 +229,12 @@ def test_refused_submission_page_names_the_missing_element(als, wereld):
     page = html(response)
     assert "Cameradata" in page and "het zwaarwegend algemeen belang" in page and "de voorwaarden" in page
     assert fresh(arrangement).status == Status.CONCEPT
+
+
+def test_submission_page_lists_the_incomplete_art20_flow_before_submitting(als, wereld):
+    arrangement = wereld.nieuw("Vooraf zichtbaar")
+    flow = stroom(arrangement, wereld.coordinator, grondslag=grondslag("wpg-20"), categorieen="Bodycambeelden",
+                  zwaarwegend_algemeen_belang="Veiligheid")
+    page = html(als(Rol.COORDINATOR).get(url("overgang", arrangement.pk, "indienen")))
+    assert "Bodycambeelden" in page and "nog niet ingevuld: de voorwaarden" in page
+    assert url("stroom_bewerken", arrangement.pk, flow.pk) in page
