@@ -362,6 +362,7 @@ def add_partij(*, arrangement: Arrangement, user, expected_version: int, organis
 @transaction.atomic
 def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
     locked = _lock_for_edit(partij.arrangement, user, expected_version)
+    stroomregels.refuse_removing_a_party_in_flows(arrangement=locked, organisatie_id=partij.organisatie_id)
     _save(locked, user)
     partij._history_user = user
     partij.delete()

@@ -1,6 +1,8 @@
 """Rules on an arrangement's data flows that the workflow and the herziening share: copying into the next
 version, and the elements a flow on Wpg art. 20 must name before the arrangement can be submitted."""
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.historie import save_tracked
@@ -48,6 +50,17 @@ def incomplete_artikel20(arrangement: Arrangement, flows: list[Gegevensstroom] |
     """(flow, missing elements) for every art. 20 flow that is not complete."""
     flows = flows_of(arrangement) if flows is None else flows
     return [(stroom, missing) for stroom in flows if (missing := missing_elements(stroom))]
+
+
+def refuse_removing_a_party_in_flows(*, arrangement: Arrangement, organisatie_id: int) -> None:
+    """A party that gives or receives data in the register cannot leave it silently: its flows go first."""
+    flows = list(arrangement.gegevensstromen.filter(Q(verstrekker_id=organisatie_id) | Q(ontvangers=organisatie_id))
+                 .distinct().order_by("pk"))
+    if flows:
+        raise ValidationError(
+            _("Deze partij komt voor in de gegevensdeling (%(stromen)s). Pas die gegevensstromen eerst aan.")
+            % {"stromen": "; ".join(f"“{f.categorieen[:60]}”" for f in flows)}, code="partij_in_gegevensstroom",
+        )
 
 
 def copy_flows(*, source: Arrangement, copy: Arrangement, user, afspraken: dict[int, Afspraak]) -> None:

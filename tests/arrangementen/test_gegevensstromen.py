@@ -129,6 +129,16 @@ def test_flow_is_edited_and_deleted_only_in_concept(als, wereld, concept):
         stroom(ingediend, wereld.coordinator)
 
 
+def test_a_party_in_a_flow_cannot_be_removed_until_the_flow_is_changed(wereld, concept):
+    stroom(concept, wereld.coordinator, categorieen="Meldingen van overlast")
+    ontvanger = concept.partijen.get(organisatie=partijen(concept)[0])
+    with pytest.raises(ValidationError) as refused:
+        services.remove_partij(partij=ontvanger, user=wereld.coordinator,
+                               expected_version=fresh(concept).lock_version)
+    assert "Meldingen van overlast" in refused.value.messages[0]
+    assert concept.partijen.filter(pk=ontvanger.pk).exists()
+
+
 def test_lezer_may_not_add_a_flow(als, concept):
     response = als(Rol.LEZER).post(url("stroom_nieuw", concept.pk), payload(concept))
     assert response.status_code == 403
