@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from samenwerking.admin import AutocompleteMixin, RowNamedModelFormSet
 
 from . import documenten, signing
-from .models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
+from .models import Grondslag, Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
 
 
 class ModelafspraakInline(admin.StackedInline):
@@ -35,6 +35,15 @@ class ModelafspraakAdmin(AutocompleteMixin, SimpleHistoryAdmin):
     list_select_related = ["onderwerp"]
     search_fields = ["titel", "tekst"]
     autocomplete_fields = ["onderwerp"]
+
+
+@admin.register(Grondslag)
+class GrondslagAdmin(SimpleHistoryAdmin):
+    """Reference data the beheerder maintains; a ground in use is deactivated rather than deleted."""
+
+    list_display = ["naam", "wettelijke_verwijzing", "soort", "vereist_artikel20_elementen", "actief"]
+    list_filter = ["soort", "vereist_artikel20_elementen", "actief"]
+    search_fields = ["code", "naam", "wettelijke_verwijzing"]
 
 
 class OndertekeningssleutelForm(forms.ModelForm):

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenwerking.forms import mark_required
+from samenwerking.forms import mark_required, mark_required_when
 from samenwerking.models import Gemeente, Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
@@ -13,6 +13,7 @@ from .models import (
     Arrangement,
     Domein,
     Geweldsmiddel,
+    Grondslag,
     Levensfase,
     Modelafspraak,
     Onderwerp,
@@ -230,3 +231,45 @@ def check_peildatum(peildatum: datetime.date | None) -> datetime.date | None:
     if peildatum is not None and not PEILDATUM_BEREIK[0] <= peildatum <= PEILDATUM_BEREIK[1]:
         raise forms.ValidationError(_("Kies een peildatum tussen 1900 en 2999."), code="peildatum_bereik")
     return peildatum
+
+
+ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
+
+
+class GegevensstroomForm(VersionForm):
+    """One flow of the register; the service names what is missing, so empty fields pass the form."""
+
+    verstrekker = forms.ModelChoiceField(queryset=Organisatie.objects.none(), required=False,
+                                         label=_("Verstrekker"), empty_label=_("Kies de verstrekkende partij"))
+    ontvangers = forms.ModelMultipleChoiceField(queryset=Organisatie.objects.none(), required=False,
+                                                label=_("Ontvangers"), widget=forms.CheckboxSelectMultiple)
+    categorieen = text_field(label=_("Categorieën van gegevens"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    doel = text_field(label=_("Doel"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    grondslag = forms.ModelChoiceField(
+        queryset=Grondslag.objects.filter(actief=True), required=False, label=_("Grondslag"),
+        empty_label=_("Kies de grondslag"), error_messages={"invalid_choice": _("Kies een grondslag uit de lijst.")},
+    )
+    zwaarwegend_algemeen_belang = text_field(label=_("Zwaarwegend algemeen belang"), required=False,
+                                             widget=forms.Textarea(attrs={"rows": 3}))
+    voorwaarden = text_field(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kanaal = forms.CharField(label=_("Kanaal"), max_length=200, required=False)
+    frequentie = forms.CharField(label=_("Frequentie"), max_length=200, required=False)
+    bewaartermijn = forms.CharField(label=_("Bewaartermijn"), max_length=200, required=False)
+    verdere_verstrekking = forms.BooleanField(label=_("Verdere verstrekking door de ontvanger toegestaan"),
+                                              required=False)
+    beveiligingsafspraken = text_field(label=_("Beveiligingsafspraken"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 3}))
+    afspraak = forms.ModelChoiceField(queryset=Afspraak.objects.none(), required=False,
+                                      label=_("Hoort bij afspraak"), empty_label=_("Geen afspraak"))
+
+    def __init__(self, *args, arrangement: Arrangement, **kwargs):
+        super().__init__(*args, **kwargs)
+        partijen = Organisatie.objects.filter(pk__in=arrangement.partijen.values("organisatie_id")).order_by("naam")
+        self.fields["verstrekker"].queryset = partijen
+        self.fields["ontvangers"].queryset = partijen
+        self.fields["afspraak"].queryset = arrangement.afspraken.order_by("volgorde", "pk")
+        for name in ("verstrekker", "ontvangers", "categorieen", "doel", "grondslag"):
+            mark_required(self.fields[name])
+        for name in ("zwaarwegend_algemeen_belang", "voorwaarden"):
+            mark_required_when(self.fields[name], ARTIKEL20)

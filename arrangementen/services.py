@@ -14,13 +14,14 @@ from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
-from . import goedkeuring
+from . import goedkeuring, stroomregels
 from .evaluatiebesluit import Herzieningsopdracht
 from .models import (
     Afspraak,
     Arrangement,
     BoaInzet,
     Domein,
+    Gegevensstroom,
     Modelafspraak,
     Onderwerp,
     Opmerking,
@@ -61,6 +62,7 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
         Afspraak.history.filter(arrangement_id=arrangement.pk),
         Partij.history.filter(arrangement_id=arrangement.pk),
         BoaInzet.history.filter(arrangement_id=arrangement.pk),
+        Gegevensstroom.history.filter(arrangement_id=arrangement.pk),
     )
     return [e for e in events if e.datum >= first_newer.history_date]
 
@@ -235,11 +237,14 @@ def start_herziening(*, arrangement: Arrangement, user, opdracht: Herzieningsopd
     for inzet in source.inzet.all():
         _save(BoaInzet(arrangement=copy, domein=inzet.domein, aantal_boas=inzet.aantal_boas, fte=inzet.fte),
               user)
+    afspraken = {}
     for afspraak in source.afspraken.exclude(pk__in=opdracht.weglaten):
-        _save(Afspraak(arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel,
-                       tekst=afspraak.tekst, verantwoordelijke=afspraak.verantwoordelijke,
-                       volgorde=afspraak.volgorde, modelafspraak_id=afspraak.modelafspraak_id,
-                       vorige=afspraak, bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
+        afspraken[afspraak.pk] = _save(Afspraak(
+            arrangement=copy, onderwerp_id=afspraak.onderwerp_id, titel=afspraak.titel, tekst=afspraak.tekst,
+            verantwoordelijke=afspraak.verantwoordelijke, volgorde=afspraak.volgorde,
+            modelafspraak_id=afspraak.modelafspraak_id, vorige=afspraak,
+            bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
+    stroomregels.copy_flows(source=source, copy=copy, user=user, afspraken=afspraken)
     return copy
 
 
@@ -357,6 +362,7 @@ def add_partij(*, arrangement: Arrangement, user, expected_version: int, organis
 @transaction.atomic
 def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
     locked = _lock_for_edit(partij.arrangement, user, expected_version)
+    stroomregels.refuse_removing_a_party_in_flows(arrangement=locked, organisatie_id=partij.organisatie_id)
     _save(locked, user)
     partij._history_user = user
     partij.delete()

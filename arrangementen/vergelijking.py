@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from samenwerking.geschiedenis import DiffBudget, word_diff
 
-from .models import Afspraak, Arrangement, Domein
+from . import stroomregels
+from .models import Afspraak, Arrangement, Domein, Gegevensstroom
 from .services import EDITABLE_FIELDS
 
 
@@ -93,6 +94,39 @@ def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], 
     return rows
 
 
+def _stroom_text(stroom: Gegevensstroom) -> str:
+    ja_nee = _("toegestaan") if stroom.verdere_verstrekking else _("niet toegestaan")
+    parts = [stroomregels.describe(stroom), f"{stroom.grondslag.naam} ({stroom.grondslag.wettelijke_verwijzing})",
+             stroom.doel, stroom.zwaarwegend_algemeen_belang, stroom.voorwaarden, stroom.kanaal, stroom.frequentie,
+             stroom.bewaartermijn, _("verdere verstrekking %(mag)s") % {"mag": ja_nee}, stroom.beveiligingsafspraken]
+    return "; ".join(p for p in parts if p)
+
+
+def _stroom_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], budget: DiffBudget) -> list[Rij]:
+    """Flows matched across versions through their `vorige` links, read in one query for the whole chain."""
+    flows = list(Gegevensstroom.objects.filter(arrangement_id__in=chain_ids)
+                 .select_related("verstrekker", "grondslag").prefetch_related("ontvangers").order_by("pk"))
+    links = {f.pk: f.vorige_id for f in flows}
+    owner = {f.pk: f.arrangement_id for f in flows}
+    left_items = {f.pk: f for f in flows if f.arrangement_id == left.pk}
+    rows, matched = [], set()
+    for b in (f for f in flows if f.arrangement_id == right.pk):
+        origin = links.get(b.pk)
+        while origin is not None and owner.get(origin) != left.pk:
+            origin = links.get(origin)
+        a = left_items.get(origin)
+        tb = _stroom_text(b)
+        if a is None:
+            rows.append(Rij(f"{b.verstrekker} ({_('toegevoegd')})", "—", tb, True, soort=_("toegevoegd")))
+            continue
+        matched.add(a.pk)
+        ta = _stroom_text(a)
+        rows.append(Rij(str(b.verstrekker), ta, tb, ta != tb, word_diff(ta, tb, budget=budget) if ta != tb else []))
+    rows += [Rij(f"{a.verstrekker} ({_('verwijderd')})", _stroom_text(a), "—", True, soort=_("verwijderd"))
+             for pk, a in left_items.items() if pk not in matched]
+    return rows
+
+
 def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangement] | None = None) -> dict:
     """`chain`: the versions (selectors.version_chain) when the caller has them, so no query per version."""
     chain_ids = [left.pk, right.pk]
@@ -110,5 +144,6 @@ def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangem
         "inzet": _inzet_rows(left, right),
         "partijen": _partij_rows(left, right),
         "afspraken": afspraken,
+        "gegevensstromen": _stroom_rows(left, right, chain_ids, budget),
         "aantal_gewijzigd": sum(1 for r in afspraken if r.gewijzigd),
     }

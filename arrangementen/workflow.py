@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samenwerking import audit, taken, toegang
 
-from . import goedkeuring, levensloop
+from . import goedkeuring, levensloop, stroomregels
 from .models import Arrangement, Beoordeling, Modelafspraak, Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,19 @@ def missing_mandatory_clauses(arrangement: Arrangement) -> list[Modelafspraak]:
     )
 
 
+def _check_artikel20(arrangement: Arrangement) -> None:
+    """A flow on Wpg art. 20 rests on a besluit that names five elements; without them it is not lawful."""
+    incomplete = stroomregels.incomplete_artikel20(arrangement)
+    if incomplete:
+        raise ValidationError(
+            _("Het arrangement kan nog niet ter beoordeling: %(stromen)s.") % {"stromen": "; ".join(
+                _("de gegevensstroom %(stroom)s (artikel 20 Wpg) noemt nog niet %(elementen)s")
+                % {"stroom": stroomregels.describe(stroom), "elementen": ", ".join(missing)}
+                for stroom, missing in incomplete)},
+            code="artikel20_onvolledig",
+        )
+
+
 def required_inputs(transition: Transition) -> frozenset[str]:
     """The inputs `perform` refuses to do without for this transition; the form marks exactly these required."""
     return frozenset({
@@ -129,6 +142,7 @@ def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichti
                   "%(namen)s.") % {"namen": "; ".join(f"{m.titel} ({m.onderwerp})" for m in missing)},
                 code="verplichte_afspraken",
             )
+        _check_artikel20(arrangement)
     if transition.action == "vaststellen":
         errors = {}
         if "vastgesteld_op" in required and not vastgesteld_op:

@@ -10,7 +10,7 @@ BEHEER_MODELS = {
                      "organisatie", "driehoek", "gebruiker", "lidmaatschap",
                      # Beheerders see and revoke every API token, and issue them to system accounts only.
                      "apitoken"],
-    "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat"],
+    "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat", "grondslag"],
     # Overleggen, actiepunten and herinneringen are the driehoeken's own: the admin shows them read-only to
     # superusers; beheerders get none of them.
     "actiepunten": [],

@@ -141,6 +141,9 @@ RULES = {
     "arrangementen:afspraak_bewerken": with_permission(rollen.DRAFT),
     "arrangementen:afspraak_verwijderen": post_only,
     "arrangementen:afspraak_verplaatsen": post_only,
+    "arrangementen:stroom_nieuw": with_permission(rollen.DRAFT),
+    "arrangementen:stroom_bewerken": with_permission(rollen.DRAFT),
+    "arrangementen:stroom_verwijderen": post_only,
     "arrangementen:partij_nieuw": with_permission(rollen.DRAFT),
     "arrangementen:partij_verwijderen": post_only,
     # The matrix opens the confirmation page of "indienen" on a concept arrangement.

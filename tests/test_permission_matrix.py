@@ -16,9 +16,18 @@ from django.db import transaction
 
 from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
+from arrangementen import gegevensstromen
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
+from arrangementen.models import (
+    Grondslag,
+    Mandaat,
+    Modelafspraak,
+    Ondertekeningssleutel,
+    Onderwerp,
+    Opzegging,
+    Signalering,
+)
 from samenwerking import api_tokens
 from samenwerking.models import (
     ApiToken,
@@ -85,6 +94,7 @@ def world(django_db_setup, django_db_blocker):
             arrangement_services.add_partij(arrangement=arrangement, user=drafter,
                                             expected_version=arrangement.lock_version,
                                             organisatie=OrganisatieFactory(), ondertekenaar_functie="burgemeester")
+            add_flow(arrangement, drafter)
             arrangementen[scope] = arrangement
         overleggen, actiepunten = {}, {}
         for scope, driehoek in (("eigen", own), ("andere", other)):
@@ -111,10 +121,20 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def add_flow(arrangement, user):
+    """One data flow between the first two parties, so the flow pages have a row to open."""
+    arrangement.refresh_from_db()
+    eerste, tweede = (p.organisatie for p in arrangement.partijen.all()[:2])
+    gegevensstromen.add_gegevensstroom(
+        arrangement=arrangement, user=user, expected_version=arrangement.lock_version,
+        gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
+                                                doel="Matrix", grondslag=Grondslag.objects.get(code="wpg-16")))
+
+
 ADMIN_MODELS = {
     "apitoken": ApiToken,
     "ondertekeningssleutel": Ondertekeningssleutel, "mandaat": Mandaat,
-    "onderwerp": Onderwerp, "modelafspraak": Modelafspraak,
+    "onderwerp": Onderwerp, "modelafspraak": Modelafspraak, "grondslag": Grondslag,
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
@@ -145,6 +165,7 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         route = (route.replace("<int:afspraak_pk>", str(arrangement.afspraken.first().pk))
                  .replace("<int:partij_pk>", str(arrangement.partijen.first().pk))
                  .replace("<int:opmerking_pk>", str(arrangement.opmerkingen.first().pk))
+                 .replace("<int:stroom_pk>", str(arrangement.gegevensstromen.first().pk))
                  .replace("<slug:action>", "indienen"))
     elif not route.startswith("beheer/"):
         for param in OBJECT_PARAMS:

@@ -252,12 +252,14 @@ def test_list_view_stays_within_budget_whatever_the_number_of_rows(client, werel
 # (url from the world, what grows on the page, who looks, budget)
 DETAIL_VIEWS = {
     "driehoek": (lambda w: reverse("samenwerking:driehoek", args=[w.driehoek.pk]), meer_leden, 6),
-    # Without a PDF yet.
-    "arrangement": (lambda w: reverse("arrangementen:detail", args=[w.arrangement.pk]), meer_wijzigingen, 13),
+    # Without a PDF yet. 14: the register of data flows (issue 15) is one query, plus its ontvangers when it has
+    # rows (tests/arrangementen/test_gegevensstromen.py checks that more flows add none).
+    "arrangement": (lambda w: reverse("arrangementen:detail", args=[w.arrangement.pk]), meer_wijzigingen, 14),
+    # 12: the data flows of the whole chain in one query (plus their ontvangers when there are any).
     "arrangement_vergelijk": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
-                              meer_wijzigingen, 11),
+                              meer_wijzigingen, 12),
     "arrangement_vergelijk_versies": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
-                                      meer_versies, 11),
+                                      meer_versies, 12),
     "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 8),
     "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 5),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),
@@ -270,7 +272,7 @@ DETAIL_VIEWS = {
                       6),
     # A signed arrangement also shows its evaluations (a registered section), within the concept page's budget.
     "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),
-                                meer_evaluaties, 13),
+                                meer_evaluaties, 14),
     "api_actiepunt": (lambda w: reverse("api:actiepunt-detail", args=[w.overleg.actiepunten.first().pk]), None, 4),
 }
 

@@ -26,14 +26,15 @@ from .document import (
     Ondertekeningssleutel,
     private_storage,
 )
+from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
 from .levensfase import Levensfase
 from .opzegging import Opzegging
 from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
-    "Documentversie", "Domein", "Geweldsmiddel", "Handtekening", "Levensfase", "Mandaat", "Modelafspraak", "Niveau",
-    "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij", "Signalering", "Statusovergang", "Status",
-    "Verantwoordelijke", "Vertegenwoordiger",
+    "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Grondslag", "Handtekening", "Levensfase", "Mandaat",
+    "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",
+    "Signalering", "SoortGegevens", "Statusovergang", "Status", "Verantwoordelijke", "Vertegenwoordiger",
     "private_storage",
 ]

@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, levensloop, opzeggen, selectors, services, workflow
+from .. import aanvullingen, levensloop, opzeggen, selectors, services, stroomregels, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Levensfase, Niveau, Status
 
@@ -95,6 +95,9 @@ def arrangement_detail(request, pk: int):
     for afspraak in detail["afspraken"]:
         afspraak.threads = by_afspraak.get(afspraak.pk, [])
     volgende = Arrangement.objects.filter(vorige_versie=arrangement).only("pk", "versie").first()
+    gegevensstromen = stroomregels.flows_of(arrangement)
+    for stroom in gegevensstromen:
+        stroom.ontbreekt = stroomregels.missing_elements(stroom)
     ondertekend = arrangement.status == Status.ONDERTEKEND  # only a signed arrangement can have been opgezegd
     return render(request, "arrangementen/detail.html", {
         "arrangement": arrangement,
@@ -102,6 +105,7 @@ def arrangement_detail(request, pk: int):
         "groepen": _grouped_afspraken(detail["afspraken"]),
         "partijen": detail["partijen"],
         "inzet": detail["inzet"],
+        "gegevensstromen": gegevensstromen,
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
         "partij_standen": detail["partij_standen"],

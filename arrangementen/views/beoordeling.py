@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from samenwerking import toegang
 from samenwerking.forms import apply_errors as _apply_errors
 
-from .. import goedkeuring, selectors, services, workflow
+from .. import goedkeuring, selectors, services, stroomregels, workflow
 from ..forms import OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Beoordeling, Opmerking, Status
 
@@ -47,6 +47,7 @@ def transition(request, pk: int, action: str):
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
+        "onvolledige_stromen": stroomregels.incomplete_artikel20(arrangement) if action == "indienen" else [],
         "open_opmerkingen": goedkeuring.unresolved_opmerkingen(arrangement) if action == "goedkeuren" else [],
     })
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from samenwerking.geschiedenis import build_timeline
 
 from .. import aanvullingen, selectors
-from ..models import Afspraak, Arrangement, BoaInzet, Partij, Statusovergang
+from ..models import Afspraak, Arrangement, BoaInzet, Gegevensstroom, Partij, Statusovergang
 from ..vergelijking import compare_versions
 
 
@@ -26,6 +26,7 @@ def arrangement_history(request, pk: int):
         Partij.history.filter(afspraak_ids),
         BoaInzet.history.filter(afspraak_ids),
         Statusovergang.history.filter(afspraak_ids),
+        Gegevensstroom.history.filter(afspraak_ids),
         describe=_describe_record, with_text_diff=True,
     )
     page = Paginator(events, 40).get_page(request.GET.get("pagina"))
@@ -43,6 +44,8 @@ def _describe_record(record, resolver):
         return _("Afspraak “%(titel)s”") % {"titel": record.titel}
     if model is Partij:
         return _("Partij")
+    if model is Gegevensstroom:
+        return _("Gegevensstroom “%(categorieen)s”") % {"categorieen": record.categorieen[:60]}
     if model is BoaInzet:
         return _("BOA-inzet domein %(domein)s") % {"domein": record.domein}
     return str(model._meta.verbose_name).capitalize()

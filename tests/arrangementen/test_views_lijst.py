@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from arrangementen import services, urls, workflow
-from arrangementen.models import Afspraak, Arrangement, BoaInzet, Status
+from arrangementen import gegevensstromen, services, urls, workflow
+from arrangementen.models import Afspraak, Arrangement, BoaInzet, Grondslag, Status
 from samenwerking.models import Rol
 
 from ..factories import (
@@ -39,6 +39,9 @@ ARRANGEMENT_URLS = {
     "afspraak_bewerken": (["afspraak"], ["get", "post"]),
     "afspraak_verwijderen": (["afspraak"], ["post"]),
     "afspraak_verplaatsen": (["afspraak"], ["post"]),
+    "stroom_nieuw": ([], ["get", "post"]),
+    "stroom_bewerken": (["stroom"], ["get", "post"]),
+    "stroom_verwijderen": (["stroom"], ["post"]),
     "partij_nieuw": ([], ["get", "post"]),
     "partij_verwijderen": (["partij"], ["post"]),
     "overgang": (["indienen"], ["get", "post"]),
@@ -66,6 +69,12 @@ def vreemd(wereld):
     """A concept of the other driehoek, with a comment, made by its own coordinator."""
     arrangement = wereld.per_status["andere"][Status.CONCEPT]
     services.add_opmerking(arrangement=arrangement, user=wereld.vreemden[Rol.COORDINATOR], tekst="Intern")
+    eerste, tweede = (p.organisatie for p in arrangement.partijen.all()[:2])
+    gegevensstromen.add_gegevensstroom(
+        arrangement=arrangement, user=wereld.vreemden[Rol.COORDINATOR],
+        expected_version=Arrangement.objects.get(pk=arrangement.pk).lock_version,
+        gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
+                                                doel="Intern", grondslag=Grondslag.objects.get(code="wpg-16")))
     return arrangement
 
 
@@ -75,7 +84,8 @@ def vreemd(wereld):
     for name, (_, methods) in ARRANGEMENT_URLS.items() for method in methods])
 def test_arrangement_of_another_driehoek_is_not_found(db, als, vreemd, name, method, rol):
     extra = {"afspraak": vreemd.afspraken.first().pk, "partij": vreemd.partijen.first().pk,
-             "opmerking": vreemd.opmerkingen.first().pk, "indienen": "indienen"}
+             "opmerking": vreemd.opmerkingen.first().pk, "indienen": "indienen",
+             "stroom": vreemd.gegevensstromen.first().pk}
     args = [vreemd.pk, *(extra[a] for a in ARRANGEMENT_URLS[name][0])]
     before = state(vreemd)
     payload = {**edit_payload(vreemd, titel="Overgenomen"), "tekst": "Hallo", "richting": "omhoog",
