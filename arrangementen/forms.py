@@ -243,6 +243,13 @@ class GegevensstroomForm(VersionForm):
                                          label=_("Verstrekker"), empty_label=_("Kies de verstrekkende partij"))
     ontvangers = forms.ModelMultipleChoiceField(queryset=Organisatie.objects.none(), required=False,
                                                 label=_("Ontvangers"), widget=forms.CheckboxSelectMultiple)
+    overige_ontvangers = forms.CharField(
+        label=_("Andere ontvangers"), max_length=300, required=False,
+        help_text=_("Alleen als gegevens naar een organisatie buiten de partijen gaan, zoals een RIEC."),
+    )
+    toelichting_overige_ontvangers = text_field(
+        label=_("Toelichting op de andere ontvangers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    )
     categorieen = text_field(label=_("Categorieën van gegevens"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
     doel = text_field(label=_("Doel"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -273,3 +280,5 @@ class GegevensstroomForm(VersionForm):
             mark_required(self.fields[name])
         for name in ("zwaarwegend_algemeen_belang", "voorwaarden"):
             mark_required_when(self.fields[name], ARTIKEL20)
+        mark_required_when(self.fields["toelichting_overige_ontvangers"],
+                           _("Verplicht als u een andere ontvanger noemt: waarom, en op welke afspraak."))

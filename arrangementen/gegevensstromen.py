@@ -11,7 +11,7 @@ from samenwerking.historie import save_tracked
 from samenwerking.models import Organisatie
 
 from .models import Afspraak, Arrangement, Gegevensstroom, Grondslag
-from .services import _lock_for_edit
+from .services import lock_for_edit
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Stroomgegevens:
     verdere_verstrekking: bool = False
     beveiligingsafspraken: str = ""
     afspraak: Afspraak | None = None
+    overige_ontvangers: str = ""
+    toelichting_overige_ontvangers: str = ""
 
 
 def _check(arrangement: Arrangement, gegevens: Stroomgegevens) -> None:
@@ -41,12 +43,16 @@ def _check(arrangement: Arrangement, gegevens: Stroomgegevens) -> None:
         errors["verstrekker"] = _("Kies de verstrekker.")
     elif gegevens.verstrekker.pk not in partijen:
         errors["verstrekker"] = _("De verstrekker moet een partij van het arrangement zijn.")
-    if not gegevens.ontvangers:
-        errors["ontvangers"] = _("Kies ten minste één ontvanger.")
+    overige = gegevens.overige_ontvangers.strip()
+    if not gegevens.ontvangers and not overige:
+        errors["ontvangers"] = _("Kies ten minste één ontvanger, of noem een andere ontvanger.")
     elif any(o.pk not in partijen for o in gegevens.ontvangers):
         errors["ontvangers"] = _("Elke ontvanger moet een partij van het arrangement zijn.")
     elif gegevens.verstrekker is not None and gegevens.verstrekker in gegevens.ontvangers:
         errors["ontvangers"] = _("De verstrekker kan niet ook ontvanger zijn.")
+    if overige and not gegevens.toelichting_overige_ontvangers.strip():
+        errors["toelichting_overige_ontvangers"] = _(
+            "Licht toe waarom gegevens naar een ontvanger buiten de partijen gaan.")
     if gegevens.grondslag is None or not gegevens.grondslag.actief:
         errors["grondslag"] = _("Kies een grondslag uit de lijst.")
     if not gegevens.categorieen.strip():
@@ -72,7 +78,7 @@ def _apply(stroom: Gegevensstroom, gegevens: Stroomgegevens, user) -> Gegevensst
 @transaction.atomic
 def add_gegevensstroom(*, arrangement: Arrangement, user, expected_version: int,
                        gegevens: Stroomgegevens) -> Gegevensstroom:
-    locked = _lock_for_edit(arrangement, user, expected_version)
+    locked = lock_for_edit(arrangement, user, expected_version)
     _check(locked, gegevens)
     save_tracked(locked, user)
     return _apply(Gegevensstroom(arrangement=locked), gegevens, user)
@@ -81,7 +87,7 @@ def add_gegevensstroom(*, arrangement: Arrangement, user, expected_version: int,
 @transaction.atomic
 def update_gegevensstroom(*, stroom: Gegevensstroom, user, expected_version: int,
                           gegevens: Stroomgegevens) -> Gegevensstroom:
-    locked = _lock_for_edit(stroom.arrangement, user, expected_version)
+    locked = lock_for_edit(stroom.arrangement, user, expected_version)
     _check(locked, gegevens)
     save_tracked(locked, user)
     return _apply(stroom, gegevens, user)
@@ -89,7 +95,7 @@ def update_gegevensstroom(*, stroom: Gegevensstroom, user, expected_version: int
 
 @transaction.atomic
 def delete_gegevensstroom(*, stroom: Gegevensstroom, user, expected_version: int) -> None:
-    locked = _lock_for_edit(stroom.arrangement, user, expected_version)
+    locked = lock_for_edit(stroom.arrangement, user, expected_version)
     save_tracked(locked, user)
     stroom._history_user = user
     stroom.delete()

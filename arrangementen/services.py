@@ -156,7 +156,7 @@ def _lock_editable(arrangement: Arrangement, user) -> Arrangement:
     return locked
 
 
-def _lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
+def lock_for_edit(arrangement: Arrangement, user, expected_version: int) -> Arrangement:
     """Row-lock, check permission, status and version; bump the version for the edit that follows."""
     locked = _lock_editable(arrangement, user)
     if expected_version != locked.lock_version:
@@ -289,7 +289,7 @@ def _next_volgorde(arrangement: Arrangement) -> int:
 def add_afspraak(*, arrangement: Arrangement, user, expected_version: int, onderwerp: Onderwerp,
                  titel: str, tekst: str, verantwoordelijke: str,
                  modelafspraak: Modelafspraak | None = None) -> Afspraak:
-    locked = _lock_for_edit(arrangement, user, expected_version)
+    locked = lock_for_edit(arrangement, user, expected_version)
     _save(locked, user)
     return _save(Afspraak(arrangement=locked, onderwerp=onderwerp, titel=titel.strip(), tekst=tekst.strip(),
                           verantwoordelijke=verantwoordelijke, modelafspraak=modelafspraak,
@@ -299,7 +299,7 @@ def add_afspraak(*, arrangement: Arrangement, user, expected_version: int, onder
 @transaction.atomic
 def update_afspraak(*, afspraak: Afspraak, user, expected_version: int, onderwerp: Onderwerp, titel: str,
                     tekst: str, verantwoordelijke: str) -> Afspraak:
-    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    locked = lock_for_edit(afspraak.arrangement, user, expected_version)
     _save(locked, user)
     afspraak.onderwerp, afspraak.titel, afspraak.tekst = onderwerp, titel.strip(), tekst.strip()
     afspraak.verantwoordelijke = verantwoordelijke
@@ -309,7 +309,7 @@ def update_afspraak(*, afspraak: Afspraak, user, expected_version: int, onderwer
 
 @transaction.atomic
 def delete_afspraak(*, afspraak: Afspraak, user, expected_version: int) -> None:
-    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    locked = lock_for_edit(afspraak.arrangement, user, expected_version)
     _save(locked, user)
     afspraak._history_user = user
     afspraak.delete()
@@ -320,7 +320,7 @@ def move_afspraak(*, afspraak: Afspraak, user, expected_version: int, richting: 
     """Swap with the neighbour above or below within the same onderwerp."""
     if richting not in ("omhoog", "omlaag"):
         raise ValidationError(_("Kies omhoog of omlaag."))
-    locked = _lock_for_edit(afspraak.arrangement, user, expected_version)
+    locked = lock_for_edit(afspraak.arrangement, user, expected_version)
     siblings = list(locked.afspraken.filter(onderwerp=afspraak.onderwerp).order_by("volgorde", "pk"))
     index = next(i for i, a in enumerate(siblings) if a.pk == afspraak.pk)
     other_index = index - 1 if richting == "omhoog" else index + 1
@@ -342,7 +342,7 @@ def add_partij(*, arrangement: Arrangement, user, expected_version: int, organis
                vertegenwoordiger: str = Vertegenwoordiger.OVERIG, nieuwe_organisatie: str = "",
                soort: str = "") -> Partij:
     """A party: an existing organisation, or a new BOA-werkgever (`nieuwe_organisatie` of `soort`)."""
-    locked = _lock_for_edit(arrangement, user, expected_version)
+    locked = lock_for_edit(arrangement, user, expected_version)
     if organisatie is None:
         try:
             organisatie = organisaties.create_boa_werkgever(naam=nieuwe_organisatie, soort=soort, user=user)
@@ -361,7 +361,7 @@ def add_partij(*, arrangement: Arrangement, user, expected_version: int, organis
 
 @transaction.atomic
 def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
-    locked = _lock_for_edit(partij.arrangement, user, expected_version)
+    locked = lock_for_edit(partij.arrangement, user, expected_version)
     stroomregels.refuse_removing_a_party_in_flows(arrangement=locked, organisatie_id=partij.organisatie_id)
     _save(locked, user)
     partij._history_user = user

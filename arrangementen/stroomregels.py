@@ -30,8 +30,14 @@ def describe(stroom: Gegevensstroom) -> str:
     return _("“%(categorieen)s” van %(verstrekker)s aan %(ontvangers)s") % {
         "categorieen": stroom.categorieen.strip()[:80] or _("(geen gegevens genoemd)"),
         "verstrekker": stroom.verstrekker,
-        "ontvangers": ", ".join(str(o) for o in stroom.ontvangers.all()) or _("(geen ontvangers)"),
+        "ontvangers": ", ".join(receivers(stroom)) or _("(geen ontvangers)"),
     }
+
+
+def receivers(stroom: Gegevensstroom) -> list[str]:
+    """Every ontvanger by name: the parties (prefetched), then those outside the parties as the drafter wrote them."""
+    names = [str(o) for o in stroom.ontvangers.all()]
+    return names + ([stroom.overige_ontvangers] if stroom.overige_ontvangers else [])
 
 
 def missing_elements(stroom: Gegevensstroom) -> list[str]:
@@ -40,7 +46,7 @@ def missing_elements(stroom: Gegevensstroom) -> list[str]:
         return []
     missing = []
     for veld, label in ARTIKEL20_ELEMENTEN:
-        value = list(stroom.ontvangers.all()) if veld == "ontvangers" else getattr(stroom, veld).strip()
+        value = receivers(stroom) if veld == "ontvangers" else getattr(stroom, veld).strip()
         if not value:
             missing.append(str(label))
     return missing
@@ -77,5 +83,6 @@ def copy_flows(*, source: Arrangement, copy: Arrangement, user, afspraken: dict[
 
 COPIED_FIELDS = [
     "verstrekker_id", "categorieen", "doel", "grondslag_id", "zwaarwegend_algemeen_belang", "voorwaarden", "kanaal",
-    "frequentie", "bewaartermijn", "verdere_verstrekking", "beveiligingsafspraken",
+    "frequentie", "bewaartermijn", "verdere_verstrekking", "beveiligingsafspraken", "overige_ontvangers",
+    "toelichting_overige_ontvangers",
 ]

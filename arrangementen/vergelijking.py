@@ -96,8 +96,9 @@ def _afspraak_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], 
 
 def _stroom_text(stroom: Gegevensstroom) -> str:
     ja_nee = _("toegestaan") if stroom.verdere_verstrekking else _("niet toegestaan")
-    parts = [stroomregels.describe(stroom), f"{stroom.grondslag.naam} ({stroom.grondslag.wettelijke_verwijzing})",
-             stroom.doel, stroom.zwaarwegend_algemeen_belang, stroom.voorwaarden, stroom.kanaal, stroom.frequentie,
+    parts = [stroomregels.describe(stroom), stroom.toelichting_overige_ontvangers,
+             f"{stroom.grondslag.naam} ({stroom.grondslag.wettelijke_verwijzing})", stroom.doel,
+             stroom.zwaarwegend_algemeen_belang, stroom.voorwaarden, stroom.kanaal, stroom.frequentie,
              stroom.bewaartermijn, _("verdere verstrekking %(mag)s") % {"mag": ja_nee}, stroom.beveiligingsafspraken]
     return "; ".join(p for p in parts if p)
 

@@ -20,6 +20,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Rol.REVIEWER: frozenset({VIEW, REVIEW}),
     Rol.SECRETARIS: frozenset({VIEW, ADOPT, EXPORT, MANAGE_OVERLEG, MANAGE_ACTIEPUNTEN}),
     Rol.ONDERTEKENAAR: frozenset({VIEW, SIGN, EXPORT}),
+    Rol.PRIVACYADVISEUR: frozenset({VIEW, REVIEW}),
     Rol.LEZER: frozenset({VIEW}),
 }
 

@@ -44,6 +44,10 @@ class Beoordeling(models.Model):
         GOEDGEKEURD = "goedgekeurd", _("goedgekeurd")
         WIJZIGINGEN_GEVRAAGD = "wijzigingen_gevraagd", _("wijzigingen gevraagd")
 
+    class Hoedanigheid(models.TextChoices):
+        PARTIJ = "partij", _("namens een partij")
+        PRIVACY = "privacy", _("als privacyadviseur")
+
     arrangement = models.ForeignKey(
         Arrangement, verbose_name=_("arrangement"), on_delete=models.CASCADE, related_name="beoordelingen",
     )
@@ -61,6 +65,9 @@ class Beoordeling(models.Model):
     organisatie = models.ForeignKey(
         Organisatie, verbose_name=_("partij"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
     )
+    # A privacy adviser's decision (required when the arrangement shares data) is not a party's.
+    hoedanigheid = models.CharField(_("hoedanigheid"), max_length=10, choices=Hoedanigheid.choices,
+                                    default=Hoedanigheid.PARTIJ)
     vervallen_op = models.DateTimeField(_("vervallen op"), null=True, blank=True)
     vervallen_door_wijziging = models.BooleanField(_("vervallen door een wijziging van de inhoud"), default=False)
     history = HistoricalRecords()

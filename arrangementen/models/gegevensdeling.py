@@ -52,6 +52,14 @@ class Gegevensstroom(models.Model):
     ontvangers = models.ManyToManyField(
         "samenwerking.Organisatie", verbose_name=_("ontvangers"), related_name="+",
     )
+    overige_ontvangers = models.CharField(
+        _("andere ontvangers"), max_length=300, blank=True,
+        help_text=_("Ontvangers die geen partij van het arrangement zijn, zoals een RIEC of een woningcorporatie."),
+    )
+    toelichting_overige_ontvangers = models.TextField(
+        _("toelichting op de andere ontvangers"), blank=True,
+        help_text=_("Waarom gegevens naar een organisatie buiten de partijen gaan, en op welke afspraak."),
+    )
     categorieen = models.TextField(_("categorieën van gegevens"))
     doel = models.TextField(_("doel"))
     grondslag = models.ForeignKey(

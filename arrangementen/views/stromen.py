@@ -17,7 +17,7 @@ from .bewerken import _run_edit, _stale
 
 FIELDS = ["verstrekker", "ontvangers", "categorieen", "doel", "grondslag", "zwaarwegend_algemeen_belang",
           "voorwaarden", "kanaal", "frequentie", "bewaartermijn", "verdere_verstrekking", "beveiligingsafspraken",
-          "afspraak"]
+          "afspraak", "overige_ontvangers", "toelichting_overige_ontvangers"]
 
 
 def _stroom_of(arrangement: Arrangement, stroom_pk: int) -> Gegevensstroom:

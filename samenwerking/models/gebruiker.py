@@ -54,6 +54,8 @@ class Rol(models.TextChoices):
     REVIEWER = "reviewer", _("beoordelaar")
     SECRETARIS = "secretaris", _("driehoeksecretaris")
     ONDERTEKENAAR = "ondertekenaar", _("ondertekenaar")
+    # The FG or privacy officer of a party: approves an arrangement that shares data (issue 15).
+    PRIVACYADVISEUR = "privacyadviseur", _("privacyadviseur")
     LEZER = "lezer", _("lezer")
 
 

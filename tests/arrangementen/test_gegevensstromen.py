@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from arrangementen import gegevensstromen, services
+from arrangementen import gegevensstromen, services, stroomregels
 from arrangementen.models import Gegevensstroom, Grondslag, Status
 from arrangementen.workflow import perform
 from samenwerking.models import Rol
@@ -64,7 +64,7 @@ def test_flow_without_verstrekker_ontvanger_or_grondslag_is_refused_in_dutch_kee
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["verstrekker"] == ["Kies de verstrekker."]
-    assert errors["ontvangers"] == ["Kies ten minste één ontvanger."]
+    assert errors["ontvangers"] == ["Kies ten minste één ontvanger, of noem een andere ontvanger."]
     assert errors["grondslag"] == ["Kies een grondslag uit de lijst."]
     assert "Camerabeelden" in html(response)
     assert not concept.gegevensstromen.exists()
@@ -81,6 +81,28 @@ def test_ontvanger_outside_the_parties_is_refused(wereld, concept):
     with pytest.raises(ValidationError) as refused:
         stroom(concept, wereld.coordinator, ontvangers=[buiten])
     assert refused.value.message_dict["ontvangers"] == ["Elke ontvanger moet een partij van het arrangement zijn."]
+
+
+def test_ontvanger_outside_the_parties_without_an_explanation_is_refused_keeping_input(als, concept):
+    response = als(Rol.COORDINATOR).post(url("stroom_nieuw", concept.pk), payload(
+        concept, overige_ontvangers="RIEC Midden-Nederland", toelichting_overige_ontvangers=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["toelichting_overige_ontvangers"] == [
+        "Licht toe waarom gegevens naar een ontvanger buiten de partijen gaan."]
+    assert 'value="RIEC Midden-Nederland"' in html(response)
+    assert not concept.gegevensstromen.exists()
+
+
+def test_ontvanger_outside_the_parties_with_an_explanation_is_kept_and_counts_as_ontvanger(als, wereld, concept):
+    response = als(Rol.COORDINATOR).post(url("stroom_nieuw", concept.pk), payload(
+        concept, ontvangers=[], overige_ontvangers="RIEC Midden-Nederland",
+        toelichting_overige_ontvangers="Casusoverleg ondermijning, convenant RIEC 2024"))
+    assert response.status_code == 302
+    flow = concept.gegevensstromen.get()
+    assert flow.overige_ontvangers == "RIEC Midden-Nederland" and not flow.ontvangers.exists()
+    assert stroomregels.missing_elements(flow) == []
+    page = html(als(Rol.LEZER).get(url("detail", concept.pk)))
+    assert "RIEC Midden-Nederland" in page and "Casusoverleg ondermijning" in page
 
 
 def test_stale_edit_of_a_flow_is_refused_and_keeps_the_input(als, wereld, concept):
@@ -163,7 +185,8 @@ def test_herziening_copies_every_flow_with_its_recipients_and_afspraak(wereld, v
     afspraak = vastgesteld.afspraken.first()
     zet_status(vastgesteld, Status.CONCEPT)
     flow = stroom(vastgesteld, wereld.coordinator, afspraak=afspraak, grondslag=grondslag("wpg-20"),
-                  zwaarwegend_algemeen_belang="Openbare orde", voorwaarden="Alleen hotspots")
+                  zwaarwegend_algemeen_belang="Openbare orde", voorwaarden="Alleen hotspots",
+                  overige_ontvangers="RIEC", toelichting_overige_ontvangers="Convenant RIEC")
     zet_status(vastgesteld, Status.VASTGESTELD)
     copy = services.start_herziening(arrangement=vastgesteld, user=wereld.coordinator)
     kopie = copy.gegevensstromen.get()
@@ -171,6 +194,7 @@ def test_herziening_copies_every_flow_with_its_recipients_and_afspraak(wereld, v
     assert (kopie.categorieen, kopie.grondslag, kopie.voorwaarden, kopie.zwaarwegend_algemeen_belang) == (
         flow.categorieen, flow.grondslag, flow.voorwaarden, flow.zwaarwegend_algemeen_belang)
     assert set(kopie.ontvangers.all()) == set(flow.ontvangers.all())
+    assert (kopie.overige_ontvangers, kopie.toelichting_overige_ontvangers) == ("RIEC", "Convenant RIEC")
     assert kopie.afspraak.arrangement == copy and kopie.afspraak.vorige == afspraak
     assert flow.arrangement.gegevensstromen.count() == 1  # the old version keeps its own
 
