@@ -1,15 +1,10 @@
-"""The actielijst as CSV (Excel-friendly: semicolons, UTF-8 with BOM) or XLSX, from an already filtered list."""
+"""The actielijst as CSV or XLSX, from an already filtered list; the table writing is samenwerking.tabellen."""
 
-import csv
-import io
-
-from django.utils import formats
 from django.utils.translation import gettext as _
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from samenwerking import tabellen
+
+CONTENT_TYPES = tabellen.CONTENT_TYPES
 
 
 def _headers() -> list[str]:
@@ -27,32 +22,9 @@ def _row(actiepunt, today) -> list:
             actiepunt.toelichting]
 
 
-def _safe(value):
-    """Text that a spreadsheet would run as a formula is prefixed with a quote (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(actiepunten, today) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_headers())
-    for actiepunt in actiepunten:
-        writer.writerow([formats.date_format(v, "d-m-Y") if hasattr(v, "isoformat") else _safe(v)
-                         for v in _row(actiepunt, today)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tabellen.to_csv(headers=_headers(), rows=(_row(a, today) for a in actiepunten))
 
 
 def to_xlsx(actiepunten, today) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Actielijst"))
-    sheet.append(_headers())
-    for actiepunt in actiepunten:
-        row = [_safe(v) for v in _row(actiepunt, today)]
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabellen.to_xlsx(headers=_headers(), rows=(_row(a, today) for a in actiepunten), title=_("Actielijst"))

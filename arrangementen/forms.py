@@ -190,6 +190,15 @@ class OpmerkingForm(forms.Form):
     antwoord_op = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+def peildatum_field(*, help_text) -> forms.DateField:
+    """A text field, not type=date: what the user typed, valid or not, stays in the field (and valid HTML)."""
+    return forms.DateField(
+        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"), help_text=help_text,
+        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2027.")},
+    )
+
+
 class FilterForm(forms.Form):
     zoek = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -206,13 +215,7 @@ class FilterForm(forms.Form):
     levensfase = forms.ChoiceField(label=_("Levensfase"), required=False,
                                    choices=[("", _("Alle levensfasen")), *Levensfase.choices],
                                    help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
-    # A text field, not type=date: what the user typed, valid or not, stays in the field (and valid HTML).
-    peildatum = forms.DateField(
-        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"),
-        help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."),
-        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2027.")},
-    )
+    peildatum = peildatum_field(help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."))
 
     def __init__(self, *args, gemeenten, basisteams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +234,44 @@ def check_peildatum(peildatum: datetime.date | None) -> datetime.date | None:
     if peildatum is not None and not PEILDATUM_BEREIK[0] <= peildatum <= PEILDATUM_BEREIK[1]:
         raise forms.ValidationError(_("Kies een peildatum tussen 1900 en 2999."), code="peildatum_bereik")
     return peildatum
+
+
+class RegisterFilterForm(forms.Form):
+    """The filters of the register of data flows across arrangements (arrangementen.gegevensregister)."""
+
+    driehoek = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Driehoek"), empty_label=_("Alle driehoeken"),
+        error_messages={"invalid_choice": _("Kies een driehoek uit de lijst.")},
+    )
+    grondslag = forms.ModelChoiceField(
+        queryset=Grondslag.objects.order_by("soort", "naam"), required=False, label=_("Grondslag"),
+        empty_label=_("Alle grondslagen"), error_messages={"invalid_choice": _("Kies een grondslag uit de lijst.")},
+    )
+    ontvanger = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Ontvanger"), empty_label=_("Alle ontvangers"),
+        error_messages={"invalid_choice": _("Kies een ontvanger uit de lijst.")},
+    )
+    categorie = forms.CharField(
+        label=_("Categorie van gegevens bevat"), required=False, max_length=200,
+        help_text=_("Bijvoorbeeld 'camerabeelden' of 'meldingen'."),
+        error_messages={"max_length": _("Zoek op ten hoogste 200 tekens.")},
+    )
+    peildatum = peildatum_field(help_text=_("De arrangementen die op deze dag in werking zijn, als dd-mm-jjjj; "
+                                            "leeg is vandaag."))
+
+    def __init__(self, *args, driehoeken=None, ontvangers, **kwargs):
+        super().__init__(*args, **kwargs)
+        if driehoeken is None:
+            del self.fields["driehoek"]  # the page of one driehoek
+        else:
+            self.fields["driehoek"].queryset = driehoeken
+        self.fields["ontvanger"].queryset = ontvangers
+
+    def clean_peildatum(self):
+        return check_peildatum(self.cleaned_data["peildatum"])
+
+    def clean_categorie(self):
+        return self.cleaned_data["categorie"].strip()
 
 
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("arrangementen/", include("arrangementen.urls")),
+    path("gegevensdeling/", include("arrangementen.urls_gegevensdeling")),
     path("actiepunten/", include("actiepunten.urls")),
     path("verifieer/", verify, name="verifieer"),
     path("gezondheid/", gezondheid, name="gezondheid"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import audit
+from . import audit, tabellen
 from .models import Auditregel, Gebruiker, Lidmaatschap
 from .permissions_setup import BEHEER_GROUP, is_beheerder
 
@@ -37,7 +37,7 @@ class _Echo:
 def _safe(value) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a cell never starts with = + - @ or a control character."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text[:1] in tabellen.FORMULA_STARTS else text
 
 
 def _prepend(first, rest):

@@ -156,6 +156,9 @@ RULES = {
                                                    else with_permission(rollen.SIGN)(role, scope)),
     "arrangementen:geschiedenis": driehoek_member,
     "arrangementen:vergelijk": driehoek_member,
+    # The register of data flows (issue 15): over the user's own driehoeken, and per driehoek (its pk).
+    "gegevensdeling:register": logged_in,
+    "gegevensdeling:driehoek": driehoek_member,
     "api:schema": public,
     "api:api-root": api_logged_in,
     "api:driehoek-list": api_logged_in,

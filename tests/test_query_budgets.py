@@ -20,7 +20,7 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Arrangement, Status
+from arrangementen.models import Arrangement, Gegevensstroom, Grondslag, Status
 from samenwerking import audit
 from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
 from samenwerking.permissions_setup import ensure_beheer_group
@@ -167,6 +167,22 @@ def meer_toegang(w: Wereld, n: int):
         lid(GebruikerFactory(), DriehoekFactory(), Rol.SECRETARIS)
 
 
+def meer_stromen(w: Wereld, n: int):
+    """Signed arrangements in force, each with a data flow to two ontvangers: rows of the Gegevensdeling register."""
+    politie = Organisatie.objects.get_or_create(naam="Politie Budget", defaults={"soort": Organisatie.Soort.POLITIE})[0]
+    ontvangers = [Organisatie.objects.get(naam="Gemeente Budget"),
+                  Organisatie.objects.get_or_create(naam="OM Budget", defaults={"soort": Organisatie.Soort.OM})[0]]
+    for _ in range(n):
+        arrangement = arrangement_services.create_arrangement(
+            driehoek=w.driehoek, user=w.user, titel=f"Arrangement {w.volgnummer()}", start="leeg")
+        Arrangement.objects.filter(pk=arrangement.pk).update(  # setup only: the workflow has its own tests
+            status=Status.ONDERTEKEND, geldig_van=vandaag() - datetime.timedelta(days=100),
+            geldig_tot=vandaag() + datetime.timedelta(days=300))
+        stroom = Gegevensstroom.objects.create(arrangement=arrangement, verstrekker=politie, categorieen="Meldingen",
+                                               doel="Inzet", grondslag=Grondslag.objects.get(code="wpg-16"))
+        stroom.ontvangers.set(ontvangers)
+
+
 def _agenda_url(w: Wereld) -> str:
     token = actiepunt_services.create_agendakoppeling(user=w.user)
     return reverse("actiepunten:agenda", args=[token])
@@ -207,6 +223,11 @@ LIST_VIEWS = {
     "arrangementen_lijst_pagina_2": (lambda w: reverse("arrangementen:lijst"), meer_arrangementen, "user",
                                      {"pagina": "2"}),
     "te_beoordelen": (lambda w: reverse("arrangementen:te_beoordelen"), meer_te_beoordelen, "user", None),
+    "register_gegevensdeling": (lambda w: reverse("gegevensdeling:register"), meer_stromen, "user", None),
+    "register_gegevensdeling_driehoek": (lambda w: reverse("gegevensdeling:driehoek", args=[w.driehoek.pk]),
+                                         meer_stromen, "user", None),
+    "register_gegevensdeling_gefilterd": (lambda w: reverse("gegevensdeling:register"), meer_stromen, "user",
+                                          {"categorie": "meld", "peildatum": vandaag().isoformat()}),
     "arrangement_geschiedenis": (lambda w: reverse("arrangementen:geschiedenis", args=[w.arrangement.pk]),
                                  meer_wijzigingen, "user", None),
     "arrangement_versies": (lambda w: reverse("arrangementen:geschiedenis", args=[w.arrangement.pk]),
