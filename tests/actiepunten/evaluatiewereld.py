@@ -3,6 +3,7 @@ soort evaluatie. Signing is walked in its own tests; here the status is put in p
 /helpers.zet_status does), so these tests depend only on what they test."""
 
 import datetime
+import importlib
 
 from actiepunten import services as actiepunt_services
 from actiepunten.evaluaties import services
@@ -38,6 +39,13 @@ def ondertekend_arrangement(driehoek, user, *, titel="Handhavingsarrangement Eva
     return arrangement
 
 
+def _grondslag(code: str) -> Grondslag:
+    """Seeded by a data migration; a transactional (browser) test before this one flushed it, so seed it again."""
+    seed = importlib.import_module("arrangementen.migrations.0013_grondslagen_seed").GRONDSLAGEN
+    velden = next(g for g in seed if g["code"] == code)
+    return Grondslag.objects.get_or_create(code=code, defaults=velden)[0]
+
+
 def gegevensstromen_erbij(arrangement, user, *categorieen: str) -> list[Gegevensstroom]:
     """Flows from the politie to the first party of a signed arrangement, put in place (the register is edited
     in concept, tested in tests/arrangementen/test_gegevensstromen.py)."""
@@ -46,7 +54,7 @@ def gegevensstromen_erbij(arrangement, user, *categorieen: str) -> list[Gegevens
     stromen = []
     for tekst in categorieen:
         stroom = save_tracked(Gegevensstroom(arrangement=arrangement, verstrekker=politie, categorieen=tekst,
-                                             doel="Gerichte inzet", grondslag=Grondslag.objects.get(code="wpg-16")),
+                                             doel="Gerichte inzet", grondslag=_grondslag("wpg-16")),
                               user)
         stroom.ontvangers.set([partijen[0]])
         stromen.append(stroom)
