@@ -357,4 +357,4 @@ class Agendakoppeling(models.Model):
 
 
 # The evaluation models live in their own module; imported here so Django registers them with this app.
-from .evaluaties.models import Afspraakoordeel, Conclusie, Evaluatie, Oordeel  # noqa: E402, F401
+from .evaluaties.models import Afspraakoordeel, Conclusie, Evaluatie, Oordeel, Stroomoordeel  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """What an evaluation (recorded in actiepunten, which may import this app) may ask of an arrangement: whether it
-is in force, the next evaluation date, and a herziening that leaves out and flags afspraken."""
+is in force, the next evaluation date, and a herziening that leaves out and flags afspraken (and leaves out
+data flows)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -18,11 +19,12 @@ from .models.levensfase import IN_WERKING_FASEN, Levensfase
 @dataclass(frozen=True)
 class Herzieningsopdracht:
     """What an evaluation asks of the next version: afspraken left out, afspraken flagged with a toelichting,
-    and the next evaluatiedatum."""
+    the next evaluatiedatum, and data flows (no longer needed) left out."""
 
     weglaten: frozenset[int] = frozenset()
     bijstellen: dict[int, str] = field(default_factory=dict)
     evaluatiedatum: datetime.date | None = None
+    stromen_weglaten: frozenset[int] = frozenset()
 
 
 def one_year_on(day: datetime.date) -> datetime.date:

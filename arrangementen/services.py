@@ -244,7 +244,8 @@ def start_herziening(*, arrangement: Arrangement, user, opdracht: Herzieningsopd
             verantwoordelijke=afspraak.verantwoordelijke, volgorde=afspraak.volgorde,
             modelafspraak_id=afspraak.modelafspraak_id, vorige=afspraak,
             bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
-    stroomregels.copy_flows(source=source, copy=copy, user=user, afspraken=afspraken)
+    stroomregels.copy_flows(source=source, copy=copy, user=user, afspraken=afspraken,
+                            weglaten=opdracht.stromen_weglaten)
     return copy
 
 

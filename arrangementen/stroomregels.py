@@ -69,10 +69,14 @@ def refuse_removing_a_party_in_flows(*, arrangement: Arrangement, organisatie_id
         )
 
 
-def copy_flows(*, source: Arrangement, copy: Arrangement, user, afspraken: dict[int, Afspraak]) -> None:
-    """Every flow into the herziening, linked to its predecessor; `afspraken` maps old afspraak ids to the copies
-    (an afspraak left out of the herziening leaves its flow without one)."""
+def copy_flows(*, source: Arrangement, copy: Arrangement, user, afspraken: dict[int, Afspraak],
+               weglaten: frozenset[int] = frozenset()) -> None:
+    """Every flow into the herziening, linked to its predecessor, except those in `weglaten` (an evaluation judged
+    them no longer needed); `afspraken` maps old afspraak ids to the copies (an afspraak left out of the
+    herziening leaves its flow without one)."""
     for stroom in flows_of(source):
+        if stroom.pk in weglaten:
+            continue
         nieuw = Gegevensstroom(
             arrangement=copy, vorige=stroom, afspraak=afspraken.get(stroom.afspraak_id),
             **{veld: getattr(stroom, veld) for veld in COPIED_FIELDS},

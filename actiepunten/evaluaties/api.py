@@ -4,6 +4,7 @@ Another driehoek's evaluation, arrangement or overleg answers 404; recording wit
 overleggen answers 403; an arrangement not in force or an incomplete assessment answers 400 in Dutch.
 """
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -47,14 +48,28 @@ class OordeelSerializer(serializers.Serializer):
     toelichting = serializers.CharField(read_only=True)
 
 
+class StroomoordeelSerializer(serializers.Serializer):
+    stroom = serializers.IntegerField(source="stroom_id", read_only=True)
+    omschrijving = serializers.CharField(read_only=True, help_text="De gegevensstroom zoals die is beoordeeld.")
+    nog_nodig = serializers.BooleanField(read_only=True)
+    nog_proportioneel = serializers.BooleanField(read_only=True)
+    incidenten = serializers.BooleanField(read_only=True)
+    toelichting = serializers.CharField(read_only=True)
+
+
 class EvaluatieDetailSerializer(EvaluatieSerializer):
     toelichting = serializers.CharField(read_only=True)
     oordelen = serializers.SerializerMethodField()
+    stroomoordelen = serializers.SerializerMethodField()
     actiepunten = serializers.SerializerMethodField()
 
     @extend_schema_field(OordeelSerializer(many=True))
     def get_oordelen(self, evaluatie) -> list:
         return OordeelSerializer(self.context["detail"]["oordelen"], many=True).data
+
+    @extend_schema_field(StroomoordeelSerializer(many=True))
+    def get_stroomoordelen(self, evaluatie) -> list:
+        return StroomoordeelSerializer(self.context["detail"]["stroomoordelen"], many=True).data
 
     def get_actiepunten(self, evaluatie) -> list[int]:
         return [a.pk for a in self.context["detail"]["actiepunten"]]
@@ -67,6 +82,22 @@ class OordeelInvoerSerializer(StrictMixin, serializers.Serializer):
                              help_text="Verplicht bij bijstellen: wat moet er veranderen?")
 
 
+def _ja_nee(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(help_text=help_text, error_messages={
+        "invalid": gettext_lazy("Kies true of false."), "required": gettext_lazy("Kies true of false."),
+        "null": gettext_lazy("Kies true of false.")})
+
+
+class StroomoordeelInvoerSerializer(StrictMixin, serializers.Serializer):
+    stroom = IdField(help_text="Id van een gegevensstroom van het arrangement.")
+    nog_nodig = _ja_nee("Is de gegevensstroom nog nodig?")
+    nog_proportioneel = _ja_nee("Is de gegevensstroom nog proportioneel?")
+    incidenten = _ja_nee("Waren er incidenten?")
+    toelichting = TekstField(allow_blank=True, default="", max_length=5000,
+                             help_text="Verplicht bij incidenten, en als de stroom niet meer nodig of niet meer "
+                                       "proportioneel is.")
+
+
 class EvaluatieCreateSerializer(StrictMixin, serializers.Serializer):
     arrangement = IdField(help_text="Id van een ondertekend arrangement dat in werking is.")
     overleg = IdField(help_text="Id van een overleg van de soort evaluatie in dezelfde driehoek.")
@@ -74,6 +105,9 @@ class EvaluatieCreateSerializer(StrictMixin, serializers.Serializer):
     toelichting = TekstField(allow_blank=True, default="", max_length=20000)
     volgende_evaluatie = DatumField(allow_null=True, default=None, help_text="Leeg: een jaar na het overleg.")
     oordelen = OordeelInvoerSerializer(many=True, help_text="Eén oordeel voor elke afspraak van het arrangement.")
+    stroomoordelen = StroomoordeelInvoerSerializer(
+        many=True, default=list, help_text="Eén oordeel voor elke gegevensstroom van het arrangement (leeg als het "
+                                           "arrangement geen gegevensstromen heeft).")
 
 
 class EvaluatieFilterSerializer(serializers.Serializer):
@@ -135,5 +169,9 @@ class EvaluatieViewSet(NumericIdMixin, viewsets.GenericViewSet):
             toelichting=data["toelichting"], volgende_evaluatie=data["volgende_evaluatie"],
             oordelen=[services.OordeelRegel(afspraak_id=o["afspraak"], oordeel=o["oordeel"],
                                             toelichting=o["toelichting"]) for o in data["oordelen"]],
+            stroomoordelen=[services.StroomRegel(stroom_id=o["stroom"], nog_nodig=o["nog_nodig"],
+                                                 nog_proportioneel=o["nog_proportioneel"],
+                                                 incidenten=o["incidenten"], toelichting=o["toelichting"])
+                            for o in data["stroomoordelen"]],
         )
         return self._detail(evaluatie.pk, HTTP_201_CREATED)

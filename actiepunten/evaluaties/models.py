@@ -73,3 +73,32 @@ class Afspraakoordeel(models.Model):
 
     def __str__(self):
         return f"{self.afspraak}: {self.get_oordeel_display()}"
+
+
+class Stroomoordeel(models.Model):
+    """The driehoek's answers on one data flow of the evaluated arrangement: still needed, still proportionate,
+    incidents. PROTECT, as for an afspraak's oordeel: the flow of a signed arrangement is fixed, and a flow that
+    was judged stays in the register. `omschrijving` keeps the flow as it was named on the day it was judged
+    (an organisation may be renamed later), and lets the record be read without the flow's joins."""
+
+    evaluatie = models.ForeignKey(Evaluatie, verbose_name=_("evaluatie"), on_delete=models.CASCADE,
+                                  related_name="stroomoordelen")
+    stroom = models.ForeignKey("arrangementen.Gegevensstroom", verbose_name=_("gegevensstroom"),
+                               on_delete=models.PROTECT, related_name="stroomoordelen")
+    omschrijving = models.TextField(_("omschrijving van de gegevensstroom"))
+    nog_nodig = models.BooleanField(_("nog nodig"))
+    nog_proportioneel = models.BooleanField(_("nog proportioneel"))
+    incidenten = models.BooleanField(_("incidenten"))
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("oordeel over een gegevensstroom")
+        verbose_name_plural = _("oordelen over gegevensstromen")
+        ordering = ["evaluatie", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluatie", "stroom"], name="stroomoordeel_eenmaal_per_stroom"),
+        ]
+
+    def __str__(self):
+        return self.omschrijving

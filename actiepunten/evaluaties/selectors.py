@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from arrangementen import stroomregels
 from arrangementen.evaluatiebesluit import in_force_refusal
 from arrangementen.models import Arrangement, Niveau, Status
 from samenwerking import toegang
@@ -21,7 +22,9 @@ def visible_evaluaties(user) -> QuerySet:
 
 
 def get_evaluatie(user, pk, *, permission: str | None = None) -> Evaluatie:
-    evaluatie = visible_evaluaties(user).select_related(*EVALUATIE_RELATED).filter(pk=pk).first()
+    # With its herziening (a reverse one-to-one): one join instead of a query on the detail page.
+    evaluatie = (visible_evaluaties(user).select_related(*EVALUATIE_RELATED, "arrangement__volgende_versie")
+                 .filter(pk=pk).first())
     return toegang.require(user, evaluatie, permission=permission, model=Evaluatie, pk=pk,
                            missing=_("Deze evaluatie bestaat niet of u heeft er geen toegang toe."))
 
@@ -32,6 +35,11 @@ def evaluaties_van(driehoek: Driehoek) -> QuerySet:
 
 def evaluaties_van_arrangement(arrangement: Arrangement) -> list[Evaluatie]:
     return list(Evaluatie.objects.filter(arrangement=arrangement).select_related("overleg", "vastgelegd_door"))
+
+
+def stromen_van(arrangement: Arrangement) -> list:
+    """The data flows the evaluation form asks about, in the register's order."""
+    return stroomregels.flows_of(arrangement)
 
 
 def evaluatie_overleggen(driehoek: Driehoek) -> QuerySet:
@@ -64,18 +72,29 @@ def afspraken_van(arrangement: Arrangement) -> list:
         "onderwerp__volgorde", "volgorde", "pk"))
 
 
+def _herziening(arrangement: Arrangement) -> Arrangement | None:
+    """The next version, read with the evaluation by get_evaluatie (a query only when it was not)."""
+    try:
+        return arrangement.volgende_versie
+    except Arrangement.DoesNotExist:
+        return None
+
+
 def evaluatie_detail(evaluatie: Evaluatie) -> dict:
-    """The detail page and the PDF in a fixed number of queries."""
+    """The detail page, the PDF and the API in a fixed number of queries."""
     oordelen = list(evaluatie.oordelen.select_related("afspraak", "afspraak__onderwerp"))
     for oordeel in oordelen:
         oordeel.afspraak.beoordeling = oordeel
     afspraken = sorted((o.afspraak for o in oordelen),
                        key=lambda a: (a.onderwerp.volgorde, a.volgorde, a.pk))
-    herziening = (Arrangement.objects.filter(vorige_versie_id=evaluatie.arrangement_id)
-                  .only("pk", "versie", "status").first())
+    herziening = _herziening(evaluatie.arrangement)
+    # Named by their own copy of the flow's description: no joins to the register.
+    stroomoordelen = list(evaluatie.stroomoordelen.order_by("pk"))
     return {
         "groepen": grouped(afspraken),
         "oordelen": oordelen,
+        "stroomoordelen": stroomoordelen,
+        "niet_meer_nodig": [o for o in stroomoordelen if not o.nog_nodig],
         "actiepunten": list(evaluatie.actiepunten.select_related(*ACTIEPUNT_RELATED).order_by("nummer")),
         "herziening": herziening,
         "herzienbaar": evaluatie.arrangement.status == Status.ONDERTEKEND and herziening is None,

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from arrangementen.models import Afspraak, Arrangement
 from arrangementen.pdf import PdfTeGroot
 from samenwerking import audit, toegang
+from samenwerking.apibasis import ID_PATTERN
 from samenwerking.forms import apply_errors
 from samenwerking.selectors import get_driehoek
 from samenwerking.toegang import permissions_on
@@ -55,13 +57,13 @@ def evaluatie_nieuw(request, pk: int):
     afspraken = selectors.afspraken_van(arrangement)
     overleg = _chosen(request, context["overleggen"], "overleg") or context["overleggen"][0]
     form = EvaluatieForm(request.POST or None, overleggen=overleggen, afspraken=afspraken,
-                         initial={"overleg": overleg})
+                         stromen=selectors.stromen_van(arrangement), initial={"overleg": overleg})
     if request.method == "POST" and form.is_valid():
         try:
             evaluatie = services.record_evaluatie(
                 arrangement=arrangement, overleg=form.cleaned_data["overleg"], user=request.user,
                 conclusie=form.cleaned_data["conclusie"], oordelen=form.oordelen(),
-                toelichting=form.cleaned_data["toelichting"],
+                toelichting=form.cleaned_data["toelichting"], stroomoordelen=form.stroomoordelen(),
                 volgende_evaluatie=form.cleaned_data["volgende_evaluatie"])
         except ValidationError as error:
             apply_errors(form, error)
@@ -118,13 +120,19 @@ def evaluatie_actiepunt(request, pk: int):
 def evaluatie_herziening(request, pk: int):
     evaluatie = selectors.get_evaluatie(request.user, pk,
                                         permission=(toegang.DRAFT, toegang.MANAGE_OVERLEG))
+    # The checkboxes the page offers carry ids; anything else is not one of them and is refused below.
+    weglaten = frozenset(int(v) if ID_PATTERN.fullmatch(v) else 0 for v in request.POST.getlist("stroom_weglaten"))
     try:
-        copy = services.start_herziening(evaluatie=evaluatie, user=request.user)
+        copy = services.start_herziening(evaluatie=evaluatie, user=request.user, stromen_weglaten=weglaten)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(evaluatie)
     messages.success(request, _("Versie %(versie)s is aangemaakt als concept, zonder de vervallen afspraken; "
                                 "de bij te stellen afspraken zijn gemarkeerd.") % {"versie": copy.versie})
+    if weglaten:
+        messages.info(request, ngettext("%(n)s gegevensstroom die niet meer nodig is, is weggelaten.",
+                                        "%(n)s gegevensstromen die niet meer nodig zijn, zijn weggelaten.",
+                                        len(weglaten)) % {"n": len(weglaten)})
     return redirect("arrangementen:detail", copy.pk)
 
 

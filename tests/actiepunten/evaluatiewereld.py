@@ -3,14 +3,17 @@ soort evaluatie. Signing is walked in its own tests; here the status is put in p
 /helpers.zet_status does), so these tests depend only on what they test."""
 
 import datetime
+import importlib
 
 from actiepunten import services as actiepunt_services
 from actiepunten.evaluaties import services
 from actiepunten.evaluaties.models import Evaluatie
 from actiepunten.evaluaties.services import OordeelRegel
 from actiepunten.models import Overleg
-from arrangementen.models import Arrangement, Status
+from arrangementen.models import Arrangement, Gegevensstroom, Grondslag, Status
 from arrangementen.services import create_arrangement
+from samenwerking.historie import save_tracked
+from samenwerking.models import Organisatie
 
 from ..factories import AfspraakFactory, OnderwerpFactory, vandaag
 
@@ -34,6 +37,28 @@ def ondertekend_arrangement(driehoek, user, *, titel="Handhavingsarrangement Eva
     Arrangement.objects.filter(pk=arrangement.pk).update(**velden)
     arrangement.refresh_from_db()
     return arrangement
+
+
+def _grondslag(code: str) -> Grondslag:
+    """Seeded by a data migration; a transactional (browser) test before this one flushed it, so seed it again."""
+    seed = importlib.import_module("arrangementen.migrations.0013_grondslagen_seed").GRONDSLAGEN
+    velden = next(g for g in seed if g["code"] == code)
+    return Grondslag.objects.get_or_create(code=code, defaults=velden)[0]
+
+
+def gegevensstromen_erbij(arrangement, user, *categorieen: str) -> list[Gegevensstroom]:
+    """Flows from the politie to the first party of a signed arrangement, put in place (the register is edited
+    in concept, tested in tests/arrangementen/test_gegevensstromen.py)."""
+    partijen = [p.organisatie for p in arrangement.partijen.select_related("organisatie").order_by("volgorde")]
+    politie = next(o for o in partijen if o.soort == Organisatie.Soort.POLITIE)
+    stromen = []
+    for tekst in categorieen:
+        stroom = save_tracked(Gegevensstroom(arrangement=arrangement, verstrekker=politie, categorieen=tekst,
+                                             doel="Gerichte inzet", grondslag=_grondslag("wpg-16")),
+                              user)
+        stroom.ontvangers.set([partijen[0]])
+        stromen.append(stroom)
+    return stromen
 
 
 def evaluatie_overleg(driehoek, secretaris, *, datum=None) -> Overleg:

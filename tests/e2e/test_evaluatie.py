@@ -1,19 +1,22 @@
 """Issue 14 acceptance, journey 7: the secretaris records the evaluation of a signed arrangement in an
 evaluatie-overleg (two afspraken bijstellen, one vervalt), starts the herziening from it and sees exactly those
-changes in the comparison. axe-core and the Nu Html Checker check every page on the way (tests/e2e/conftest.py).
+changes in the comparison. Issue 15 item 7: an evaluation answers per data flow. axe-core and the Nu Html Checker
+check every page on the way (tests/e2e/conftest.py).
 """
 
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from actiepunten.evaluaties.models import Evaluatie
+from arrangementen import stroomregels
 from arrangementen.models import Arrangement
 from samenwerking.models import Driehoek
 
-from ..actiepunten.evaluatiewereld import evaluatie_overleg, ondertekend_arrangement
+from ..actiepunten.evaluatiewereld import evaluatie_overleg, gegevensstromen_erbij, ondertekend_arrangement
 from .conftest import assert_no_axe_violations, expect_message, login_checked
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -101,3 +104,42 @@ def test_secretaris_evaluates_and_starts_the_herziening_from_it(page: Page, live
         expect(evaluaties.locator(f'a[href="{evaluatie.get_absolute_url()}"]')).to_have_count(1)
         expect(evaluaties.get_by_role("listitem")).to_contain_text("herzien")
         assert_no_axe_violations(page)
+
+
+def test_secretaris_answers_per_data_flow_and_leaves_one_out_of_the_herziening(page: Page, live_server, wereld,
+                                                                                demo_data):
+    """Issue 15 item 7: one group per flow; a 'nee' without why is refused naming the flow, the answers stay;
+    the record shows them and the herziening leaves out the flow no longer needed."""
+    arrangement, overleg = wereld["arrangement"], wereld["overleg"]
+    overlast, camera = gegevensstromen_erbij(arrangement, demo_data["coordinator"], "Meldingen van overlast",
+                                             "Camerabeelden")
+    namen = {s.pk: stroomregels.describe(s) for s in stroomregels.flows_of(arrangement)}
+    login_checked(page, live_server, "secretaris")
+    nieuw = reverse("actiepunten:evaluatie_nieuw", args=[arrangement.driehoek_id])
+    page.goto(f"{live_server.url}{nieuw}?arrangement={arrangement.pk}&overleg={overleg.pk}")
+    for titel in arrangement.afspraken.values_list("titel", flat=True):
+        _assess(page, titel, "werkt")
+    page.get_by_role("group", name="Conclusie").get_by_label("herzien", exact=True).check()
+    for stroom, (nodig, incidenten) in ((overlast, ("ja", "nee")), (camera, ("nee", "nee"))):
+        groep = page.get_by_role("group", name=namen[stroom.pk], exact=True)
+        groep.get_by_role("group", name="Nog nodig?").get_by_label(nodig, exact=True).check()
+        groep.get_by_role("group", name="Nog proportioneel?").get_by_label("ja", exact=True).check()
+        groep.get_by_role("group", name="Incidenten?").get_by_label(incidenten, exact=True).check()
+    page.get_by_role("button", name="Evaluatie vastleggen").click()
+    fout = f"Schrijf een toelichting bij de gegevensstroom {namen[camera.pk]}: de gegevensstroom is niet meer nodig."
+    expect(page.get_by_text(fout)).to_be_visible()
+    assert_no_axe_violations(page)
+    groep = page.get_by_role("group", name=namen[camera.pk], exact=True)
+    expect(groep.get_by_role("group", name="Nog nodig?").get_by_label("nee", exact=True)).to_be_checked()
+    groep.get_by_label("Toelichting bij deze gegevensstroom").fill("De camera's zijn weg.")
+    page.get_by_role("button", name="Evaluatie vastleggen").click()
+    expect_message(page, "De evaluatie is vastgelegd.")
+    expect(page.locator(f"#stroomoordeel-{camera.pk}")).to_contain_text("Nog nodig? nee")
+    expect(page.locator(f"#stroomoordeel-{camera.pk}")).to_contain_text("De camera's zijn weg.")
+    expect(page.get_by_label(f"Weglaten: {namen[camera.pk]}")).to_be_checked()
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Herziening starten vanuit deze evaluatie").click()
+    expect_message(page, "1 gegevensstroom die niet meer nodig is, is weggelaten.")
+    herziening = Arrangement.objects.get(vorige_versie=arrangement)
+    assert [s.vorige_id for s in herziening.gegevensstromen.all()] == [overlast.pk]
