@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from arrangementen.bibliotheek import LIBRARY, load_library
+from arrangementen.bibliotheek import GRONDSLAGEN, LIBRARY, load_grondslagen, load_library
 from arrangementen.models import Grondslag, Modelafspraak, SoortGegevens
 from samenwerking.permissions_setup import ensure_beheer_group
 
@@ -118,3 +118,12 @@ def test_member_without_beheer_role_cannot_open_the_grounds_admin(client):
     client.force_login(GebruikerFactory(is_staff=True))
     response = client.get(reverse("admin:arrangementen_grondslag_changelist"))
     assert response.status_code == 403
+
+
+def test_the_shipped_grounds_file_matches_the_seed_and_restores_what_is_missing():
+    data = json.loads(GRONDSLAGEN.read_text("utf-8"))["grondslagen"]
+    assert data == seed_migration.GRONDSLAGEN
+    Grondslag.objects.filter(code__in=["wpg-20", "bpg-boa"]).delete()
+    assert load_grondslagen() == 2
+    assert Grondslag.objects.get(code="wpg-20").vereist_artikel20_elementen
+    assert load_grondslagen() == 0

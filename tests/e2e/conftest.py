@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from arrangementen.bibliotheek import load_grondslagen
 from samenwerking.demo import create_demo_data
 from samenwerking.models import Gebruiker
 from samenwerking.referentiedata import load_reference_data
@@ -151,6 +152,7 @@ def demo_data(transactional_db):
     another thread with its own connection, and only a transactional test database is flushed afterwards.
     """
     load_reference_data()
+    load_grondslagen()  # seeded by a migration, so gone after the previous browser test's flush
     return {user.username: user for user in create_demo_data(password=DEMO_PASSWORD)}
 
 
