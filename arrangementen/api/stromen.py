@@ -30,7 +30,7 @@ class GegevensstromenMixin:
                                                                "bent.")})
     @extend_schema(methods=["POST"], summary="Gegevensstroom toevoegen (alleen in concept)",
                    request=GegevensstroomInvoerSerializer, responses=responses(201, conflict=True))
-    @action(detail=True, methods=["get", "post"], url_path="gegevensstromen")
+    @action(detail=True, methods=["get", "post"], url_path="gegevensstromen", pagination_class=None)  # never paged
     def gegevensstromen(self, request, pk=None):
         if request.method == "GET":
             arrangement = selectors.get_arrangement(request.user, pk)
