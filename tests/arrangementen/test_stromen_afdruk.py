@@ -131,6 +131,17 @@ def test_the_annex_is_tagged_as_tables_with_captions_and_row_headers(concept_pdf
     assert {"Table", "Caption", "TH", "TD"} <= structure_types(concept_pdf)
 
 
+def test_a_flow_longer_than_a_page_is_printed_whole(wereld, concept, tmp_path):
+    gemeente, politie, _parket = partijen(concept)
+    regels = "\n".join(f"Gegevenssoort {n}" for n in range(1, 121))
+    add(concept, wereld.coordinator, verstrekker=gemeente, ontvangers=[politie], categorieen=regels, doel="Lang",
+        grondslag=Grondslag.objects.get(code="avg-6-1-c"))
+    text = pdftotext(pdf.render_pdf(pdf.render_html(fresh(concept), None)), tmp_path)
+    annex = text[text.index("Bijlage: Gegevensdeling"):]
+    assert all(f"Gegevenssoort {n} " in annex for n in range(1, 121))
+    assert annex.index("Gegevenssoort 120") < annex.index("Beveiligingsafspraken")
+
+
 def test_without_flows_there_is_no_annex_and_the_json_lists_none(concept, tmp_path):
     data = pdf.render_concept(concept)
     assert "Gegevensdeling" not in pdftotext(data, tmp_path).split("Ondertekening")[-1]
