@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from samenwerking.models import Organisatie
 
-from .models import Afspraak, Arrangement, Niveau, Partij
+from .models import Afspraak, Arrangement, Gegevensstroom, Niveau, Partij
 
 
 @dataclass
@@ -213,8 +213,57 @@ def slotbepalingen(arrangement: Arrangement, nummer: int) -> list[Artikel]:
     return [Artikel(nummer + index, titel, tekst) for index, (titel, tekst) in enumerate(artikelen)]
 
 
+@dataclass
+class Stroomtabel:
+    """One flow of the annex Gegevensdeling: a table of (label, value) rows under a caption."""
+
+    nummer: int
+    titel: str
+    rijen: list[tuple[str, str]]
+
+
+def _stroomrijen(stroom: Gegevensstroom, artikelen: dict[int, int]) -> list[tuple[str, str]]:
+    """Every field of the flow; the art. 20 elements and the other ontvangers only where they are filled."""
+    rijen = [(_("Verstrekker"), str(stroom.verstrekker)),
+             (_("Ontvangers"), ", ".join(o.naam for o in stroom.partij_ontvangers) or "—")]
+    if stroom.overige_ontvangers:
+        rijen += [(_("Andere ontvangers"), stroom.overige_ontvangers),
+                  (_("Toelichting op de andere ontvangers"), stroom.toelichting_overige_ontvangers or "—")]
+    rijen += [(_("Categorieën van gegevens"), stroom.categorieen), (_("Doel"), stroom.doel),
+              (_("Grondslag"), f"{stroom.grondslag.naam} ({stroom.grondslag.wettelijke_verwijzing})")]
+    if stroom.zwaarwegend_algemeen_belang:
+        rijen.append((_("Zwaarwegend algemeen belang"), stroom.zwaarwegend_algemeen_belang))
+    if stroom.voorwaarden:
+        rijen.append((_("Voorwaarden"), stroom.voorwaarden))
+    niet_vastgelegd = _("niet vastgelegd")
+    rijen += [(_("Kanaal"), stroom.kanaal or niet_vastgelegd), (_("Frequentie"), stroom.frequentie or niet_vastgelegd),
+              (_("Bewaartermijn"), stroom.bewaartermijn or niet_vastgelegd),
+              (_("Verdere verstrekking"), _("toegestaan") if stroom.verdere_verstrekking else _("niet toegestaan")),
+              (_("Beveiligingsafspraken"), stroom.beveiligingsafspraken or niet_vastgelegd)]
+    if stroom.afspraak is not None:
+        nummer = artikelen.get(stroom.afspraak_id)
+        rijen.append((_("Hoort bij afspraak"), _("artikel %(nummer)s, %(titel)s") % {
+            "nummer": nummer, "titel": stroom.afspraak.titel} if nummer else stroom.afspraak.titel))
+    return rijen
+
+
+def gegevensdeling(stromen: list[Gegevensstroom], hoofdstukken: list[Hoofdstuk]) -> list[Stroomtabel]:
+    """The annex Gegevensdeling (issue 15): one table per flow (stroomregels.flows_with_receivers), an afspraak
+    named by the number of its artikel in this document."""
+    artikelen = {artikel.afspraak.pk: artikel.nummer for hoofdstuk in hoofdstukken for paragraaf in
+                 hoofdstuk.paragrafen for artikel in paragraaf.artikelen if artikel.afspraak is not None}
+    tabellen = []
+    for nummer, stroom in enumerate(stromen, start=1):
+        ontvangers = [o.naam for o in stroom.partij_ontvangers] + (
+            [stroom.overige_ontvangers] if stroom.overige_ontvangers else [])
+        titel = _("van %(verstrekker)s aan %(ontvangers)s") % {"verstrekker": stroom.verstrekker,
+                                                             "ontvangers": ", ".join(ontvangers) or "—"}
+        tabellen.append(Stroomtabel(nummer, titel, _stroomrijen(stroom, artikelen)))
+    return tabellen
+
+
 def context(arrangement: Arrangement, *, afspraken: list[Afspraak], partijen: list[Partij], gemeenten: list,
-            inzet: list) -> dict:
+            inzet: list, stromen: list[Gegevensstroom]) -> dict:
     """Everything the agreement's template needs besides the arrangement itself."""
     algemeen = Hoofdstuk(1, _("Algemene bepalingen"), [Paragraaf("", [
         Artikel(1, _("Begripsbepalingen"), [_("In dit arrangement wordt verstaan onder:")], opsomming=[
@@ -238,4 +287,5 @@ def context(arrangement: Arrangement, *, afspraken: list[Afspraak], partijen: li
         "hoofdstukken": hoofdstukken,
         "slot": slot,
         "inzet": inzet,
+        "gegevensdeling": gegevensdeling(stromen, hoofdstukken),
     }

@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import overeenkomst, signing
-from .models import Arrangement, Document, Niveau, Partij, Status
+from . import overeenkomst, signing, stroomregels
+from .models import Arrangement, Document, Gegevensstroom, Niveau, Partij, Status
 
 PDF_VARIANT = "pdf/a-3a"
 NIVEAU_ORDER = list(Niveau.values)
@@ -66,8 +66,8 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
         "driehoek": arrangement.driehoek.naam,
         "gemeenten": [{"cbs_code": g.cbs_code, "naam": g.weergavenaam}
                       for g in arrangement.driehoek.gemeenten.order_by("weergavenaam")],
-        "partijen": [{"organisatie": p.organisatie.naam, "ondertekenaar_functie": p.ondertekenaar_functie,
-                      "ondertekenaar_naam": p.ondertekenaar_naam}
+        "partijen": [{"organisatie": p.organisatie.naam, "organisatie_id": p.organisatie_id,
+                      "ondertekenaar_functie": p.ondertekenaar_functie, "ondertekenaar_naam": p.ondertekenaar_naam}
                      for p in arrangement.partijen.select_related("organisatie")],
         "inzet": [{"domein": i.domein, "aantal_boas": i.aantal_boas, "fte": str(i.fte)}
                   for i in arrangement.inzet.all()],
@@ -89,10 +89,34 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
                             key=lambda a: (NIVEAU_ORDER.index(a.onderwerp.niveau), a.onderwerp.volgorde,
                                            a.volgorde, a.pk))
         ],
+        "gegevensstromen": [flow_data(stroom) for stroom in stroomregels.flows_with_receivers(arrangement)],
     }
     if with_contacts:
         data["contactpersonen"] = arrangement.contactpersonen
     return data
+
+
+def flow_data(stroom: Gegevensstroom) -> dict:
+    """One flow of the register (stroomregels.flows_with_receivers) as plain data; organisations by name and id,
+    as the partijen."""
+    return {
+        "verstrekker": {"organisatie": stroom.verstrekker.naam, "organisatie_id": stroom.verstrekker_id},
+        "ontvangers": [{"organisatie": o.naam, "organisatie_id": o.organisatie_id} for o in stroom.partij_ontvangers],
+        "overige_ontvangers": stroom.overige_ontvangers,
+        "toelichting_overige_ontvangers": stroom.toelichting_overige_ontvangers,
+        "categorieen": stroom.categorieen,
+        "doel": stroom.doel,
+        "grondslag": {"code": stroom.grondslag.code, "naam": stroom.grondslag.naam,
+                      "wettelijke_verwijzing": stroom.grondslag.wettelijke_verwijzing},
+        "zwaarwegend_algemeen_belang": stroom.zwaarwegend_algemeen_belang,
+        "voorwaarden": stroom.voorwaarden,
+        "kanaal": stroom.kanaal,
+        "frequentie": stroom.frequentie,
+        "bewaartermijn": stroom.bewaartermijn,
+        "verdere_verstrekking": stroom.verdere_verstrekking,
+        "beveiligingsafspraken": stroom.beveiligingsafspraken,
+        "afspraak": stroom.afspraak.titel if stroom.afspraak else None,
+    }
 
 
 FIELD_ANCHOR = "handtekeningveld-"  # the id prefix of each signature box in templates/arrangementen/pdf.html
@@ -112,7 +136,8 @@ def render_html(arrangement: Arrangement, document: Document | None, *, concept:
         "gemeenten": gemeenten, "veld_anker": FIELD_ANCHOR,
         "test_pki": settings.SIGNING_TEST_PKI and not concept, "gemaakt_op": timezone.localtime(),
         **overeenkomst.context(arrangement, afspraken=afspraken, partijen=partijen, gemeenten=gemeenten,
-                               inzet=list(arrangement.inzet.all())),
+                               inzet=list(arrangement.inzet.all()),
+                               stromen=stroomregels.flows_with_receivers(arrangement)),
     })
 
 

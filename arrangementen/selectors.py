@@ -64,8 +64,8 @@ def downloadable_version(user, pk) -> Documentversie:
     return versie
 
 
-def arrangement_detail(arrangement: Arrangement) -> dict:
-    """Everything the detail page shows, in a fixed number of queries."""
+def arrangement_detail(arrangement: Arrangement, *, met_opmerkingen: bool = True) -> dict:
+    """Everything the detail page shows, in a fixed number of queries (the API leaves out the comments)."""
     afspraken = list(
         arrangement.afspraken.select_related("onderwerp", "modelafspraak")
         .order_by("onderwerp__niveau", "onderwerp__volgorde", "volgorde", "pk")
@@ -73,7 +73,7 @@ def arrangement_detail(arrangement: Arrangement) -> dict:
     opmerkingen = list(
         Opmerking.objects.filter(arrangement=arrangement)
         .select_related("auteur", "opgelost_door", "afspraak").order_by("geplaatst_op", "pk")
-    )
+    ) if met_opmerkingen else []
     partijen = list(arrangement.partijen.select_related("organisatie"))
     overgangen = list(Statusovergang.objects.filter(arrangement=arrangement).select_related("door"))
     beoordelingen = list(Beoordeling.objects.filter(arrangement=arrangement)

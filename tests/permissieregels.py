@@ -168,6 +168,9 @@ RULES = {
     "api:arrangement-afspraken": api_post_only,
     "api:arrangement-transitie": api_post_only,
     "api:arrangement-opzeggen": api_post_only,
+    # The register of data flows (issue 15): every member reads it; one flow is only written (PUT/DELETE).
+    "api:arrangement-gegevensstromen": api_member,
+    "api:arrangement-gegevensstroom": api_post_only,
     "actiepunten:mijn": logged_in,
     "actiepunten:instellingen": logged_in,
     # The matrix asks for an unknown token: no login needed, and nothing to find.

@@ -166,6 +166,7 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
                  .replace("<int:partij_pk>", str(arrangement.partijen.first().pk))
                  .replace("<int:opmerking_pk>", str(arrangement.opmerkingen.first().pk))
                  .replace("<int:stroom_pk>", str(arrangement.gegevensstromen.first().pk))
+                 .replace("(?P<stroom_pk>[^/.]+)", str(arrangement.gegevensstromen.first().pk))
                  .replace("<slug:action>", "indienen"))
     elif not route.startswith("beheer/"):
         for param in OBJECT_PARAMS:

@@ -27,6 +27,7 @@ from ..models import (
     Statusovergang,
     Verantwoordelijke,
 )
+from .stroomserializers import GegevensstroomSerializer
 
 # The user may ask for these; `system` transitions (signing) are performed by the product itself.
 API_ACTIONS = sorted({t.action for t in workflow.TRANSITIONS if not t.system})
@@ -168,6 +169,7 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
         help_text="De statusovergangen die u nu mag uitvoeren (POST …/transitie/ met deze `actie`).",
     )
     opzegging = serializers.SerializerMethodField(help_text="De opzegging, als het arrangement is opgezegd.")
+    gegevensstromen = serializers.SerializerMethodField(help_text="Het register van gegevensstromen (gegevensdeling).")
 
     class Meta:
         model = Arrangement
@@ -177,7 +179,7 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
                   "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
                   "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
                   "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities",
-                  "opzegging"]
+                  "opzegging", "gegevensstromen"]
         read_only_fields = fields
 
     @extend_schema_field(AfspraakSerializer(many=True))
@@ -203,6 +205,10 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
     @extend_schema_field(TransitieOptieSerializer(many=True))
     def get_transities(self, obj):
         return TransitieOptieSerializer(self.context["transities"], many=True).data
+
+    @extend_schema_field(GegevensstroomSerializer(many=True))
+    def get_gegevensstromen(self, obj):
+        return GegevensstroomSerializer(self.context["detail"]["gegevensstromen"], many=True).data
 
     @extend_schema_field(OpzeggingSerializer(allow_null=True))
     def get_opzegging(self, obj):

@@ -22,8 +22,9 @@ from samenwerking import toegang
 from samenwerking.apibasis import DutchJSONParser, NumericIdMixin, list_responses
 from samenwerking.selectors import get_driehoek
 
-from .. import documenten, opzeggen, selectors, services, workflow
+from .. import documenten, opzeggen, selectors, services, stroomregels, workflow
 from ..models import Arrangement, Status
+from .antwoorden import responses as _responses
 from .serializers import (
     AfspraakCreateSerializer,
     ArrangementCreateSerializer,
@@ -35,18 +36,7 @@ from .serializers import (
     TransitieSerializer,
     VersieConflictSerializer,
 )
-
-
-def _responses(ok_status: int, *, conflict=False, bad="Ongeldige invoer (fouten per veld).") -> dict:
-    responses = {
-        ok_status: ArrangementDetailSerializer,
-        400: OpenApiResponse(description=bad),
-        403: OpenApiResponse(description="Uw rol in deze driehoek staat dit niet toe."),
-        404: OpenApiResponse(description="Onbekend, of van een driehoek waarin u geen lid bent."),
-    }
-    if conflict:
-        responses[409] = OpenApiResponse(VersieConflictSerializer, description="lock_version is verouderd.")
-    return responses
+from .stromen import GegevensstromenMixin
 
 
 # --- the view -----------------------------------------------------------------------------------------
@@ -73,7 +63,8 @@ class PdfViewMixin:
 @extend_schema_view(
     list=extend_schema(summary="Arrangementen in mijn driehoeken", parameters=[ArrangementFilterSerializer],
                        responses=list_responses(ArrangementSerializer)),
-    retrieve=extend_schema(summary="Eén arrangement met afspraken, partijen, inzet en mogelijke overgangen",
+    retrieve=extend_schema(summary="Eén arrangement met afspraken, partijen, inzet, gegevensstromen en mogelijke "
+                                   "overgangen",
                            responses=_responses(200)),
     create=extend_schema(summary="Nieuw arrangement (concept)", request=ArrangementCreateSerializer,
                          responses=_responses(201)),
@@ -83,7 +74,7 @@ class PdfViewMixin:
                                  request=ArrangementUpdateSerializer,
                                  responses=_responses(200, conflict=True)),
 )
-class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
+class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, viewsets.GenericViewSet):
     """Arrangementen van de driehoeken waarin u lid bent. Verwijderen kan niet: trek een arrangement in met
     de transitie `intrekken`."""
 
@@ -94,7 +85,9 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, viewsets.GenericViewSet):
         return selectors.visible_arrangementen(self.request.user)
 
     def _detail(self, arrangement: Arrangement, status_code=status.HTTP_200_OK) -> Response:
-        detail = selectors.arrangement_detail(arrangement)
+        # The API shows no comments; the flows in one query (stroomregels), so the detail stays within its budget.
+        detail = {**selectors.arrangement_detail(arrangement, met_opmerkingen=False),
+                  "gegevensstromen": stroomregels.flows_with_receivers(arrangement)}
         context = {
             **self.get_serializer_context(), "detail": detail,
             "transities": workflow.offered_transitions(self.request.user, arrangement,

@@ -14,6 +14,8 @@ from samenwerking.permissions_setup import ensure_beheer_group
 from ..factories import GebruikerFactory
 
 seed_migration = importlib.import_module("arrangementen.migrations.0013_grondslagen_seed")
+# 0016 added the reference to the annex Gegevensdeling to the text 0013 shipped (see test_stromen_afdruk.py).
+bijlage_migration = importlib.import_module("arrangementen.migrations.0016_modelclausule_bijlage_gegevensdeling")
 pytestmark = pytest.mark.django_db
 
 
@@ -46,7 +48,8 @@ def test_library_clause_names_bpg_boa_and_both_avg_grounds():
     tekst = _clause_text()
     assert "Besluit politiegegevens buitengewoon opsporingsambtenaren" in tekst
     assert "artikel 6, lid 1, onder c" in tekst and "onder e" in tekst
-    assert tekst == seed_migration.NEW_TEXT
+    assert tekst == bijlage_migration.NEW_TEXT
+    assert bijlage_migration.OLD_TEXT == seed_migration.NEW_TEXT
 
 
 def test_existing_install_with_the_shipped_text_gets_the_corrected_clause():

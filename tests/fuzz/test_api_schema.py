@@ -34,8 +34,11 @@ from schemathesis.specs.openapi.checks import (
 from actiepunten import services as actiepunt_services
 from actiepunten.evaluaties import services as evaluatie_services
 from actiepunten.models import Overleg
+from arrangementen import gegevensstromen
 from arrangementen import services as arrangement_services
+from arrangementen.api.stroomserializers import GegevensstroomInvoerSerializer
 from arrangementen.bibliotheek import load_library
+from arrangementen.models import Arrangement, Grondslag
 from config.wsgi import application
 from samenwerking import api_tokens
 from samenwerking.models import Organisatie, Rol
@@ -45,7 +48,7 @@ from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, l
 from .profiel import FUZZ
 
 SCHEMA_PATH = "/api/v1/schema/"
-# Per operation and mode: 17 operations × 2 modes × 50 keeps the run near a minute on two cores.
+# Examples per operation and mode (29 operations × 2 modes at the time of writing).
 API_VOORBEELDEN = int(os.environ.get("FUZZ_API_VOORBEELDEN", "50"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
@@ -105,6 +108,11 @@ def wereld(db):
     lid(user, driehoek, Rol.COORDINATOR)
     lid(user, driehoek, Rol.SECRETARIS)
     arrangement = arrangement_services.create_arrangement(driehoek=driehoek, user=user, titel="Fuzzarrangement")
+    verstrekker, ontvanger = (p.organisatie for p in arrangement.partijen.order_by("volgorde")[:2])
+    stroom = gegevensstromen.add_gegevensstroom(
+        arrangement=arrangement, user=user, expected_version=arrangement.lock_version,
+        gegevens=gegevensstromen.Stroomgegevens(verstrekker=verstrekker, ontvangers=[ontvanger], categorieen="Fuzz",
+                                                doel="Fuzz", grondslag=Grondslag.objects.get(code="wpg-16")))
     overleg = actiepunt_services.create_overleg(driehoek=driehoek, user=user, data={
         "soort": Overleg.Soort.WERKGROEP, "titel": "Werkgroep", "datum": vandaag(), "secretaris": user})
     actiepunt = actiepunt_services.create_actiepunt(driehoek=driehoek, user=user, overleg=overleg, data={
@@ -121,6 +129,10 @@ def wereld(db):
                 "actiepunten": actiepunt.pk, "evaluaties": evaluatie.pk},
         "body_ids": {"driehoek": driehoek.pk, "overleg": overleg.pk, "arrangement": arrangement.pk,
                      "eigenaar": user.pk, "voorzitter": user.pk, "secretaris": user.pk},
+        # The register of data flows (its paths only): a real flow, parties, a ground and an afspraak.
+        "stroom_pk": stroom.pk,
+        "stroom_ids": {"verstrekker": verstrekker.pk, "ontvangers": [ontvanger.pk], "grondslag": "wpg-16",
+                       "afspraak": arrangement.afspraken.first().pk},
     }
 
 
@@ -128,8 +140,10 @@ def _strategy(operation, mode: GenerationMode, wereld: dict):
     """Generated cases; in about half of them the path id and the ids in the body are real objects."""
     resource = operation.path.split("/")[3]
     generated = operation.as_strategy(generation_mode=mode)
+    flows = "/gegevensstromen/" in operation.path
     if "{id}" in operation.path:
-        real = operation.as_strategy(generation_mode=mode, path_parameters={"id": wereld["ids"][resource]})
+        real_path = {"id": wereld["ids"][resource]} | ({"stroom_pk": wereld["stroom_pk"]} if flows else {})
+        real = operation.as_strategy(generation_mode=mode, path_parameters=real_path)
         generated = st.one_of(real, generated)
 
     def with_real_ids(case, use):
@@ -137,6 +151,8 @@ def _strategy(operation, mode: GenerationMode, wereld: dict):
             for name, pk in wereld["body_ids"].items():
                 if name in case.body:
                     case.body[name] = pk
+        if use and mode is GenerationMode.POSITIVE and flows:
+            _valid_flow_write(case, wereld)
         return case
 
     if mode is GenerationMode.NEGATIVE:
@@ -144,6 +160,22 @@ def _strategy(operation, mode: GenerationMode, wereld: dict):
         generated = generated.filter(lambda case: not any(
             value == "" or (isinstance(value, list) and "" in value) for value in (case.query or {}).values()))
     return st.builds(with_real_ids, generated, st.booleans())
+
+
+def _valid_flow_write(case, wereld: dict) -> None:
+    """Generated bodies mostly miss required fields or carry unknown keys. These writes to the register get real
+    parties, ground and afspraak, the current lock_version and non-blank required text, so they reach the end."""
+    if isinstance(case.body, dict):
+        known = {k: v for k, v in case.body.items() if k in GegevensstroomInvoerSerializer().fields}
+        case.body = known | wereld["stroom_ids"]
+        for name in ("categorieen", "doel", "toelichting_overige_ontvangers"):
+            if not isinstance(case.body.get(name), str) or not case.body[name].strip():
+                case.body[name] = "Fuzz"
+    versie = Arrangement.objects.values_list("lock_version", flat=True).get(pk=wereld["ids"]["arrangementen"])
+    if isinstance(case.body, dict):
+        case.body["lock_version"] = versie
+    if isinstance(case.query, dict) and "lock_version" in case.query:
+        case.query["lock_version"] = versie
 
 
 def _strings(value):
