@@ -13,7 +13,11 @@ from samenwerking.rollen import ROLE_PERMISSIONS
 
 ANONYMOUS = "anoniem"
 BEHEERDER = "beheerder"
-ROLES = [ANONYMOUS, *[r.value for r in Rol], BEHEERDER]
+# Above the driehoek (issue 16): a landelijk overview and one of the own driehoek's eenheid. Neither is a member of
+# a driehoek, so every rule gives them what it gives any logged-in non-member: 404 on every driehoek's content.
+OVERZICHT_LANDELIJK = "overzicht-landelijk"
+OVERZICHT_EENHEID = "overzicht-eenheid"
+ROLES = [ANONYMOUS, *[r.value for r in Rol], OVERZICHT_LANDELIJK, OVERZICHT_EENHEID, BEHEERDER]
 MEMBER_ROLES = {r.value for r in Rol}
 
 
