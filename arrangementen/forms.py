@@ -233,6 +233,23 @@ def check_peildatum(peildatum: datetime.date | None) -> datetime.date | None:
     return peildatum
 
 
+class BeeldForm(forms.Form):
+    """The aggregate page's peildatum and sort order, read from the query string (no script needed)."""
+
+    # A text field, like the list's: what the user typed stays in the field.
+    peildatum = forms.DateField(
+        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"),
+        help_text=_("De stand op deze dag, als dd-mm-jjjj; leeg is vandaag."),
+        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2026.")},
+    )
+    sorteer = forms.CharField(required=False, widget=forms.HiddenInput)
+    richting = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_peildatum(self):
+        return check_peildatum(self.cleaned_data["peildatum"])
+
+
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
 
 

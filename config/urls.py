@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("arrangementen/", include("arrangementen.urls")),
     path("actiepunten/", include("actiepunten.urls")),
+    path("beeld/", include("arrangementen.urls_beeld")),
     path("verifieer/", verify, name="verifieer"),
     path("gezondheid/", gezondheid, name="gezondheid"),
     path("beveiliging/", include("samenwerking.urls_beveiliging")),

@@ -121,6 +121,13 @@ def beheerders_only(role, scope):
     return 200 if role == BEHEERDER else 403
 
 
+def overview_users(role, scope):
+    """The aggregate page above the driehoek: for scope users only; a driehoek member without one gets 403."""
+    if role == ANONYMOUS:
+        return 302
+    return 200 if role in (OVERZICHT_LANDELIJK, OVERZICHT_EENHEID) else 403
+
+
 def unknown_token(role, scope):
     return 404
 
@@ -209,6 +216,7 @@ RULES = {
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
     "arrangementen:document_herinneren": post_only,
     "verifieer": public,
+    "beeld:overzicht": overview_users,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,
