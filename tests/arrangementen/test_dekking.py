@@ -140,6 +140,20 @@ def test_the_best_state_wins_and_a_gemeente_of_the_driehoek_that_is_no_party_has
     assert result[1].arrangementen == [] and not result[1].gedekt
 
 
+def test_only_a_party_of_soort_gemeente_covers_its_gemeente(db):
+    today = timezone.localdate()
+    gemeente = GemeenteFactory()
+    arrangement = ArrangementFactory(driehoek=DriehoekFactory(gemeenten=[gemeente]), status=Status.ONDERTEKEND,
+                                     geldig_van=today - 10 * DAY, ondertekend_op=timezone.now() - 10 * DAY,
+                                     aangemaakt_op=LANG_GELEDEN)
+    # A terreinbeheerder linked to the gemeente signs, the gemeente itself does not: the gemeente is not covered.
+    Partij.objects.create(arrangement=arrangement, ondertekenaar_functie="directeur", organisatie=OrganisatieFactory(
+        soort=Organisatie.Soort.TERREINBEHEERDER, gemeente=gemeente))
+    assert _state(gemeente, today) == D.GEEN
+    _gemeente_party(arrangement, gemeente)
+    assert _state(gemeente, today) == D.IN_WERKING
+
+
 def test_a_withdrawn_arrangement_counts_only_before_it_was_withdrawn_and_a_newer_one_not_before_it_was_made(db):
     today = timezone.localdate()
     gemeente = GemeenteFactory()
