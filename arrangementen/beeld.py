@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking import toegang
+from samenwerking.models import Driehoek, Gemeente
 
 from .dekking import GEDEKT, Dekking, Gemeentedekking, coverage
 from .models import BoaInzet
@@ -89,3 +90,25 @@ def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflop
     return Beeld(peildatum=peildatum, regels=regels, per_stand=list(counts.items()),
                  boas=sum(row["boas"] for row in inzet.values()),
                  fte=sum((row["fte"] for row in inzet.values()), Decimal(0)))
+
+
+@dataclass
+class Gemeentebeeld:
+    """One gemeente's detail: its state with every arrangement it signs, and its driehoeken. `leesbaar`: the
+    driehoeken whose content the user may open (a member); the others are named, never linked."""
+
+    dekking: Gemeentedekking
+    driehoeken: list[Driehoek]
+    leesbaar: set[int]
+
+
+def gemeente_overview(user, pk: int, *, peildatum: datetime.date) -> Gemeentebeeld:
+    """A gemeente of the user's scopes (else 404, like any object out of sight). Four queries."""
+    gemeenten = toegang.visible_gemeenten(user).select_related("eenheid", "veiligheidsregio").filter(pk=pk)
+    [dekking] = coverage(gemeenten=gemeenten, peildatum=peildatum) or [None]
+    toegang.require(user, dekking, model=Gemeente, pk=pk,
+                    missing=_("Deze gemeente ligt niet in uw overzicht of bestaat niet."))
+    driehoeken = list(dekking.gemeente.driehoeken.select_related("basisteam").order_by("naam"))
+    ids = {d.pk for d in driehoeken} | {a.driehoek_id for a in dekking.arrangementen}
+    leesbaar = set(toegang.visible_driehoeken(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return Gemeentebeeld(dekking=dekking, driehoeken=driehoeken, leesbaar=leesbaar)

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from .views.beeld import beeld
+from .views.beeld import beeld, gemeente
 
 app_name = "beeld"
 
 urlpatterns = [
     path("", beeld, name="overzicht"),
+    path("gemeente/<int:pk>/", gemeente, name="gemeente"),
 ]

@@ -128,6 +128,16 @@ def overview_users(role, scope):
     return 200 if role in (OVERZICHT_LANDELIJK, OVERZICHT_EENHEID) else 403
 
 
+def overview_of_gemeente(role, scope):
+    """A gemeente's aggregate detail: in the scope of a landelijk user (both), of the eenheid user only the own
+    driehoek's gemeente; out of sight, like any object, 404."""
+    if role == ANONYMOUS:
+        return 302
+    if role == OVERZICHT_LANDELIJK or (role == OVERZICHT_EENHEID and scope == "eigen"):
+        return 200
+    return 404
+
+
 def unknown_token(role, scope):
     return 404
 
@@ -217,6 +227,7 @@ RULES = {
     "arrangementen:document_herinneren": post_only,
     "verifieer": public,
     "beeld:overzicht": overview_users,
+    "beeld:gemeente": overview_of_gemeente,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,

@@ -166,6 +166,8 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         route = route.replace("<slug:action>", "gereed_melden")
     elif route.startswith("account/uitnodiging/"):
         route = route.replace("<str:uidb64>", "MQ").replace("<str:token>", "onbekend-token")
+    elif route.startswith("beeld/gemeente/"):  # a gemeente of the own or the other driehoek
+        route = route.replace("<int:pk>", str(driehoek.gemeenten.get().pk))
     elif route.startswith("actiepunten/agenda/"):
         route = route.replace("<str:token>", "onbekend-token")
     elif route.startswith(("arrangementen/", "api/v1/arrangementen")):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from samenwerking import toegang
 
-from ..beeld import KOLOMMEN, overview
+from ..beeld import KOLOMMEN, gemeente_overview, overview
 from ..forms import BeeldForm
 
 
@@ -42,9 +42,23 @@ def beeld(request):
     aflopend = data.get("richting") == "af"
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend)
     totaal = len(result.regels)
+    peildatum_text = data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else ""
     return render(request, "arrangementen/beeld.html", {
         "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
-        "kolommen": _columns(peildatum_text=data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else "",
-                             sorteer=sorteer, aflopend=aflopend),
+        "kolommen": _columns(peildatum_text=peildatum_text, sorteer=sorteer, aflopend=aflopend),
+        "peildatum_query": urlencode({"peildatum": peildatum_text}) if peildatum_text else "",
+    })
+
+
+@require_GET
+@login_required
+def gemeente(request, pk: int):
+    """One gemeente of the user's scopes: its state, the arrangements it signs and its driehoeken. An arrangement
+    links to its page only for a member of its driehoek; for everyone else it is a name, a state and dates."""
+    form = BeeldForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    peildatum = data.get("peildatum") or timezone.localdate()
+    return render(request, "arrangementen/beeld_gemeente.html", {
+        "form": form, "peildatum": peildatum, "beeld": gemeente_overview(request.user, pk, peildatum=peildatum),
     })

@@ -134,3 +134,49 @@ def test_the_page_reads_in_a_constant_number_of_queries(land, client, django_ass
     with django_assert_num_queries(6):
         response = client.get(URL, {"sorteer": "stand"})
     assert len(_rows(response)) == 3 + extra
+
+
+def test_a_gemeentes_detail_lists_its_arrangements_and_opens_content_only_for_members(land, client):
+    aadorp = land["gemeenten"]["Aadorp"]
+    url = f"/beeld/gemeente/{aadorp.pk}/"
+    arrangement = Partij.objects.get(organisatie__gemeente=aadorp).arrangement
+    client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["noord"]))
+    page = html(client.get(url))
+    assert "Ondertekend en in werking" in page and arrangement.driehoek.naam in page
+    assert f"/arrangementen/{arrangement.pk}/" not in page  # no member: named, not linked
+    assert f"/driehoeken/{arrangement.driehoek.pk}/" not in page
+    member = _user(niveau=Overzichtsniveau.LANDELIJK)
+    lid(member, arrangement.driehoek, Rol.LEZER)
+    client.force_login(member)
+    page = html(client.get(url))
+    assert f"/arrangementen/{arrangement.pk}/" in page and f"/driehoeken/{arrangement.driehoek.pk}/" in page
+
+
+def test_a_gemeente_outside_the_scope_is_not_found(land, client):
+    client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["noord"]))
+    assert client.get(f"/beeld/gemeente/{land['gemeenten']['Zelhem'].pk}/").status_code == 404
+    assert client.get("/beeld/gemeente/999999/").status_code == 404
+    member = GebruikerFactory()
+    lid(member, DriehoekFactory(gemeenten=[land["gemeenten"]["Aadorp"]]), Rol.LEZER)
+    client.force_login(member)
+    assert client.get(f"/beeld/gemeente/{land['gemeenten']['Aadorp'].pk}/").status_code == 404
+
+
+def test_a_gemeentes_detail_on_a_past_peildatum(land, client):
+    client.force_login(_user(niveau=Overzichtsniveau.LANDELIJK))
+    before = (timezone.localdate() - 95 * DAY).strftime("%d-%m-%Y")
+    response = client.get(f"/beeld/gemeente/{land['gemeenten']['Zelhem'].pk}/", {"peildatum": before})
+    assert "vastgesteld, nog niet in werking" in html(response)
+    assert f'/beeld/gemeente/{land["gemeenten"]["Zelhem"].pk}/?peildatum={before}' in html(
+        client.get("/beeld/", {"peildatum": before}))
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_a_gemeentes_detail_reads_in_a_constant_number_of_queries(land, client, django_assert_num_queries, extra):
+    aadorp = land["gemeenten"]["Aadorp"]
+    for index in range(extra):
+        (_in_force if index % 2 else _arrangement)([aadorp], titel=f"Arrangement {index}")
+    client.force_login(_user(niveau=Overzichtsniveau.LANDELIJK))
+    with django_assert_num_queries(6):
+        response = client.get(f"/beeld/gemeente/{aadorp.pk}/")
+    assert html(response).count("<tr class=\"utrecht-table__row\">") == 2 + extra

@@ -50,6 +50,13 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     expect(page.get_by_role("columnheader", name="Stand")).to_have_attribute("aria-sort", "descending")
     expect(page.get_by_role("row").nth(1)).to_contain_text("Geen arrangement")
 
+    page.get_by_role("table").get_by_role("link", name="Baarn", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Baarn")
+    expect(page.get_by_role("cell", name="Ondertekend en in werking")).to_be_visible()
+    expect(page.get_by_role("link", name=arrangement.titel, exact=False)).to_have_count(0)  # not a member
+    assert_no_axe_violations(page)
+    page.go_back()
+
     page.get_by_label("Peildatum").fill("31-02-2026")
     page.get_by_role("button", name="Toon de stand").click()
     expect(page.get_by_text("Vul een geldige peildatum in, bijvoorbeeld 1-1-2026.")).to_be_visible()
