@@ -274,6 +274,17 @@ class RegisterFilterForm(forms.Form):
         return self.cleaned_data["categorie"].strip()
 
 
+class BeeldForm(forms.Form):
+    """The aggregate page's peildatum and sort order, read from the query string (no script needed)."""
+
+    peildatum = peildatum_field(help_text=_("De stand op deze dag, als dd-mm-jjjj; leeg is vandaag."))
+    sorteer = forms.CharField(required=False, widget=forms.HiddenInput)
+    richting = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_peildatum(self):
+        return check_peildatum(self.cleaned_data["peildatum"])
+
+
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
 
 

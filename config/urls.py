@@ -28,6 +28,7 @@ urlpatterns = [
     path("arrangementen/", include("arrangementen.urls")),
     path("gegevensdeling/", include("arrangementen.urls_gegevensdeling")),
     path("actiepunten/", include("actiepunten.urls")),
+    path("beeld/", include("arrangementen.urls_beeld")),
     path("verifieer/", verify, name="verifieer"),
     path("gezondheid/", gezondheid, name="gezondheid"),
     path("beveiliging/", include("samenwerking.urls_beveiliging")),

@@ -8,6 +8,8 @@ BEHEER_GROUP = "Beheer"
 BEHEER_MODELS = {
     "samenwerking": ["eenheid", "veiligheidsregio", "district", "basisteam", "gemeente", "werkgebied",
                      "organisatie", "driehoek", "gebruiker", "lidmaatschap",
+                     # Overviews above the driehoek (aggregates only), granted like memberships.
+                     "overzichtslidmaatschap",
                      # Beheerders see and revoke every API token, and issue them to system accounts only.
                      "apitoken"],
     "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat", "grondslag"],

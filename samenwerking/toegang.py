@@ -13,7 +13,10 @@ Nothing else in the product reads roles, memberships or permission rows to decid
 - `require`: the one gate, 404 (NietZichtbaar) for an object the user may not see and 403 (Geweigerd) for a
   forbidden action on one they see;
 - `active_members`, `members_anywhere`, `holds_anywhere`: who holds a permission (owner choices, recipients,
-  reminders, the second-step requirement).
+  reminders, the second-step requirement);
+- `overview_scopes`, `visible_gemeenten`: above the driehoek (issue 16), which gemeenten' aggregate picture a user
+  may see. A scope membership is read by these two functions only, so it widens nothing above: a scope user who
+  is not a member of a driehoek still gets 404 on its arrangementen, overleggen, actiepunten and documents.
 
 Groups grant nothing: memberships are personal and dated, and a group row could not say when it ends (the
 group permission model was removed in issue 12; the beheer group only carries model permissions for the admin).
@@ -30,13 +33,13 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker
+from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker, Gemeente, Overzichtslidmaatschap, Overzichtsniveau
 from .rollen import (  # noqa: F401 - the permission names, re-exported for the apps that ask
     ADOPT,
     ALL_PERMISSIONS,
@@ -178,3 +181,37 @@ def holds_anywhere(user, permissions: Iterable[str]) -> bool:
     """Whether the user holds any of these permissions today on any driehoek."""
     wanted = allowed_for(user, set(permissions))
     return bool(wanted) and _valid_rows(wanted).filter(user=user).exists()
+
+
+# --- above the driehoek: aggregates only ---------------------------------------------------------------------
+
+def overview_scopes(user) -> QuerySet:
+    """The user's scope memberships (Overzichtslidmaatschap) active today, with their eenheid or veiligheidsregio.
+
+    Why a membership query and not guardian rows, as for driehoeken: a guardian permission needs one object, and a
+    scope is an eenheid, a veiligheidsregio or no object at all (the country). Rows per scope would need three
+    permission models (or a generic one) and would copy each membership one to one, period and all, with one
+    permission ("see the aggregate") and nothing to add. The dated membership row is the grant itself, read today
+    like every other check here; ending it (actief_tot) ends the view on that day.
+    """
+    if not user.is_authenticated:
+        return Overzichtslidmaatschap.objects.none()
+    return (Overzichtslidmaatschap.objects.active_on(today()).filter(gebruiker=user)
+            .select_related("eenheid", "veiligheidsregio"))
+
+
+def visible_gemeenten(user) -> QuerySet:
+    """The gemeenten whose aggregate picture (lifecycle state, dates, parties, BOA-inzet) the user may see today:
+    every gemeente of an eenheid or veiligheidsregio they hold an overview of, or all of them for the country.
+
+    One query, or a subquery of the caller's. It says nothing about content: visible_driehoeken, permissions_on,
+    may and require never read scope memberships."""
+    if not user.is_authenticated:
+        return Gemeente.objects.none()
+    scopes = overview_scopes(user).select_related(None)
+    return Gemeente.objects.filter(
+        Q(Exists(scopes.filter(niveau=Overzichtsniveau.LANDELIJK)))
+        | Q(eenheid__in=scopes.filter(niveau=Overzichtsniveau.EENHEID).values("eenheid_id"))
+        | Q(veiligheidsregio__in=scopes.filter(niveau=Overzichtsniveau.VEILIGHEIDSREGIO)
+            .values("veiligheidsregio_id"))
+    )

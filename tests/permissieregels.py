@@ -13,7 +13,11 @@ from samenwerking.rollen import ROLE_PERMISSIONS
 
 ANONYMOUS = "anoniem"
 BEHEERDER = "beheerder"
-ROLES = [ANONYMOUS, *[r.value for r in Rol], BEHEERDER]
+# Above the driehoek (issue 16): a landelijk overview and one of the own driehoek's eenheid. Neither is a member of
+# a driehoek, so every rule gives them what it gives any logged-in non-member: 404 on every driehoek's content.
+OVERZICHT_LANDELIJK = "overzicht-landelijk"
+OVERZICHT_EENHEID = "overzicht-eenheid"
+ROLES = [ANONYMOUS, *[r.value for r in Rol], OVERZICHT_LANDELIJK, OVERZICHT_EENHEID, BEHEERDER]
 MEMBER_ROLES = {r.value for r in Rol}
 
 
@@ -117,6 +121,23 @@ def beheerders_only(role, scope):
     return 200 if role == BEHEERDER else 403
 
 
+def overview_users(role, scope):
+    """The aggregate page above the driehoek: for scope users only; a driehoek member without one gets 403."""
+    if role == ANONYMOUS:
+        return 302
+    return 200 if role in (OVERZICHT_LANDELIJK, OVERZICHT_EENHEID) else 403
+
+
+def overview_of_gemeente(role, scope):
+    """A gemeente's aggregate detail: in the scope of a landelijk user (both), of the eenheid user only the own
+    driehoek's gemeente; out of sight, like any object, 404."""
+    if role == ANONYMOUS:
+        return 302
+    if role == OVERZICHT_LANDELIJK or (role == OVERZICHT_EENHEID and scope == "eigen"):
+        return 200
+    return 404
+
+
 def unknown_token(role, scope):
     return 404
 
@@ -211,6 +232,8 @@ RULES = {
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
     "arrangementen:document_herinneren": post_only,
     "verifieer": public,
+    "beeld:overzicht": overview_users,
+    "beeld:gemeente": overview_of_gemeente,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,

@@ -28,7 +28,7 @@ from arrangementen.models import (
     Opzegging,
     Signalering,
 )
-from samenwerking import api_tokens
+from samenwerking import api_tokens, overzichtsrollen
 from samenwerking.models import (
     ApiToken,
     Basisteam,
@@ -38,6 +38,8 @@ from samenwerking.models import (
     Gemeente,
     Lidmaatschap,
     Organisatie,
+    Overzichtslidmaatschap,
+    Overzichtsniveau,
     Rol,
     Veiligheidsregio,
     Werkgebied,
@@ -50,6 +52,8 @@ from .permissieregels import (
     ANONYMOUS,
     BEHEERDER,
     OBJECT_PARAMS,
+    OVERZICHT_EENHEID,
+    OVERZICHT_LANDELIJK,
     ROLES,
     RULES,
     Pattern,
@@ -74,6 +78,11 @@ def world(django_db_setup, django_db_blocker):
         beheerder = GebruikerFactory(username="matrix-beheerder", is_staff=True)
         beheerder.groups.add(ensure_beheer_group())
         users[BEHEERDER] = beheerder
+        landelijk = {"niveau": Overzichtsniveau.LANDELIJK}
+        eenheid = {"niveau": Overzichtsniveau.EENHEID, "eenheid": own.gemeenten.get().eenheid}
+        for role, scope in ((OVERZICHT_LANDELIJK, landelijk), (OVERZICHT_EENHEID, eenheid)):
+            users[role] = GebruikerFactory(username=f"matrix-{role}")
+            overzichtsrollen.grant_overview(gebruiker=users[role], **scope)
         OrganisatieFactory()
         District.objects.create(eenheid=own.eenheid, naam="District Matrix")
         Werkgebied.objects.create(basisteam=own.basisteam, gemeente=own.gemeenten.first(),
@@ -138,6 +147,7 @@ ADMIN_MODELS = {
     "eenheid": Eenheid, "veiligheidsregio": Veiligheidsregio, "district": District,
     "gemeente": Gemeente, "basisteam": Basisteam, "werkgebied": Werkgebied,
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
+    "overzichtslidmaatschap": Overzichtslidmaatschap,
     "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering, "signalering": Signalering,
     "opzegging": Opzegging,
 }
@@ -156,6 +166,8 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         route = route.replace("<slug:action>", "gereed_melden")
     elif route.startswith("account/uitnodiging/"):
         route = route.replace("<str:uidb64>", "MQ").replace("<str:token>", "onbekend-token")
+    elif route.startswith("beeld/gemeente/"):  # a gemeente of the own or the other driehoek
+        route = route.replace("<int:pk>", str(driehoek.gemeenten.get().pk))
     elif route.startswith("actiepunten/agenda/"):
         route = route.replace("<str:token>", "onbekend-token")
     elif route.startswith(("arrangementen/", "api/v1/arrangementen")):

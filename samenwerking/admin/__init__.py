@@ -4,10 +4,10 @@
 # Imported in the order the pages were registered before the split, so the admin's URLs keep their order.
 # isort: off
 from .basis import AutocompleteMixin, NoticeAdmin, RowNamedInlineFormSet, RowNamedModelFormSet, name_row_fields
-from . import referentiedata, driehoeken, gebruikers, apitokens
+from . import referentiedata, driehoeken, gebruikers, apitokens, overzichten
 # isort: on
 
 __all__ = [
     "AutocompleteMixin", "NoticeAdmin", "RowNamedInlineFormSet", "RowNamedModelFormSet", "apitokens", "driehoeken",
-    "gebruikers", "name_row_fields", "referentiedata",
+    "gebruikers", "name_row_fields", "overzichten", "referentiedata",
 ]

@@ -20,11 +20,13 @@ from .driehoek import Driehoek, DriehoekGebruikerRecht
 from .gebruiker import Gebruiker, Lidmaatschap, LidmaatschapQuerySet, Rol
 from .beveiligingslogboek import Auditcontrolepunt, Auditregel, AuditregelQuerySet
 from .apitoken import ApiToken, ApiTokenQuerySet
+from .overzicht import Overzichtslidmaatschap, Overzichtsniveau
 # isort: on
 
 __all__ = [
     "ApiToken", "ApiTokenQuerySet", "Arrondissementsparket", "Auditcontrolepunt", "Auditregel", "AuditregelQuerySet",
     "Basisteam",
     "District", "Driehoek", "DriehoekGebruikerRecht", "Eenheid", "Gebruiker", "Gemeente", "Lidmaatschap",
-    "LidmaatschapQuerySet", "Organisatie", "Rol", "Veiligheidsregio", "Werkgebied",
+    "LidmaatschapQuerySet", "Organisatie", "Overzichtslidmaatschap", "Overzichtsniveau", "Rol", "Veiligheidsregio",
+    "Werkgebied",
 ]

@@ -1,0 +1,114 @@
+"""The read behind the aggregate page (/beeld/, issue 16): the gemeenten of the user's overview scopes with their
+coverage state (arrangementen.dekking), the number of arrangements and the BOA-inzet, sorted by a column.
+
+Aggregates only: no titles' content, afspraken, comments or documents; which gemeenten is decided by
+samenwerking.toegang.visible_gemeenten, the state by arrangementen.dekking.coverage. Four queries whatever the
+number of gemeenten: the scopes, the gemeenten, the arrangement rows, the BOA-inzet.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from samenwerking import toegang
+from samenwerking.models import Driehoek, Gemeente
+
+from .dekking import GEDEKT, Dekking, Gemeentedekking, coverage
+from .models import BoaInzet
+
+# Sortable columns: query value → (heading, sort key). The state sorts best first, like the rule ranks it.
+_RANK = {state: rank for rank, state in enumerate(Dekking.values)}
+KOLOMMEN = {
+    "gemeente": (_("Gemeente"), lambda r: r.gemeente.weergavenaam.lower()),
+    "eenheid": (_("Politie-eenheid"), lambda r: r.gemeente.eenheid.naam),
+    "regio": (_("Veiligheidsregio"), lambda r: r.gemeente.veiligheidsregio.naam),
+    "stand": (_("Stand"), lambda r: _RANK[r.stand]),
+    "arrangementen": (_("Arrangementen"), lambda r: len(r.arrangementen)),
+    "boas": (_("BOA's"), lambda r: r.boas if r.boas is not None else -1),
+    "fte": (_("Fte"), lambda r: r.fte if r.fte is not None else Decimal(-1)),
+}
+
+
+@dataclass
+class Beeldregel:
+    """One gemeente in the table: its coverage, and the BOA-inzet of the arrangement in force that covers it."""
+
+    dekking: Gemeentedekking
+    boas: int | None = None
+    fte: Decimal | None = None
+
+    @property
+    def gemeente(self):
+        return self.dekking.gemeente
+
+    @property
+    def stand(self) -> Dekking:
+        return self.dekking.stand
+
+    @property
+    def arrangementen(self):
+        return self.dekking.arrangementen
+
+    @property
+    def gedekt(self) -> bool:
+        return self.dekking.gedekt
+
+
+@dataclass
+class Beeld:
+    peildatum: datetime.date
+    regels: list[Beeldregel]
+    per_stand: list[tuple[Dekking, int]]
+    boas: int
+    fte: Decimal
+
+    @property
+    def gedekt(self) -> int:
+        return sum(n for stand, n in self.per_stand if stand in GEDEKT)
+
+
+def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflopend: bool = False) -> Beeld:
+    """The gemeenten of the user's scopes on the peildatum. The totals count each arrangement in force once,
+    however many gemeenten it covers (its BOA's work for all of them)."""
+    gemeenten = toegang.visible_gemeenten(user).select_related("eenheid", "veiligheidsregio").order_by("weergavenaam")
+    regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten, peildatum=peildatum)]
+    covering = {r.arrangementen[0].pk for r in regels if r.gedekt}
+    inzet = {row["arrangement_id"]: row for row in BoaInzet.objects.filter(arrangement_id__in=covering)
+             .values("arrangement_id").annotate(boas=Sum("aantal_boas"), fte=Sum("fte")).order_by()} if covering else {}
+    for regel in regels:
+        if regel.gedekt:
+            row = inzet.get(regel.arrangementen[0].pk, {"boas": 0, "fte": Decimal(0)})
+            regel.boas, regel.fte = row["boas"], row["fte"]
+    # Sorting is stable, also reversed: equal values stay in the gemeenten's alphabetical order.
+    regels.sort(key=KOLOMMEN.get(sorteer, KOLOMMEN["gemeente"])[1], reverse=aflopend)
+    counts = dict.fromkeys(Dekking, 0)
+    for regel in regels:
+        counts[regel.stand] += 1
+    return Beeld(peildatum=peildatum, regels=regels, per_stand=list(counts.items()),
+                 boas=sum(row["boas"] for row in inzet.values()),
+                 fte=sum((row["fte"] for row in inzet.values()), Decimal(0)))
+
+
+@dataclass
+class Gemeentebeeld:
+    """One gemeente's detail: its state with every arrangement it signs, and its driehoeken. `leesbaar`: the
+    driehoeken whose content the user may open (a member); the others are named, never linked."""
+
+    dekking: Gemeentedekking
+    driehoeken: list[Driehoek]
+    leesbaar: set[int]
+
+
+def gemeente_overview(user, pk: int, *, peildatum: datetime.date) -> Gemeentebeeld:
+    """A gemeente of the user's scopes (else 404, like any object out of sight). Four queries."""
+    gemeenten = toegang.visible_gemeenten(user).select_related("eenheid", "veiligheidsregio").filter(pk=pk)
+    [dekking] = coverage(gemeenten=gemeenten, peildatum=peildatum) or [None]
+    toegang.require(user, dekking, model=Gemeente, pk=pk,
+                    missing=_("Deze gemeente ligt niet in uw overzicht of bestaat niet."))
+    driehoeken = list(dekking.gemeente.driehoeken.select_related("basisteam").order_by("naam"))
+    ids = {d.pk for d in driehoeken} | {a.driehoek_id for a in dekking.arrangementen}
+    leesbaar = set(toegang.visible_driehoeken(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return Gemeentebeeld(dekking=dekking, driehoeken=driehoeken, leesbaar=leesbaar)

@@ -1,0 +1,153 @@
+"""Which gemeente is covered, on any peildatum: the one rule of issue 16 (item 5).
+
+A gemeente counts only where it is a *signing party* of an arrangement: a Partij whose organisation is of soort
+gemeente and names the gemeente. Every Partij of an arrangement signs (documenten gives each one a signature field
+and the arrangement is ondertekend when the last one has signed), so "party" and "signing party" are the same rows;
+a gemeente that is merely in the driehoek, without being a party, is not covered by its arrangement.
+
+Each arrangement the gemeente is a party of has one state on the peildatum (`Dekking`, best first):
+- ondertekend en in werking: levensfase in werking, verloopt binnenkort, or opgezegd (still in force until the
+  opzegging's ingangsdatum), from arrangementen.levensfase, the one lifecycle rule;
+- evaluatie achterstallig: in force, its evaluation overdue (levensfase);
+- vastgesteld, nog niet in werking: the driehoek decided (vastgesteld_op on or before the peildatum) and it is not
+  yet signed by all, or it is signed and starts later (levensfase nog niet in werking);
+- in voorbereiding: made on or before the peildatum and not yet vastgesteld (concept, ter beoordeling, wijzigingen
+  gevraagd, goedgekeurd); a withdrawn arrangement counts so only before the day it was withdrawn;
+- verlopen of opgezegd: signed and ended (levensfase verlopen, beëindigd door opzegging, or vervangen);
+- geen: no arrangement in one of the states above (arrangements made after the peildatum, or withdrawn by then,
+  do not count at all).
+
+A past peildatum reads the past: the levensfase already works from dates (geldig van/tot, ondertekend_op,
+vervangen_per, opzegging), and the steps before signing are read from aangemaakt_op, vastgesteld_op and the day
+of withdrawal (its Statusovergang). Several arrangements for one gemeente: the best state is the gemeente's, and
+every arrangement is listed with its own state (best first, newest version first).
+
+`coverage()` reads in two queries whatever the number of gemeenten and arrangements: the gemeenten, and the
+(arrangement × gemeente party) rows with the levensfase computed by the database.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from samenwerking.models import Gemeente, Organisatie
+
+from .models import Arrangement, Levensfase, Status, Statusovergang
+
+
+class Dekking(models.TextChoices):
+    """A gemeente's state on the map and in the table, best first (the order is the rule for "best")."""
+
+    IN_WERKING = "in_werking", _("ondertekend en in werking")
+    EVALUATIE_ACHTERSTALLIG = "evaluatie_achterstallig", _("evaluatie achterstallig")
+    VASTGESTELD = "vastgesteld", _("vastgesteld, nog niet in werking")
+    IN_VOORBEREIDING = "in_voorbereiding", _("in voorbereiding")
+    BEEINDIGD = "beeindigd", _("verlopen of opgezegd")
+    GEEN = "geen", _("geen arrangement")
+
+
+# Covered: a signed arrangement with this gemeente as a party is in force on the peildatum.
+GEDEKT = (Dekking.IN_WERKING, Dekking.EVALUATIE_ACHTERSTALLIG)
+_RANK = {state: rank for rank, state in enumerate(Dekking.values)}
+
+_BY_LEVENSFASE = {
+    Levensfase.IN_WERKING: Dekking.IN_WERKING,
+    Levensfase.VERLOOPT_BINNENKORT: Dekking.IN_WERKING,
+    Levensfase.OPGEZEGD: Dekking.IN_WERKING,
+    Levensfase.EVALUATIE_ACHTERSTALLIG: Dekking.EVALUATIE_ACHTERSTALLIG,
+    Levensfase.VERLOPEN: Dekking.BEEINDIGD,
+    Levensfase.BEEINDIGD: Dekking.BEEINDIGD,
+    Levensfase.VERVANGEN: Dekking.BEEINDIGD,
+}
+
+
+@dataclass(frozen=True)
+class Arrangementstand:
+    """One arrangement a gemeente is a signing party of, as the aggregate shows it (no content)."""
+
+    pk: int
+    titel: str
+    versie: int
+    driehoek_id: int
+    driehoek: str
+    stand: Dekking
+    levensfase: str | None
+    geldig_van: datetime.date | None
+    geldig_tot: datetime.date | None
+
+
+@dataclass
+class Gemeentedekking:
+    gemeente: Gemeente
+    stand: Dekking = Dekking.GEEN
+    arrangementen: list[Arrangementstand] = field(default_factory=list)
+
+    @property
+    def gedekt(self) -> bool:
+        return self.stand in GEDEKT
+
+    @property
+    def overige(self) -> list[Arrangementstand]:
+        """The arrangements other than the one that gives the gemeente its state."""
+        return self.arrangementen[1:]
+
+
+def _before_signing(row: dict, peildatum: datetime.date) -> Dekking:
+    vastgesteld = row["vastgesteld_op"] is not None and row["vastgesteld_op"] <= peildatum
+    return Dekking.VASTGESTELD if vastgesteld else Dekking.IN_VOORBEREIDING
+
+
+def state_of(row: dict, peildatum: datetime.date) -> Dekking | None:
+    """One arrangement's state on the peildatum (None: it does not count then); `row` as _rows() reads it."""
+    if row["aangemaakt_op"] > peildatum:
+        return None
+    if row["status"] == Status.INGETROKKEN:
+        withdrawn = row["ingetrokken_op"]
+        return None if withdrawn is None or withdrawn <= peildatum else _before_signing(row, peildatum)
+    fase = row["levensfase"]
+    if fase is None:
+        return _before_signing(row, peildatum)
+    if fase == Levensfase.NOG_NIET_IN_WERKING:
+        signed = row["ondertekend_op"] is not None and row["ondertekend_op"] <= peildatum
+        return Dekking.VASTGESTELD if signed else _before_signing(row, peildatum)
+    return _BY_LEVENSFASE[fase]
+
+
+def _rows(gemeenten: QuerySet, peildatum: datetime.date):
+    """(arrangement × gemeente party) rows; the filter and the gemeente column share one join to the parties."""
+    withdrawn = Statusovergang.objects.filter(arrangement=OuterRef("pk"), naar=Status.INGETROKKEN).order_by("-op")
+    return (
+        Arrangement.objects.met_levensfase(peildatum)
+        .filter(partijen__organisatie__soort=Organisatie.Soort.GEMEENTE,
+                partijen__organisatie__gemeente__in=gemeenten.values("pk"))
+        .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]))
+        .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
+                "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
+                "partijen__organisatie__gemeente_id")
+        .order_by()
+    )
+
+
+def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeentedekking]:
+    """Each gemeente's state on the peildatum with its arrangements, in the gemeenten's order. Two queries."""
+    result = {g.pk: Gemeentedekking(gemeente=g) for g in gemeenten}
+    for row in _rows(gemeenten, peildatum):
+        row = {**row, "aangemaakt_op": row.pop("aangemaakt_op__date"),
+               "ondertekend_op": row.pop("ondertekend_op__date")}
+        stand = state_of(row, peildatum)
+        entry = result.get(row["partijen__organisatie__gemeente_id"])
+        # Two organisations of one gemeente as parties of one arrangement: the arrangement is listed once.
+        if stand is None or entry is None or any(a.pk == row["pk"] for a in entry.arrangementen):
+            continue
+        entry.arrangementen.append(Arrangementstand(
+            pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
+            driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
+            geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"]))
+    for entry in result.values():
+        entry.arrangementen.sort(key=lambda a: (_RANK[a.stand], -a.versie, -a.pk))
+        if entry.arrangementen:
+            entry.stand = entry.arrangementen[0].stand
+    return list(result.values())

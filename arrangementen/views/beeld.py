@@ -1,0 +1,64 @@
+"""The aggregate page above the driehoek (/beeld/, issue 16): a table of the gemeenten in the user's overview
+scopes, sortable by column through the query string. Content of a driehoek is never shown here."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from samenwerking import toegang
+
+from ..beeld import KOLOMMEN, gemeente_overview, overview
+from ..forms import BeeldForm
+
+
+def _columns(*, peildatum_text: str, sorteer: str, aflopend: bool) -> list[dict]:
+    """Each heading links to the table sorted by it (ascending, or descending when it is the current ascending
+    sort) and carries aria-sort where it is the current order."""
+    columns = []
+    for key, (label, _key) in KOLOMMEN.items():
+        current = key == sorteer
+        richting = "af" if current and not aflopend else "op"
+        query = {"sorteer": key, "richting": richting, **({"peildatum": peildatum_text} if peildatum_text else {})}
+        columns.append({"sleutel": key, "label": label, "url": f"?{urlencode(query)}",
+                        "aria_sort": ("descending" if aflopend else "ascending") if current else ""})
+    return columns
+
+
+@require_GET
+@login_required
+def beeld(request):
+    scopes = list(toegang.overview_scopes(request.user))
+    if not scopes:
+        raise toegang.Geweigerd(_("Dit overzicht is er voor wie een overzichtsrol heeft voor een politie-eenheid, "
+                                  "een veiligheidsregio of heel Nederland."))
+    form = BeeldForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    peildatum = data.get("peildatum") or timezone.localdate()
+    sorteer = data.get("sorteer") if data.get("sorteer") in KOLOMMEN else "gemeente"
+    aflopend = data.get("richting") == "af"
+    result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend)
+    totaal = len(result.regels)
+    peildatum_text = data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else ""
+    return render(request, "arrangementen/beeld.html", {
+        "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,
+        "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
+        "kolommen": _columns(peildatum_text=peildatum_text, sorteer=sorteer, aflopend=aflopend),
+        "peildatum_query": urlencode({"peildatum": peildatum_text}) if peildatum_text else "",
+    })
+
+
+@require_GET
+@login_required
+def gemeente(request, pk: int):
+    """One gemeente of the user's scopes: its state, the arrangements it signs and its driehoeken. An arrangement
+    links to its page only for a member of its driehoek; for everyone else it is a name, a state and dates."""
+    form = BeeldForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    peildatum = data.get("peildatum") or timezone.localdate()
+    return render(request, "arrangementen/beeld_gemeente.html", {
+        "form": form, "peildatum": peildatum, "beeld": gemeente_overview(request.user, pk, peildatum=peildatum),
+    })
