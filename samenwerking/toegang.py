@@ -13,7 +13,9 @@ Nothing else in the product reads roles, memberships or permission rows to decid
 - `require`: the one gate, 404 (NietZichtbaar) for an object the user may not see and 403 (Geweigerd) for a
   forbidden action on one they see;
 - `active_members`, `members_anywhere`, `holds_anywhere`: who holds a permission (owner choices, recipients,
-  reminders, the second-step requirement).
+  reminders, the second-step requirement);
+- `roles_on_many`, `members_in_role`: the capacity a user acts in where two roles grant the same permission
+  (a reviewer speaks for a party, a privacyadviseur gives the privacy approval); never access on its own.
 
 Groups grant nothing: memberships are personal and dated, and a group row could not say when it ends (the
 group permission model was removed in issue 12; the beheer group only carries model permissions for the admin).
@@ -36,7 +38,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker
+from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker, Lidmaatschap
 from .rollen import (  # noqa: F401 - the permission names, re-exported for the apps that ask
     ADOPT,
     ALL_PERMISSIONS,
@@ -178,3 +180,25 @@ def holds_anywhere(user, permissions: Iterable[str]) -> bool:
     """Whether the user holds any of these permissions today on any driehoek."""
     wanted = allowed_for(user, set(permissions))
     return bool(wanted) and _valid_rows(wanted).filter(user=user).exists()
+
+
+def roles_on_many(user, driehoeken) -> dict[int, set[str]]:
+    """The roles the user holds today in each of these driehoeken, in one query: {driehoek pk: roles}.
+
+    Not access (the permission rows decide that, and the caller checks them too): the capacity in which a user
+    with a permission acts, where two roles grant the same one (samenwerking.rollen: reviewer, privacyadviseur).
+    """
+    ids = [d.pk for d in driehoeken]
+    result: dict[int, set[str]] = {pk: set() for pk in ids}
+    if not user.is_authenticated or not ids:
+        return result
+    for pk, rol in (Lidmaatschap.objects.active_on(today()).filter(gebruiker=user, driehoek_id__in=ids)
+                    .values_list("driehoek_id", "rol")):
+        result[pk].add(rol)
+    return result
+
+
+def members_in_role(driehoek: Driehoek, *, rol: str, permission: str) -> QuerySet:
+    """The users who hold `rol` in this driehoek today and `permission` through it (recipients by capacity)."""
+    return active_members(driehoek, permission=permission).filter(
+        pk__in=Lidmaatschap.objects.active_on(today()).filter(driehoek=driehoek, rol=rol).values("gebruiker_id"))
