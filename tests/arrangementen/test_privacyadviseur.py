@@ -1,16 +1,21 @@
 """The privacy reviewer (issue 15 item 4): an arrangement that shares data needs, besides every required party's
 approval, the approval of a privacyadviseur of its driehoek; one without data flows is reviewed as before."""
 
+import datetime
+from types import SimpleNamespace
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from arrangementen import gegevensstromen, selectors, services, workflow
 from arrangementen.models import Arrangement, Beoordeling, Grondslag, Status
 from samenwerking.models import Rol
 
-from ..factories import GebruikerFactory, lid
+from ..factories import GebruikerFactory, lid, vandaag
 from .beoordelwereld import build, required_names
 from .helpers import html
 
@@ -241,3 +246,32 @@ def test_submitting_an_arrangement_with_flows_mails_the_privacy_adviser(db, djan
         workflow.perform(arrangement=w.arrangement, action="indienen", user=w.coordinator)
     assert adviseur.email in mail.outbox[0].to
     assert w.reviewer("om").email in mail.outbox[0].to
+
+
+def test_an_ended_privacy_adviser_role_no_longer_gives_the_privacy_approval(db):
+    w = wereld(stromen=True)
+    officier = w.reviewer("om")
+    lid(officier, w.driehoek, Rol.PRIVACYADVISEUR, actief_van=vandaag() - datetime.timedelta(days=30),
+        actief_tot=vandaag())
+    with pytest.raises(PermissionDenied, match="niet als privacyadviseur"):
+        keur_goed(w, officier, namens=PRIVACY)
+    keur_goed(w, officier)  # the party is its only open capacity: no question asked
+    assert Beoordeling.objects.get().hoedanigheid == PARTIJ
+
+
+def test_the_queue_reads_data_sharing_in_the_same_queries_however_many_arrangements(db, client):
+    w = wereld(stromen=True)
+    client.force_login(w.adviseur)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("arrangementen:te_beoordelen")).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    for index in range(3):
+        extra = services.create_arrangement(driehoek=w.driehoek, user=w.coordinator, titel=f"Deelt {index}")
+        met_stroom(SimpleNamespace(arrangement=extra, coordinator=w.coordinator, reviewer=w.reviewer))
+        workflow.perform(arrangement=extra, action="indienen", user=w.coordinator)
+    assert len(selectors.review_queue(w.adviseur)) == 4
+    assert count() == one
