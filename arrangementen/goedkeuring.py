@@ -209,7 +209,8 @@ def choosable_capacities(user, arrangement: Arrangement, *, besluit: str, rollen
         partij = party_of(user, required)
         if not required or (partij and partij.organisatie_id not in approved_organisaties(arrangement)):
             choosable.append(PARTIJ)
-    if PRIVACY in held and not getattr(privacy_state(arrangement), "goedgekeurd", True):
+    privacy = privacy_state(arrangement) if PRIVACY in held else None
+    if privacy is not None and not privacy.goedgekeurd:
         choosable.append(PRIVACY)
     return choosable
 

@@ -275,3 +275,18 @@ def test_the_queue_reads_data_sharing_in_the_same_queries_however_many_arrangeme
         workflow.perform(arrangement=extra, action="indienen", user=w.coordinator)
     assert len(selectors.review_queue(w.adviseur)) == 4
     assert count() == one
+
+
+def test_the_api_asks_a_dual_reviewer_for_namens_and_records_the_named_capacity(db, client):
+    w = wereld(stromen=True)
+    officier = w.reviewer("om")
+    lid(officier, w.driehoek, Rol.PRIVACYADVISEUR)
+    client.force_login(officier)
+    url = f"/api/v1/arrangementen/{w.arrangement.pk}/transitie/"
+    response = client.post(url, {"actie": "goedkeuren"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["namens"] == ["U bent beoordelaar én privacyadviseur: kies namens wie u beslist."]
+    response = client.post(url, {"actie": "goedkeuren", "namens": "privacy"}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["beoordeling_privacy"]["stand"] == "goedgekeurd"
+    assert Beoordeling.objects.get().hoedanigheid == PRIVACY
