@@ -3,6 +3,7 @@
 concept → ter_review ──(every required party approved)──→ goedgekeurd → vastgesteld → ondertekend
    ↑___________|  (any party: wijzigingen gevraagd → concept)
 any state before ondertekend → ingetrokken
+An arrangement that shares data also needs its privacy adviser's approval (goedkeuring.privacy_required).
 """
 
 import datetime
