@@ -79,7 +79,7 @@ def _approve_for_every_party(arrangement: Arrangement) -> None:
 
 
 def _in_capacity(members: list[Gebruiker], arrangement: Arrangement, hoedanigheid: str) -> list[Gebruiker]:
-    return [u for u in members if hoedanigheid in goedkeuring.capacities(goedkeuring.roles_of(u, arrangement))]
+    return [u for u in members if hoedanigheid in goedkeuring.capacities_of(u, arrangement)]
 
 
 def ensure_test_keys() -> None:

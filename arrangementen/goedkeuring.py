@@ -23,15 +23,15 @@ from django.utils.translation import gettext as _
 
 from samenwerking import toegang
 from samenwerking.historie import save_tracked as _save
-from samenwerking.models import Organisatie, Rol
+from samenwerking.models import Organisatie
 
 from .models import Arrangement, Beoordeling, Opmerking, Partij, Status, Statusovergang
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 GOEDGEKEURD = Beoordeling.Besluit.GOEDGEKEURD
 WIJZIGINGEN = Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD
-PARTIJ = Beoordeling.Hoedanigheid.PARTIJ
-PRIVACY = Beoordeling.Hoedanigheid.PRIVACY
+PARTIJ = Beoordeling.Hoedanigheid.PARTIJ  # toegang.FOR_PARTY
+PRIVACY = Beoordeling.Hoedanigheid.PRIVACY  # toegang.PRIVACY_ADVICE
 
 
 def privacy_required(arrangement: Arrangement, *, stromen: list | None = None) -> bool:
@@ -45,13 +45,13 @@ def privacy_required(arrangement: Arrangement, *, stromen: list | None = None) -
     return bool(known) if known is not None else arrangement.gegevensstromen.exists()
 
 
-def capacities(rollen: set[str]) -> list[str]:
-    """The capacities a user of these roles decides in: for their party (reviewer), as privacy adviser."""
-    return [h for h, rol in ((PARTIJ, Rol.REVIEWER), (PRIVACY, Rol.PRIVACYADVISEUR)) if rol in rollen]
+def capacities(held: set[str]) -> list[str]:
+    """These capacities (toegang.capacities_on_many) in a fixed order: for the user's party, as privacy adviser."""
+    return [h for h in (PARTIJ, PRIVACY) if h in held]
 
 
-def roles_of(user, arrangement: Arrangement) -> set[str]:
-    return toegang.roles_on_many(user, [arrangement.driehoek])[arrangement.driehoek_id]
+def capacities_of(user, arrangement: Arrangement) -> set[str]:
+    return toegang.capacities_on_many(user, [arrangement.driehoek])[arrangement.driehoek_id]
 
 
 def required_partijen(arrangement: Arrangement, partijen: list[Partij] | None = None) -> list[Partij]:
@@ -90,12 +90,11 @@ def reviewer_filter(partijen: list[Partij]) -> Q:
     return Q(organisatie__in=[p.organisatie_id for p in partijen]) | Q(organisatie__basisteam__eenheid__in=eenheden)
 
 
-def awaits(user, arrangement: Arrangement, *, rollen: set[str]) -> bool:
+def awaits(user, arrangement: Arrangement, *, held: set[str]) -> bool:
     """Whether the arrangement (under review, with `geldige_beoordelingen` prefetched) awaits this user's
-    approval (`rollen`: the user's roles in its driehoek): as privacy adviser, a privacy approval it needs and
+    approval (`held`: the user's capacities in its driehoek): as privacy adviser, a privacy approval it needs and
     lacks; for a party, the user speaks for a required party that has not approved yet."""
     geldig = arrangement.geldige_beoordelingen
-    held = capacities(rollen)
     if PRIVACY in held and privacy_required(arrangement) and _latest(geldig, PRIVACY, GOEDGEKEURD) is None:
         return True
     if PARTIJ not in held:
@@ -170,12 +169,11 @@ def privacy_state(arrangement: Arrangement, *, beoordelingen: list[Beoordeling] 
                                             else beoordelingen, PRIVACY))
 
 
-def open_capacities(user, *, rollen: set[str], standen: list[PartijStand],
+def open_capacities(user, *, held: set[str], standen: list[PartijStand],
                     privacy: PrivacyStand | None) -> list[str]:
     """The capacities in which this user may still approve (`standen`, `privacy`: party_states, privacy_state):
     what the page offers; record_decision gives the reasons when one is refused after all."""
-    held = capacities(rollen)
-    return [h for h in held if (h == PARTIJ and not has_approved(user, standen))
+    return [h for h in capacities(held) if (h == PARTIJ and not has_approved(user, standen))
             or (h == PRIVACY and privacy is not None and not privacy.goedgekeurd)]
 
 
@@ -198,11 +196,10 @@ def record_decision(*, arrangement: Arrangement, user, besluit: str, toelichting
     return besluit != GOEDGEKEURD or _all_approved(arrangement)
 
 
-def choosable_capacities(user, arrangement: Arrangement, *, besluit: str, rollen: set[str]) -> list[str]:
+def choosable_capacities(user, arrangement: Arrangement, *, besluit: str, held: set[str]) -> list[str]:
     """The capacities this decision can still be given in by this user; with two, the user names one."""
-    held = capacities(rollen)
     if besluit != GOEDGEKEURD:
-        return held
+        return capacities(held)
     choosable = []
     if PARTIJ in held:
         required = required_partijen(arrangement)
@@ -217,19 +214,18 @@ def choosable_capacities(user, arrangement: Arrangement, *, besluit: str, rollen
 
 def asks_capacity(user, arrangement: Arrangement, *, besluit: str) -> bool:
     """Whether the review form asks in which capacity (`namens`) the user gives this decision."""
-    return len(choosable_capacities(user, arrangement, besluit=besluit, rollen=roles_of(user, arrangement))) > 1
+    return len(choosable_capacities(user, arrangement, besluit=besluit, held=capacities_of(user, arrangement))) > 1
 
 
 def _capacity(user, arrangement: Arrangement, *, besluit: str, namens: str) -> str:
-    rollen = roles_of(user, arrangement)
-    held = capacities(rollen)
+    held = capacities(capacities_of(user, arrangement))
     if namens:
         if namens not in held:
             _refuse(arrangement, _("U kunt niet als privacyadviseur beslissen: u heeft die rol in deze driehoek niet.")
                     if namens == PRIVACY else _("U kunt niet namens een partij beslissen: u bent in deze driehoek "
                                                 "geen beoordelaar."))
         return namens
-    choosable = choosable_capacities(user, arrangement, besluit=besluit, rollen=rollen)
+    choosable = choosable_capacities(user, arrangement, besluit=besluit, held=set(held))
     if len(choosable) > 1:
         raise ValidationError({"namens": _("U bent beoordelaar én privacyadviseur: kies namens wie u beslist.")},
                               code="namens_kiezen")

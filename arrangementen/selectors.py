@@ -215,8 +215,8 @@ def review_queue(user) -> list[Arrangement]:
         .order_by("gewijzigd_op")
     )
     candidates = list(candidates)
-    rollen = toegang.roles_on_many(user, {a.driehoek for a in candidates})
-    queue = [a for a in candidates if goedkeuring.awaits(user, a, rollen=rollen[a.driehoek_id])]
+    held = toegang.capacities_on_many(user, {a.driehoek for a in candidates})
+    queue = [a for a in candidates if goedkeuring.awaits(user, a, held=held[a.driehoek_id])]
     last_looks = dict(Beoordeling.objects.filter(beoordelaar=user, arrangement__in=[a.pk for a in queue])
                       .values("arrangement").annotate(m=Max("op")).values_list("arrangement", "m"))
     changed: dict[int, set[int]] = {}

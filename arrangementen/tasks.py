@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
-from samenwerking.models import Rol
 
 from . import documenten, goedkeuring, levensloop, ondertekenmails, signaleringen, workflow
 from .models import Status, Statusovergang
@@ -53,7 +52,7 @@ def recipients(overgang: Statusovergang) -> list[str]:
             members = members.filter(goedkeuring.reviewer_filter(required))
         if overgang.naar == Status.TER_REVIEW and goedkeuring.privacy_required(overgang.arrangement):
             # Data is shared: the privacy advisers of the driehoek review it too, whatever their organisation.
-            members = members | toegang.members_in_role(driehoek, rol=Rol.PRIVACYADVISEUR, permission=toegang.REVIEW)
+            members = members | toegang.members_in_capacity(driehoek, capacity=toegang.PRIVACY_ADVICE)
         emails = set(members.exclude(pk=overgang.door_id).exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
     # The drafter hears about the decision, but only while they still belong to the driehoek.

@@ -93,7 +93,7 @@ def offered_transitions(user, arrangement: Arrangement, *, standen: list, privac
     party, as privacy adviser), since goedkeuring.record_decision would refuse it otherwise."""
     transities = available_transitions(user, arrangement, permissions)
     if any(t.action == "goedkeuren" for t in transities) and not goedkeuring.open_capacities(
-            user, rollen=goedkeuring.roles_of(user, arrangement), standen=standen, privacy=privacy):
+            user, held=goedkeuring.capacities_of(user, arrangement), standen=standen, privacy=privacy):
         transities = [t for t in transities if t.action != "goedkeuren"]
     return transities
 

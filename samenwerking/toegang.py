@@ -14,8 +14,8 @@ Nothing else in the product reads roles, memberships or permission rows to decid
   forbidden action on one they see;
 - `active_members`, `members_anywhere`, `holds_anywhere`: who holds a permission (owner choices, recipients,
   reminders, the second-step requirement);
-- `roles_on_many`, `members_in_role`: the capacity a user acts in where two roles grant the same permission
-  (a reviewer speaks for a party, a privacyadviseur gives the privacy approval); never access on its own.
+- `capacities_on_many`, `members_in_capacity`: the capacity a reviewer acts in where two roles grant the same
+  permission (a reviewer speaks for a party, a privacyadviseur gives the privacy approval; samenwerking.rollen).
 
 Groups grant nothing: memberships are personal and dated, and a group row could not say when it ends (the
 group permission model was removed in issue 12; the beheer group only carries model permissions for the admin).
@@ -44,9 +44,12 @@ from .rollen import (  # noqa: F401 - the permission names, re-exported for the 
     ALL_PERMISSIONS,
     DRAFT,
     EXPORT,
+    FOR_PARTY,
     MANAGE_ACTIEPUNTEN,
     MANAGE_OVERLEG,
+    PRIVACY_ADVICE,
     REVIEW,
+    ROLE_CAPACITIES,
     SIGN,
     VIEW,
     allowed_for,
@@ -182,23 +185,26 @@ def holds_anywhere(user, permissions: Iterable[str]) -> bool:
     return bool(wanted) and _valid_rows(wanted).filter(user=user).exists()
 
 
-def roles_on_many(user, driehoeken) -> dict[int, set[str]]:
-    """The roles the user holds today in each of these driehoeken, in one query: {driehoek pk: roles}.
+def capacities_on_many(user, driehoeken) -> dict[int, set[str]]:
+    """The capacities (samenwerking.rollen.ROLE_CAPACITIES) in which the user reviews today in each of these
+    driehoeken, in one query: {driehoek pk: capacities}. Empty for one who may not review (a system account).
 
-    Not access (the permission rows decide that, and the caller checks them too): the capacity in which a user
-    with a permission acts, where two roles grant the same one (samenwerking.rollen: reviewer, privacyadviseur).
+    Not access on its own (the caller checks the permission too): where two roles grant the same permission, the
+    role the user holds it through says in which capacity they decide.
     """
     ids = [d.pk for d in driehoeken]
     result: dict[int, set[str]] = {pk: set() for pk in ids}
-    if not user.is_authenticated or not ids:
+    if not user.is_authenticated or not ids or not allowed_for(user, {REVIEW}):
         return result
-    for pk, rol in (Lidmaatschap.objects.active_on(today()).filter(gebruiker=user, driehoek_id__in=ids)
+    for pk, rol in (Lidmaatschap.objects.active_on(today())
+                    .filter(gebruiker=user, driehoek_id__in=ids, rol__in=list(ROLE_CAPACITIES))
                     .values_list("driehoek_id", "rol")):
-        result[pk].add(rol)
+        result[pk].add(ROLE_CAPACITIES[rol])
     return result
 
 
-def members_in_role(driehoek: Driehoek, *, rol: str, permission: str) -> QuerySet:
-    """The users who hold `rol` in this driehoek today and `permission` through it (recipients by capacity)."""
-    return active_members(driehoek, permission=permission).filter(
-        pk__in=Lidmaatschap.objects.active_on(today()).filter(driehoek=driehoek, rol=rol).values("gebruiker_id"))
+def members_in_capacity(driehoek: Driehoek, *, capacity: str) -> QuerySet:
+    """The users who review in this capacity in this driehoek today (recipients by capacity)."""
+    roles = [rol for rol, held in ROLE_CAPACITIES.items() if held == capacity]
+    return active_members(driehoek, permission=REVIEW).filter(
+        pk__in=Lidmaatschap.objects.active_on(today()).filter(driehoek=driehoek, rol__in=roles).values("gebruiker_id"))

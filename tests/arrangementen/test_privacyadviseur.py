@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from arrangementen import gegevensstromen, selectors, services, workflow
 from arrangementen.models import Arrangement, Beoordeling, Grondslag, Status
+from samenwerking import toegang
 from samenwerking.models import Rol
 
 from ..factories import GebruikerFactory, lid, vandaag
@@ -290,3 +291,17 @@ def test_the_api_asks_a_dual_reviewer_for_namens_and_records_the_named_capacity(
     assert response.status_code == 200
     assert response.json()["beoordeling_privacy"]["stand"] == "goedgekeurd"
     assert Beoordeling.objects.get().hoedanigheid == PRIVACY
+
+
+def test_the_access_module_names_the_capacities_as_the_review_records_them():
+    assert (toegang.FOR_PARTY, toegang.PRIVACY_ADVICE) == (PARTIJ, PRIVACY)
+    assert set(toegang.ROLE_CAPACITIES) == {Rol.REVIEWER, Rol.PRIVACYADVISEUR}
+
+
+def test_a_system_account_with_the_role_has_no_capacity(db):
+    w = wereld(stromen=True)
+    systeem = GebruikerFactory(is_systeemaccount=True)
+    lid(systeem, w.driehoek, Rol.PRIVACYADVISEUR)
+    assert toegang.capacities_on_many(systeem, [w.driehoek]) == {w.driehoek.pk: set()}
+    assert toegang.capacities_on_many(w.adviseur, [w.driehoek]) == {w.driehoek.pk: {PRIVACY}}
+    assert selectors.review_queue(systeem) == []
