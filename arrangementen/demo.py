@@ -59,15 +59,27 @@ def create_demo_arrangement() -> Arrangement:
 
 
 def _approve_for_every_party(arrangement: Arrangement) -> None:
-    """Each party that must approve does, through a demo reviewer of the driehoek who speaks for it."""
+    """Each party that must approve does, through a demo reviewer of the driehoek who speaks for it; and the
+    demo privacy adviser, when the arrangement shares data."""
     arrangement.refresh_from_db()
-    reviewers = list(toegang.active_members(arrangement.driehoek, permission=toegang.REVIEW)
-                     .select_related("organisatie__basisteam").order_by("username"))
+    members = list(toegang.active_members(arrangement.driehoek, permission=toegang.REVIEW)
+                   .select_related("organisatie__basisteam").order_by("username"))
+    reviewers = _in_capacity(members, arrangement, goedkeuring.PARTIJ)
     for partij in goedkeuring.required_partijen(arrangement):
         reviewer = next(u for u in reviewers if goedkeuring.party_of(u, [partij]) is not None)
         workflow.perform(arrangement=arrangement, action="goedkeuren", user=reviewer, bevestigd=True,
+                         namens=goedkeuring.PARTIJ,
                          toelichting=_("Akkoord namens %(partij)s.") % {"partij": partij.organisatie})
         arrangement.refresh_from_db()
+    if goedkeuring.privacy_required(arrangement):
+        adviseur = _in_capacity(members, arrangement, goedkeuring.PRIVACY)[0]
+        workflow.perform(arrangement=arrangement, action="goedkeuren", user=adviseur, bevestigd=True,
+                         namens=goedkeuring.PRIVACY, toelichting=_("Akkoord als privacyadviseur."))
+        arrangement.refresh_from_db()
+
+
+def _in_capacity(members: list[Gebruiker], arrangement: Arrangement, hoedanigheid: str) -> list[Gebruiker]:
+    return [u for u in members if hoedanigheid in goedkeuring.capacities_of(u, arrangement)]
 
 
 def ensure_test_keys() -> None:

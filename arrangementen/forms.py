@@ -11,6 +11,7 @@ from samenwerking.tekstlimieten import limit_text, text_field
 from .models import (
     Afspraak,
     Arrangement,
+    Beoordeling,
     Domein,
     Geweldsmiddel,
     Grondslag,
@@ -177,6 +178,9 @@ class OvergangForm(forms.Form):
     vastgesteld_op = forms.DateField(label=_("Datum besluit driehoek"), required=False, widget=DATE)
     besluit_referentie = forms.CharField(label=_("Referentie besluit"), max_length=200, required=False)
     bevestigd = forms.BooleanField(label=_("Ik keur goed terwijl deze opmerkingen nog open staan"), required=False)
+    # Asked only of a user who can decide both for their party and as privacy adviser (goedkeuring.asks_capacity).
+    namens = forms.ChoiceField(label=_("Ik beslis"), required=False,
+                               choices=[("", _("Kies …")), *Beoordeling.Hoedanigheid.choices])
 
     def __init__(self, *args, required=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +21,7 @@ from .models import (
     Beoordeling,
     Document,
     Documentversie,
+    Gegevensstroom,
     Levensfase,
     Opmerking,
     Partij,
@@ -34,13 +35,18 @@ def visible_arrangementen(user) -> QuerySet:
     return Arrangement.objects.filter(driehoek__in=toegang.visible_driehoeken(user))
 
 
+def _shares_data() -> Exists:
+    """Whether an arrangement has data flows (goedkeuring.privacy_required), read along with it."""
+    return Exists(Gegevensstroom.objects.filter(arrangement=OuterRef("pk")))
+
+
 def get_arrangement(user, pk, *, permission: str | None = None) -> Arrangement:
     """404 when the user cannot see it; 403 when they see it but lack `permission` on its driehoek. Carries its
-    levensfase of today (arrangementen.levensloop)."""
+    levensfase of today (arrangementen.levensloop) and whether it shares data (`heeft_gegevensstromen`)."""
     arrangement = (
         visible_arrangementen(user).select_related("driehoek", "vorige_versie", "aangemaakt_door",
                                                    "opzegging__door", "opzegging__partij__organisatie")
-        .met_levensfase().filter(pk=pk).first()
+        .met_levensfase().annotate(heeft_gegevensstromen=_shares_data()).filter(pk=pk).first()
     )
     return toegang.require(user, arrangement, permission=permission, model=Arrangement, pk=pk,
                            missing=_("Dit arrangement bestaat niet of u heeft er geen toegang toe."))
@@ -86,6 +92,7 @@ def arrangement_detail(arrangement: Arrangement, *, met_opmerkingen: bool = True
         "beoordelingen": beoordelingen,
         "opmerkingen": opmerkingen,
         "partij_standen": goedkeuring.party_states(arrangement, partijen=partijen, beoordelingen=beoordelingen),
+        "privacy_stand": goedkeuring.privacy_state(arrangement, beoordelingen=beoordelingen),
         "meldingen": goedkeuring.page_notices(arrangement, overgangen=overgangen, beoordelingen=beoordelingen),
     }
 
@@ -187,9 +194,10 @@ def arrangement_list(user, *, status=None, gemeente=None, basisteam=None, domein
 
 
 def review_queue(user) -> list[Arrangement]:
-    """"Te beoordelen": under review in a driehoek where the user reviews and awaiting the approval of the user's
-    party (where no party must approve: not yet judged by the user), each with its submission (`indiening`) and
-    the number of afspraken changed since the user last judged it (`gewijzigde_afspraken`), in fixed queries."""
+    """"Te beoordelen": under review in a driehoek where the user reviews and awaiting the user's approval: of the
+    user's party (where no party must approve: not yet judged by the user), or as privacy adviser; each with its
+    submission (`indiening`) and the number of afspraken changed since the user last judged it
+    (`gewijzigde_afspraken`), in fixed queries."""
     candidates = (
         Arrangement.objects.filter(
             driehoek__in=toegang.visible_driehoeken(user, permission=toegang.REVIEW), status=Status.TER_REVIEW,
@@ -203,9 +211,12 @@ def review_queue(user) -> list[Arrangement]:
                      queryset=Statusovergang.objects.filter(naar=Status.TER_REVIEW).select_related("door")
                      .order_by("-op", "-pk")),
         )
+        .annotate(heeft_gegevensstromen=_shares_data())
         .order_by("gewijzigd_op")
     )
-    queue = [a for a in candidates if goedkeuring.awaits(user, a)]
+    candidates = list(candidates)
+    held = toegang.capacities_on_many(user, {a.driehoek for a in candidates})
+    queue = [a for a in candidates if goedkeuring.awaits(user, a, held=held[a.driehoek_id])]
     last_looks = dict(Beoordeling.objects.filter(beoordelaar=user, arrangement__in=[a.pk for a in queue])
                       .values("arrangement").annotate(m=Max("op")).values_list("arrangement", "m"))
     changed: dict[int, set[int]] = {}

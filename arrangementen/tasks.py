@@ -50,6 +50,9 @@ def recipients(overgang: Statusovergang) -> list[str]:
         if required:
             # Review per party: the reviewers of each party that must approve, not every reviewer of the driehoek.
             members = members.filter(goedkeuring.reviewer_filter(required))
+        if overgang.naar == Status.TER_REVIEW and goedkeuring.privacy_required(overgang.arrangement):
+            # Data is shared: the privacy advisers of the driehoek review it too, whatever their organisation.
+            members = members | toegang.members_in_capacity(driehoek, capacity=toegang.PRIVACY_ADVICE)
         emails = set(members.exclude(pk=overgang.door_id).exclude(email="").values_list("email", flat=True))
     creator = overgang.arrangement.aangemaakt_door
     # The drafter hears about the decision, but only while they still belong to the driehoek.

@@ -3,6 +3,7 @@
 concept → ter_review ──(every required party approved)──→ goedgekeurd → vastgesteld → ondertekend
    ↑___________|  (any party: wijzigingen gevraagd → concept)
 any state before ondertekend → ingetrokken
+An arrangement that shares data also needs its privacy adviser's approval (goedkeuring.privacy_required).
 """
 
 import datetime
@@ -85,11 +86,14 @@ def available_transitions(user, arrangement: Arrangement, permissions: set[str] 
     ]
 
 
-def offered_transitions(user, arrangement: Arrangement, *, standen: list, permissions: set[str] | None = None):
-    """available_transitions as offered to this user (`standen`: goedkeuring.party_states): no 'goedkeuren' once
-    the user's party approved, since goedkeuring.record_decision would refuse it."""
+def offered_transitions(user, arrangement: Arrangement, *, standen: list, privacy=None,
+                        permissions: set[str] | None = None):
+    """available_transitions as offered to this user (`standen`, `privacy`: goedkeuring.party_states and
+    privacy_state): 'goedkeuren' only while the user can still approve in one of their capacities (for their
+    party, as privacy adviser), since goedkeuring.record_decision would refuse it otherwise."""
     transities = available_transitions(user, arrangement, permissions)
-    if any(t.action == "goedkeuren" for t in transities) and goedkeuring.has_approved(user, standen):
+    if any(t.action == "goedkeuren" for t in transities) and not goedkeuring.open_capacities(
+            user, held=goedkeuring.capacities_of(user, arrangement), standen=standen, privacy=privacy):
         transities = [t for t in transities if t.action != "goedkeuren"]
     return transities
 
@@ -158,17 +162,18 @@ def _check_guards(transition: Transition, arrangement: Arrangement, *, toelichti
 
 def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "",
             vastgesteld_op: datetime.date | None = None, besluit_referentie: str = "",
-            as_system: bool = False, bevestigd: bool = False) -> Arrangement:
+            as_system: bool = False, bevestigd: bool = False, namens: str = "") -> Arrangement:
     """Perform one transition under a row lock; record who, when and why; notify after commit.
 
     A transition refused for the status or the user's role is put in the security log once its transaction
     was rolled back (a missing toelichting or besluit is an input error, not a refusal). `bevestigd`: the approver
-    confirmed approving while comments are still open.
+    confirmed approving while comments are still open; `namens`: the capacity of a review decision
+    (Beoordeling.Hoedanigheid) for a user who is both a party's reviewer and privacy adviser.
     """
     try:
         return _perform_locked(arrangement=arrangement, action=action, user=user, toelichting=toelichting,
                                vastgesteld_op=vastgesteld_op, besluit_referentie=besluit_referentie,
-                               as_system=as_system, bevestigd=bevestigd)
+                               as_system=as_system, bevestigd=bevestigd, namens=namens)
     except (TransitionRefused, PermissionDenied) as error:
         audit.record_transition_refusal(gebruiker=user, obj=arrangement, actie=action, error=error)
         raise
@@ -177,7 +182,7 @@ def perform(*, arrangement: Arrangement, action: str, user, toelichting: str = "
 @transaction.atomic
 def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting: str,
                     vastgesteld_op: datetime.date | None, besluit_referentie: str, as_system: bool,
-                    bevestigd: bool) -> Arrangement:
+                    bevestigd: bool, namens: str) -> Arrangement:
     locked = Arrangement.objects.select_for_update().select_related("driehoek").get(pk=arrangement.pk)
     transition = find_transition(action, locked.status)
     if transition is not None and transition.system and not as_system:
@@ -205,7 +210,8 @@ def _perform_locked(*, arrangement: Arrangement, action: str, user, toelichting:
     if transition.per_party:
         besluit = (Beoordeling.Besluit.GOEDGEKEURD if transition.action == "goedkeuren"
                    else Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD)
-        last = goedkeuring.record_decision(arrangement=locked, user=user, besluit=besluit, toelichting=toelichting)
+        last = goedkeuring.record_decision(arrangement=locked, user=user, besluit=besluit, toelichting=toelichting,
+                                           namens=namens)
         if transition.until_all and not last:
             return locked  # this party's approval is recorded; the others' are still awaited
     if transition.target == Status.CONCEPT:

@@ -40,6 +40,8 @@ FIRST_DRIEHOEK_USERS = [
      [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
     ("burgemeester_eemnes", "Eva", "van Eemnes", "Burgemeester van Eemnes", "GM0317",
      [Rol.REVIEWER, Rol.ONDERTEKENAAR]),
+    # The FG of Soest: approves as privacy adviser an arrangement that shares data (issue 15).
+    ("privacy", "Priya", "Privacy", "Functionaris gegevensbescherming", "GM0342", [Rol.PRIVACYADVISEUR]),
 ]
 
 

@@ -26,6 +26,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 ALL_PERMISSIONS: frozenset[str] = frozenset().union(*ROLE_PERMISSIONS.values())
 
+# Two roles grant the same review permission; the capacity a reviewer decides in tells them apart: for their
+# party, or as privacy adviser (arrangementen.goedkeuring; the values of Beoordeling.Hoedanigheid).
+FOR_PARTY = "partij"
+PRIVACY_ADVICE = "privacy"
+ROLE_CAPACITIES: dict[str, str] = {Rol.REVIEWER: FOR_PARTY, Rol.PRIVACYADVISEUR: PRIVACY_ADVICE}
+
 # A system account (a linked system, acting by API token) never reviews, adopts or signs, whatever its role:
 # those acts are a person's.
 NOT_FOR_SYSTEM_ACCOUNTS: frozenset[str] = frozenset({REVIEW, ADOPT, SIGN})

@@ -14,6 +14,8 @@ Nothing else in the product reads roles, memberships or permission rows to decid
   forbidden action on one they see;
 - `active_members`, `members_anywhere`, `holds_anywhere`: who holds a permission (owner choices, recipients,
   reminders, the second-step requirement);
+- `capacities_on_many`, `members_in_capacity`: the capacity a reviewer acts in where two roles grant the same
+  permission (a reviewer speaks for a party, a privacyadviseur gives the privacy approval; samenwerking.rollen).
 - `overview_scopes`, `visible_gemeenten`: above the driehoek (issue 16), which gemeenten' aggregate picture a user
   may see. A scope membership is read by these two functions only, so it widens nothing above: a scope user who
   is not a member of a driehoek still gets 404 on its arrangementen, overleggen, actiepunten and documents.
@@ -39,15 +41,26 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Driehoek, DriehoekGebruikerRecht, Gebruiker, Gemeente, Overzichtslidmaatschap, Overzichtsniveau
+from .models import (
+    Driehoek,
+    DriehoekGebruikerRecht,
+    Gebruiker,
+    Gemeente,
+    Lidmaatschap,
+    Overzichtslidmaatschap,
+    Overzichtsniveau,
+)
 from .rollen import (  # noqa: F401 - the permission names, re-exported for the apps that ask
     ADOPT,
     ALL_PERMISSIONS,
     DRAFT,
     EXPORT,
+    FOR_PARTY,
     MANAGE_ACTIEPUNTEN,
     MANAGE_OVERLEG,
+    PRIVACY_ADVICE,
     REVIEW,
+    ROLE_CAPACITIES,
     SIGN,
     VIEW,
     allowed_for,
@@ -181,6 +194,31 @@ def holds_anywhere(user, permissions: Iterable[str]) -> bool:
     """Whether the user holds any of these permissions today on any driehoek."""
     wanted = allowed_for(user, set(permissions))
     return bool(wanted) and _valid_rows(wanted).filter(user=user).exists()
+
+
+def capacities_on_many(user, driehoeken) -> dict[int, set[str]]:
+    """The capacities (samenwerking.rollen.ROLE_CAPACITIES) in which the user reviews today in each of these
+    driehoeken, in one query: {driehoek pk: capacities}. Empty for one who may not review (a system account).
+
+    Not access on its own (the caller checks the permission too): where two roles grant the same permission, the
+    role the user holds it through says in which capacity they decide.
+    """
+    ids = [d.pk for d in driehoeken]
+    result: dict[int, set[str]] = {pk: set() for pk in ids}
+    if not user.is_authenticated or not ids or not allowed_for(user, {REVIEW}):
+        return result
+    for pk, rol in (Lidmaatschap.objects.active_on(today())
+                    .filter(gebruiker=user, driehoek_id__in=ids, rol__in=list(ROLE_CAPACITIES))
+                    .values_list("driehoek_id", "rol")):
+        result[pk].add(ROLE_CAPACITIES[rol])
+    return result
+
+
+def members_in_capacity(driehoek: Driehoek, *, capacity: str) -> QuerySet:
+    """The users who review in this capacity in this driehoek today (recipients by capacity)."""
+    roles = [rol for rol, held in ROLE_CAPACITIES.items() if held == capacity]
+    return active_members(driehoek, permission=REVIEW).filter(
+        pk__in=Lidmaatschap.objects.active_on(today()).filter(driehoek=driehoek, rol__in=roles).values("gebruiker_id"))
 
 
 # --- above the driehoek: aggregates only ---------------------------------------------------------------------

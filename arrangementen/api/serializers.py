@@ -15,6 +15,7 @@ from ..forms import check_peildatum
 from ..models import (
     Afspraak,
     Arrangement,
+    Beoordeling,
     BoaInzet,
     Domein,
     Geweldsmiddel,
@@ -109,6 +110,12 @@ class PartijStandSerializer(serializers.Serializer):
         return obj.beoordeling.besluit if obj.beoordeling else "nog_niet_beoordeeld"
 
 
+class PrivacyStandSerializer(PartijStandSerializer):
+    """Where the privacy adviser's approval stands (needed when the arrangement shares data)."""
+
+    organisatie = partij = None
+
+
 class OpzeggingSerializer(serializers.ModelSerializer):
     """De opzegging van een ondertekend arrangement: namens welke partij, door wie, wanneer, per wanneer, waarom."""
 
@@ -165,6 +172,9 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
     beoordeling_per_partij = serializers.SerializerMethodField(
         help_text="De partijen die moeten goedkeuren, elk met hun laatste geldige besluit.",
     )
+    beoordeling_privacy = serializers.SerializerMethodField(
+        help_text="Het besluit van de privacyadviseur; null als het arrangement geen gegevens deelt (dan is het "
+                  "niet nodig).")
     transities = serializers.SerializerMethodField(
         help_text="De statusovergangen die u nu mag uitvoeren (POST …/transitie/ met deze `actie`).",
     )
@@ -179,7 +189,7 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
                   "toezichthouders", "geldig_van", "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
                   "vastgesteld_op", "besluit_referentie", "lock_version", "aangemaakt_op", "gewijzigd_op",
                   "afspraken", "partijen", "inzet", "overgangen", "beoordeling_per_partij", "transities",
-                  "opzegging", "gegevensstromen"]
+                  "opzegging", "gegevensstromen", "beoordeling_privacy"]
         read_only_fields = fields
 
     @extend_schema_field(AfspraakSerializer(many=True))
@@ -201,6 +211,11 @@ class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
     @extend_schema_field(PartijStandSerializer(many=True))
     def get_beoordeling_per_partij(self, obj):
         return PartijStandSerializer(self.context["detail"]["partij_standen"], many=True).data
+
+    @extend_schema_field(PrivacyStandSerializer(allow_null=True))
+    def get_beoordeling_privacy(self, obj):
+        stand = self.context["detail"]["privacy_stand"]
+        return PrivacyStandSerializer(stand).data if stand is not None else None
 
     @extend_schema_field(TransitieOptieSerializer(many=True))
     def get_transities(self, obj):
@@ -339,6 +354,8 @@ class TransitieSerializer(StrictMixin, serializers.Serializer):
         default=False, error_messages={"invalid": gettext_lazy("Kies true of false.")},
         help_text="Bij goedkeuren terwijl er nog opmerkingen open staan: bevestig dat u toch goedkeurt.",
     )
+    namens = serializers.ChoiceField(choices=Beoordeling.Hoedanigheid.choices, allow_blank=True, default="",
+                                     help_text="Alleen wie beoordelaar én privacyadviseur is: partij of privacy.")
 
 
 class OpzegVerzoekSerializer(StrictMixin, serializers.Serializer):

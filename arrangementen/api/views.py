@@ -91,7 +91,8 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, vie
         context = {
             **self.get_serializer_context(), "detail": detail,
             "transities": workflow.offered_transitions(self.request.user, arrangement,
-                                                       standen=detail["partij_standen"]),
+                                                       standen=detail["partij_standen"],
+                                                       privacy=detail["privacy_stand"]),
             "opzegging": opzeggen.opzegging_of(arrangement) if arrangement.status == Status.ONDERTEKEND else None,
         }
         return Response(ArrangementDetailSerializer(arrangement, context=context).data, status=status_code)
@@ -173,7 +174,8 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, vie
         data = self._valid(TransitieSerializer)
         workflow.perform(arrangement=arrangement, action=data["actie"], user=request.user,
                          toelichting=data["toelichting"], vastgesteld_op=data["vastgesteld_op"],
-                         besluit_referentie=data["besluit_referentie"], bevestigd=data["bevestigd"])
+                         besluit_referentie=data["besluit_referentie"], bevestigd=data["bevestigd"],
+                         namens=data["namens"])
         return self._detail(selectors.get_arrangement(request.user, pk))
 
     @extend_schema(

@@ -109,10 +109,11 @@ def arrangement_detail(request, pk: int):
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
         "partij_standen": detail["partij_standen"],
+        "privacy_stand": detail["privacy_stand"],
         **detail["meldingen"],
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
-                                                   permissions=rechten),
+                                                   privacy=detail["privacy_stand"], permissions=rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar

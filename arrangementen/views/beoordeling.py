@@ -15,6 +15,8 @@ from .. import goedkeuring, selectors, services, stroomregels, workflow
 from ..forms import OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Beoordeling, Opmerking, Status
 
+GOEDGEKEURD, WIJZIGINGEN = Beoordeling.Besluit.GOEDGEKEURD, Beoordeling.Besluit.WIJZIGINGEN_GEVRAAGD
+
 
 @login_required
 def transition(request, pk: int, action: str):
@@ -22,15 +24,17 @@ def transition(request, pk: int, action: str):
         raise Http404(_("Onbekende handeling."))
     arrangement = selectors.get_arrangement(request.user, pk)
     definition = workflow.find_transition(action, arrangement.status)
-    form = OvergangForm(request.POST or None,
-                        required=workflow.required_inputs(definition) if definition else frozenset())
+    namens = definition is not None and definition.per_party and goedkeuring.asks_capacity(
+        request.user, arrangement, besluit=GOEDGEKEURD if action == "goedkeuren" else WIJZIGINGEN)
+    form = OvergangForm(request.POST or None, required=(workflow.required_inputs(definition) if definition
+                                                        else frozenset()) | ({"namens"} if namens else set()))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.perform(arrangement=arrangement, action=action, user=request.user,
                              toelichting=form.cleaned_data["toelichting"],
                              vastgesteld_op=form.cleaned_data["vastgesteld_op"],
                              besluit_referentie=form.cleaned_data["besluit_referentie"],
-                             bevestigd=form.cleaned_data["bevestigd"])
+                             bevestigd=form.cleaned_data["bevestigd"], namens=form.cleaned_data["namens"])
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -46,6 +50,7 @@ def transition(request, pk: int, action: str):
     return render(request, "arrangementen/overgang.html", {
         "arrangement": arrangement, "form": form, "actie": action,
         "transitie": definition,
+        "namens_vragen": namens,
         "ontbrekend": workflow.missing_mandatory_clauses(arrangement) if action == "indienen" else [],
         "onvolledige_stromen": stroomregels.incomplete_artikel20(arrangement) if action == "indienen" else [],
         "open_opmerkingen": goedkeuring.unresolved_opmerkingen(arrangement) if action == "goedkeuren" else [],
@@ -54,7 +59,10 @@ def transition(request, pk: int, action: str):
 
 def _outcome(arrangement: Arrangement, action: str) -> str:
     waiting = [str(s.partij.organisatie) for s in goedkeuring.party_states(arrangement)
-               if s.beoordeling is None or s.beoordeling.besluit != Beoordeling.Besluit.GOEDGEKEURD]
+               if s.beoordeling is None or s.beoordeling.besluit != GOEDGEKEURD]
+    privacy = goedkeuring.privacy_state(arrangement)
+    if privacy is not None and not privacy.goedgekeurd:
+        waiting.append(_("de privacyadviseur"))
     if action == "goedkeuren" and arrangement.status == Status.TER_REVIEW and waiting:
         return _("Uw goedkeuring is vastgelegd. Het arrangement wacht nog op de goedkeuring van: %(partijen)s.") % {
             "partijen": ", ".join(waiting)}

@@ -3,13 +3,13 @@ soort evaluatie. Signing is walked in its own tests; here the status is put in p
 /helpers.zet_status does), so these tests depend only on what they test."""
 
 import datetime
-import importlib
 
 from actiepunten import services as actiepunt_services
 from actiepunten.evaluaties import services
 from actiepunten.evaluaties.models import Evaluatie
 from actiepunten.evaluaties.services import OordeelRegel
 from actiepunten.models import Overleg
+from arrangementen.bibliotheek import load_grondslagen
 from arrangementen.models import Arrangement, Gegevensstroom, Grondslag, Status
 from arrangementen.services import create_arrangement
 from samenwerking.historie import save_tracked
@@ -40,10 +40,9 @@ def ondertekend_arrangement(driehoek, user, *, titel="Handhavingsarrangement Eva
 
 
 def _grondslag(code: str) -> Grondslag:
-    """Seeded by a data migration; a transactional (browser) test before this one flushed it, so seed it again."""
-    seed = importlib.import_module("arrangementen.migrations.0013_grondslagen_seed").GRONDSLAGEN
-    velden = next(g for g in seed if g["code"] == code)
-    return Grondslag.objects.get_or_create(code=code, defaults=velden)[0]
+    """Shipped data; a transactional (browser) test before this one flushed it, so load it again."""
+    load_grondslagen()
+    return Grondslag.objects.get(code=code)
 
 
 def gegevensstromen_erbij(arrangement, user, *categorieen: str) -> list[Gegevensstroom]:

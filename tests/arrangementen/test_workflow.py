@@ -9,12 +9,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from arrangementen import goedkeuring, selectors, services, tasks, workflow
-from arrangementen.models import Arrangement, Beoordeling, Status, Statusovergang
+from arrangementen.models import Arrangement, Beoordeling, Gegevensstroom, Grondslag, Status, Statusovergang
 from arrangementen.workflow import TRANSITIONS, TransitionRefused, perform
 from samenwerking import rollen
 from samenwerking.models import Rol
 
-from ..factories import GebruikerFactory, approve_for_all, lid
+from ..factories import GebruikerFactory, OrganisatieFactory, approve_for_all, lid
 from .helpers import GELDIGE_TOELICHTING, REFERENTIE
 
 S = Status
@@ -25,8 +25,9 @@ BEFORE_VASTGESTELD = (S.CONCEPT, S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEK
 # the product's tables: (action, from status) → the roles that may. Signing is completed by the product.
 MAY = {
     ("indienen", S.CONCEPT): {R.COORDINATOR},
-    ("goedkeuren", S.TER_REVIEW): {R.REVIEWER},
-    ("wijzigingen_vragen", S.TER_REVIEW): {R.REVIEWER},
+    # The privacy adviser approves an arrangement that shares data (tests/arrangementen/test_privacyadviseur.py).
+    ("goedkeuren", S.TER_REVIEW): {R.REVIEWER, R.PRIVACYADVISEUR},
+    ("wijzigingen_vragen", S.TER_REVIEW): {R.REVIEWER, R.PRIVACYADVISEUR},
     **{("terug_naar_concept", s): {R.COORDINATOR} for s in (S.TER_REVIEW, S.WIJZIGINGEN_GEVRAAGD, S.GOEDGEKEURD)},
     ("vaststellen", S.GOEDGEKEURD): {R.SECRETARIS},
     ("ondertekening_voltooien", S.VASTGESTELD): set(),
@@ -83,6 +84,12 @@ def test_the_expected_table_is_the_role_permission_rule():
         assert by_rule == MAY[(transition.action, source)], (transition.action, source)
 
 
+def shares_data(arrangement):
+    """Setup only: one data flow, as the register would hold it."""
+    Gegevensstroom.objects.create(arrangement=arrangement, verstrekker=OrganisatieFactory(), categorieen="Meldingen",
+                                  doel="Inzet", grondslag=Grondslag.objects.get(code="wpg-16"))
+
+
 @pytest.mark.parametrize(("transition", "source", "rol", "scope"), list(matrix_cases()))
 def test_transition_by_role_and_driehoek(db, wereld, transition, source, rol, scope):
     user = wereld.leden[rol]
@@ -94,7 +101,10 @@ def test_transition_by_role_and_driehoek(db, wereld, transition, source, rol, sc
             selectors.get_arrangement(user, arrangement.pk)
 
     if scope == "eigen" and rol in MAY[(transition.action, source)]:
-        if transition.until_all:
+        if transition.until_all and rol == R.PRIVACYADVISEUR:
+            shares_data(arrangement)  # only then is the privacy adviser's approval asked for
+            approve_for_all(arrangement)  # every party approved already
+        elif transition.until_all:
             approve_for_all(arrangement, behalve=user.organisatie)  # the other parties approved already
         perform_with_guards_met(arrangement, transition.action, user)
         assert Arrangement.objects.get(pk=arrangement.pk).status == transition.target
@@ -296,7 +306,8 @@ def test_a_transition_that_does_not_return_to_concept_keeps_beoordelingen(db, we
 def actor_cases():
     for transition, source in rows_with_sources():
         allowed = MAY[(transition.action, source)]
-        rol = sorted(allowed)[0] if allowed else R.ONDERTEKENAAR
+        # A review decision by the reviewer: the privacy adviser's needs data flows (test_privacyadviseur.py).
+        rol = (R.REVIEWER if R.REVIEWER in allowed else sorted(allowed)[0]) if allowed else R.ONDERTEKENAAR
         yield pytest.param(transition, source, rol, id=f"{transition.action}-van-{source}")
 
 

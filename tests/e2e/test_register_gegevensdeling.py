@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from arrangementen import gegevensstromen, services
 from arrangementen.models import Arrangement, Grondslag, Status
-from samenwerking import tweestaps
 from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
-from samenwerking.services import grant_membership
 
-from .conftest import DEMO_PASSWORD, assert_no_axe_violations, login_checked
+from .conftest import assert_no_axe_violations, login_checked
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,12 +46,9 @@ def in_werking(demo_data) -> Arrangement:
 
 @pytest.fixture
 def adviseur(demo_data) -> Gebruiker:
-    user = Gebruiker.objects.create_user(username="privacy", password=DEMO_PASSWORD, first_name="Pia",
-                                         last_name="Privacy", functie="Functionaris gegevensbescherming")
-    grant_membership(gebruiker=user, driehoek=Driehoek.objects.get(naam="Basisteamdriehoek BES"),
-                     rol=Rol.PRIVACYADVISEUR)
-    if tweestaps.required_for(user):
-        TOTPDevice.objects.create(user=user, name=tweestaps.APP_NAME, confirmed=True)
+    """The demo's privacy adviser of BES (privacyadviseur in the driehoek)."""
+    user = demo_data["privacy"]
+    assert user.lidmaatschappen.filter(rol=Rol.PRIVACYADVISEUR, driehoek__naam="Basisteamdriehoek BES").exists()
     return user
 
 

@@ -18,7 +18,7 @@ EXPECTED = {
     "coordinator": {BES}, "teamchef": {BES}, "secretaris": {BES}, "burgemeester": {BES},
     "officier": {BES}, "buitenstaander": {BERGEN}, "beheerder": set(),
     "burgemeester_baarn": {BES}, "burgemeester_bunschoten": {BES}, "burgemeester_debilt": {BES},
-    "burgemeester_eemnes": {BES},
+    "burgemeester_eemnes": {BES}, "privacy": {BES},
 }
 
 
@@ -40,7 +40,7 @@ def test_demo_driehoeken_have_the_right_gemeenten_and_basisteams(demo):
 
 
 NEEDS_SECOND_STEP = {"teamchef", "secretaris", "burgemeester", "officier", "beheerder", "burgemeester_baarn",
-                     "burgemeester_bunschoten", "burgemeester_debilt", "burgemeester_eemnes"}
+                     "burgemeester_bunschoten", "burgemeester_debilt", "burgemeester_eemnes", "privacy"}
 
 
 @pytest.mark.parametrize(("username", "driehoeken"), EXPECTED.items())
@@ -67,6 +67,9 @@ def test_demo_roles(demo):
     officier = Gebruiker.objects.get(username="officier")
     assert set(officier.lidmaatschappen.values_list("rol", flat=True)) == {"reviewer", "ondertekenaar"}
     assert is_beheerder(Gebruiker.objects.get(username="beheerder"))
+    privacy = Gebruiker.objects.get(username="privacy")
+    assert set(privacy.lidmaatschappen.values_list("rol", flat=True)) == {"privacyadviseur"}
+    assert (privacy.organisatie.gemeente.cbs_code, privacy.functie) == ("GM0342", "Functionaris gegevensbescherming")
 
 
 def test_every_party_of_the_demo_arrangement_has_a_demo_user_who_may_sign_for_it(demo):
