@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ParseError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -159,3 +160,16 @@ class StrictMixin:
                      for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class Paginering(PageNumberPagination):
+    """Pages by number, as DRF does, with a Dutch refusal; an empty `page=` is refused like any other page that is
+    no number, instead of silently meaning the first page (found by fuzzing: the schema says integer)."""
+
+    invalid_page_message = gettext_lazy("Ongeldige pagina: pagina {page_number} bestaat niet.")
+
+    def get_page_number(self, request, paginator):
+        value = request.query_params.get(self.page_query_param)
+        if value is not None and not value.strip():
+            raise exceptions.NotFound(_("Ongeldige pagina: vul een paginanummer in of laat 'page' weg."))
+        return super().get_page_number(request, paginator)

@@ -39,3 +39,14 @@ def test_the_schema_documents_what_lists_and_the_driehoek_answer_besides_200(api
         assert {"200", "400", "404"} <= set(paths[path]["get"]["responses"]), path
     assert {"200", "404"} <= set(paths["/api/v1/driehoeken/"]["get"]["responses"])
     assert {"200", "404"} <= set(paths["/api/v1/driehoeken/{id}/"]["get"]["responses"])
+
+
+@pytest.mark.parametrize("path", ["/api/v1/arrangementen/", "/api/v1/overleggen/", "/api/v1/actiepunten/"])
+def test_an_empty_or_unknown_page_is_a_dutch_404_not_the_first_page(api, coordinator, path):
+    assert api(coordinator).get(path, {"page": "1"}).status_code == 200
+    empty = api(coordinator).get(f"{path}?page=")
+    assert empty.status_code == 404
+    assert empty.json()["detail"] == "Ongeldige pagina: vul een paginanummer in of laat 'page' weg."
+    far = api(coordinator).get(path, {"page": "999"})
+    assert far.status_code == 404
+    assert far.json()["detail"] == "Ongeldige pagina: pagina 999 bestaat niet."

@@ -1,9 +1,18 @@
-"""Issue 15 items 1–3 in a real browser: the coordinator of BES records two data flows (one on Wpg art. 20 without
+"""Issue 15's journey in a real browser: the coordinator of BES records two data flows (one on Wpg art. 20 without
 its voorwaarden), submission is refused naming the flow and the missing element with the typed toelichting kept,
-the coordinator completes the flow from the link on the submission page and then submits. axe-core and the Nu Html
+the coordinator completes the flow from the link on the submission page and then submits; the parties approve and
+the privacy adviser gives the approval the data sharing needs; once the arrangement is in force, the privacy
+adviser finds both flows in the Gegevensdeling register and exports them as CSV and XLSX. axe-core and the Nu Html
 Checker check every page (tests/e2e/conftest.py)."""
 
+import csv
+import datetime
+import io
+from pathlib import Path
+
 import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from arrangementen import services
@@ -11,6 +20,7 @@ from arrangementen.models import Arrangement, Status
 from samenwerking.models import Driehoek
 
 from .conftest import assert_no_axe_violations, expect_message, login_checked
+from .reis import the_other_parties_approve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +52,8 @@ def voeg_stroom_toe(page: Page, *, verstrekker: str, ontvanger: str, categorieen
     expect_message(page, "De gegevensstroom is opgeslagen.")
 
 
-def test_coordinator_legt_stromen_vast_en_kan_pas_indienen_als_artikel20_volledig_is(page, live_server, concept):
+def test_stromen_vastleggen_indienen_privacy_goedkeuren_en_het_register_exporteren(page, new_page, live_server,
+                                                                                      concept):
     detail_url = f"{live_server.url}/arrangementen/{concept.pk}/"
     login_checked(page, live_server, "coordinator")
     page.goto(detail_url)
@@ -51,7 +62,7 @@ def test_coordinator_legt_stromen_vast_en_kan_pas_indienen_als_artikel20_volledi
     page.get_by_label("Categorieën van gegevens").fill("Alleen getypt")
     page.get_by_role("button", name="Gegevensstroom opslaan").click()
     expect(page.get_by_text("Kies de verstrekker.")).to_be_visible()
-    expect(page.get_by_text("Kies ten minste één ontvanger.")).to_be_visible()
+    expect(page.get_by_text("Kies ten minste één ontvanger, of noem een andere ontvanger.")).to_be_visible()
     expect(page.get_by_label("Categorieën van gegevens")).to_have_value("Alleen getypt")
     assert_no_axe_violations(page)
     page.goto(detail_url)
@@ -86,3 +97,57 @@ def test_coordinator_legt_stromen_vast_en_kan_pas_indienen_als_artikel20_volledi
         "link", name="Ter beoordeling aanbieden", exact=True).click()
     page.get_by_role("button", name="Ter beoordeling aanbieden", exact=True).click()
     expect_message(page, "Het arrangement heeft nu de status 'ter beoordeling'.")
+
+    the_other_parties_approve(Arrangement.objects.get(pk=concept.pk))
+    assert Arrangement.objects.get(pk=concept.pk).status == Status.TER_REVIEW  # the privacy approval is missing
+    adviseur = new_page()
+    de_privacyadviseur_keurt_goed(adviseur, live_server, detail_url)
+    in_werking(concept)
+    het_register_toont_en_exporteert_beide(adviseur, live_server)
+
+
+def de_privacyadviseur_keurt_goed(page: Page, live_server, detail_url: str) -> None:
+    login_checked(page, live_server, "privacy")
+    page.goto(detail_url)
+    expect(page.get_by_text("Privacyadviseur: nog niet beoordeeld")).to_be_visible()
+    page.get_by_role("link", name="Goedkeuren").click()
+    page.get_by_label("Toelichting").fill("Grondslagen, ontvangers en de elementen van artikel 20 kloppen.")
+    page.get_by_role("button", name="Goedkeuren").click()
+    expect_message(page, "Het arrangement heeft nu de status 'goedgekeurd'.")
+    expect(page.get_by_text("Privacyadviseur: goedgekeurd door Priya Privacy")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def in_werking(arrangement: Arrangement) -> None:
+    """Adopted, signed and in force (setup: adoption and signing have their own journeys, test_signing.py)."""
+    today = timezone.localdate()
+    Arrangement.objects.filter(pk=arrangement.pk).update(
+        status=Status.ONDERTEKEND, vastgesteld_op=today, geldig_van=today,
+        geldig_tot=today + datetime.timedelta(days=730), ondertekend_op=timezone.now())
+
+
+def het_register_toont_en_exporteert_beide(page: Page, live_server) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Basisteamdriehoek BES").first.click()
+    page.get_by_role("link", name="Gegevensdeling in de arrangementen die in werking zijn").click()
+    tabel = page.get_by_role("table", name="Gegevensstromen per arrangement")
+    expect(tabel.locator("tbody tr")).to_have_count(2)
+    expect(tabel).to_contain_text("Meldingen van overlast")
+    expect(tabel).to_contain_text("Signalen van woonoverlast")
+    expect(tabel).to_contain_text("Wet politiegegevens, artikel 20")
+    assert_no_axe_violations(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporteren als CSV").click()
+    header, *rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")),
+                                    delimiter=";"))
+    assert header[5] == "Categorieën van gegevens"
+    assert sorted((r[1], r[4], r[5]) for r in rows) == [(TITEL, BAARN, "Signalen van woonoverlast"),
+                                                         (TITEL, SOEST, "Meldingen van overlast")]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporteren als Excel (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True).active
+    cellen = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    assert list(cellen[0][:6]) == header[:6]
+    assert sorted(row[5] for row in cellen[1:]) == ["Meldingen van overlast", "Signalen van woonoverlast"]

@@ -8,13 +8,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from arrangementen import gegevensstromen, goedkeuring, services, workflow
+from arrangementen import gegevensstromen, services, workflow
 from arrangementen.bibliotheek import load_grondslagen
 from arrangementen.models import Arrangement, Grondslag, Status
-from samenwerking.models import Driehoek, Gebruiker, Rol
+from samenwerking.models import Driehoek, Rol
 from samenwerking.services import grant_membership
 
 from .conftest import assert_no_axe_violations, expect_message, login_checked
+from .reis import the_other_parties_approve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -42,17 +43,6 @@ def ter_beoordeling(demo_data) -> Arrangement:
     grant_membership(gebruiker=demo_data["officier"], driehoek=bes, rol=Rol.PRIVACYADVISEUR)
     workflow.perform(arrangement=arrangement, action="indienen", user=coordinator, toelichting="Graag uw oordeel")
     return Arrangement.objects.get(pk=arrangement.pk)
-
-
-def the_other_parties_approve(arrangement: Arrangement) -> None:
-    """Every required party still open approves through its demo reviewer (setup: per-party review has its own
-    journey, tests/e2e/test_reis_partijen.py)."""
-    reviewers = list(Gebruiker.objects.filter(lidmaatschappen__rol=Rol.REVIEWER).select_related("organisatie"))
-    approved = goedkeuring.approved_organisaties(arrangement)
-    for partij in goedkeuring.required_partijen(arrangement):
-        if partij.organisatie_id not in approved:
-            reviewer = next(u for u in reviewers if goedkeuring.party_of(u, [partij]) is not None)
-            workflow.perform(arrangement=arrangement, action="goedkeuren", user=reviewer, namens="partij")
 
 
 def test_de_privacyadviseur_keurt_als_laatste_goed(page, new_page, live_server, ter_beoordeling):

@@ -21,6 +21,7 @@ BES_LEDEN = {
     "Bea van Bunschoten": "beoordelaar, ondertekenaar",
     "Dirk de Bilt": "beoordelaar, ondertekenaar",
     "Eva van Eemnes": "beoordelaar, ondertekenaar",
+    "Priya Privacy": "privacyadviseur",
 }
 ONJUIST = "De combinatie van gebruikersnaam en wachtwoord is onjuist"
 
