@@ -16,8 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samenwerking import toegang
 from samenwerking.models import Driehoek, Gebruiker, Organisatie
 
-from . import documenten, goedkeuring, services, workflow
-from .models import Arrangement, Document, Ondertekeningssleutel
+from . import documenten, gegevensstromen, goedkeuring, services, workflow
+from .bibliotheek import load_grondslagen
+from .models import Arrangement, Document, Grondslag, Ondertekeningssleutel
 from .pki import create_test_pki
 
 DEMO_TITEL = "Handhavingsarrangement basisteam BES"
@@ -50,12 +51,42 @@ def create_demo_arrangement() -> Arrangement:
         },
         inzet=[services.InzetRegel("I", 12, Decimal("9.5")), services.InzetRegel("II", 2, Decimal("1.5"))],
     )
+    _add_demo_flows(arrangement, users["coordinator"])
     workflow.perform(arrangement=arrangement, action="indienen", user=users["coordinator"])
     _approve_for_every_party(arrangement)
     workflow.perform(arrangement=arrangement, action="vaststellen", user=users["secretaris"],
                      vastgesteld_op=today, besluit_referentie="Driehoeksoverleg BES, agendapunt 4")
     arrangement.refresh_from_db()
     return arrangement
+
+
+def _add_demo_flows(arrangement: Arrangement, coordinator: Gebruiker) -> None:
+    """Two data flows, so the register, the annex and the evaluation's questions per flow have something to show:
+    police signals to the gemeenten (Wpg art. 16) and a structural exchange in the casusoverleg (Wpg art. 20)."""
+    load_grondslagen()
+    partijen = [p.organisatie for p in arrangement.partijen.select_related("organisatie").order_by("volgorde")]
+    politie = next(o for o in partijen if o.soort == Organisatie.Soort.POLITIE)
+    gemeenten = [o for o in partijen if o.soort == Organisatie.Soort.GEMEENTE]
+    for gegevens in (
+        gegevensstromen.Stroomgegevens(
+            verstrekker=politie, ontvangers=gemeenten, grondslag=Grondslag.objects.get(code="wpg-16"),
+            categorieen="Meldingen en signalen van overlast in de openbare ruimte (plaats, tijd, aard)",
+            doel="Gerichte inzet van BOA's op de hotspots uit het veiligheidsbeeld", kanaal="Beveiligde e-mail",
+            frequentie="Wekelijks", bewaartermijn="Zes maanden",
+            beveiligingsafspraken="Alleen naar de BOA-coördinator"),
+        gegevensstromen.Stroomgegevens(
+            verstrekker=politie, ontvangers=gemeenten[:1], grondslag=Grondslag.objects.get(code="wpg-20"),
+            categorieen="Persoonsgegevens van bewoners in het casusoverleg woonoverlast",
+            doel="Een gezamenlijke aanpak per casus in het casusoverleg woonoverlast",
+            zwaarwegend_algemeen_belang="Het voorkomen van escalatie van ernstige woonoverlast",
+            voorwaarden="Alleen voor casussen die in het casusoverleg zijn ingebracht; geen verdere verstrekking",
+            overige_ontvangers="Woningcorporatie (deelnemer casusoverleg)",
+            toelichting_overige_ontvangers="Deelnemer aan het casusoverleg woonoverlast onder het convenant",
+            kanaal="Casusoverleg", frequentie="Maandelijks", bewaartermijn="Tot een jaar na afsluiten van de casus"),
+    ):
+        arrangement.refresh_from_db()
+        gegevensstromen.add_gegevensstroom(arrangement=arrangement, user=coordinator,
+                                           expected_version=arrangement.lock_version, gegevens=gegevens)
 
 
 def _approve_for_every_party(arrangement: Arrangement) -> None:
