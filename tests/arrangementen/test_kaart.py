@@ -183,3 +183,8 @@ def test_a_gemeente_without_a_shape_is_named_under_the_map(land, client):
     client.force_login(_user(niveau=Overzichtsniveau.LANDELIJK))
     page = html(client.get(URL))
     assert "Niet op de kaart (geen grenzen bekend): Nieuwgemeente." in page
+
+
+def test_the_about_page_names_the_maps_source(client):
+    page = html(client.get("/over/"))
+    assert "Gemeentegrenzen op de kaart: Bron: CBS, PDOK, uit het coronadashboard van VWS (EUPL-1.2)." in page
