@@ -6,8 +6,10 @@ import datetime
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from arrangementen.beeld import overview
 from arrangementen.kaart import geometry, viewbox
 from arrangementen.models import Partij, Status
 from samenwerking import overzichtsrollen
@@ -188,3 +190,10 @@ def test_a_gemeente_without_a_shape_is_named_under_the_map(land, client):
 def test_the_about_page_names_the_maps_source(client):
     page = html(client.get("/over/"))
     assert "Gemeentegrenzen op de kaart: Bron: CBS, PDOK, uit het coronadashboard van VWS (EUPL-1.2)." in page
+
+
+def test_the_page_template_renders_the_map_without_a_request(land):
+    user = _user(niveau=Overzichtsniveau.LANDELIJK)
+    beeld = overview(user, peildatum=timezone.localdate())
+    page = render_to_string("arrangementen/_kaart.html", {"beeld": beeld})
+    assert page.count('<a class="app-kaart__gemeente"') == 4
