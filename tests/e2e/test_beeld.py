@@ -1,8 +1,9 @@
 """The aggregate page above the driehoek (/beeld/, issue 16) in a real browser, for a landelijk and an eenheid
 user: the table of gemeenten with their state, sorting by a column heading (no script), a bad and a past
-peildatum; axe-core and vnu on each page."""
+peildatum, the map (keyboard, zoom); axe-core and vnu on each page."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -40,6 +41,21 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     expect(tabel.get_by_role("row")).to_have_count(Gemeente.objects.count() + 1)
     expect(tabel.get_by_role("rowheader", name="Baarn", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
+
+    # The map: the keyboard reaches the gemeenten past the zoom form and the skip link; zoom to Baarn's eenheid.
+    kaart = page.get_by_role("group", name="Kaart")
+    expect(kaart.get_by_role("link")).to_have_count(Gemeente.objects.count())
+    page.get_by_role("button", name="Toon op de kaart").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("aria-label", re.compile(r"^[^:]+: (geen arrangement|\w)"))
+    page.get_by_label("Zoom de kaart naar").select_option(label=eenheid.naam)
+    page.get_by_role("button", name="Toon op de kaart").click()
+    kaart = page.get_by_role("group", name="Kaart")
+    expect(kaart.get_by_role("link")).to_have_count(Gemeente.objects.filter(eenheid=eenheid).count())
+    expect(kaart.get_by_role("link", name="Baarn: ondertekend en in werking")).to_have_count(1)
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/beeld/")
 
     tabel.get_by_role("link", name="Stand").click()
     expect(page.get_by_role("columnheader", name="Stand")).to_have_attribute("aria-sort", "ascending")
