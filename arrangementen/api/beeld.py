@@ -20,9 +20,10 @@ from samenwerking import toegang
 from samenwerking.apibasis import DatumField
 
 from ..beeld import overview
-from ..beeldtabel import party_counts, record
+from ..beeldtabel import inzet_per_domein, party_counts, record
 from ..dekking import Dekking
 from ..forms import check_peildatum
+from ..models import Domein
 
 
 class BeeldFilterSerializer(serializers.Serializer):
@@ -34,6 +35,12 @@ class BeeldFilterSerializer(serializers.Serializer):
             return check_peildatum(value)
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
+
+
+class DomeininzetSerializer(serializers.Serializer):
+    domein = serializers.ChoiceField(choices=Domein.choices)
+    boas = serializers.IntegerField()
+    fte = serializers.DecimalField(max_digits=7, decimal_places=1)
 
 
 class GemeentestandSerializer(serializers.Serializer):
@@ -52,6 +59,8 @@ class GemeentestandSerializer(serializers.Serializer):
     boas = serializers.IntegerField(allow_null=True, help_text="BOA's van het arrangement in werking; anders null.")
     fte = serializers.DecimalField(max_digits=9, decimal_places=1, allow_null=True,
                                    help_text="Fte van het arrangement in werking; anders null.")
+    inzet = DomeininzetSerializer(many=True, help_text="BOA-inzet per domein van het arrangement in werking; "
+                                                       "leeg als de gemeente niet gedekt is.")
 
 
 _FEATURE = inline_serializer("BeeldFeature", fields={
@@ -80,8 +89,9 @@ class BeeldViewSet(viewsets.ViewSet):
         filters.is_valid(raise_exception=True)
         peildatum = filters.validated_data.get("peildatum") or timezone.localdate()
         beeld = overview(request.user, peildatum=peildatum)
-        partijen = party_counts(beeld)
-        data = GemeentestandSerializer([record(r, partijen=partijen) for r in beeld.regels], many=True).data
+        partijen, inzet = party_counts(beeld), inzet_per_domein(beeld)
+        data = GemeentestandSerializer([record(r, partijen=partijen, inzet=inzet) for r in beeld.regels],
+                                       many=True).data
         return peildatum, data
 
     @extend_schema(summary="De stand van elke gemeente in mijn overzicht", parameters=[BeeldFilterSerializer],

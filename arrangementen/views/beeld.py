@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from samenwerking import tabellen, toegang
 
 from ..beeld import KOLOMMEN, gemeente_overview, overview
-from ..beeldtabel import export_headers, export_row
+from ..beeldtabel import export_table
 from ..forms import BeeldForm
 
 
@@ -44,8 +44,8 @@ def beeld(request):
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend)
     formaat = request.GET.get("export")
     if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused peildatum shows the page, not a file
-        return tabellen.download(formaat=formaat, headers=export_headers(), title=_("Beeld"),
-                                 rows=(export_row(regel) for regel in result.regels),
+        headers, rows = export_table(result)
+        return tabellen.download(formaat=formaat, headers=headers, rows=rows, title=_("Beeld"),
                                  filename=f"beeld-{peildatum:%Y%m%d}")
     totaal = len(result.regels)
     peildatum_text = data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else ""
