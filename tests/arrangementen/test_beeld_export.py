@@ -6,6 +6,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -107,3 +109,21 @@ def test_without_an_overview_role_there_is_no_export(land, client):
     assert client.get(URL, {"export": "csv"}).status_code == 403
     client.logout()
     assert client.get(URL, {"export": "xlsx"}).status_code == 302
+
+
+@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
+def test_the_export_reads_in_a_constant_number_of_queries(land, client, formaat):
+    client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["noord"]))
+    client.get(URL, {"export": formaat})  # warm-up: per-process caches do not count
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL, {"export": formaat, "sorteer": "stand"}).status_code == 200
+        return len(queries)
+
+    small = count()
+    for index in range(30):
+        gemeente = GemeenteFactory(veiligheidsregio=land["gemeenten"]["Aadorp"].veiligheidsregio)
+        (_in_force if index % 2 else _arrangement)([gemeente], boas=index % 5 + 1)
+    assert count() == small <= 12
+    assert len(_csv(client.get(URL, {"export": "csv"}))) == 1 + 3 + 30
