@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from actiepunten.api import ActiepuntViewSet, OverlegViewSet
 from actiepunten.evaluaties.api import EvaluatieViewSet
 from arrangementen.api import ArrangementViewSet
+from arrangementen.api.beeld import BeeldViewSet
 from samenwerking.api import DriehoekViewSet
 
 router = DefaultRouter()
@@ -16,6 +17,7 @@ router.register("arrangementen", ArrangementViewSet, basename="arrangement")
 router.register("overleggen", OverlegViewSet, basename="overleg")
 router.register("actiepunten", ActiepuntViewSet, basename="actiepunt")
 router.register("evaluaties", EvaluatieViewSet, basename="evaluatie")
+router.register("beeld", BeeldViewSet, basename="beeld")
 
 app_name = "api"
 urlpatterns = [

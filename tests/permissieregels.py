@@ -138,6 +138,11 @@ def overview_of_gemeente(role, scope):
     return 404
 
 
+def api_overview_users(role, scope):
+    """The aggregate API (JSON and GeoJSON): like the page, for scope users only; everyone else 403."""
+    return 200 if role in (OVERZICHT_LANDELIJK, OVERZICHT_EENHEID) else 403
+
+
 def unknown_token(role, scope):
     return 404
 
@@ -234,6 +239,8 @@ RULES = {
     "verifieer": public,
     "beeld:overzicht": overview_users,
     "beeld:gemeente": overview_of_gemeente,
+    "api:beeld-list": api_overview_users,
+    "api:beeld-geojson": api_overview_users,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,

@@ -20,13 +20,21 @@ from actiepunten import services as actiepunt_services
 from actiepunten.models import Overleg
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
-from arrangementen.models import Arrangement, Gegevensstroom, Grondslag, Status
-from samenwerking import audit
-from samenwerking.models import Driehoek, Gebruiker, Organisatie, Rol
+from arrangementen.models import Arrangement, BoaInzet, Gegevensstroom, Grondslag, Partij, Status
+from samenwerking import audit, overzichtsrollen
+from samenwerking.models import Driehoek, Gebruiker, Organisatie, Overzichtsniveau, Rol
 from samenwerking.permissions_setup import ensure_beheer_group
 
 from .actiepunten.evaluatiewereld import budget_evaluatie, meer_evaluaties, meer_uit_evaluatie
-from .factories import DriehoekFactory, GebruikerFactory, OnderwerpFactory, OrganisatieFactory, lid, vandaag
+from .factories import (
+    DriehoekFactory,
+    GebruikerFactory,
+    GemeenteFactory,
+    OnderwerpFactory,
+    OrganisatieFactory,
+    lid,
+    vandaag,
+)
 
 LIST_BUDGET = 12
 SMALL, LARGE = 3, 40
@@ -183,6 +191,22 @@ def meer_stromen(w: Wereld, n: int):
         stroom.ontvangers.set(ontvangers)
 
 
+def meer_gemeenten_in_beeld(w: Wereld, n: int):
+    """Gemeenten, each the signing party of an arrangement in force with BOA-inzet, in the user's landelijk
+    overview (granted on the first call): rows of the aggregate API (issue 16)."""
+    if not w.user.overzichtslidmaatschappen.exists():
+        overzichtsrollen.grant_overview(gebruiker=w.user, niveau=Overzichtsniveau.LANDELIJK)
+    for _ in range(n):
+        gemeente = OrganisatieFactory(soort=Organisatie.Soort.GEMEENTE, gemeente=GemeenteFactory())
+        arrangement = arrangement_services.create_arrangement(
+            driehoek=w.driehoek, user=w.user, titel=f"Arrangement {w.volgnummer()}", start="leeg")
+        Arrangement.objects.filter(pk=arrangement.pk).update(  # setup only: the workflow has its own tests
+            status=Status.ONDERTEKEND, geldig_van=vandaag() - datetime.timedelta(days=100),
+            geldig_tot=vandaag() + datetime.timedelta(days=300))
+        Partij.objects.create(arrangement=arrangement, organisatie=gemeente, ondertekenaar_functie="burgemeester")
+        BoaInzet.objects.update_or_create(arrangement=arrangement, domein="I", defaults={"aantal_boas": 3, "fte": 2})
+
+
 def _agenda_url(w: Wereld) -> str:
     token = actiepunt_services.create_agendakoppeling(user=w.user)
     return reverse("actiepunten:agenda", args=[token])
@@ -257,6 +281,9 @@ LIST_VIEWS = {
     "api_actiepunten": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user", None),
     "api_actiepunten_mijn": (lambda w: reverse("api:actiepunt-list"), meer_actiepunten, "user",
                              {"mijn": "true", "status": "lopend"}),
+    "api_beeld": (lambda w: reverse("api:beeld-list"), meer_gemeenten_in_beeld, "user", None),
+    "api_beeld_geojson": (lambda w: reverse("api:beeld-geojson"), meer_gemeenten_in_beeld, "user",
+                          {"peildatum": vandaag().isoformat()}),
 }
 
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from samenwerking import toegang
+from samenwerking import tabellen, toegang
 
 from ..beeld import KOLOMMEN, gemeente_overview, overview
+from ..beeldtabel import export_table
 from ..forms import BeeldForm
 
 
@@ -41,6 +42,11 @@ def beeld(request):
     sorteer = data.get("sorteer") if data.get("sorteer") in KOLOMMEN else "gemeente"
     aflopend = data.get("richting") == "af"
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend)
+    formaat = request.GET.get("export")
+    if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused peildatum shows the page, not a file
+        headers, rows = export_table(result)
+        return tabellen.download(formaat=formaat, headers=headers, rows=rows, title=_("Beeld"),
+                                 filename=f"beeld-{peildatum:%Y%m%d}")
     totaal = len(result.regels)
     peildatum_text = data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else ""
     return render(request, "arrangementen/beeld.html", {
@@ -48,6 +54,8 @@ def beeld(request):
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
         "kolommen": _columns(peildatum_text=peildatum_text, sorteer=sorteer, aflopend=aflopend),
         "peildatum_query": urlencode({"peildatum": peildatum_text}) if peildatum_text else "",
+        "export_query": urlencode({**({"peildatum": peildatum_text} if peildatum_text else {}),
+                                   "sorteer": sorteer, "richting": "af" if aflopend else "op"}),
     })
 
 

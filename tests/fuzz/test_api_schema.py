@@ -40,8 +40,8 @@ from arrangementen.api.stroomserializers import GegevensstroomInvoerSerializer
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import Arrangement, Grondslag
 from config.wsgi import application
-from samenwerking import api_tokens
-from samenwerking.models import Organisatie, Rol
+from samenwerking import api_tokens, overzichtsrollen
+from samenwerking.models import Organisatie, Overzichtsniveau, Rol
 
 from ..actiepunten.evaluatiewereld import evaluatie_overleg, ondertekend_arrangement, oordelen_voor
 from ..factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid, vandaag
@@ -100,13 +100,16 @@ def api_schema(in_process_app):
 @pytest.fixture
 def wereld(db):
     """A driehoek with a concept arrangement from the standard model, an overleg and an actiepunt; the member
-    holds the coordinator and secretaris roles (every write the API has); another driehoek stays invisible."""
+    holds the coordinator and secretaris roles (every write the API has) and a landelijk overview; another
+    driehoek stays invisible."""
     load_library()
     driehoek = DriehoekFactory()
     OrganisatieFactory(naam="Gemeente Fuzz", soort=Organisatie.Soort.GEMEENTE, gemeente=driehoek.gemeenten.first())
     user = GebruikerFactory(username="fuzzer")
     lid(user, driehoek, Rol.COORDINATOR)
     lid(user, driehoek, Rol.SECRETARIS)
+    # The aggregate picture (/api/v1/beeld/, issue 16) answers only a user with an overview role.
+    overzichtsrollen.grant_overview(gebruiker=user, niveau=Overzichtsniveau.LANDELIJK)
     arrangement = arrangement_services.create_arrangement(driehoek=driehoek, user=user, titel="Fuzzarrangement")
     verstrekker, ontvanger = (p.organisatie for p in arrangement.partijen.order_by("volgorde")[:2])
     stroom = gegevensstromen.add_gegevensstroom(
