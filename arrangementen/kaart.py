@@ -46,7 +46,16 @@ class Geometrie:
     bounds: tuple[int, int, int, int]
 
 
-def _decode_arcs(topo: dict) -> list[list[tuple[int, int]]]:
+def _svg_point(lon: float, lat: float) -> tuple[int, int]:
+    # North is up: SVG's y grows downwards, so latitude is negated.
+    return round(lon * _LON_FACTOR * UNITS_PER_DEGREE * 10), round(-lat * UNITS_PER_DEGREE * 10)
+
+
+def _lon_lat(lon: float, lat: float) -> tuple[float, float]:
+    return round(lon, 5), round(lat, 5)  # about a metre: plenty for a map of gemeenten
+
+
+def _decode_arcs(topo: dict, point=_svg_point) -> list[list[tuple]]:
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
     for arc in topo["arcs"]:
@@ -54,9 +63,7 @@ def _decode_arcs(topo: dict) -> list[list[tuple[int, int]]]:
         points = []
         for dx, dy in arc:
             x, y = x + dx, y + dy
-            lon, lat = x * sx + tx, y * sy + ty
-            # North is up: SVG's y grows downwards, so latitude is negated.
-            points.append((round(lon * _LON_FACTOR * UNITS_PER_DEGREE * 10), round(-lat * UNITS_PER_DEGREE * 10)))
+            points.append(point(x * sx + tx, y * sy + ty))
         arcs.append(points)
     return arcs
 
@@ -119,6 +126,22 @@ def geometry() -> Geometrie:
     return Geometrie(gemeenten=_shapes(topo, "gm_features", arcs, origin),
                      regios=_shapes(topo, "vr_features", arcs, origin),
                      bounds=(0, 0, box[2] - box[0], box[3] - box[1]))
+
+
+@functools.cache
+def geojson_geometries() -> dict[str, dict]:
+    """Each gemeente's outline as a GeoJSON geometry in WGS84 longitude/latitude (RFC 7946), by CBS code; decoded
+    once per process from the same file as the map, for the API's GeoJSON."""
+    topo = json.loads(TOPOJSON.read_text("utf-8"))
+    arcs = _decode_arcs(topo, _lon_lat)
+    result = {}
+    for item in topo["objects"]["gm_features"]["geometries"]:
+        polygons = [item["arcs"]] if item["type"] == "Polygon" else item["arcs"]
+        coordinates = [[[list(p) for p in _ring(indices, arcs)] for indices in polygon] for polygon in polygons]
+        result[item["properties"]["code"]] = ({"type": "Polygon", "coordinates": coordinates[0]}
+                                              if item["type"] == "Polygon"
+                                              else {"type": "MultiPolygon", "coordinates": coordinates})
+    return result
 
 
 def viewbox(shapes: list[Vorm]) -> tuple[str, float]:

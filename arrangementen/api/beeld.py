@@ -4,8 +4,9 @@ The same rows as the page /beeld/ (arrangementen.beeld.overview): the gemeenten 
 their state on the peildatum, dates, parties count and BOA-inzet — aggregates only, never a driehoek's content.
 Without an active overview role: 403, as on the page. A bad `peildatum`: 400 with a Dutch message.
 
-The GeoJSON carries each gemeente's state in `properties` and `geometry: null`: the shapes belong to the map module
-(arrangementen.kaart, which ships the gemeenten's TopoJSON), so this endpoint does not read a second copy of them.
+The GeoJSON carries each gemeente's state in `properties` and its outline in `geometry` (WGS84), decoded once per
+process by the map module (arrangementen.kaart) from the same TopoJSON as the map; null for a gemeente without a
+known shape.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +20,7 @@ from rest_framework.response import Response
 from samenwerking import toegang
 from samenwerking.apibasis import DatumField
 
+from .. import kaart
 from ..beeld import overview
 from ..beeldtabel import inzet_per_domein, party_counts, record
 from ..dekking import Dekking
@@ -66,7 +68,8 @@ class GemeentestandSerializer(serializers.Serializer):
 _FEATURE = inline_serializer("BeeldFeature", fields={
     "type": serializers.ChoiceField(choices=["Feature"]),
     "id": serializers.CharField(help_text="CBS-code"),
-    "geometry": serializers.JSONField(allow_null=True, help_text="Altijd null: de vormen staan in de kaart."),
+    "geometry": serializers.JSONField(
+        allow_null=True, help_text="De omtrek van de gemeente (WGS84); null voor een gemeente zonder bekende vorm."),
     "properties": GemeentestandSerializer(),
 })
 _COLLECTION = inline_serializer("BeeldFeatureCollection", fields={
@@ -104,5 +107,7 @@ class BeeldViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"], url_path="geojson")
     def geojson(self, request):
         peildatum, data = self._records(request)
+        shapes = kaart.geojson_geometries()
         return Response({"type": "FeatureCollection", "peildatum": peildatum, "features": [
-            {"type": "Feature", "id": item["cbs_code"], "geometry": None, "properties": item} for item in data]})
+            {"type": "Feature", "id": item["cbs_code"], "geometry": shapes.get(item["cbs_code"]), "properties": item}
+            for item in data]})

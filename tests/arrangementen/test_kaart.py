@@ -9,6 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from arrangementen import kaart
 from arrangementen.beeld import overview
 from arrangementen.kaart import geometry, viewbox
 from arrangementen.models import Partij, Status
@@ -197,3 +198,14 @@ def test_the_page_template_renders_the_map_without_a_request(land):
     beeld = overview(user, peildatum=timezone.localdate())
     page = render_to_string("arrangementen/_kaart.html", {"beeld": beeld})
     assert page.count('<a class="app-kaart__gemeente"') == 4
+
+
+def test_the_geojson_outlines_are_wgs84_polygons_for_every_gemeente():
+    shapes = kaart.geojson_geometries()
+    assert len(shapes) == 342
+    soest = shapes["GM0342"]
+    assert soest["type"] in ("Polygon", "MultiPolygon")
+    rings = soest["coordinates"] if soest["type"] == "Polygon" else [r for p in soest["coordinates"] for r in p]
+    points = [point for ring in rings for point in ring]
+    assert all(ring[0] == ring[-1] and len(ring) >= 4 for ring in rings)  # closed linear rings (RFC 7946)
+    assert all(5.1 < lon < 5.5 and 52.0 < lat < 52.3 for lon, lat in points)  # Soest lies east of Utrecht
