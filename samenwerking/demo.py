@@ -6,8 +6,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Rol
+from .models import Basisteam, Driehoek, Eenheid, Gebruiker, Gemeente, Overzichtsniveau, Rol
 from .organisaties import voor_basisteam, voor_gemeente, voor_parket
+from .overzichtsrollen import grant_overview
 from .permissions_setup import BEHEER_GROUP, ensure_beheer_group
 from .services import grant_membership
 from .tweestaps import APP_NAME, has_app, required_for
@@ -57,6 +58,28 @@ def _user(username, first, last, functie, organisatie, password, **extra):
     return user
 
 
+# Above the driehoek (issue 16): username, first, last, functie, niveau, eenheid code (None: the country).
+OVERVIEW_USERS = [
+    ("landelijk", "Lotte", "Landelijk", "Programmamanager BOA-Platform", Overzichtsniveau.LANDELIJK, None),
+    ("eenheid", "Erik", "Eenheid", "Portefeuillehouder handhaving eenheid Midden-Nederland",
+     Overzichtsniveau.EENHEID, "RE03"),
+]
+
+# Basisteamdriehoeken elsewhere in the country, so /beeld/ has something to show in every eenheid the demo
+# touches: name, basisteam, eenheid code, gemeenten. Their arrangements are made by arrangementen.demobeeld.
+COUNTRY_DRIEHOEKEN = [
+    ("Basisteamdriehoek Apeldoorn", "Apeldoorn", "RE02", ["GM0200"]),
+    ("Basisteamdriehoek Arnhem-Noord", "Arnhem-Noord", "RE02", ["GM0202"]),
+    ("Basisteamdriehoek Maas & Rotte", "Maas & Rotte", "RE07", ["GM0599"]),
+    ("Basisteamdriehoek Venray-Gennep", "Venray-Gennep", "RE10", ["GM0984", "GM0907"]),
+    ("Basisteamdriehoek Amersfoort", "Amersfoort", "RE03", ["GM0307", "GM0327"]),
+    ("Basisteamdriehoek Almere", "Almere", "RE03", ["GM0034"]),
+    ("Basisteamdriehoek Groningen", "Groningen", "RE01", ["GM0014"]),
+]
+# Drafts the country's demo arrangements through the real service; nobody logs in as this user.
+DRAFTER = "demo_opsteller"
+
+
 def _membership(user, driehoek, rol):
     if not user.lidmaatschappen.active().filter(driehoek=driehoek, rol=rol).exists():
         grant_membership(gebruiker=user, driehoek=driehoek, rol=rol)
@@ -103,7 +126,40 @@ def create_demo_data(*, password: str) -> list[Gebruiker]:
                       is_staff=True)
     beheerder.groups.add(Group.objects.get(name=BEHEER_GROUP))
     users.append(beheerder)
+    users.extend(_overview_users(password))
+    _country_driehoeken()
     for user in users:
         if required_for(user) and not has_app(user):
             TOTPDevice.objects.create(user=user, name=APP_NAME, key=DEMO_TOTP_KEY.hex(), confirmed=True)
     return users
+
+
+def _overview_users(password: str) -> list[Gebruiker]:
+    users = []
+    for username, first, last, functie, niveau, eenheid in OVERVIEW_USERS:
+        user = _user(username, first, last, functie, None, password)
+        if not user.overzichtslidmaatschappen.active().exists():
+            grant_overview(gebruiker=user, niveau=niveau,
+                           eenheid=Eenheid.objects.get(code=eenheid) if eenheid else None)
+        users.append(user)
+    return users
+
+
+def _country_driehoeken() -> None:
+    drafter, created = Gebruiker.objects.get_or_create(
+        username=DRAFTER, defaults={"first_name": "Demo", "last_name": "Opsteller", "functie": "BOA-coördinator",
+                                    "email": f"{DRAFTER}@demo.invalid"})
+    if created:
+        drafter.set_unusable_password()
+        drafter.save()
+    for naam, basisteam_naam, code, gemeenten in COUNTRY_DRIEHOEKEN:
+        eenheid = Eenheid.objects.get(code=code)
+        # Where the reference data names no basisteam for these gemeenten, the demo makes one and says so.
+        basisteam, _ = Basisteam.objects.get_or_create(
+            naam=basisteam_naam, eenheid=eenheid,
+            defaults={"bron": "demogegevens (make run)", "betrouwbaarheid": "fictief, alleen voor de demo"})
+        driehoek, created = Driehoek.objects.get_or_create(
+            naam=naam, defaults={"soort": Driehoek.Soort.BASISTEAM, "basisteam": basisteam, "eenheid": eenheid})
+        if created:
+            driehoek.gemeenten.set(Gemeente.objects.filter(cbs_code__in=gemeenten))
+        _membership(drafter, driehoek, Rol.COORDINATOR)

@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
-from . import audit, beveiliging
+from . import audit, beveiliging, navigatie
 from .models import Gebruiker
 from .services import sync_all_permissions
 
@@ -17,6 +17,7 @@ from .services import sync_all_permissions
 def on_login(sender, request, user, **kwargs):
     audit.record_login(request=request, user=user)
     beveiliging.mark_login(request=request)
+    navigatie.forget(request)
     sync_all_permissions(gebruiker=user)
 
 

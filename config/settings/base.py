@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samenwerking.context_processors.omgeving",
+                "samenwerking.context_processors.overzicht",
             ],
         },
     },

@@ -5,9 +5,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from arrangementen.demo import DEMO_SIGNERS, DEMO_TITEL
-from arrangementen.models import Arrangement
+from arrangementen.models import Arrangement, Opzegging
 from samenwerking import toegang, tweestaps
-from samenwerking.models import Driehoek, Gebruiker
+from samenwerking.demo import COUNTRY_DRIEHOEKEN, DRAFTER
+from samenwerking.models import Basisteam, Driehoek, Gebruiker, Gemeente, Overzichtslidmaatschap
 from samenwerking.organisaties import vertegenwoordigt
 from samenwerking.permissions_setup import is_beheerder
 from tests.mfa import code_for
@@ -19,6 +20,8 @@ EXPECTED = {
     "officier": {BES}, "buitenstaander": {BERGEN}, "beheerder": set(),
     "burgemeester_baarn": {BES}, "burgemeester_bunschoten": {BES}, "burgemeester_debilt": {BES},
     "burgemeester_eemnes": {BES}, "privacy": {BES},
+    # Above the driehoek (issue 16): the aggregate picture of a scope, no driehoek of their own.
+    "landelijk": set(), "eenheid": set(),
 }
 
 
@@ -84,12 +87,37 @@ def test_every_party_of_the_demo_arrangement_has_a_demo_user_who_may_sign_for_it
                for user, partij in zip(signers, partijen, strict=True))
 
 
+def test_the_scope_users_see_the_country_and_eenheid_midden_nederland(demo):
+    landelijk = Gebruiker.objects.get(username="landelijk")
+    eenheid = Gebruiker.objects.get(username="eenheid")
+    assert [(s.niveau, s.scope_naam) for s in toegang.overview_scopes(landelijk)] == [
+        ("landelijk", "heel Nederland")]
+    assert [(s.niveau, s.eenheid.code) for s in toegang.overview_scopes(eenheid)] == [("eenheid", "RE03")]
+    assert toegang.visible_gemeenten(landelijk).count() == Gemeente.objects.count() == 342
+    assert set(toegang.visible_gemeenten(eenheid).values_list("eenheid__naam", flat=True)) == {"Midden-Nederland"}
+    assert (landelijk.get_full_name(), landelijk.functie) == ("Lotte Landelijk", "Programmamanager BOA-Platform")
+    assert (eenheid.get_full_name(), eenheid.functie) == (
+        "Erik Eenheid", "Portefeuillehouder handhaving eenheid Midden-Nederland")
+
+
+def test_the_demo_drafter_of_the_country_arrangements_cannot_log_in(demo):
+    drafter = Gebruiker.objects.get(username=DRAFTER)
+    assert not drafter.has_usable_password()
+    assert set(toegang.visible_driehoeken(drafter).values_list("naam", flat=True)) == {
+        naam for naam, *_rest in COUNTRY_DRIEHOEKEN}
+
+
+def _demo_counts():
+    return (Gebruiker.objects.count(), Driehoek.objects.count(), Basisteam.objects.count(),
+            sum(u.lidmaatschappen.count() for u in Gebruiker.objects.all()),
+            Overzichtslidmaatschap.objects.count(), Arrangement.objects.count(), Opzegging.objects.count(),
+            sorted(Arrangement.objects.values_list("pk", "status", "lock_version")))
+
+
 def test_demo_twice_changes_nothing(demo):
-    counts = (Gebruiker.objects.count(), Driehoek.objects.count(),
-              sum(u.lidmaatschappen.count() for u in Gebruiker.objects.all()))
+    counts = _demo_counts()
     call_command("demo", verbosity=0)
-    assert counts == (Gebruiker.objects.count(), Driehoek.objects.count(),
-                      sum(u.lidmaatschappen.count() for u in Gebruiker.objects.all()))
+    assert counts == _demo_counts()
 
 
 def test_demo_prints_the_default_password_when_none_is_set(db, monkeypatch, capsys):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from actiepunten.demo import create_demo_overleg
 from arrangementen.demo import create_demo_arrangement, ensure_test_keys, sign_demo_arrangement
+from arrangementen.demobeeld import create_demo_beeld
 from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data, demo_totp_secret
 from samenwerking.tweestaps import has_app
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         ensure_test_keys()
         sign_demo_arrangement(create_demo_arrangement(), password)
         create_demo_overleg()
+        create_demo_beeld()
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))
         for user in users:
             extra = "  (met tweestapsverificatie)" if has_app(user) else ""
