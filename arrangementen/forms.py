@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.forms import mark_required, mark_required_when
@@ -288,6 +289,34 @@ class BeeldForm(forms.Form):
     def clean_peildatum(self):
         return check_peildatum(self.cleaned_data["peildatum"])
 
+
+
+class VergelijkForm(forms.Form):
+    """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first."""
+
+    van = peildatum_field(help_text=_("De eerste dag, als dd-mm-jjjj."))
+    tot = peildatum_field(help_text=_("De tweede dag, als dd-mm-jjjj; leeg is vandaag."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["van"].label, self.fields["tot"].label = _("Van"), _("Tot en met")
+        self.fields["van"].required = True
+        self.fields["van"].error_messages["required"] = _("Vul de eerste datum in, bijvoorbeeld 1-1-2026.")
+
+    def clean_van(self):
+        return check_peildatum(self.cleaned_data["van"])
+
+    def clean_tot(self):
+        return check_peildatum(self.cleaned_data["tot"])
+
+    def clean(self):
+        data = super().clean()
+        if "tot" in data and not data["tot"]:
+            data["tot"] = timezone.localdate()
+        van, tot = data.get("van"), data.get("tot")
+        if van and tot and van > tot:
+            self.add_error("van", _("De eerste datum ligt na de tweede; kies een eerdere datum of wissel ze om."))
+        return data
 
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
 

@@ -234,6 +234,7 @@ RULES = {
     "verifieer": public,
     "beeld:overzicht": overview_users,
     "beeld:gemeente": overview_of_gemeente,
+    "beeld:vergelijk": overview_users,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,
