@@ -31,8 +31,9 @@ URL = "/beeld/"
 
 def _arrangement(gemeenten, *, soort=Driehoek.Soort.BASISTEAM, inzet=(), in_force=True):
     today = timezone.localdate()
-    dates = dict(status=Status.ONDERTEKEND, vastgesteld_op=today - 100 * DAY, ondertekend_op=timezone.now() - 90 * DAY,
-                 geldig_van=today - 80 * DAY, geldig_tot=today + 400 * DAY) if in_force else {}
+    dates = {"status": Status.ONDERTEKEND, "vastgesteld_op": today - 100 * DAY,
+             "ondertekend_op": timezone.now() - 90 * DAY, "geldig_van": today - 80 * DAY,
+             "geldig_tot": today + 400 * DAY} if in_force else {}
     arrangement = ArrangementFactory(driehoek=DriehoekFactory(gemeenten=list(gemeenten), soort=soort),
                                      aangemaakt_op=timezone.now() - 500 * DAY, **dates)
     for gemeente in gemeenten:
