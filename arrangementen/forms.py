@@ -290,8 +290,6 @@ class BeeldForm(forms.Form):
         return check_peildatum(self.cleaned_data["peildatum"])
 
 
-
-
 def _keuze(model, label, alle, fout) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=model.objects.none(), required=False, label=label, empty_label=alle,
                                   error_messages={"invalid_choice": fout})
@@ -320,6 +318,7 @@ class BeeldFilterForm(BeeldForm):
         self.fields["basisteam"].queryset = (Basisteam.objects.filter(werkgebieden__gemeente__in=ids).distinct()
                                              .order_by("naam"))
 
+
 class VergelijkForm(forms.Form):
     """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first."""
 
@@ -335,17 +334,16 @@ class VergelijkForm(forms.Form):
     def clean_van(self):
         return check_peildatum(self.cleaned_data["van"])
 
-    def clean_tot(self):
-        return check_peildatum(self.cleaned_data["tot"])
+    def clean_tot(self):  # empty: today, so the comparison and the refusal below read one date
+        return check_peildatum(self.cleaned_data["tot"]) or timezone.localdate()
 
     def clean(self):
         data = super().clean()
-        if "tot" in data and not data["tot"]:
-            data["tot"] = timezone.localdate()
         van, tot = data.get("van"), data.get("tot")
         if van and tot and van > tot:
             self.add_error("van", _("De eerste datum ligt na de tweede; kies een eerdere datum of wissel ze om."))
         return data
+
 
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
 
