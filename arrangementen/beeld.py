@@ -81,7 +81,8 @@ def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflop
                                                               peildatum=peildatum)]
     inzet = _inzet({r.arrangementen[0].pk for r in regels if r.gedekt})
     if domein:
-        regels = [r for r in regels if r.gedekt and domein in inzet.get(r.arrangementen[0].pk, {})]
+        # A domein recorded with no BOA's and no fte is no inzet there.
+        regels = [r for r in regels if r.gedekt and any(inzet.get(r.arrangementen[0].pk, {}).get(domein, ()))]
     for regel in regels:
         if regel.gedekt:
             regel.inzet = inzet.get(regel.arrangementen[0].pk, {})

@@ -46,7 +46,7 @@ class Groepscijfers:
     naam: str
     totaal: int = 0
     gedekt: int = 0
-    inzet: dict[str, list] = field(default_factory=lambda: {d: [0, Decimal(0)] for d in Domein.values})
+    inzet: dict[str, list] = field(default_factory=lambda: {d: [0, Decimal("0.0")] for d in Domein.values})
     arrangementen: set[int] = field(default_factory=set)
     kolommen: list[tuple[int, Decimal]] = field(default_factory=list)  # (BOA's, fte) of the domeinen shown
 

@@ -52,7 +52,8 @@ def land(db):
     zuidregio = VeiligheidsregioFactory(code="VR73", naam="Regio Zuid", eenheid=zuid)
     g = {naam: GemeenteFactory(officiele_naam=naam, veiligheidsregio=regio) for naam, regio in (
         ("Aadorp", een), ("Bedum", een), ("Cadier", twee), ("Dalen", twee), ("Zelhem", zuidregio))}
-    _arrangement([g["Aadorp"], g["Bedum"]], inzet=[("I", 4, 3), ("II", 1, 1)])  # one arrangement, two gemeenten
+    # One arrangement for two gemeenten; domein IV recorded without BOA's.
+    _arrangement([g["Aadorp"], g["Bedum"]], inzet=[("I", 4, 3), ("II", 1, 1), ("IV", 0, 0)])
     _arrangement([g["Cadier"]], soort=Driehoek.Soort.LOKAAL, in_force=False, inzet=[("III", 50, 50)])
     _arrangement([g["Dalen"]], soort=Driehoek.Soort.LOKAAL, inzet=[("III", 2, "1.5")])
     _arrangement([g["Zelhem"]], inzet=[("I", 9, 7)])
@@ -127,6 +128,7 @@ def test_the_domein_filter_keeps_gemeenten_covered_with_inzet_there_and_counts_o
     assert _gemeenten(response) == ["Dalen"]  # Cadier's inzet is in an arrangement not in force
     assert _table(response)[0][-2:] == ["2", "1,5"]
     assert _gemeenten(landelijk.get(URL, {"domein": "I"})) == ["Aadorp", "Bedum", "Zelhem"]
+    assert _gemeenten(landelijk.get(URL, {"domein": "IV"})) == []  # recorded with no BOA's and no fte
     [per_eenheid, _per_regio] = _summary(response)
     assert per_eenheid == [["Politie-eenheid", "Gemeenten gedekt", "Domein III – Onderwijs: BOA's / fte"],
                            ["Noord", "1 van 1 (100%)", "2 / 1,5"]]
@@ -145,13 +147,14 @@ def test_the_summary_counts_covered_gemeenten_and_inzet_per_eenheid_and_region(l
                 "Domein III – Onderwijs: BOA's / fte", "Domein IV – Openbaar vervoer: BOA's / fte",
                 "Domein V – Werk, inkomen en zorg: BOA's / fte", "Domein VI – Generieke opsporing: BOA's / fte"]
     # The arrangement covering Aadorp and Bedum counts once; Cadier's (not in force) not at all.
+    nul = ["0 / 0,0"]
     assert per_eenheid == [["Politie-eenheid", "Gemeenten gedekt", *domeinen],
-                           ["Noord", "3 van 4 (75%)", "4 / 3,0", "1 / 1,0", "2 / 1,5", "0 / 0", "0 / 0", "0 / 0"],
-                           ["Zuid", "1 van 1 (100%)", "9 / 7,0", "0 / 0", "0 / 0", "0 / 0", "0 / 0", "0 / 0"]]
+                           ["Noord", "3 van 4 (75%)", "4 / 3,0", "1 / 1,0", "2 / 1,5", *nul * 3],
+                           ["Zuid", "1 van 1 (100%)", "9 / 7,0", *nul * 5]]
     assert per_regio == [["Veiligheidsregio", "Gemeenten gedekt", *domeinen],
-                         ["Regio Een", "2 van 2 (100%)", "4 / 3,0", "1 / 1,0", "0 / 0", "0 / 0", "0 / 0", "0 / 0"],
-                         ["Regio Twee", "1 van 2 (50%)", "0 / 0", "0 / 0", "2 / 1,5", "0 / 0", "0 / 0", "0 / 0"],
-                         ["Regio Zuid", "1 van 1 (100%)", "9 / 7,0", "0 / 0", "0 / 0", "0 / 0", "0 / 0", "0 / 0"]]
+                         ["Regio Een", "2 van 2 (100%)", "4 / 3,0", "1 / 1,0", *nul * 4],
+                         ["Regio Twee", "1 van 2 (50%)", *nul * 2, "2 / 1,5", *nul * 3],
+                         ["Regio Zuid", "1 van 1 (100%)", "9 / 7,0", *nul * 5]]
 
 
 def test_the_summary_follows_the_filters(land, landelijk):
