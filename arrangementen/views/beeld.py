@@ -41,7 +41,8 @@ def beeld(request):
         raise toegang.Geweigerd(_("Dit overzicht is er voor wie een overzichtsrol heeft voor een politie-eenheid, "
                                   "een veiligheidsregio of heel Nederland."))
     form = BeeldFilterForm(request.GET or None, gemeenten=toegang.visible_gemeenten(request.user))
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # Reading form.errors runs the checks; every valid field counts even when another is refused.
+    data = form.cleaned_data if form.is_bound and form.errors is not None else {}
     peildatum = data.get("peildatum") or timezone.localdate()
     sorteer = data.get("sorteer") if data.get("sorteer") in KOLOMMEN else "gemeente"
     aflopend = data.get("richting") == "af"
@@ -49,7 +50,7 @@ def beeld(request):
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend,
                       where=where(data, peildatum=peildatum), domein=domein)
     totaal = len(result.regels)
-    filters = {key: request.GET[key] for key in _FILTERS if data and request.GET.get(key)}
+    filters = {key: request.GET[key] for key in _FILTERS if data.get(key)}
     domeinen = [domein] if domein else Domein.values
     return render(request, "arrangementen/beeld.html", {
         "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,

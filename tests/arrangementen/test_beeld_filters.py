@@ -176,6 +176,12 @@ def test_a_bad_choice_is_refused_in_dutch(landelijk, query, message):
     assert _gemeenten(response) == ["Aadorp", "Bedum", "Cadier", "Dalen", "Zelhem"]  # unfiltered meanwhile
 
 
+def test_a_bad_filter_keeps_the_other_choices(land, landelijk):
+    response = landelijk.get(URL, {"eenheid": "999999", "veiligheidsregio": land["twee"].pk, "domein": "III"})
+    assert "Kies een politie-eenheid uit de lijst." in html(response)
+    assert _gemeenten(response) == ["Dalen"]
+
+
 def test_an_eenheid_user_chooses_only_from_their_scope(land, client):
     client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["noord"]))
     page = html(client.get(URL))
