@@ -7,10 +7,10 @@ number of gemeenten: the scopes, the gemeenten, the arrangement rows, the BOA-in
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking import toegang
@@ -39,6 +39,7 @@ class Beeldregel:
     dekking: Gemeentedekking
     boas: int | None = None
     fte: Decimal | None = None
+    inzet: dict = field(default_factory=dict)  # domein → (BOA's, fte) of the covering arrangement
 
     @property
     def gemeente(self):
@@ -70,26 +71,46 @@ class Beeld:
         return sum(n for stand, n in self.per_stand if stand in GEDEKT)
 
 
-def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflopend: bool = False) -> Beeld:
-    """The gemeenten of the user's scopes on the peildatum. The totals count each arrangement in force once,
-    however many gemeenten it covers (its BOA's work for all of them)."""
-    gemeenten = toegang.visible_gemeenten(user).select_related("eenheid", "veiligheidsregio").order_by("weergavenaam")
-    regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten, peildatum=peildatum)]
-    covering = {r.arrangementen[0].pk for r in regels if r.gedekt}
-    inzet = {row["arrangement_id"]: row for row in BoaInzet.objects.filter(arrangement_id__in=covering)
-             .values("arrangement_id").annotate(boas=Sum("aantal_boas"), fte=Sum("fte")).order_by()} if covering else {}
+def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflopend: bool = False,
+             where: Q | None = None, domein: str = "") -> Beeld:
+    """The gemeenten of the user's scopes on the peildatum (narrowed by `where`, on Gemeente). The totals count each
+    arrangement in force once, however many gemeenten it covers (its BOA's work for all of them). With a `domein`:
+    only gemeenten covered by an arrangement with BOA-inzet in that domein, and only that domein's numbers."""
+    gemeenten = toegang.visible_gemeenten(user).filter(where or Q()).select_related("eenheid", "veiligheidsregio")
+    regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten.order_by("weergavenaam"),
+                                                              peildatum=peildatum)]
+    inzet = _inzet({r.arrangementen[0].pk for r in regels if r.gedekt})
+    if domein:
+        # A domein recorded with no BOA's and no fte is no inzet there.
+        regels = [r for r in regels if r.gedekt and any(inzet.get(r.arrangementen[0].pk, {}).get(domein, ()))]
     for regel in regels:
         if regel.gedekt:
-            row = inzet.get(regel.arrangementen[0].pk, {"boas": 0, "fte": Decimal(0)})
-            regel.boas, regel.fte = row["boas"], row["fte"]
+            regel.inzet = inzet.get(regel.arrangementen[0].pk, {})
+            regel.boas, regel.fte = _sum(regel.inzet, domein)
     # Sorting is stable, also reversed: equal values stay in the gemeenten's alphabetical order.
     regels.sort(key=KOLOMMEN.get(sorteer, KOLOMMEN["gemeente"])[1], reverse=aflopend)
     counts = dict.fromkeys(Dekking, 0)
     for regel in regels:
         counts[regel.stand] += 1
+    covering = {r.arrangementen[0].pk: r.inzet for r in regels if r.gedekt}
+    totals = [_sum(per_domein, domein) for per_domein in covering.values()]
     return Beeld(peildatum=peildatum, regels=regels, per_stand=list(counts.items()),
-                 boas=sum(row["boas"] for row in inzet.values()),
-                 fte=sum((row["fte"] for row in inzet.values()), Decimal(0)))
+                 boas=sum(boas for boas, _fte in totals), fte=sum((fte for _boas, fte in totals), Decimal(0)))
+
+
+def _inzet(arrangementen: set[int]) -> dict[int, dict[str, tuple[int, Decimal]]]:
+    """BOA-inzet per arrangement and domein, in one query."""
+    result: dict[int, dict[str, tuple[int, Decimal]]] = {pk: {} for pk in arrangementen}
+    rows = BoaInzet.objects.filter(arrangement_id__in=arrangementen).values_list(
+        "arrangement_id", "domein", "aantal_boas", "fte") if arrangementen else []
+    for pk, domein, boas, fte in rows:
+        result[pk][domein] = (boas, fte)
+    return result
+
+
+def _sum(per_domein: dict[str, tuple[int, Decimal]], domein: str = "") -> tuple[int, Decimal]:
+    kept = [value for key, value in per_domein.items() if not domein or key == domein]
+    return sum(boas for boas, _fte in kept), sum((fte for _boas, fte in kept), Decimal(0))
 
 
 @dataclass

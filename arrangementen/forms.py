@@ -1,10 +1,11 @@
 import datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.forms import mark_required, mark_required_when
-from samenwerking.models import Gemeente, Organisatie
+from samenwerking.models import Basisteam, Driehoek, Eenheid, Gemeente, Organisatie, Veiligheidsregio
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
@@ -287,6 +288,61 @@ class BeeldForm(forms.Form):
 
     def clean_peildatum(self):
         return check_peildatum(self.cleaned_data["peildatum"])
+
+
+def _keuze(model, label, alle, fout) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=model.objects.none(), required=False, label=label, empty_label=alle,
+                                  error_messages={"invalid_choice": fout})
+
+
+class BeeldFilterForm(BeeldForm):
+    """The overview's filters; the places to choose from are those of the user's gemeenten (`gemeenten`)."""
+
+    eenheid = _keuze(Eenheid, _("Politie-eenheid"), _("Alle eenheden"), _("Kies een politie-eenheid uit de lijst."))
+    veiligheidsregio = _keuze(Veiligheidsregio, _("Veiligheidsregio"), _("Alle veiligheidsregio's"),
+                              _("Kies een veiligheidsregio uit de lijst."))
+    basisteam = _keuze(Basisteam, _("Basisteam"), _("Alle basisteams"), _("Kies een basisteam uit de lijst."))
+    driehoeksoort = forms.ChoiceField(label=_("Soort driehoek"), required=False,
+                                      choices=[("", _("Alle soorten")), *Driehoek.Soort.choices],
+                                      error_messages={"invalid_choice": _("Kies een soort driehoek uit de lijst.")})
+    domein = forms.ChoiceField(label=_("Domein van de BOA-inzet"), required=False,
+                               choices=[("", _("Alle domeinen")), *Domein.choices],
+                               error_messages={"invalid_choice": _("Kies een domein uit de lijst.")})
+
+    def __init__(self, *args, gemeenten, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = gemeenten.values("pk")
+        self.fields["eenheid"].queryset = Eenheid.objects.filter(gemeenten__in=ids).distinct().order_by("naam")
+        self.fields["veiligheidsregio"].queryset = (Veiligheidsregio.objects.filter(gemeenten__in=ids).distinct()
+                                                    .order_by("naam"))
+        self.fields["basisteam"].queryset = (Basisteam.objects.filter(werkgebieden__gemeente__in=ids).distinct()
+                                             .order_by("naam"))
+
+
+class VergelijkForm(forms.Form):
+    """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first."""
+
+    van = peildatum_field(help_text=_("De eerste dag, als dd-mm-jjjj."))
+    tot = peildatum_field(help_text=_("De tweede dag, als dd-mm-jjjj; leeg is vandaag."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["van"].label, self.fields["tot"].label = _("Van"), _("Tot en met")
+        self.fields["van"].required = True
+        self.fields["van"].error_messages["required"] = _("Vul de eerste datum in, bijvoorbeeld 1-1-2026.")
+
+    def clean_van(self):
+        return check_peildatum(self.cleaned_data["van"])
+
+    def clean_tot(self):  # empty: today, so the comparison and the refusal below read one date
+        return check_peildatum(self.cleaned_data["tot"]) or timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        van, tot = data.get("van"), data.get("tot")
+        if van and tot and van > tot:
+            self.add_error("van", _("De eerste datum ligt na de tweede; kies een eerdere datum of wissel ze om."))
+        return data
 
 
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")

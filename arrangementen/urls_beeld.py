@@ -3,10 +3,12 @@
 from django.urls import path
 
 from .views.beeld import beeld, gemeente
+from .views.beeldvergelijking import vergelijk
 
 app_name = "beeld"
 
 urlpatterns = [
     path("", beeld, name="overzicht"),
     path("gemeente/<int:pk>/", gemeente, name="gemeente"),
+    path("vergelijk/", vergelijk, name="vergelijk"),
 ]

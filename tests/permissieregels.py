@@ -241,6 +241,7 @@ RULES = {
     "beeld:gemeente": overview_of_gemeente,
     "api:beeld-list": api_overview_users,
     "api:beeld-geojson": api_overview_users,
+    "beeld:vergelijk": overview_users,
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,

@@ -12,18 +12,23 @@ from django.views.decorators.http import require_GET
 from samenwerking import tabellen, toegang
 
 from ..beeld import KOLOMMEN, gemeente_overview, overview
+from ..beeldcijfers import per_group, where
 from ..beeldtabel import export_table
-from ..forms import BeeldForm
+from ..forms import BeeldFilterForm, BeeldForm
+from ..models import Domein
+
+# The filters a sort link keeps (the peildatum as typed, the others as their submitted values).
+_FILTERS = ("peildatum", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort", "domein")
 
 
-def _columns(*, peildatum_text: str, sorteer: str, aflopend: bool) -> list[dict]:
+def _columns(*, filters: dict, sorteer: str, aflopend: bool) -> list[dict]:
     """Each heading links to the table sorted by it (ascending, or descending when it is the current ascending
     sort) and carries aria-sort where it is the current order."""
     columns = []
     for key, (label, _key) in KOLOMMEN.items():
         current = key == sorteer
         richting = "af" if current and not aflopend else "op"
-        query = {"sorteer": key, "richting": richting, **({"peildatum": peildatum_text} if peildatum_text else {})}
+        query = {"sorteer": key, "richting": richting, **filters}
         columns.append({"sleutel": key, "label": label, "url": f"?{urlencode(query)}",
                         "aria_sort": ("descending" if aflopend else "ascending") if current else ""})
     return columns
@@ -36,26 +41,34 @@ def beeld(request):
     if not scopes:
         raise toegang.Geweigerd(_("Dit overzicht is er voor wie een overzichtsrol heeft voor een politie-eenheid, "
                                   "een veiligheidsregio of heel Nederland."))
-    form = BeeldForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form = BeeldFilterForm(request.GET or None, gemeenten=toegang.visible_gemeenten(request.user))
+    # Reading form.errors runs the checks; every valid field counts even when another is refused.
+    data = form.cleaned_data if form.is_bound and form.errors is not None else {}
     peildatum = data.get("peildatum") or timezone.localdate()
     sorteer = data.get("sorteer") if data.get("sorteer") in KOLOMMEN else "gemeente"
     aflopend = data.get("richting") == "af"
-    result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend)
+    domein = data.get("domein") or ""
+    result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend,
+                      where=where(data, peildatum=peildatum), domein=domein)
     formaat = request.GET.get("export")
-    if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused peildatum shows the page, not a file
+    if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused filter shows the page, not a file
         headers, rows = export_table(result)
         return tabellen.download(formaat=formaat, headers=headers, rows=rows, title=_("Beeld"),
                                  filename=f"beeld-{peildatum:%Y%m%d}")
     totaal = len(result.regels)
-    peildatum_text = data["peildatum"].strftime("%d-%m-%Y") if data.get("peildatum") else ""
+    filters = {key: request.GET[key] for key in _FILTERS if data.get(key)}
+    domeinen = [domein] if domein else Domein.values
     return render(request, "arrangementen/beeld.html", {
         "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
-        "kolommen": _columns(peildatum_text=peildatum_text, sorteer=sorteer, aflopend=aflopend),
-        "peildatum_query": urlencode({"peildatum": peildatum_text}) if peildatum_text else "",
-        "export_query": urlencode({**({"peildatum": peildatum_text} if peildatum_text else {}),
-                                   "sorteer": sorteer, "richting": "af" if aflopend else "op"}),
+        "kolommen": _columns(filters=filters, sorteer=sorteer, aflopend=aflopend),
+        "peildatum_query": urlencode({"peildatum": filters["peildatum"]}) if "peildatum" in filters else "",
+        "cijfers": [(_("Per politie-eenheid"), _("Politie-eenheid"), per_group(result.regels, by="eenheid",
+                                                                               domeinen=domeinen)),
+                    (_("Per veiligheidsregio"), _("Veiligheidsregio"),
+                     per_group(result.regels, by="veiligheidsregio", domeinen=domeinen))],
+        "domeinen": [(key, Domein(key).label) for key in domeinen],
+        "export_query": urlencode({**filters, "sorteer": sorteer, "richting": "af" if aflopend else "op"}),
     })
 
 

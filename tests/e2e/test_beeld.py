@@ -37,7 +37,7 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
 
     login(page, live_server, "landelijk", TEST_PASSWORD)
     page.goto(f"{live_server.url}/beeld/")
-    tabel = page.get_by_role("table")
+    tabel = page.get_by_role("table", name="Gemeenten", exact=True)
     expect(tabel.get_by_role("row")).to_have_count(Gemeente.objects.count() + 1)
     expect(tabel.get_by_role("rowheader", name="Baarn", exact=True)).to_be_visible()
     assert_no_axe_violations(page)
@@ -62,11 +62,11 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     # Baarn's signed arrangement in force: the best state first.
     expect(page.get_by_role("row").nth(1)).to_contain_text("Baarn")
     expect(page.get_by_role("row").nth(1)).to_contain_text("Ondertekend en in werking")
-    page.get_by_role("table").get_by_role("link", name="Stand").click()
+    page.get_by_role("table", name="Gemeenten", exact=True).get_by_role("link", name="Stand").click()
     expect(page.get_by_role("columnheader", name="Stand")).to_have_attribute("aria-sort", "descending")
     expect(page.get_by_role("row").nth(1)).to_contain_text("Geen arrangement")
 
-    page.get_by_role("table").get_by_role("link", name="Baarn", exact=True).click()
+    page.get_by_role("table", name="Gemeenten", exact=True).get_by_role("link", name="Baarn", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Baarn")
     expect(page.get_by_role("cell", name="Ondertekend en in werking")).to_be_visible()
     expect(page.get_by_role("link", name=arrangement.titel, exact=False)).to_have_count(0)  # not a member
@@ -88,6 +88,6 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     login(second, live_server, "eenheid", TEST_PASSWORD)
     second.goto(f"{live_server.url}/beeld/")
     in_eenheid = Gemeente.objects.filter(eenheid=eenheid).count()
-    expect(second.get_by_role("table").get_by_role("row")).to_have_count(in_eenheid + 1)
+    expect(second.get_by_role("table", name="Gemeenten", exact=True).get_by_role("row")).to_have_count(in_eenheid + 1)
     expect(second.get_by_text(str(eenheid), exact=False).first).to_be_visible()
     assert_no_axe_violations(second)
