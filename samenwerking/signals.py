@@ -17,7 +17,7 @@ from .services import sync_all_permissions
 def on_login(sender, request, user, **kwargs):
     audit.record_login(request=request, user=user)
     beveiliging.mark_login(request=request)
-    navigatie.forget(request)
+    navigatie.remember(request, user)
     sync_all_permissions(gebruiker=user)
 
 
