@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_server, demo_data):
-    landelijk = GebruikerFactory(username="landelijk")
+    landelijk = GebruikerFactory(username="beeld-landelijk")
     overzichtsrollen.grant_overview(gebruiker=landelijk, niveau=Overzichtsniveau.LANDELIJK)
     baarn = Gemeente.objects.get(weergavenaam="Baarn")
     eenheid = baarn.eenheid
@@ -32,10 +32,10 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     organisatie = Organisatie.objects.create(naam="Gemeente Baarn (beeld)", soort=Organisatie.Soort.GEMEENTE,
                                              gemeente=baarn)
     Partij.objects.create(arrangement=arrangement, organisatie=organisatie, ondertekenaar_functie="burgemeester")
-    regionaal = GebruikerFactory(username="eenheid")
+    regionaal = GebruikerFactory(username="beeld-eenheid")
     overzichtsrollen.grant_overview(gebruiker=regionaal, niveau=Overzichtsniveau.EENHEID, eenheid=eenheid)
 
-    login(page, live_server, "landelijk", TEST_PASSWORD)
+    login(page, live_server, "beeld-landelijk", TEST_PASSWORD)
     page.goto(f"{live_server.url}/beeld/")
     tabel = page.get_by_role("table", name="Gemeenten", exact=True)
     expect(tabel.get_by_role("row")).to_have_count(Gemeente.objects.count() + 1)
@@ -85,7 +85,7 @@ def test_a_landelijk_and_an_eenheid_user_read_the_table(page, new_page, live_ser
     assert_no_axe_violations(page)
 
     second = new_page()
-    login(second, live_server, "eenheid", TEST_PASSWORD)
+    login(second, live_server, "beeld-eenheid", TEST_PASSWORD)
     second.goto(f"{live_server.url}/beeld/")
     in_eenheid = Gemeente.objects.filter(eenheid=eenheid).count()
     expect(second.get_by_role("table", name="Gemeenten", exact=True).get_by_role("row")).to_have_count(in_eenheid + 1)
