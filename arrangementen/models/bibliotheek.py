@@ -53,6 +53,11 @@ class Modelafspraak(models.Model):
     )
     titel = models.CharField(_("titel"), max_length=200)
     tekst = models.TextField(_("tekst"))
+    toelichting = models.TextField(
+        _("wanneer past deze afspraak"), blank=True,
+        help_text=_("Korte toelichting voor de opsteller: in welke situatie deze variant past, naast de andere "
+                    "afspraken over hetzelfde onderwerp."),
+    )
     verantwoordelijke = models.CharField(
         _("verantwoordelijke"), max_length=20, choices=Verantwoordelijke.choices,
     )

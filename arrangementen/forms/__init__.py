@@ -1,28 +1,35 @@
-import datetime
+"""The arrangement's forms; the filter forms of the lists and the overview are in .filters."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.forms import mark_required, mark_required_when
-from samenwerking.models import Basisteam, Driehoek, Eenheid, Gemeente, Organisatie, Veiligheidsregio
+from samenwerking.models import Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
-from .models import (
+from ..models import (
     Afspraak,
     Arrangement,
     Beoordeling,
     Domein,
     Geweldsmiddel,
     Grondslag,
-    Levensfase,
     Modelafspraak,
     Onderwerp,
-    Status,
     Vertegenwoordiger,
 )
-from .services import EDITABLE_FIELDS
+from ..services import EDITABLE_FIELDS
+from .filters import (  # noqa: F401 - the filter forms are imported from arrangementen.forms
+    PEILDATUM_BEREIK,
+    BeeldFilterForm,
+    BeeldForm,
+    FilterForm,
+    RegisterFilterForm,
+    VergelijkForm,
+    check_peildatum,
+    peildatum_field,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -193,156 +200,6 @@ class OpmerkingForm(forms.Form):
     tekst = text_field(label=_("Opmerking"), widget=forms.Textarea(attrs={"rows": 3}))
     afspraak = forms.IntegerField(required=False, widget=forms.HiddenInput)
     antwoord_op = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-def peildatum_field(*, help_text) -> forms.DateField:
-    """A text field, not type=date: what the user typed, valid or not, stays in the field (and valid HTML)."""
-    return forms.DateField(
-        label=_("Peildatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"autocomplete": "off"}, format="%d-%m-%Y"), help_text=help_text,
-        error_messages={"invalid": _("Vul een geldige peildatum in, bijvoorbeeld 1-1-2027.")},
-    )
-
-
-class FilterForm(forms.Form):
-    zoek = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Alle statussen")), *Status.choices])
-    gemeente = forms.ModelChoiceField(queryset=Gemeente.objects.all(), required=False, label=_("Gemeente"),
-                                      empty_label=_("Alle gemeenten"))
-    basisteam = forms.ModelChoiceField(queryset=None, required=False, label=_("Basisteam"),
-                                       empty_label=_("Alle basisteams"))
-    domein = forms.ChoiceField(label=_("Domein"), required=False,
-                               choices=[("", _("Alle domeinen")), *Domein.choices])
-    verloopt_binnen = forms.IntegerField(label=_("Verloopt binnen (dagen)"), required=False, min_value=0,
-                                         max_value=3650)
-    evaluatie_gepland = forms.BooleanField(label=_("Alleen met geplande evaluatie"), required=False)
-    levensfase = forms.ChoiceField(label=_("Levensfase"), required=False,
-                                   choices=[("", _("Alle levensfasen")), *Levensfase.choices],
-                                   help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
-    peildatum = peildatum_field(help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."))
-
-    def __init__(self, *args, gemeenten, basisteams, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["gemeente"].queryset = gemeenten
-        self.fields["basisteam"].queryset = basisteams
-
-    def clean_peildatum(self):
-        return check_peildatum(self.cleaned_data["peildatum"])
-
-
-PEILDATUM_BEREIK = (datetime.date(1900, 1, 1), datetime.date(2999, 12, 31))
-
-
-def check_peildatum(peildatum: datetime.date | None) -> datetime.date | None:
-    """A peildatum the lifecycle rules can compute with (they add days to it); shared by the page and the API."""
-    if peildatum is not None and not PEILDATUM_BEREIK[0] <= peildatum <= PEILDATUM_BEREIK[1]:
-        raise forms.ValidationError(_("Kies een peildatum tussen 1900 en 2999."), code="peildatum_bereik")
-    return peildatum
-
-
-class RegisterFilterForm(forms.Form):
-    """The filters of the register of data flows across arrangements (arrangementen.gegevensregister)."""
-
-    driehoek = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Driehoek"), empty_label=_("Alle driehoeken"),
-        error_messages={"invalid_choice": _("Kies een driehoek uit de lijst.")},
-    )
-    grondslag = forms.ModelChoiceField(
-        queryset=Grondslag.objects.order_by("soort", "naam"), required=False, label=_("Grondslag"),
-        empty_label=_("Alle grondslagen"), error_messages={"invalid_choice": _("Kies een grondslag uit de lijst.")},
-    )
-    ontvanger = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Ontvanger"), empty_label=_("Alle ontvangers"),
-        error_messages={"invalid_choice": _("Kies een ontvanger uit de lijst.")},
-    )
-    categorie = forms.CharField(
-        label=_("Categorie van gegevens bevat"), required=False, max_length=200,
-        help_text=_("Bijvoorbeeld 'camerabeelden' of 'meldingen'."),
-        error_messages={"max_length": _("Zoek op ten hoogste 200 tekens.")},
-    )
-    peildatum = peildatum_field(help_text=_("De arrangementen die op deze dag in werking zijn, als dd-mm-jjjj; "
-                                            "leeg is vandaag."))
-
-    def __init__(self, *args, driehoeken=None, ontvangers, **kwargs):
-        super().__init__(*args, **kwargs)
-        if driehoeken is None:
-            del self.fields["driehoek"]  # the page of one driehoek
-        else:
-            self.fields["driehoek"].queryset = driehoeken
-        self.fields["ontvanger"].queryset = ontvangers
-
-    def clean_peildatum(self):
-        return check_peildatum(self.cleaned_data["peildatum"])
-
-    def clean_categorie(self):
-        return self.cleaned_data["categorie"].strip()
-
-
-class BeeldForm(forms.Form):
-    """The aggregate page's peildatum and sort order, read from the query string (no script needed)."""
-
-    peildatum = peildatum_field(help_text=_("De stand op deze dag, als dd-mm-jjjj; leeg is vandaag."))
-    sorteer = forms.CharField(required=False, widget=forms.HiddenInput)
-    richting = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def clean_peildatum(self):
-        return check_peildatum(self.cleaned_data["peildatum"])
-
-
-def _keuze(model, label, alle, fout) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(queryset=model.objects.none(), required=False, label=label, empty_label=alle,
-                                  error_messages={"invalid_choice": fout})
-
-
-class BeeldFilterForm(BeeldForm):
-    """The overview's filters; the places to choose from are those of the user's gemeenten (`gemeenten`)."""
-
-    eenheid = _keuze(Eenheid, _("Politie-eenheid"), _("Alle eenheden"), _("Kies een politie-eenheid uit de lijst."))
-    veiligheidsregio = _keuze(Veiligheidsregio, _("Veiligheidsregio"), _("Alle veiligheidsregio's"),
-                              _("Kies een veiligheidsregio uit de lijst."))
-    basisteam = _keuze(Basisteam, _("Basisteam"), _("Alle basisteams"), _("Kies een basisteam uit de lijst."))
-    driehoeksoort = forms.ChoiceField(label=_("Soort driehoek"), required=False,
-                                      choices=[("", _("Alle soorten")), *Driehoek.Soort.choices],
-                                      error_messages={"invalid_choice": _("Kies een soort driehoek uit de lijst.")})
-    domein = forms.ChoiceField(label=_("Domein van de BOA-inzet"), required=False,
-                               choices=[("", _("Alle domeinen")), *Domein.choices],
-                               error_messages={"invalid_choice": _("Kies een domein uit de lijst.")})
-
-    def __init__(self, *args, gemeenten, **kwargs):
-        super().__init__(*args, **kwargs)
-        ids = gemeenten.values("pk")
-        self.fields["eenheid"].queryset = Eenheid.objects.filter(gemeenten__in=ids).distinct().order_by("naam")
-        self.fields["veiligheidsregio"].queryset = (Veiligheidsregio.objects.filter(gemeenten__in=ids).distinct()
-                                                    .order_by("naam"))
-        self.fields["basisteam"].queryset = (Basisteam.objects.filter(werkgebieden__gemeente__in=ids).distinct()
-                                             .order_by("naam"))
-
-
-class VergelijkForm(forms.Form):
-    """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first."""
-
-    van = peildatum_field(help_text=_("De eerste dag, als dd-mm-jjjj."))
-    tot = peildatum_field(help_text=_("De tweede dag, als dd-mm-jjjj; leeg is vandaag."))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["van"].label, self.fields["tot"].label = _("Van"), _("Tot en met")
-        self.fields["van"].required = True
-        self.fields["van"].error_messages["required"] = _("Vul de eerste datum in, bijvoorbeeld 1-1-2026.")
-
-    def clean_van(self):
-        return check_peildatum(self.cleaned_data["van"])
-
-    def clean_tot(self):  # empty: today, so the comparison and the refusal below read one date
-        return check_peildatum(self.cleaned_data["tot"]) or timezone.localdate()
-
-    def clean(self):
-        data = super().clean()
-        van, tot = data.get("van"), data.get("tot")
-        if van and tot and van > tot:
-            self.add_error("van", _("De eerste datum ligt na de tweede; kies een eerdere datum of wissel ze om."))
-        return data
 
 
 ARTIKEL20 = _("Verplicht als de grondslag artikel 20 Wpg is.")
