@@ -32,6 +32,12 @@ def ensure_beheer_group() -> Group:
     return group
 
 
+def refresh_beheer_group(*, using: str = "default") -> None:
+    """Bring an existing Beheer group up to BEHEER_MODELS (run after every migrate); creates none."""
+    if Group.objects.using(using).filter(name=BEHEER_GROUP).exists():
+        ensure_beheer_group()
+
+
 def is_beheerder(user) -> bool:
     return user.is_active and user.is_staff and (
         user.is_superuser or user.groups.filter(name=BEHEER_GROUP).exists()

@@ -4,11 +4,12 @@ Logging in has one receiver, so its effects keep their order: the audit entry, t
 lifetime), then the resync of the user's driehoek rows (memberships start and lapse by date).
 """
 
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_migrate, post_save, pre_save
 from django.dispatch import receiver
 
-from . import audit, beveiliging, navigatie
+from . import audit, beveiliging, navigatie, permissions_setup
 from .models import Gebruiker
 from .services import sync_all_permissions
 
@@ -19,6 +20,15 @@ def on_login(sender, request, user, **kwargs):
     beveiliging.mark_login(request=request)
     navigatie.remember(request, user)
     sync_all_permissions(gebruiker=user)
+
+
+@receiver(post_migrate, dispatch_uid="samenwerking_beheer_group")
+def on_migrated(sender, using="default", **kwargs):
+    """After the last app's permissions exist: an existing Beheer group gets the models added since (a new
+    reference table in BEHEER_MODELS is maintainable after `migrate`, without anyone re-running a setup step)."""
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender is last:
+        permissions_setup.refresh_beheer_group(using=using)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")
