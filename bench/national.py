@@ -5,9 +5,11 @@ settings; see that module for the two things it changes) and DATABASE_URL pointi
 
 1. generate the data set (bench/national_data.py) and collect the static files;
 2. serve it with gunicorn (sync workers, a fixed number) on 127.0.0.1 only;
-3. log in one BOA-coördinator with four driehoeken by writing the session exactly as django.contrib.auth.login
-   does (plus the login time SessionLifetimeMiddleware reads), and check that every measured URL answers 200 with
-   the expected content for that session — a redirect to the login page must never be measured as a fast page;
+3. log in one BOA-coördinator with four driehoeken, and one landelijk overview user for the aggregate pages
+   (/beeld/ and its API: every gemeente over all 10,000 arrangementen), by writing the session exactly as
+   django.contrib.auth.login does (plus the login time SessionLifetimeMiddleware reads), and check that every
+   measured URL answers 200 with the expected content for that session — a redirect to the login page must never
+   be measured as a fast page;
 4. measure every URL with wrk at 10 and 50 concurrent connections, the bare view (no database, no template, the
    same middleware) in the same server and the same run as the reference.
 
@@ -60,6 +62,7 @@ def make_session(user) -> str:
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from samenwerking import navigatie
     from samenwerking.beveiliging import LAST_SEEN, LOGIN_STARTED
 
     store = import_module(settings.SESSION_ENGINE).SessionStore()
@@ -68,8 +71,29 @@ def make_session(user) -> str:
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[LOGIN_STARTED] = store[LAST_SEEN] = time.time()
+    # What the login signal adds (samenwerking.navigatie.remember): whether the overview link shows, looked up once.
     store.create()
+    holder = type("Login", (), {"session": store})()
+    navigatie.remember(holder, user)
+    store.save()
     return store.session_key
+
+
+def overview_pages(user) -> list[dict]:
+    """The aggregate pages (issue 16) for a landelijk overview user: all 342 gemeenten over all arrangementen."""
+    from samenwerking.models import Eenheid, Gemeente
+
+    gemeenten = Gemeente.objects.count()
+    eenheid = Eenheid.objects.filter(gemeenten__isnull=False).distinct().order_by("naam").first()
+    some = Gemeente.objects.filter(eenheid=eenheid).order_by("weergavenaam").first()
+    return [
+        {"naam": "beeld: kaart en tabel", "pad": "/beeld/", "sessie": "overzicht", "bevat": some.weergavenaam},
+        {"naam": "beeld: ingezoomd op eenheid", "pad": "/beeld/?" + urlencode({"eenheid": eenheid.pk}),
+         "sessie": "overzicht", "bevat": some.weergavenaam},
+        {"naam": "API: beeld", "pad": "/api/v1/beeld/", "sessie": "overzicht", "json_len": gemeenten},
+        {"naam": "API: beeld (GeoJSON)", "pad": "/api/v1/beeld/geojson/", "sessie": "overzicht",
+         "features": gemeenten},
+    ]
 
 
 def pages(user, driehoeken) -> list[dict]:
@@ -109,6 +133,24 @@ def pages(user, driehoeken) -> list[dict]:
     ]
 
 
+def cookie_for(page: dict, cookies: dict) -> str | None:
+    return cookies[page.get("sessie", "coordinator")] if page.get("cookie", True) else None
+
+
+def coverage_counts() -> dict:
+    """How the map of the data set looks today: gemeenten per state (arrangementen.dekking, the one rule)."""
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from arrangementen.dekking import coverage
+    from samenwerking.models import Gemeente
+
+    states = Counter(str(entry.stand.label) for entry in coverage(gemeenten=Gemeente.objects.all(),
+                                                                  peildatum=timezone.localdate()))
+    return dict(states.most_common())
+
+
 def headers(port: int, cookie: str | None) -> dict:
     # Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER).
     result = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
@@ -118,7 +160,8 @@ def headers(port: int, cookie: str | None) -> dict:
 
 
 def fetch(port: int, path: str, head: dict) -> tuple[int, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    # Generous: after a run at 50 connections the sync workers first finish the requests still queued.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
     conn.request("GET", path, headers=head)
     response = conn.getresponse()
     body = response.read().decode("utf-8", "replace")
@@ -137,6 +180,12 @@ def verify(port: int, page: dict, head: dict) -> None:
         data = json.loads(body)
         if data.get("count") != page["json_count"] or not data.get("results"):
             problem = f"count {data.get('count')} in plaats van {page['json_count']}"
+    elif "json_len" in page and len(json.loads(body)) != page["json_len"]:
+        problem = f"{len(json.loads(body))} regels in plaats van {page['json_len']}"
+    elif "features" in page:
+        features = json.loads(body).get("features") or []
+        if len(features) != page["features"] or not all(f.get("geometry") for f in features):
+            problem = f"{len(features)} gemeenten (met vorm) in plaats van {page['features']}"
     if problem:
         log = WORK / "gunicorn.log"
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-40:]) if log.exists() else ""
@@ -219,18 +268,20 @@ def main():
     user = Gebruiker.objects.get(username=national_data.BENCH_USERNAME)
     # Ordered by pk: the basisteamdriehoek was made before the local ones.
     driehoeken = list(visible_driehoeken(user).order_by("pk"))
-    measured = pages(user, driehoeken)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={make_session(user)}"
+    overzicht = Gebruiker.objects.get(username=national_data.BENCH_OVERZICHT_USERNAME)
+    measured = pages(user, driehoeken) + overview_pages(overzicht)
+    cookies = {"coordinator": f"{settings.SESSION_COOKIE_NAME}={make_session(user)}",
+               "overzicht": f"{settings.SESSION_COOKIE_NAME}={make_session(overzicht)}"}
 
     server = start_gunicorn(port)
     results = []
     try:
         for page in measured:
-            verify(port, page, headers(port, cookie if page.get("cookie", True) else None))
+            verify(port, page, headers(port, cookie_for(page, cookies)))
         print(f"Alle {len(measured)} URL's antwoorden 200 met de verwachte inhoud; meten "
               f"({DURATION} s per URL en gelijktijdigheid, {WORKERS} gunicorn-workers).", flush=True)
         for page in measured:
-            head = headers(port, cookie if page.get("cookie", True) else None)
+            head = headers(port, cookie_for(page, cookies))
             wrk(port, page["pad"], head, 10, WARMUP)
             for connections in CONCURRENCY:
                 result = {"naam": page["naam"], "pad": page["pad"], "gebruikers": connections,
@@ -241,7 +292,7 @@ def main():
                       f"fouten {result['errors']}", flush=True)
         # Afterwards as well: the session was still valid at the end, so nothing was measured logged out.
         for page in measured:
-            verify(port, page, headers(port, cookie if page.get("cookie", True) else None))
+            verify(port, page, headers(port, cookie_for(page, cookies)))
     finally:
         stop(server)
 
@@ -257,6 +308,7 @@ def main():
     report = {
         "benchmark": "national", "machine": machine(), "data": counts, "generatie_s": generated["seconds"],
         "gebruiker": {"rol": "coordinator", "driehoeken": [d.naam for d in driehoeken]},
+        "overzicht": {"rol": "landelijk", "dekking": coverage_counts()},
         "server": {"gunicorn_workers": WORKERS, "worker_class": "sync", "settings": settings.SETTINGS_MODULE},
         "wrk": {"duur_s": DURATION, "timeout": WRK_TIMEOUT, "threads": 2},
         "doelen": {"p95_ratio_10": RATIO_TARGET, "fouten_50": 0},
@@ -282,7 +334,9 @@ def markdown(report: dict) -> str:
         f"{d['arrangementen']} arrangementen met {d['afspraken']} afspraken, {d['overleggen']} overleggen, "
         f"{d['actiepunten']} actiepunten; historie: {d['historie_arrangementen']} + {d['historie_afspraken']} + "
         f"{d['historie_actiepunten']} regels (arrangementen, afspraken, actiepunten). Gemeten als BOA-coördinator in "
-        f"{len(report['gebruiker']['driehoeken'])} driehoeken.",
+        f"{len(report['gebruiker']['driehoeken'])} driehoeken; het beeld (kaart, tabel, API) als landelijke "
+        f"overzichtsgebruiker over alle gemeenten, vandaag: "
+        + ", ".join(f"{n} {state}" for state, n in report["overzicht"]["dekking"].items()) + ".",
         "",
         "| pagina | gebruikers | p50 (ms) | p95 (ms) | p99 (ms) | verzoeken/s | fouten | p95 / kaal | doel | gehaald |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",

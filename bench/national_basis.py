@@ -47,6 +47,7 @@ LAATSTE_STATUS = ["concept"] * 25 + ["ter_review"] * 10 + ["wijzigingen_gevraagd
     + ["vastgesteld"] * 15 + ["ondertekend"] * 35 + ["ingetrokken"] * 5
 # The measured user: a BOA-coördinator in four driehoeken (one basisteamdriehoek and three local ones).
 BENCH_USERNAME = "bench-coordinator"
+BENCH_OVERZICHT_USERNAME = "bench-landelijk"  # a landelijk overview role: the whole dekkingskaart
 BENCH_DRIEHOEKEN = 4
 
 

@@ -29,6 +29,7 @@ from bench.national_basis import (
     ACHTERNAMEN,
     BASISTEAMS,
     BENCH_DRIEHOEKEN,
+    BENCH_OVERZICHT_USERNAME,
     BENCH_USERNAME,
     DRIEHOEKEN,
     GEBRUIKERS,
@@ -68,13 +69,19 @@ def _geography(rng, log):
     team_gemeenten = defaultdict(list)
     for werkgebied in Werkgebied.objects.select_related("gemeente"):
         team_gemeenten[werkgebied.basisteam_id].append(werkgebied.gemeente)
+    # laad_referentiedata already made the organisations it knows (every gemeente, the shipped basisteams, the
+    # parketten): add only those of the generated basisteams and whatever else is missing.
+    known = set(Organisatie.objects.values_list("naam", flat=True))
+    has_org = set(Organisatie.objects.exclude(gemeente=None).values_list("gemeente_id", flat=True))
+    has_team = set(Organisatie.objects.exclude(basisteam=None).values_list("basisteam_id", flat=True))
     orgs = [Organisatie(naam=f"Gemeente {g.weergavenaam}", soort=Organisatie.Soort.GEMEENTE, gemeente=g)
-            for g in gemeenten]
+            for g in gemeenten if g.pk not in has_org]
     orgs += [Organisatie(naam=f"Politie basisteam {b.naam} ({b.eenheid.code})", soort=Organisatie.Soort.POLITIE,
-                         basisteam=b) for b in Basisteam.objects.select_related("eenheid")]
-    orgs += [Organisatie(naam=f"Openbaar Ministerie, parket {e.naam}", soort=Organisatie.Soort.OM)
-             for e in Eenheid.objects.all()]
-    _bulk(Organisatie, orgs)
+                         basisteam=b) for b in Basisteam.objects.select_related("eenheid") if b.pk not in has_team]
+    if not Organisatie.objects.filter(soort=Organisatie.Soort.OM).exists():
+        orgs += [Organisatie(naam=f"Openbaar Ministerie, parket {e.naam}", soort=Organisatie.Soort.OM)
+                 for e in Eenheid.objects.all()]
+    _bulk(Organisatie, [o for o in orgs if o.naam not in known])
 
     # Driehoeken through save() and gemeenten.set(): 500 rows, and the m2m history comes with them.
     driehoeken = []
@@ -98,7 +105,8 @@ def _geography(rng, log):
 
 
 def _people(rng, driehoeken, log):
-    from samenwerking.models import DriehoekGebruikerRecht, Gebruiker, Lidmaatschap, Organisatie
+    from samenwerking.models import DriehoekGebruikerRecht, Gebruiker, Lidmaatschap, Organisatie, Overzichtsniveau
+    from samenwerking.overzichtsrollen import grant_overview
     from samenwerking.rollen import ALL_PERMISSIONS, permissions_for_roles
 
     password = make_password("bench-niet-om-in-te-loggen")
@@ -112,6 +120,9 @@ def _people(rng, driehoeken, log):
     ] + [Gebruiker(username=BENCH_USERNAME, first_name="Bench", last_name="Coördinator", password=password,
                    email="bench@example.invalid", functie="BOA-coördinator")])
     bench_user = users[-1]
+    overzicht = Gebruiker.objects.create_user(BENCH_OVERZICHT_USERNAME, "landelijk@example.invalid", None,
+                                              first_name="Bench", last_name="Landelijk", functie="BOA-Platform")
+    grant_overview(gebruiker=overzicht, niveau=Overzichtsniveau.LANDELIJK, actief_van=today)
 
     by_eenheid = defaultdict(list)
     for driehoek in driehoeken:

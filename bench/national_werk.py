@@ -95,6 +95,8 @@ def _arrangementen(rng, driehoeken, members, log):
                 evaluatiedatum=(today + datetime.timedelta(days=rng.randrange(-100, 200))) if adopted else None,
                 opzegtermijn_maanden=3 if adopted else None,
                 vastgesteld_op=(created + datetime.timedelta(days=25)).date() if adopted else None,
+                # As levensloop.record_signed stamps it when the last party signs (the dekkingskaart reads it).
+                ondertekend_op=created + datetime.timedelta(days=40) if status == "ondertekend" else None,
                 besluit_referentie="Driehoeksoverleg, agendapunt 3" if adopted else "",
                 lock_version=1 + rng.randrange(6), aangemaakt_door=_pick(rng, who, "coordinator"),
                 aangemaakt_op=created,
@@ -179,8 +181,13 @@ def _arrangementen(rng, driehoeken, members, log):
         counts["arrangementen"] += len(arrangementen)
         counts["afspraken"] += len(afspraken)
         log(f"arrangementen versie {version} ({len(arrangementen)}, {len(afspraken)} afspraken)")
-    # bulk_create stamps every row with now (auto_now): set the last change to the last workflow step instead.
+    # bulk_create stamps every row with now (auto_now): set the last change to the last workflow step instead;
+    # a signed version is replaced from the start of the next signed one, as levensloop.record_signed records it.
     with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE arrangementen_arrangement a SET vervangen_per = GREATEST(n.geldig_van, n.ondertekend_op::date) "
+            "FROM arrangementen_arrangement n WHERE n.vorige_versie_id = a.id AND a.ondertekend_op IS NOT NULL "
+            "AND n.ondertekend_op IS NOT NULL")
         cursor.execute(
             "UPDATE arrangementen_arrangement a SET gewijzigd_op = COALESCE("
             "(SELECT max(s.op) FROM arrangementen_statusovergang s WHERE s.arrangement_id = a.id), a.aangemaakt_op)")

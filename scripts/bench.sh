@@ -4,8 +4,11 @@
 # 2. the reminder run over 100,000 actiepunten, and 3. the pages under load on a national-scale data set
 #    (gunicorn under production settings, measured with wrk), both against a throwaway PostgreSQL and Redis on
 #    free loopback ports, stopped on exit whatever happened (like `make test`).
+# `bash scripts/bench.sh nationaal` (or pdf, herinneringen; several allowed) runs only those parts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PARTS=" ${*:-pdf herinneringen nationaal} "
+wants() { [[ "$PARTS" == *" $1 "* ]]; }
 BIN=.venv/bin
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
@@ -15,8 +18,10 @@ PACKAGES=(postgresql redis-server wrk libpango-1.0-0 libpangoft2-1.0-0 libharfbu
 ensure_packages "${PACKAGES[@]}"
 
 START=$(date +%s)
-echo "== PDF-pijplijn"
-"$BIN/python" bench/pdf_pipeline.py
+if wants pdf; then
+  echo "== PDF-pijplijn"
+  "$BIN/python" bench/pdf_pipeline.py
+fi
 
 # --- throwaway servers -------------------------------------------------------------------------
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -43,8 +48,11 @@ redis-server --port "$REDISPORT" --bind 127.0.0.1 --save '' --appendonly no \
 for _ in $(seq 50); do redis-cli -p "$REDISPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 echo "PostgreSQL op 127.0.0.1:$PGPORT, Redis op 127.0.0.1:$REDISPORT"
 
-echo "== Herinneringen"
-BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" "$BIN/python" bench/reminders.py
+if wants herinneringen; then
+  echo "== Herinneringen"
+  BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" "$BIN/python" bench/reminders.py
+fi
+wants nationaal || exit 0
 
 echo "== Pagina's onder last op nationale schaal"
 as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres nationaal
