@@ -156,18 +156,22 @@ def viewbox(shapes: list[Vorm]) -> tuple[str, float]:
     schaal = max(box[2], box[3]) / max(geometry().bounds[2:])
     return " ".join(_number(n) for n in box), round(schaal, 3)
 
+# What the zoom form carries along, so zooming keeps the rest of the page (the page's own form checks them).
+MEEGENOMEN = ("peildatum", "sorteer", "richting", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort",
+              "domein")
+
+
 class ZoomForm(forms.Form):
-    """Which area the map shows; peildatum and sort order ride along so zooming keeps the rest of the page."""
+    """Which area the map shows; the peildatum, sort order and filters ride along as hidden fields."""
 
     zoom = forms.ChoiceField(label=_("Zoom de kaart naar"), required=False, error_messages={
         "invalid_choice": _("Kies een politie-eenheid of veiligheidsregio uit de lijst; de kaart toont nu uw hele "
                             "overzicht.")})
-    peildatum = forms.CharField(required=False, widget=forms.HiddenInput)
-    sorteer = forms.CharField(required=False, widget=forms.HiddenInput)
-    richting = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, eenheden: list, regios: list, **kwargs):
         super().__init__(*args, auto_id="kaart_%s", **kwargs)
+        for name in MEEGENOMEN:
+            self.fields[name] = forms.CharField(required=False, widget=forms.HiddenInput)
         groups = ((_("Politie-eenheden"), "eenheid", eenheden), (_("Veiligheidsregio's"), "regio", regios))
         self.fields["zoom"].choices = [("", _("Uw hele overzicht"))] + [
             (group, [(f"{prefix}:{area.pk}", area.naam) for area in areas]) for group, prefix, areas in groups if areas]
@@ -213,7 +217,7 @@ def page_map(*, regels, params, peildatum_query: str = "") -> Kaart:
     geo = geometry()
     eenheden, regios = _areas(regels)
     bound = "zoom" in params
-    carried = {} if bound else {name: params.get(name, "") for name in ("peildatum", "sorteer", "richting")}
+    carried = {} if bound else {name: params.get(name, "") for name in MEEGENOMEN}
     form = ZoomForm(params if bound else None, eenheden=eenheden, regios=regios, initial=carried)
     zoom = form.cleaned_data["zoom"] if form.is_bound and form.is_valid() else ""
     detail = reverse("beeld:gemeente", args=[0]).removesuffix("0/")

@@ -14,11 +14,18 @@ from samenwerking import tabellen, toegang
 from ..beeld import KOLOMMEN, gemeente_overview, overview
 from ..beeldcijfers import per_group, where
 from ..beeldtabel import export_table
-from ..forms import BeeldFilterForm, BeeldForm
+from ..forms import BeeldForm
+from ..forms.filters import PLAATSFILTERS, BeeldFilterForm
 from ..models import Domein
 
-# The filters a sort link keeps (the peildatum as typed, the others as their submitted values).
-_FILTERS = ("peildatum", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort", "domein")
+# The filters a sort link keeps (the peildatum as typed, the others as their submitted values), the zoom too.
+_FILTERS = ("peildatum", *PLAATSFILTERS)
+
+
+def carried(params, data: dict, names) -> dict[str, str]:
+    """The query values of `names` as typed, for those the form accepted and that are not empty: what a link to
+    the same or the other page of the overview keeps."""
+    return {name: params[name] for name in names if data.get(name)}
 
 
 def _columns(*, filters: dict, sorteer: str, aflopend: bool) -> list[dict]:
@@ -56,12 +63,15 @@ def beeld(request):
         return tabellen.download(formaat=formaat, headers=headers, rows=rows, title=_("Beeld"),
                                  filename=f"beeld-{peildatum:%Y%m%d}")
     totaal = len(result.regels)
-    filters = {key: request.GET[key] for key in _FILTERS if data.get(key)}
+    filters = carried(request.GET, data, _FILTERS)
+    vergelijk_query = {**carried(request.GET, data, PLAATSFILTERS), **({"tot": filters["peildatum"]}
+                                                                       if "peildatum" in filters else {})}
     domeinen = [domein] if domein else Domein.values
     return render(request, "arrangementen/beeld.html", {
         "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
         "kolommen": _columns(filters=filters, sorteer=sorteer, aflopend=aflopend),
+        "vergelijk_query": urlencode(vergelijk_query),
         "peildatum_query": urlencode({"peildatum": filters["peildatum"]}) if "peildatum" in filters else "",
         "cijfers": [(_("Per politie-eenheid"), _("Politie-eenheid"), per_group(result.regels, by="eenheid",
                                                                                domeinen=domeinen)),
