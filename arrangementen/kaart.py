@@ -211,7 +211,7 @@ def _in_zoom(regel, zoom: str) -> bool:
     return not zoom or str(gemeente.eenheid_id if soort == "eenheid" else gemeente.veiligheidsregio_id) == pk
 
 
-def page_map(*, regels, params, peildatum_query: str = "") -> Kaart:
+def page_map(*, regels, params, detail_query: str = "") -> Kaart:
     """The map of the rows of arrangementen.beeld.overview; `params` is the query string (zoom=eenheid:<pk> or
     regio:<pk>). An unknown or foreign area is refused in the form and the map shows the whole scope."""
     geo = geometry()
@@ -221,7 +221,7 @@ def page_map(*, regels, params, peildatum_query: str = "") -> Kaart:
     form = ZoomForm(params if bound else None, eenheden=eenheden, regios=regios, initial=carried)
     zoom = form.cleaned_data["zoom"] if form.is_bound and form.is_valid() else ""
     detail = reverse("beeld:gemeente", args=[0]).removesuffix("0/")
-    query = f"?{peildatum_query}" if peildatum_query else ""
+    query = f"?{detail_query}" if detail_query else ""
     by_code = {r.gemeente.cbs_code: r for r in regels}
     gebieden, achtergrond, zichtbaar = [], [], []
     for regel in sorted(regels, key=lambda r: r.gemeente.weergavenaam.lower()):

@@ -72,7 +72,7 @@ def beeld(request):
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
         "kolommen": _columns(filters=filters, sorteer=sorteer, aflopend=aflopend),
         "vergelijk_query": urlencode(vergelijk_query),
-        "peildatum_query": urlencode({"peildatum": filters["peildatum"]}) if "peildatum" in filters else "",
+        "detail_query": urlencode(filters),  # a gemeente's detail leads back to this page as it is
         "cijfers": [(_("Per politie-eenheid"), _("Politie-eenheid"), per_group(result.regels, by="eenheid",
                                                                                domeinen=domeinen)),
                     (_("Per veiligheidsregio"), _("Veiligheidsregio"),
@@ -90,6 +90,10 @@ def gemeente(request, pk: int):
     form = BeeldForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     peildatum = data.get("peildatum") or timezone.localdate()
+    # The overview's filters and zoom ride along unread (/beeld/ checks them), so the way back keeps the page.
+    meegenomen = {name: request.GET[name][:40] for name in PLAATSFILTERS if request.GET.get(name)}
+    terug = {**({"peildatum": request.GET["peildatum"]} if data.get("peildatum") else {}), **meegenomen}
     return render(request, "arrangementen/beeld_gemeente.html", {
         "form": form, "peildatum": peildatum, "beeld": gemeente_overview(request.user, pk, peildatum=peildatum),
+        "meegenomen": meegenomen.items(), "terug_query": urlencode(terug),
     })

@@ -206,3 +206,20 @@ def test_the_filtered_comparison_reads_in_a_constant_number_of_queries(land, cli
     with django_assert_num_queries(13):
         found = _compare(client, **query)
     assert len(found["nieuw_gedekt"]) == 1 + extra // 2 and len(found["vervallen"]) == 1 + extra // 2
+
+
+def test_a_gemeentes_detail_is_reached_and_left_with_the_zoom_and_filters(land, landelijk):
+    baarn = land["gemeenten"]["Baarn"]
+    query = {"eenheid": str(land["midden"].pk), "domein": "I", "zoom": f"regio:{land['utrecht'].pk}",
+             "peildatum": (timezone.localdate() + 30 * DAY).strftime("%d-%m-%Y")}
+    page = html(landelijk.get("/beeld/", {**query, "sorteer": "stand"}))
+    links = set(re.findall(rf'href="(/beeld/gemeente/{baarn.pk}/[^"]*)"', page))
+    assert len(links) == 1  # the same from the table and from the map
+    [link] = links
+    assert _query(link) == query
+    detail = html(landelijk.get(f"/beeld/gemeente/{baarn.pk}/", _query(link)))
+    [terug] = re.findall(r'utrecht-breadcrumb-nav__link--first" href="([^"]+)"', detail)
+    assert _query(terug) == query
+    meegenomen = _hidden(_form(detail, "De stand op een andere dag"))
+    assert {key: value for key, value in meegenomen.items() if value} == {
+        key: value for key, value in query.items() if key != "peildatum"}
