@@ -181,14 +181,13 @@ class GebruikerAdmin(AutocompleteMixin, UserAdmin, SimpleHistoryAdmin):
         """Beside the driehoek memberships (below), so every access the user has is on one page; a list, not an
         inline, as scope roles are changed on their own page (samenwerking.overzichtsrollen)."""
         rollen = obj.overzichtslidmaatschappen.select_related("eenheid", "veiligheidsregio").order_by("actief_van")
-        items = format_html_join("", '<li><a href="{}">{} ({}), {} – {}</a></li>', (
+        items = format_html_join("", '<a href="{}">{} ({}), {} – {}</a><br>', (
             (reverse("admin:samenwerking_overzichtslidmaatschap_change", args=[rol.pk]), rol.scope_naam,
              rol.get_niveau_display(), date_format(rol.actief_van, "d-m-Y"),
              date_format(rol.actief_tot, "d-m-Y") if rol.actief_tot else gettext("onbepaald"))
             for rol in rollen))
         add = reverse("admin:samenwerking_overzichtslidmaatschap_add") + f"?gebruiker={obj.pk}"
-        return format_html('{}<a href="{}">{}</a>', format_html("<ul>{}</ul>", items) if items else
-                           gettext("Geen. "), add, gettext("Overzichtsrol toevoegen"))
+        return format_html('{}<a href="{}">{}</a>', items or gettext("Geen. "), add, gettext("Overzichtsrol toevoegen"))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -171,3 +171,22 @@ def test_the_landelijk_user_filters_compares_and_comes_back_with_the_filters(pag
     expect(page.get_by_role("table", name="Gemeenten", exact=True).get_by_role("row")).to_have_count(
         Gemeente.objects.filter(eenheid=baarn.eenheid).count() + 1)
     assert_no_axe_violations(page)
+
+
+def test_the_beheerder_sees_the_scope_roles_where_access_is_administered(page, live_server, demo_data):
+    login(page, live_server, "beheerder")
+    page.goto(f"{live_server.url}/beveiliging/toegang/")
+    rollen = page.get_by_role("table", name="Overzichtsrollen")
+    expect(rollen.get_by_role("row", name="heel Nederland Lotte Landelijk (landelijk)", exact=False)).to_have_count(1)
+    expect(rollen.get_by_role("row").filter(has_text="Erik Eenheid (eenheid)")).to_contain_text("politie-eenheid")
+    rollen.scroll_into_view_if_needed()
+    _screenshot(page, "beheerder-toegang")
+    assert_no_axe_violations(page)
+
+    erik = demo_data["eenheid"]
+    page.goto(f"{live_server.url}/beheer/samenwerking/gebruiker/{erik.pk}/change/")
+    expect(page.get_by_role("link", name="Eenheid Midden-Nederland (politie-eenheid)", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Overzichtsrol toevoegen")).to_be_visible()
+    _screenshot(page, "beheerder-gebruiker")
+    page.get_by_role("link", name="Overzichtsrol toevoegen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("overzichtsrol")

@@ -88,8 +88,8 @@ def test_the_access_review_reads_scope_roles_in_one_query(rollen, beheerder, cli
 def test_a_users_beheer_page_lists_their_scope_roles_with_period_and_links(rollen, beheerder, client):
     page = client.get(reverse("admin:samenwerking_gebruiker_change", args=[rollen["erik"].pk])).content.decode()
     change = reverse("admin:samenwerking_overzichtslidmaatschap_change", args=[rollen["actief"].pk])
-    assert (f'<li><a href="{change}">{rollen["eenheid"]} (politie-eenheid), {rollen["since"]:%d-%m-%Y} – '
-            f"onbepaald</a></li>") in page
+    assert (f'<a href="{change}">{rollen["eenheid"]} (politie-eenheid), {rollen["since"]:%d-%m-%Y} – '
+            f"onbepaald</a><br>") in page
     add = reverse("admin:samenwerking_overzichtslidmaatschap_add") + f"?gebruiker={rollen['erik'].pk}"
     assert f'<a href="{add}">Overzichtsrol toevoegen</a>' in page
     assert "Driehoek Oost" in page  # the driehoek memberships below
