@@ -223,3 +223,15 @@ def test_a_gemeentes_detail_is_reached_and_left_with_the_zoom_and_filters(land, 
     meegenomen = _hidden(_form(detail, "De stand op een andere dag"))
     assert {key: value for key, value in meegenomen.items() if value} == {
         key: value for key, value in query.items() if key != "peildatum"}
+
+
+def test_an_eenheid_user_compares_only_their_eenheids_gemeenten_and_cannot_filter_on_another(land, client):
+    user = GebruikerFactory()
+    overzichtsrollen.grant_overview(gebruiker=user, niveau=Overzichtsniveau.EENHEID, eenheid=land["midden"])
+    client.force_login(user)
+    assert _compare(client) == {"nieuw_gedekt": ["Baarn", "Zwolle"], "vervallen": ["De Bilt"]}
+    zuid = land["gemeenten"]["Maastricht"].eenheid
+    today = timezone.localdate()
+    page = html(client.get("/beeld/vergelijk/", {"van": today.strftime("%d-%m-%Y"), "eenheid": zuid.pk,
+                                                 "tot": (today + 30 * DAY).strftime("%d-%m-%Y")}))
+    assert "Kies een politie-eenheid uit de lijst." in page and "Maastricht" not in page
