@@ -79,7 +79,7 @@ def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflop
     gemeenten = toegang.visible_gemeenten(user).filter(where or Q()).select_related("eenheid", "veiligheidsregio")
     regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten.order_by("weergavenaam"),
                                                               peildatum=peildatum)]
-    inzet = _inzet({r.arrangementen[0].pk for r in regels if r.gedekt})
+    inzet = inzet_of({r.arrangementen[0].pk for r in regels if r.gedekt})
     if domein:
         # A domein recorded with no BOA's and no fte is no inzet there.
         regels = [r for r in regels if r.gedekt and any(inzet.get(r.arrangementen[0].pk, {}).get(domein, ()))]
@@ -98,7 +98,7 @@ def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflop
                  boas=sum(boas for boas, _fte in totals), fte=sum((fte for _boas, fte in totals), Decimal(0)))
 
 
-def _inzet(arrangementen: set[int]) -> dict[int, dict[str, tuple[int, Decimal]]]:
+def inzet_of(arrangementen: set[int]) -> dict[int, dict[str, tuple[int, Decimal]]]:
     """BOA-inzet per arrangement and domein, in one query."""
     result: dict[int, dict[str, tuple[int, Decimal]]] = {pk: {} for pk in arrangementen}
     rows = BoaInzet.objects.filter(arrangement_id__in=arrangementen).values_list(

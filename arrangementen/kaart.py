@@ -156,18 +156,22 @@ def viewbox(shapes: list[Vorm]) -> tuple[str, float]:
     schaal = max(box[2], box[3]) / max(geometry().bounds[2:])
     return " ".join(_number(n) for n in box), round(schaal, 3)
 
+# What the zoom form carries along, so zooming keeps the rest of the page (the page's own form checks them).
+MEEGENOMEN = ("peildatum", "sorteer", "richting", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort",
+              "domein")
+
+
 class ZoomForm(forms.Form):
-    """Which area the map shows; peildatum and sort order ride along so zooming keeps the rest of the page."""
+    """Which area the map shows; the peildatum, sort order and filters ride along as hidden fields."""
 
     zoom = forms.ChoiceField(label=_("Zoom de kaart naar"), required=False, error_messages={
         "invalid_choice": _("Kies een politie-eenheid of veiligheidsregio uit de lijst; de kaart toont nu uw hele "
                             "overzicht.")})
-    peildatum = forms.CharField(required=False, widget=forms.HiddenInput)
-    sorteer = forms.CharField(required=False, widget=forms.HiddenInput)
-    richting = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, eenheden: list, regios: list, **kwargs):
         super().__init__(*args, auto_id="kaart_%s", **kwargs)
+        for name in MEEGENOMEN:
+            self.fields[name] = forms.CharField(required=False, widget=forms.HiddenInput)
         groups = ((_("Politie-eenheden"), "eenheid", eenheden), (_("Veiligheidsregio's"), "regio", regios))
         self.fields["zoom"].choices = [("", _("Uw hele overzicht"))] + [
             (group, [(f"{prefix}:{area.pk}", area.naam) for area in areas]) for group, prefix, areas in groups if areas]
@@ -207,17 +211,17 @@ def _in_zoom(regel, zoom: str) -> bool:
     return not zoom or str(gemeente.eenheid_id if soort == "eenheid" else gemeente.veiligheidsregio_id) == pk
 
 
-def page_map(*, regels, params, peildatum_query: str = "") -> Kaart:
+def page_map(*, regels, params, detail_query: str = "") -> Kaart:
     """The map of the rows of arrangementen.beeld.overview; `params` is the query string (zoom=eenheid:<pk> or
     regio:<pk>). An unknown or foreign area is refused in the form and the map shows the whole scope."""
     geo = geometry()
     eenheden, regios = _areas(regels)
     bound = "zoom" in params
-    carried = {} if bound else {name: params.get(name, "") for name in ("peildatum", "sorteer", "richting")}
+    carried = {} if bound else {name: params.get(name, "") for name in MEEGENOMEN}
     form = ZoomForm(params if bound else None, eenheden=eenheden, regios=regios, initial=carried)
     zoom = form.cleaned_data["zoom"] if form.is_bound and form.is_valid() else ""
     detail = reverse("beeld:gemeente", args=[0]).removesuffix("0/")
-    query = f"?{peildatum_query}" if peildatum_query else ""
+    query = f"?{detail_query}" if detail_query else ""
     by_code = {r.gemeente.cbs_code: r for r in regels}
     gebieden, achtergrond, zichtbaar = [], [], []
     for regel in sorted(regels, key=lambda r: r.gemeente.weergavenaam.lower()):

@@ -1,11 +1,14 @@
 """A table (headers and rows) as a download: CSV that Excel opens as is (semicolons, UTF-8 with BOM) or XLSX.
 
-Shared by every export of the product, so the formula-injection guard and the date format live in one place."""
+Shared by every export of the product, so the formula-injection guard and the date and number formats live in one
+place. Numbers in the CSV are written as Dutch Excel reads them: a decimal comma and no trailing zeros (8, 1,5), never
+"8.0", which Dutch Excel takes for text or 80. XLSX keeps numbers as numbers, shown in the reader's own locale."""
 
 import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import formats
@@ -26,9 +29,18 @@ def safe(value):
     return value
 
 
+def dutch_number(value: Decimal | float) -> str:
+    """A decimal number as Dutch Excel reads it: 8, 1,5, -0,25 (no thousands separator, no trailing zeros)."""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(number.normalize(), "f")
+    return "0" if text in ("-0", "0") else text.replace(".", ",")
+
+
 def _csv_cell(value):
     if isinstance(value, datetime.date):
         return formats.date_format(value, "d-m-Y")
+    if isinstance(value, Decimal | float):
+        return dutch_number(value)  # a number, not text: no formula guard needed, and "-1,5" must stay a number
     return safe(value)
 
 

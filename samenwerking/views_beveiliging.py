@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import audit, tabellen
-from .models import Auditregel, Gebruiker, Lidmaatschap
+from .models import Auditregel, Gebruiker, Lidmaatschap, Overzichtslidmaatschap
 from .permissions_setup import BEHEER_GROUP, is_beheerder
 
 
@@ -101,21 +101,25 @@ def auditlog_export(request):
 def _access_rows(alle: bool):
     memberships = Lidmaatschap.objects.select_related("gebruiker__organisatie", "driehoek").order_by(
         "driehoek__naam", "gebruiker__username", "rol")
+    # Scope roles give no content, but they are access all the same: a review that left them out would hide them.
+    overzichten = Overzichtslidmaatschap.objects.select_related(
+        "gebruiker__organisatie", "eenheid", "veiligheidsregio").order_by("gebruiker__username", "actief_van", "pk")
     if not alle:
-        memberships = memberships.active()
+        memberships, overzichten = memberships.active(), overzichten.active()
     beheerders = (Gebruiker.objects.filter(is_staff=True)
                   .filter(Q(is_superuser=True) | Q(groups__name=BEHEER_GROUP))
                   .select_related("organisatie").distinct().order_by("username"))
-    return memberships, beheerders
+    return memberships, overzichten, beheerders
 
 
 @require_GET
 @beheerder_required
 def toegangsoverzicht(request):
     alle = request.GET.get("alle") == "1"
-    memberships, beheerders = _access_rows(alle)
+    memberships, overzichten, beheerders = _access_rows(alle)
     return render(request, "samenwerking/toegangsoverzicht.html", {
-        "lidmaatschappen": memberships, "beheerders": beheerders, "alle": alle, "peildatum": timezone.localdate(),
+        "lidmaatschappen": memberships, "overzichten": overzichten, "beheerders": beheerders, "alle": alle,
+        "peildatum": timezone.localdate(),
     })
 
 
@@ -123,7 +127,7 @@ def toegangsoverzicht(request):
 @beheerder_required
 def toegangsoverzicht_export(request):
     alle = request.GET.get("alle") == "1"
-    memberships, beheerders = _access_rows(alle)
+    memberships, overzichten, beheerders = _access_rows(alle)
     audit.record(audit.Gebeurtenis.EXPORT, request=request, details={"wat": "toegangsoverzicht", "alle": alle})
     header = [_("gebruiker"), _("naam"), _("organisatie"), _("actief account"), _("driehoek"), _("rol"),
               _("sinds"), _("tot"), _("laatst ingelogd")]
@@ -133,6 +137,12 @@ def toegangsoverzicht_export(request):
             g = m.gebruiker
             yield [g.username, g.get_full_name(), g.organisatie or "", g.is_active, m.driehoek, m.get_rol_display(),
                    m.actief_van.isoformat(), m.actief_tot.isoformat() if m.actief_tot else "",
+                   timezone.localtime(g.last_login).isoformat() if g.last_login else ""]
+        for o in overzichten:
+            g = o.gebruiker
+            yield [g.username, g.get_full_name(), g.organisatie or "", g.is_active, "",
+                   _("overzichtsrol: %(scope)s") % {"scope": o.scope_naam}, o.actief_van.isoformat(),
+                   o.actief_tot.isoformat() if o.actief_tot else "",
                    timezone.localtime(g.last_login).isoformat() if g.last_login else ""]
         for g in beheerders:
             yield [g.username, g.get_full_name(), g.organisatie or "", g.is_active, "", _("functioneel beheerder"),

@@ -110,8 +110,10 @@ def _keuze(model, label, alle, fout) -> forms.ModelChoiceField:
                                   error_messages={"invalid_choice": fout})
 
 
-class BeeldFilterForm(BeeldForm):
-    """The overview's filters; the places to choose from are those of the user's gemeenten (`gemeenten`)."""
+class Plaatsfilters(forms.Form):
+    """The filters /beeld/ and its comparison share; the places to choose from are those of the user's gemeenten
+    (`gemeenten`). `zoom` (the map's area) only rides along, so leaving a page for the other keeps it; the map
+    checks it (arrangementen.kaart.ZoomForm)."""
 
     eenheid = _keuze(Eenheid, _("Politie-eenheid"), _("Alle eenheden"), _("Kies een politie-eenheid uit de lijst."))
     veiligheidsregio = _keuze(Veiligheidsregio, _("Veiligheidsregio"), _("Alle veiligheidsregio's"),
@@ -123,6 +125,7 @@ class BeeldFilterForm(BeeldForm):
     domein = forms.ChoiceField(label=_("Domein van de BOA-inzet"), required=False,
                                choices=[("", _("Alle domeinen")), *Domein.choices],
                                error_messages={"invalid_choice": _("Kies een domein uit de lijst.")})
+    zoom = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
 
     def __init__(self, *args, gemeenten, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,11 +137,20 @@ class BeeldFilterForm(BeeldForm):
                                              .order_by("naam"))
 
 
-class VergelijkForm(forms.Form):
-    """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first."""
+PLAATSFILTERS = tuple(Plaatsfilters.base_fields)
+
+
+class BeeldFilterForm(Plaatsfilters, BeeldForm):
+    """The overview's peildatum, sort order and filters."""
+
+
+class VergelijkForm(Plaatsfilters):
+    """Two dates of the aggregate page to compare, read from the query string; both are needed, the first first;
+    the same filters as the overview."""
 
     van = peildatum_field(help_text=_("De eerste dag, als dd-mm-jjjj."))
     tot = peildatum_field(help_text=_("De tweede dag, als dd-mm-jjjj; leeg is vandaag."))
+    field_order = ["van", "tot"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,4 +12,4 @@ register = template.Library()
 def dekkingskaart(context):
     request = context.get("request")  # absent when the page is rendered outside a request: no zoom then
     return page_map(regels=context["beeld"].regels, params=request.GET if request else QueryDict(),
-                    peildatum_query=context.get("peildatum_query", ""))
+                    detail_query=context.get("detail_query", ""))

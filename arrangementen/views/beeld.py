@@ -14,11 +14,18 @@ from samenwerking import tabellen, toegang
 from ..beeld import KOLOMMEN, gemeente_overview, overview
 from ..beeldcijfers import per_group, where
 from ..beeldtabel import export_table
-from ..forms import BeeldFilterForm, BeeldForm
+from ..forms import BeeldForm
+from ..forms.filters import PLAATSFILTERS, BeeldFilterForm
 from ..models import Domein
 
-# The filters a sort link keeps (the peildatum as typed, the others as their submitted values).
-_FILTERS = ("peildatum", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort", "domein")
+# The filters a sort link keeps (the peildatum as typed, the others as their submitted values), the zoom too.
+_FILTERS = ("peildatum", *PLAATSFILTERS)
+
+
+def carried(params, data: dict, names) -> dict[str, str]:
+    """The query values of `names` as typed, for those the form accepted and that are not empty: what a link to
+    the same or the other page of the overview keeps."""
+    return {name: params[name] for name in names if data.get(name)}
 
 
 def _columns(*, filters: dict, sorteer: str, aflopend: bool) -> list[dict]:
@@ -56,13 +63,16 @@ def beeld(request):
         return tabellen.download(formaat=formaat, headers=headers, rows=rows, title=_("Beeld"),
                                  filename=f"beeld-{peildatum:%Y%m%d}")
     totaal = len(result.regels)
-    filters = {key: request.GET[key] for key in _FILTERS if data.get(key)}
+    filters = carried(request.GET, data, _FILTERS)
+    vergelijk_query = {**carried(request.GET, data, PLAATSFILTERS), **({"tot": filters["peildatum"]}
+                                                                       if "peildatum" in filters else {})}
     domeinen = [domein] if domein else Domein.values
     return render(request, "arrangementen/beeld.html", {
         "form": form, "beeld": result, "scopes": scopes, "totaal": totaal,
         "per_stand": [(stand, n, round(100 * n / totaal) if totaal else 0) for stand, n in result.per_stand],
         "kolommen": _columns(filters=filters, sorteer=sorteer, aflopend=aflopend),
-        "peildatum_query": urlencode({"peildatum": filters["peildatum"]}) if "peildatum" in filters else "",
+        "vergelijk_query": urlencode(vergelijk_query),
+        "detail_query": urlencode(filters),  # a gemeente's detail leads back to this page as it is
         "cijfers": [(_("Per politie-eenheid"), _("Politie-eenheid"), per_group(result.regels, by="eenheid",
                                                                                domeinen=domeinen)),
                     (_("Per veiligheidsregio"), _("Veiligheidsregio"),
@@ -80,6 +90,10 @@ def gemeente(request, pk: int):
     form = BeeldForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     peildatum = data.get("peildatum") or timezone.localdate()
+    # The overview's filters and zoom ride along unread (/beeld/ checks them), so the way back keeps the page.
+    meegenomen = {name: request.GET[name][:40] for name in PLAATSFILTERS if request.GET.get(name)}
+    terug = {**({"peildatum": request.GET["peildatum"]} if data.get("peildatum") else {}), **meegenomen}
     return render(request, "arrangementen/beeld_gemeente.html", {
         "form": form, "peildatum": peildatum, "beeld": gemeente_overview(request.user, pk, peildatum=peildatum),
+        "meegenomen": meegenomen.items(), "terug_query": urlencode(terug),
     })

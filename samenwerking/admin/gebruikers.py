@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -142,7 +143,8 @@ class GebruikerAdmin(AutocompleteMixin, UserAdmin, SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ["username"]}),
         (_("Persoon"), {"fields": ["first_name", "last_name", "email", "functie", "organisatie"]}),
-        (_("Toegang"), {"fields": ["is_active", "beheerder", "is_superuser", "lidmaatschap_toevoegen"]}),
+        (_("Toegang"), {"fields": ["is_active", "beheerder", "is_superuser", "lidmaatschap_toevoegen",
+                                   "overzichtsrollen"]}),
         (_("Inloggen via de organisatie"), {"fields": ["oidc_sub"]}),
         (_("Koppelingen"), {"fields": ["is_systeemaccount"]}),
         (_("Datums"), {"fields": ["last_login", "date_joined"]}),
@@ -152,7 +154,7 @@ class GebruikerAdmin(AutocompleteMixin, UserAdmin, SimpleHistoryAdmin):
         (_("Functie"), {"fields": ["functie", "organisatie"]}),
         (_("Koppelingen"), {"fields": ["is_systeemaccount"]}),
     )
-    readonly_fields = ["is_superuser", "lidmaatschap_toevoegen", "last_login", "date_joined"]
+    readonly_fields = ["is_superuser", "lidmaatschap_toevoegen", "overzichtsrollen", "last_login", "date_joined"]
     autocomplete_fields = ["organisatie"]
     inlines = [GebruikerLidmaatschapInline]
 
@@ -173,6 +175,19 @@ class GebruikerAdmin(AutocompleteMixin, UserAdmin, SimpleHistoryAdmin):
     def lidmaatschap_toevoegen(self, obj):
         url = reverse("admin:samenwerking_lidmaatschap_add") + f"?gebruiker={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, gettext("Lidmaatschap toevoegen"))
+
+    @admin.display(description=_("Overzichtsrollen boven de driehoek"))
+    def overzichtsrollen(self, obj):
+        """Beside the driehoek memberships (below), so every access the user has is on one page; a list, not an
+        inline, as scope roles are changed on their own page (samenwerking.overzichtsrollen)."""
+        rollen = obj.overzichtslidmaatschappen.select_related("eenheid", "veiligheidsregio").order_by("actief_van")
+        items = format_html_join("", '<a href="{}">{} ({}), {} – {}</a><br>', (
+            (reverse("admin:samenwerking_overzichtslidmaatschap_change", args=[rol.pk]), rol.scope_naam,
+             rol.get_niveau_display(), date_format(rol.actief_van, "d-m-Y"),
+             date_format(rol.actief_tot, "d-m-Y") if rol.actief_tot else gettext("onbepaald"))
+            for rol in rollen))
+        add = reverse("admin:samenwerking_overzichtslidmaatschap_add") + f"?gebruiker={obj.pk}"
+        return format_html('{}<a href="{}">{}</a>', items or gettext("Geen. "), add, gettext("Overzichtsrol toevoegen"))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

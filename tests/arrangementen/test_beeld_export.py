@@ -61,14 +61,27 @@ def test_the_csv_has_dutch_headers_and_exactly_the_pages_rows_in_its_order(land,
     assert headers == HEADERS
     assert [row[0] for row in rows] == [row[0] for row in page_rows] == ["Zelhem", "Aadorp", "Bedum", "Cadier"]
     assert rows == [
-        ["Zelhem", "GM9004", "Zuid", "Regio Zuid", "Ondertekend en in werking", "1", "10", "8.0",
-         "9", "7.0", "1", "1.0", *ZEROS],
-        ["Aadorp", "GM9001", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4.0",
-         "4", "3.0", "1", "1.0", *ZEROS],
-        ["Bedum", "GM9002", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4.0",
-         "4", "3.0", "1", "1.0", *ZEROS],
+        ["Zelhem", "GM9004", "Zuid", "Regio Zuid", "Ondertekend en in werking", "1", "10", "8",
+         "9", "7", "1", "1", *ZEROS],
+        ["Aadorp", "GM9001", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4",
+         "4", "3", "1", "1", *ZEROS],
+        ["Bedum", "GM9002", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4",
+         "4", "3", "1", "1", *ZEROS],
         ["Cadier", "GM9003", "Noord", "Regio Noord", "In voorbereiding", "1", "", "", *[""] * 12],
     ]
+
+
+def test_the_csv_writes_numbers_as_dutch_excel_reads_them(land, client):
+    """Whole numbers without ".0", fractions with a decimal comma (the cells are separated by semicolons)."""
+    _in_force([GemeenteFactory(officiele_naam="Aalsum", cbs_code="GM9005",
+                               veiligheidsregio=land["gemeenten"]["Aadorp"].veiligheidsregio)], boas=3, fte="2.5")
+    client.force_login(_user(niveau=Overzichtsniveau.LANDELIJK))
+    body = client.get(URL, {"export": "csv"}).content
+    lines = body.decode("utf-8").removeprefix("\ufeff").splitlines()
+    assert lines[2] == ("Aalsum;GM9005;Noord;Regio Noord;Ondertekend en in werking;1;4;3,5;3;2,5;1;1;"
+                        + ";".join(["0"] * 8))
+    assert lines[1].startswith("Aadorp;GM9001;Noord;Regio Noord;Ondertekend en in werking;1;5;4;4;3;1;1;0;0;")
+    assert b".0;" not in body and not body.rstrip().endswith(b".0")
 
 
 def test_the_xlsx_keeps_the_peildatum_and_numbers_stay_numbers(land, client):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 from openpyxl import load_workbook
 
@@ -16,6 +17,18 @@ def test_csv_has_a_bom_semicolons_dutch_dates_and_no_formulas():
     assert text.startswith("\ufeffNaam;Datum;Aantal\r\n")
     lines = text.removeprefix("\ufeff").splitlines()
     assert lines[1:] == ["'=1+1;22-02-2019;3", '"Gewoon; met puntkomma";;-2', "'@SUM(A1);;0"]
+
+
+def test_csv_writes_decimals_with_a_comma_and_whole_numbers_without_a_fraction():
+    rows = [[Decimal("8.0"), Decimal("1.50"), Decimal("-0.25"), 2.0, Decimal("0.0"), 4]]
+    text = tabellen.to_csv(headers=["a", "b", "c", "d", "e", "f"], rows=rows).decode("utf-8")
+    assert text.removeprefix("\ufeff").splitlines()[1] == "8;1,5;-0,25;2;0;4"  # a negative number is no formula
+
+
+def test_xlsx_writes_decimals_as_numbers():
+    sheet = load_workbook(io.BytesIO(tabellen.to_xlsx(headers=["fte"], rows=[[Decimal("1.5")], [Decimal("4.0")]],
+                                                      title="t"))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [1.5, 4]
 
 
 def test_xlsx_keeps_dates_and_numbers_and_neutralises_formulas():
