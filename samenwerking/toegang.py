@@ -50,6 +50,7 @@ from .models import (
     Overzichtslidmaatschap,
     Overzichtsniveau,
 )
+from .permissions_setup import is_beheerder
 from .rollen import (  # noqa: F401 - the permission names, re-exported for the apps that ask
     ADOPT,
     ALL_PERMISSIONS,
@@ -253,3 +254,11 @@ def visible_gemeenten(user) -> QuerySet:
         | Q(veiligheidsregio__in=scopes.filter(niveau=Overzichtsniveau.VEILIGHEIDSREGIO)
             .values("veiligheidsregio_id"))
     )
+
+
+# --- beheer ----------------------------------------------------------------------------------------------------
+
+def require_beheerder(user, *, refusal: str = "") -> None:
+    """Functional beheer (reference data, the clause library, publishing praktijkvoorbeelden): 403 for anyone else."""
+    if not (user.is_authenticated and is_beheerder(user)):
+        raise Geweigerd(refusal or _("Alleen een beheerder kan dit doen."))
