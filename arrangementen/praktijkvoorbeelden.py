@@ -79,7 +79,7 @@ def prefill(afspraak: Afspraak) -> dict:
     arrangement = afspraak.arrangement
     return {
         "titel": afspraak.titel, "afgesproken": afspraak.tekst,
-        "plaats": ", ".join(g.naam for g in arrangement.driehoek.gemeenten.all()),
+        "plaats": ", ".join(str(g) for g in arrangement.driehoek.gemeenten.all()),
         "partijen": ", ".join(p.organisatie.naam for p in arrangement.partijen.select_related("organisatie")),
         "domeinen": list(arrangement.inzet.filter(aantal_boas__gt=0).values_list("domein", flat=True)),
     }
