@@ -7,7 +7,7 @@ from samenwerking.forms import mark_required_when
 from samenwerking.tekstlimieten import text_field
 
 from ..models import Domein, Niveau, Onderwerp
-from ..praktijkvoorbeelden import Inhoud
+from ..praktijkvoorbeelden import TEXT_FIELDS, Inhoud, contact_details_in
 
 
 class KennisbankFilterForm(forms.Form):
@@ -39,6 +39,15 @@ class InhoudForm(forms.Form):
                             help_text=_("Wat leverde de afspraak op, en wat zou u een andere driehoek aanraden?"))
     domeinen = forms.MultipleChoiceField(label=_("BOA-domeinen"), choices=Domein.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple)
+
+    def clean(self):
+        """Contact details are named at once, beside the other errors (the service refuses them too)."""
+        cleaned = super().clean()
+        for name in TEXT_FIELDS:
+            if found := contact_details_in(cleaned.get(name, "")):
+                self.add_error(name, _("Verwijder contactgegevens (e-mailadres of telefoonnummer): %(gevonden)s")
+                               % {"gevonden": ", ".join(found)})
+        return cleaned
 
     def inhoud(self) -> Inhoud:
         return Inhoud(**{name: self.cleaned_data[name] for name in
