@@ -24,6 +24,7 @@ class KennisbankFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if bibliotheek:  # clauses have no domein or place
             del self.fields["domein"], self.fields["plaats"]
+            self.fields["tekst"].help_text = _("Woorden uit de titel, de tekst of de toelichting.")
 
     def filters(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")} if self.is_valid() else {}
