@@ -7,7 +7,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from samenwerking.admin import AutocompleteMixin, RowNamedModelFormSet
 
 from . import documenten, signing
-from .models import Grondslag, Mandaat, Modelafspraak, Ondertekeningssleutel, Onderwerp, Opzegging, Signalering
+from .models import (
+    Grondslag,
+    Mandaat,
+    Modelafspraak,
+    Ondertekeningssleutel,
+    Onderwerp,
+    Opzegging,
+    Praktijkvoorbeeld,
+    Signalering,
+)
 
 
 class ModelafspraakInline(admin.StackedInline):
@@ -133,3 +142,17 @@ class OpzeggingAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Praktijkvoorbeeld)
+class PraktijkvoorbeeldAdmin(SimpleHistoryAdmin):
+    """Reference content the beheerder maintains; offers are reviewed on the kennisbank's own page (a reason and
+    the lock), so here who offered and who decided are read-only."""
+
+    list_display = ["titel", "plaats", "status", "code"]
+    list_filter = ["status", "onderwerpen__niveau"]
+    search_fields = ["titel", "plaats", "partijen", "afgesproken"]
+    readonly_fields = ["status", "bron_afspraak", "bron_driehoek", "driehoek_tonen", "aangeboden_door",
+                       "aangeboden_op", "beoordeeld_door", "beoordeeld_op", "reden_afwijzing"]
+    fields = ["code", "titel", "plaats", "partijen", "afgesproken", "wat_werkte", "bron", "domeinen",
+              "onderwerpen", "modelafspraken", *readonly_fields]

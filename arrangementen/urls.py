@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_documenten
+from .views.kennisbank import afspraak_aanbieden
 
 app_name = "arrangementen"
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/afspraken/<int:afspraak_pk>/bewerken/", views.afspraak_form, name="afspraak_bewerken"),
     path("<int:pk>/afspraken/<int:afspraak_pk>/verwijderen/", views.afspraak_delete, name="afspraak_verwijderen"),
     path("<int:pk>/afspraken/<int:afspraak_pk>/verplaatsen/", views.afspraak_move, name="afspraak_verplaatsen"),
+    path("<int:pk>/afspraken/<int:afspraak_pk>/aanbieden/", afspraak_aanbieden, name="afspraak_aanbieden"),
     path("<int:pk>/gegevensstromen/nieuw/", views.stroom_form, name="stroom_nieuw"),
     path("<int:pk>/gegevensstromen/<int:stroom_pk>/bewerken/", views.stroom_form, name="stroom_bewerken"),
     path("<int:pk>/gegevensstromen/<int:stroom_pk>/verwijderen/", views.stroom_delete, name="stroom_verwijderen"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("gegevensdeling/", include("arrangementen.urls_gegevensdeling")),
     path("actiepunten/", include("actiepunten.urls")),
     path("beeld/", include("arrangementen.urls_beeld")),
+    path("kennisbank/", include("arrangementen.urls_kennisbank")),
     path("verifieer/", verify, name="verifieer"),
     path("gezondheid/", gezondheid, name="gezondheid"),
     path("beveiliging/", include("samenwerking.urls_beveiliging")),

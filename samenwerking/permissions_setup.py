@@ -12,7 +12,8 @@ BEHEER_MODELS = {
                      "overzichtslidmaatschap",
                      # Beheerders see and revoke every API token, and issue them to system accounts only.
                      "apitoken"],
-    "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat", "grondslag"],
+    "arrangementen": ["onderwerp", "modelafspraak", "ondertekeningssleutel", "mandaat", "grondslag",
+                      "praktijkvoorbeeld"],
     # Overleggen, actiepunten and herinneringen are the driehoeken's own: the admin shows them read-only to
     # superusers; beheerders get none of them.
     "actiepunten": [],

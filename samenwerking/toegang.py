@@ -16,6 +16,7 @@ Nothing else in the product reads roles, memberships or permission rows to decid
   reminders, the second-step requirement);
 - `capacities_on_many`, `members_in_capacity`: the capacity a reviewer acts in where two roles grant the same
   permission (a reviewer speaks for a party, a privacyadviseur gives the privacy approval; samenwerking.rollen).
+- `require_beheerder`: functional beheer (publishing praktijkvoorbeelden), 403 for anyone else.
 - `overview_scopes`, `visible_gemeenten`: above the driehoek (issue 16), which gemeenten' aggregate picture a user
   may see. A scope membership is read by these two functions only, so it widens nothing above: a scope user who
   is not a member of a driehoek still gets 404 on its arrangementen, overleggen, actiepunten and documents.
@@ -50,6 +51,7 @@ from .models import (
     Overzichtslidmaatschap,
     Overzichtsniveau,
 )
+from .permissions_setup import is_beheerder
 from .rollen import (  # noqa: F401 - the permission names, re-exported for the apps that ask
     ADOPT,
     ALL_PERMISSIONS,
@@ -253,3 +255,11 @@ def visible_gemeenten(user) -> QuerySet:
         | Q(veiligheidsregio__in=scopes.filter(niveau=Overzichtsniveau.VEILIGHEIDSREGIO)
             .values("veiligheidsregio_id"))
     )
+
+
+# --- beheer ----------------------------------------------------------------------------------------------------
+
+def require_beheerder(user, *, refusal: str = "") -> None:
+    """Functional beheer (reference data, the clause library, publishing praktijkvoorbeelden): 403 for anyone else."""
+    if not (user.is_authenticated and is_beheerder(user)):
+        raise Geweigerd(refusal or _("Alleen een beheerder kan dit doen."))

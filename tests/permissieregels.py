@@ -242,6 +242,14 @@ RULES = {
     "api:beeld-list": api_overview_users,
     "api:beeld-geojson": api_overview_users,
     "beeld:vergelijk": overview_users,
+    # The kennisbank (issue 17): read by every logged-in user; an offer only by the driehoek's secretaris (its
+    # right to adopt); the review of offers only by beheer.
+    "kennisbank:overzicht": logged_in,
+    "kennisbank:bibliotheek": logged_in,
+    "kennisbank:praktijk": logged_in,
+    "kennisbank:aanbiedingen": beheerders_only,
+    "kennisbank:beoordelen": beheerders_only,
+    "arrangementen:afspraak_aanbieden": with_permission(rollen.ADOPT),
     "gezondheid": public,
     "beveiliging:auditlog": beheerders_only,
     "beveiliging:auditlog_export": beheerders_only,

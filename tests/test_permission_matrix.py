@@ -16,7 +16,7 @@ from django.db import transaction
 
 from actiepunten import services as actiepunt_services
 from actiepunten.models import Actiepunt, Herinnering, Overleg
-from arrangementen import gegevensstromen
+from arrangementen import gegevensstromen, praktijkvoorbeelden
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import (
@@ -26,8 +26,10 @@ from arrangementen.models import (
     Ondertekeningssleutel,
     Onderwerp,
     Opzegging,
+    Praktijkvoorbeeld,
     Signalering,
 )
+from arrangementen.praktijkvoorbeelden import load_praktijkvoorbeelden
 from samenwerking import api_tokens, overzichtsrollen
 from samenwerking.models import (
     ApiToken,
@@ -88,6 +90,7 @@ def world(django_db_setup, django_db_blocker):
         Werkgebied.objects.create(basisteam=own.basisteam, gemeente=own.gemeenten.first(),
                                   dekking=Werkgebied.Dekking.GEHEEL)
         load_library()
+        load_praktijkvoorbeelden()
         systeem = GebruikerFactory(username="matrix-systeem", is_systeemaccount=True)
         api_tokens.create_token(gebruiker=systeem, door=beheerder, naam="Matrix-koppeling")
         # Admin pages of signing keys and mandates need one row each; the key file is never opened here.
@@ -125,8 +128,15 @@ def world(django_db_setup, django_db_blocker):
         # The read-only admin of opzeggingen needs one row (the matrix arrangement is a concept: setup only).
         Opzegging.objects.create(arrangement=arrangementen["eigen"], partij=arrangementen["eigen"].partijen.first(),
                                  door=users["ondertekenaar"], reden="Matrix", ingangsdatum=vandaag())
+        # An offer waiting for review (kennisbank:beoordelen), from the own driehoek's secretaris.
+        afspraak = arrangementen["eigen"].afspraken.first()
+        aanbod = praktijkvoorbeelden.offer(user=users["secretaris"], afspraak=afspraak, driehoek_tonen=False,
+                                           inhoud=praktijkvoorbeelden.Inhoud(titel="Matrix", plaats="Matrix",
+                                                                             partijen="Matrix", afgesproken="Matrix",
+                                                                             wat_werkte="Matrix"))
+        kennisbank = {"praktijk": Praktijkvoorbeeld.objects.get(code="g4-jaarwisseling"), "aanbiedingen": aanbod}
         yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
-               "overleggen": overleggen, "actiepunten": actiepunten}
+               "overleggen": overleggen, "actiepunten": actiepunten, "kennisbank": kennisbank}
         transaction.set_rollback(True)
 
 
@@ -149,7 +159,7 @@ ADMIN_MODELS = {
     "organisatie": Organisatie, "lidmaatschap": Lidmaatschap, "gebruiker": Gebruiker,
     "overzichtslidmaatschap": Overzichtslidmaatschap,
     "overleg": Overleg, "actiepunt": Actiepunt, "herinnering": Herinnering, "signalering": Signalering,
-    "opzegging": Opzegging,
+    "opzegging": Opzegging, "praktijkvoorbeeld": Praktijkvoorbeeld,
 }
 
 
@@ -168,6 +178,9 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
         route = route.replace("<str:uidb64>", "MQ").replace("<str:token>", "onbekend-token")
     elif route.startswith("beeld/gemeente/"):  # a gemeente of the own or the other driehoek
         route = route.replace("<int:pk>", str(driehoek.gemeenten.get().pk))
+    elif route.startswith("kennisbank/"):  # the same practice (or offer) for both scopes: not a driehoek's
+        obj = world["kennisbank"]["aanbiedingen" if route.startswith("kennisbank/aanbiedingen/") else "praktijk"]
+        route = route.replace("<int:pk>", str(obj.pk))
     elif route.startswith("actiepunten/agenda/"):
         route = route.replace("<str:token>", "onbekend-token")
     elif route.startswith(("arrangementen/", "api/v1/arrangementen")):

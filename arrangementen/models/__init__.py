@@ -27,6 +27,7 @@ from .document import (
     private_storage,
 )
 from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
+from .kennisbank import PraktijkStatus, Praktijkvoorbeeld
 from .levensfase import Levensfase
 from .opzegging import Opzegging
 from .signalering import Signalering
@@ -35,6 +36,6 @@ __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
     "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Grondslag", "Handtekening", "Levensfase", "Mandaat",
     "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",
-    "Signalering", "SoortGegevens", "Statusovergang", "Status", "Verantwoordelijke", "Vertegenwoordiger",
-    "private_storage",
+    "PraktijkStatus", "Praktijkvoorbeeld", "Signalering", "SoortGegevens", "Statusovergang", "Status",
+    "Verantwoordelijke", "Vertegenwoordiger", "private_storage",
 ]

@@ -115,6 +115,8 @@ def arrangement_detail(request, pk: int):
         "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
                                                    privacy=detail["privacy_stand"], permissions=rechten),
         "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
+        # Sharing an afspraak in the kennisbank speaks for the driehoek: the secretaris' (praktijkvoorbeelden.offer).
+        "kan_aanbieden": toegang.ADOPT in rechten,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,
