@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, levensloop, opzeggen, selectors, services, stroomregels, workflow
+from .. import aanvullingen, geweldregels, levensloop, opzeggen, selectors, services, stroomregels, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Levensfase, Niveau, Status
 
@@ -106,6 +106,7 @@ def arrangement_detail(request, pk: int):
         "partijen": detail["partijen"],
         "inzet": detail["inzet"],
         "gegevensstromen": gegevensstromen,
+        "toekenningen": geweldregels.toekenningen_of(arrangement),
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
         "partij_standen": detail["partij_standen"],
