@@ -55,6 +55,10 @@ class FilterForm(PeildatumForm):
                                    choices=[("", _("Alle levensfasen")), *Levensfase.choices],
                                    help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
     peildatum = peildatum_field(help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."))
+    geweldsmiddelen = forms.BooleanField(
+        label=_("Alleen geweldsmiddelen zonder arrangement in werking"), required=False,
+        help_text=_("Arrangementen met boa's die geweldsmiddelen dragen terwijl geen arrangement voor hun "
+                    "organisatie in werking is."))
 
     def __init__(self, *args, gemeenten, basisteams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +127,10 @@ class BeeldFilterForm(BeeldForm):
     domein = forms.ChoiceField(label=_("Domein van de BOA-inzet"), required=False,
                                choices=[("", _("Alle domeinen")), *Domein.choices],
                                error_messages={"invalid_choice": _("Kies een domein uit de lijst.")})
+    geweldsmiddelen = forms.BooleanField(
+        label=_("Geweldsmiddelen zonder arrangement in werking"), required=False,
+        help_text=_("Alleen gemeenten met boa's die geweldsmiddelen dragen terwijl geen arrangement voor hun "
+                    "organisatie in werking is."))
 
     def __init__(self, *args, gemeenten, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from ..forms import BeeldFilterForm, BeeldForm
 from ..models import Domein
 
 # The filters a sort link keeps (the peildatum as typed, the others as their submitted values).
-_FILTERS = ("peildatum", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort", "domein")
+_FILTERS = ("peildatum", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort", "domein", "geweldsmiddelen")
 
 
 def _columns(*, filters: dict, sorteer: str, aflopend: bool) -> list[dict]:
@@ -49,7 +49,8 @@ def beeld(request):
     aflopend = data.get("richting") == "af"
     domein = data.get("domein") or ""
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend,
-                      where=where(data, peildatum=peildatum), domein=domein)
+                      where=where(data, peildatum=peildatum), domein=domein,
+                      geweld=bool(data.get("geweldsmiddelen")))
     formaat = request.GET.get("export")
     if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused filter shows the page, not a file
         headers, rows = export_table(result)
