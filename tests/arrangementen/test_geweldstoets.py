@@ -147,6 +147,8 @@ def test_the_map_marks_filters_and_exports_the_gemeente(wereld, client, frozen):
     page = html(client.get("/beeld/", {"geweldsmiddelen": "on"}))
     assert f'aria-label="Boaheim: verlopen of opgezegd; {FLAG}"' in page
     assert 'class="app-kaart__geweld"' in page
+    # The state's fill stays visible under the marker: the patterns scale with a decimal point, not a Dutch comma.
+    assert re.search(r'patternTransform="scale\(\d+\.\d+\)"', page) and "scale(0," not in page
     assert re.search(r"<tbody.*Boaheim.*geweldsmiddelen zonder arrangement in werking", page, re.S)
     csv_text = client.get("/beeld/", {"geweldsmiddelen": "on", "export": "csv"}).content.decode()
     [header, row] = csv_text.strip().splitlines()
