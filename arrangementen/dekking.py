@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.models import Gemeente, Organisatie
 
-from .geweldstoets import flag as geweld_flag
+from .geweldstoets import flag_for_gemeente
 from .models import Arrangement, Levensfase, Status, Statusovergang
 
 
@@ -131,7 +131,7 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
         .filter(partijen__organisatie__soort=Organisatie.Soort.GEMEENTE,
                 partijen__organisatie__gemeente__in=gemeenten.values("pk"))
         .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]),
-                  geweld_zonder_werking=geweld_flag(peildatum))
+                  geweld_zonder_werking=flag_for_gemeente(peildatum, OuterRef("partijen__organisatie__gemeente_id")))
         .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
                 "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
                 "partijen__organisatie__gemeente_id", "geweld_zonder_werking")

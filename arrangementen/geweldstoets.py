@@ -53,6 +53,14 @@ def flag(peildatum: datetime.date | None = None) -> Exists:
     return Exists(uncovered(peildatum or timezone.localdate()).filter(arrangement=OuterRef("pk")))
 
 
+def flag_for_gemeente(peildatum: datetime.date, gemeente_ref) -> Exists:
+    """For (arrangement × gemeente) rows (arrangementen.dekking): the arrangement states uncovered geweldsmiddelen
+    of that gemeente's own organisation, or of a BOA-werkgever tied to no gemeente (a terreinbeheerder works in all
+    the arrangement's gemeenten); another gemeente's boa's do not mark this one."""
+    return Exists(uncovered(peildatum).filter(arrangement=OuterRef("pk")).filter(
+        Q(organisatie__gemeente_id=gemeente_ref) | Q(organisatie__gemeente__isnull=True)))
+
+
 def with_flag(queryset: QuerySet, *, peildatum: datetime.date | None = None, only: bool = False) -> QuerySet:
     """Annotate `geweld_zonder_werking`; with `only`, keep the flagged arrangements."""
     queryset = queryset.annotate(geweld_zonder_werking=flag(peildatum))

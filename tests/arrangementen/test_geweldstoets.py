@@ -138,7 +138,12 @@ def test_the_list_marks_and_filters_the_flagged_arrangements(wereld, client, fro
 
 def test_the_map_marks_filters_and_exports_the_gemeente(wereld, client, frozen):
     t0 = timezone.localdate()
-    _sign(_version(wereld, geldig_van=t0, geldig_tot=t0 + 5 * DAY))
+    v1 = _version(wereld, geldig_van=t0, geldig_tot=t0 + 5 * DAY)
+    # A second gemeente signs too, but its own boa's carry nothing: it is not marked.
+    buur = GemeenteFactory(officiele_naam="Buurdorp")
+    Partij.objects.create(arrangement=v1, ondertekenaar_functie="burgemeester", organisatie=OrganisatieFactory(
+        soort=Organisatie.Soort.GEMEENTE, gemeente=buur))
+    _sign(v1)
     user = _user(niveau=Overzichtsniveau.LANDELIJK)
     client.force_login(user)
     assert "Boaheim" not in html(client.get("/beeld/", {"geweldsmiddelen": "on"})).split('id="gemeenten"')[1]
@@ -153,7 +158,10 @@ def test_the_map_marks_filters_and_exports_the_gemeente(wereld, client, frozen):
     csv_text = client.get("/beeld/", {"geweldsmiddelen": "on", "export": "csv"}).content.decode()
     [header, row] = csv_text.strip().splitlines()
     assert header.endswith("Geweldsmiddelen zonder arrangement in werking") and row.startswith("Boaheim;")
-    assert row.endswith(";ja")
+    assert row.endswith(";ja") and "Buurdorp" not in csv_text
+    [buurdorp] = [row for row in client.get("/beeld/", {"export": "csv"}).content.decode().splitlines()
+                  if row.startswith("Buurdorp;")]
+    assert buurdorp.startswith("Buurdorp;") and buurdorp.endswith(";nee")
     [item] = [i for i in client.get("/api/v1/beeld/").json() if i["naam"] == "Boaheim"]
     assert item["geweldsmiddelen_zonder_arrangement"] is True
 
