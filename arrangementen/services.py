@@ -22,6 +22,7 @@ from .models import (
     BoaInzet,
     Domein,
     Gegevensstroom,
+    Geweldsmiddeltoekenning,
     Modelafspraak,
     Onderwerp,
     Opmerking,
@@ -63,6 +64,7 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
         Partij.history.filter(arrangement_id=arrangement.pk),
         BoaInzet.history.filter(arrangement_id=arrangement.pk),
         Gegevensstroom.history.filter(arrangement_id=arrangement.pk),
+        Geweldsmiddeltoekenning.history.filter(arrangement_id=arrangement.pk),
     )
     return [e for e in events if e.datum >= first_newer.history_date]
 

@@ -90,12 +90,15 @@ def test_the_same_middel_twice_is_refused(wereld, concept_met_inzet):
 def test_a_stale_edit_is_refused(wereld, concept_met_inzet):
     stale = concept_met_inzet.lock_version
     _add(concept_met_inzet, wereld.coordinator, organisatie=_gemeente(wereld))
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit) as refused:
         geweldsmiddelen.add_toekenning(
             arrangement=concept_met_inzet, user=wereld.coordinator, expected_version=stale,
             gegevens=geweldsmiddelen.Toekenninggegevens(organisatie=_gemeente(wereld), domein="I",
                                                         geweldsmiddel="wapenstok"))
     assert concept_met_inzet.geweldsmiddeltoekenningen.count() == 1
+    # What changed meanwhile names the other's geweldsmiddel.
+    assert any(str(e.onderwerp).startswith("geweldsmiddel van een BOA-organisatie “Gemeente van")
+               for e in refused.value.wijzigingen)
 
 
 def test_only_a_concept_and_only_with_draft_permission(wereld, concept_met_inzet):
