@@ -57,6 +57,10 @@ class Beeldregel:
     def gedekt(self) -> bool:
         return self.dekking.gedekt
 
+    @property
+    def geweld_zonder_werking(self) -> bool:
+        return self.dekking.geweld_zonder_werking
+
 
 @dataclass
 class Beeld:
@@ -72,13 +76,15 @@ class Beeld:
 
 
 def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflopend: bool = False,
-             where: Q | None = None, domein: str = "") -> Beeld:
+             where: Q | None = None, domein: str = "", geweld: bool = False) -> Beeld:
     """The gemeenten of the user's scopes on the peildatum (narrowed by `where`, on Gemeente). The totals count each
     arrangement in force once, however many gemeenten it covers (its BOA's work for all of them). With a `domein`:
     only gemeenten covered by an arrangement with BOA-inzet in that domein, and only that domein's numbers."""
     gemeenten = toegang.visible_gemeenten(user).filter(where or Q()).select_related("eenheid", "veiligheidsregio")
     regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten.order_by("weergavenaam"),
                                                               peildatum=peildatum)]
+    if geweld:  # issue 20: only gemeenten with geweldsmiddelen and no arrangement in force (geweldstoets)
+        regels = [r for r in regels if r.geweld_zonder_werking]
     inzet = inzet_of({r.arrangementen[0].pk for r in regels if r.gedekt})
     if domein:
         # A domein recorded with no BOA's and no fte is no inzet there.

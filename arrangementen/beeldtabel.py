@@ -42,6 +42,7 @@ def export_table(beeld: Beeld) -> tuple[list[str], list[list]]:
     """Headers and rows of the download: the page's columns, the CBS-code, and the BOA-inzet per domein."""
     headers = [_("Gemeente"), _("CBS-code"), _("Politie-eenheid"), _("Veiligheidsregio"), _("Stand"),
                _("Arrangementen"), _("BOA's"), _("Fte")]
+    geweld_kop = _("Geweldsmiddelen zonder arrangement in werking")
     for domein in Domein.values:
         headers += [_("BOA's domein %(domein)s") % {"domein": domein},
                     _("Fte domein %(domein)s") % {"domein": domein}]
@@ -51,8 +52,9 @@ def export_table(beeld: Beeld) -> tuple[list[str], list[list]]:
         gemeente = regel.gemeente
         row = [gemeente.weergavenaam, gemeente.cbs_code, gemeente.eenheid.naam, gemeente.veiligheidsregio.naam,
                capfirst(str(regel.stand.label)), len(regel.arrangementen), regel.boas, regel.fte]
-        rows.append(row + [value for pair in _domeinen(regel, inzet) for value in pair])
-    return headers, rows
+        rows.append(row + [value for pair in _domeinen(regel, inzet) for value in pair]
+                    + [_("ja") if regel.geweld_zonder_werking else _("nee")])
+    return headers + [geweld_kop], rows
 
 
 def party_counts(beeld: Beeld) -> dict[int, int]:
@@ -75,7 +77,7 @@ def record(regel: Beeldregel, *, partijen: dict[int, int], inzet: Inzet) -> dict
         "arrangementen": len(regel.arrangementen),
         "geldig_van": beste.geldig_van if beste else None, "geldig_tot": beste.geldig_tot if beste else None,
         "partijen": partijen.get(beste.pk, 0) if beste else 0,
-        "boas": regel.boas, "fte": regel.fte,
+        "boas": regel.boas, "fte": regel.fte, "geweldsmiddelen_zonder_arrangement": regel.geweld_zonder_werking,
         "inzet": [{"domein": domein, "boas": boas, "fte": fte}
                   for domein, (boas, fte) in zip(Domein.values, _domeinen(regel, inzet), strict=True)
                   if regel.gedekt],

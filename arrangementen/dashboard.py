@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.dashboard import Blok, register
 
-from . import selectors
+from . import geweldstoets, selectors
 
 TEMPLATE = "arrangementen/_blok.html"
 
@@ -28,5 +28,10 @@ def register_blocks() -> None:
         Blok(sleutel="opgezegd", volgorde=45, template=TEMPLATE, kop=_("Opgezegd / vervangen"),
              leeg=_("Geen opgezegde of vervangen arrangementen."), items=selectors.opgezegd_of_vervangen,
              datum="fase"),
+        # Issue 20: boa's carrying geweldsmiddelen without an arrangement in force (arrangementen.geweldstoets).
+        Blok(sleutel="geweldsmiddelen", volgorde=12, template="arrangementen/_blok_geweld.html",
+             kop=_("Geweldsmiddelen zonder arrangement in werking"),
+             leeg=_("Alle BOA-organisaties met geweldsmiddelen hebben een arrangement in werking."),
+             items=geweldstoets.signals_for),
     ):
         register(blok=blok)

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.models import Gemeente, Organisatie
 
+from .geweldstoets import flag_for_gemeente
 from .models import Arrangement, Levensfase, Status, Statusovergang
 
 
@@ -77,6 +78,7 @@ class Arrangementstand:
     levensfase: str | None
     geldig_van: datetime.date | None
     geldig_tot: datetime.date | None
+    geweld_zonder_werking: bool = False  # issue 20: its boa's carry geweldsmiddelen, none in force (geweldstoets)
 
 
 @dataclass
@@ -88,6 +90,11 @@ class Gemeentedekking:
     @property
     def gedekt(self) -> bool:
         return self.stand in GEDEKT
+
+    @property
+    def geweld_zonder_werking(self) -> bool:
+        """An arrangement it signs states geweldsmiddelen of an organisation without one in force."""
+        return any(a.geweld_zonder_werking for a in self.arrangementen)
 
     @property
     def overige(self) -> list[Arrangementstand]:
@@ -123,10 +130,11 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
         Arrangement.objects.met_levensfase(peildatum)
         .filter(partijen__organisatie__soort=Organisatie.Soort.GEMEENTE,
                 partijen__organisatie__gemeente__in=gemeenten.values("pk"))
-        .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]))
+        .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]),
+                  geweld_zonder_werking=flag_for_gemeente(peildatum, OuterRef("partijen__organisatie__gemeente_id")))
         .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
                 "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
-                "partijen__organisatie__gemeente_id")
+                "partijen__organisatie__gemeente_id", "geweld_zonder_werking")
         .order_by()
     )
 
@@ -145,7 +153,8 @@ def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeented
         entry.arrangementen.append(Arrangementstand(
             pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
             driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
-            geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"]))
+            geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"],
+            geweld_zonder_werking=row["geweld_zonder_werking"]))
     for entry in result.values():
         entry.arrangementen.sort(key=lambda a: (_RANK[a.stand], -a.versie, -a.pk))
         if entry.arrangementen:

@@ -29,6 +29,7 @@ TOPOJSON = DATA_DIR / "gemeenten_2023.topo.json"
 UNITS_PER_DEGREE = 200  # the country is about 480 × 560 units; a tenth of a unit is about 50 m
 _LON_FACTOR = math.cos(math.radians(52))
 MARGIN = 0.04  # share of the width or height left around a zoomed area
+GEWELD_LABEL = _("geweldsmiddelen zonder arrangement in werking")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def viewbox(shapes: list[Vorm]) -> tuple[str, float]:
 
 # What the zoom form carries along, so zooming keeps the rest of the page (the page's own form checks them).
 MEEGENOMEN = ("peildatum", "sorteer", "richting", "eenheid", "veiligheidsregio", "basisteam", "driehoeksoort",
-              "domein")
+              "domein", "geweldsmiddelen")
 
 
 class ZoomForm(forms.Form):
@@ -185,6 +186,7 @@ class Gebied:
     naam: str = ""
     stand: Dekking | None = None
     url: str = ""
+    geweld: bool = False  # issue 20: geweldsmiddelen without an arrangement in force (its own marker)
 
 
 @dataclass
@@ -196,6 +198,7 @@ class Kaart:
     achtergrond: list[Gebied]  # not focusable: outside the scope (no state) or outside the zoomed area
     regios: list[str]
     legenda: list[tuple[Dekking, int]]
+    geweld: int = 0  # gemeenten on the map with geweldsmiddelen without an arrangement in force
     zonder_vorm: list[str] = field(default_factory=list)  # gemeenten of the scope the geometry lacks
 
 
@@ -228,7 +231,10 @@ def page_map(*, regels, params, detail_query: str = "") -> Kaart:
         vorm = geo.gemeenten.get(regel.gemeente.cbs_code)
         if vorm is None:
             continue
-        gebied = Gebied(d=vorm.d, naam=f"{regel.gemeente.weergavenaam}: {regel.stand.label}", stand=regel.stand)
+        naam = f"{regel.gemeente.weergavenaam}: {regel.stand.label}"
+        if regel.geweld_zonder_werking:
+            naam += f"; {GEWELD_LABEL}"
+        gebied = Gebied(d=vorm.d, naam=naam, stand=regel.stand, geweld=regel.geweld_zonder_werking)
         if _in_zoom(regel, zoom):
             gebied.url = f"{detail}{regel.gemeente.pk}/{query}"
             gebieden.append(gebied)
@@ -242,5 +248,6 @@ def page_map(*, regels, params, detail_query: str = "") -> Kaart:
     box, schaal = viewbox(zichtbaar)
     return Kaart(form=form, viewbox=box, schaal=schaal, gebieden=gebieden, achtergrond=achtergrond,
                  regios=[vorm.d for vorm in geo.regios.values()], legenda=list(counts.items()),
+                 geweld=sum(1 for gebied in gebieden if gebied.geweld),
                  zonder_vorm=sorted(r.gemeente.weergavenaam for r in regels
                                     if r.gemeente.cbs_code not in geo.gemeenten))

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import overeenkomst, signing, stroomregels
+from . import geweldregels, overeenkomst, signing, stroomregels
 from .models import Arrangement, Document, Gegevensstroom, Niveau, Partij, Status
 
 PDF_VARIANT = "pdf/a-3a"
@@ -72,6 +72,10 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
         "inzet": [{"domein": i.domein, "aantal_boas": i.aantal_boas, "fte": str(i.fte)}
                   for i in arrangement.inzet.all()],
         "geweldsmiddelen": arrangement.geweldsmiddelen,
+        "geweldsmiddelen_per_organisatie": [
+            {"organisatie": t.organisatie.naam, "organisatie_id": t.organisatie_id, "domein": t.domein,
+             "geweldsmiddel": t.geweldsmiddel, "toegekend_op": t.toegekend_op.isoformat() if t.toegekend_op else None,
+             "kenmerk": t.kenmerk} for t in geweldregels.toekenningen_of(arrangement)],
         "werkgebied": arrangement.werkgebied,
         "toezichthouders": arrangement.toezichthouders,
         "doel": arrangement.doel,
@@ -133,7 +137,7 @@ def render_html(arrangement: Arrangement, document: Document | None, *, concept:
     css = (Path(settings.BASE_DIR) / "static" / "css" / "pdf.css").read_text("utf-8")
     return render_to_string("arrangementen/pdf.html", {
         "arrangement": arrangement, "document": document, "concept": concept, "css": css,
-        "gemeenten": gemeenten, "veld_anker": FIELD_ANCHOR,
+        "gemeenten": gemeenten, "veld_anker": FIELD_ANCHOR, "toekenningen": geweldregels.toekenningen_of(arrangement),
         "test_pki": settings.SIGNING_TEST_PKI and not concept, "gemaakt_op": timezone.localtime(),
         **overeenkomst.context(arrangement, afspraken=afspraken, partijen=partijen, gemeenten=gemeenten,
                                inzet=list(arrangement.inzet.all()),

@@ -14,7 +14,7 @@ from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
-from . import goedkeuring, stroomregels
+from . import geweldregels, goedkeuring, stroomregels
 from .evaluatiebesluit import Herzieningsopdracht
 from .models import (
     Afspraak,
@@ -22,6 +22,7 @@ from .models import (
     BoaInzet,
     Domein,
     Gegevensstroom,
+    Geweldsmiddeltoekenning,
     Modelafspraak,
     Onderwerp,
     Opmerking,
@@ -63,6 +64,7 @@ def changes_since(arrangement: Arrangement, version: int) -> list[Gebeurtenis]:
         Partij.history.filter(arrangement_id=arrangement.pk),
         BoaInzet.history.filter(arrangement_id=arrangement.pk),
         Gegevensstroom.history.filter(arrangement_id=arrangement.pk),
+        Geweldsmiddeltoekenning.history.filter(arrangement_id=arrangement.pk),
     )
     return [e for e in events if e.datum >= first_newer.history_date]
 
@@ -246,6 +248,7 @@ def start_herziening(*, arrangement: Arrangement, user, opdracht: Herzieningsopd
             bijstellen_toelichting=opdracht.bijstellen.get(afspraak.pk, "")), user)
     stroomregels.copy_flows(source=source, copy=copy, user=user, afspraken=afspraken,
                             weglaten=opdracht.stromen_weglaten)
+    geweldregels.copy_toekenningen(source=source, copy=copy, user=user)
     return copy
 
 
@@ -364,6 +367,7 @@ def add_partij(*, arrangement: Arrangement, user, expected_version: int, organis
 def remove_partij(*, partij: Partij, user, expected_version: int) -> None:
     locked = lock_for_edit(partij.arrangement, user, expected_version)
     stroomregels.refuse_removing_a_party_in_flows(arrangement=locked, organisatie_id=partij.organisatie_id)
+    geweldregels.refuse_removing_a_party_with_geweldsmiddelen(arrangement=locked, organisatie_id=partij.organisatie_id)
     _save(locked, user)
     partij._history_user = user
     partij.delete()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from samenwerking.berichten import subject_line
 from samenwerking.historie import save_tracked as _save
 
-from . import ondertekenmails, opzeggen, selectors
+from . import geweldstoets, ondertekenmails, opzeggen, selectors
 from .levensloop import Levensfase, start_date
 from .models import Arrangement, Signalering, Status
 
@@ -125,6 +125,7 @@ def claim_signals(*, today: datetime.date | None = None, batch_size: int = CLAIM
         _claim_batch(batch, today)
         if len(batch) < batch_size:
             break
+    geweldstoets.claim_reminders(today=today)  # geweldsmiddelen: its own rule, sent like every signal below
     return selectors.pending_signals(max_attempts=MAX_SEND_ATTEMPTS)
 
 
@@ -167,6 +168,8 @@ def compose(signalering: Signalering, today: datetime.date) -> EmailMessage | No
         return ondertekenmails.compose(signalering)
     if signalering.soort == Signalering.Soort.OPGEZEGD:  # the notice mail (opzeggen.py)
         return opzeggen.compose(signalering)
+    if signalering.soort == geweldstoets.SOORT:  # the arrangement carrying geweldsmiddelen ends (geweldstoets.py)
+        return geweldstoets.compose(signalering, today)
     arrangement = (Arrangement.objects.met_levensfase(today).select_related("driehoek", "opzegging")
                    .filter(pk=signalering.arrangement_id, status__in=WATCHED).first())
     if arrangement is None or (signalering.soort, signalering.periode) not in due_signals(arrangement, today):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from samenwerking.geschiedenis import DiffBudget, word_diff
 
 from . import stroomregels
-from .models import Afspraak, Arrangement, Domein, Gegevensstroom
+from .models import Afspraak, Arrangement, Domein, Gegevensstroom, Geweldsmiddeltoekenning
 from .services import EDITABLE_FIELDS
 
 
@@ -128,6 +128,34 @@ def _stroom_rows(left: Arrangement, right: Arrangement, chain_ids: list[int], bu
     return rows
 
 
+def _toekenning_text(toekenning: Geweldsmiddeltoekenning | None) -> str:
+    if toekenning is None:
+        return "—"
+    parts = [_("vastgelegd")]
+    if toekenning.toegekend_op:
+        parts.append(_("toegekend op %(datum)s") % {"datum": toekenning.toegekend_op.strftime("%d-%m-%Y")})
+    if toekenning.kenmerk:
+        parts.append(_("kenmerk %(kenmerk)s") % {"kenmerk": toekenning.kenmerk})
+    return ", ".join(parts)
+
+
+def _geweld_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
+    """Geweldsmiddelen per organisation, domein and middel (unique per version), both versions in one query."""
+    rows = (Geweldsmiddeltoekenning.objects.filter(arrangement_id__in=[left.pk, right.pk])
+            .select_related("organisatie").order_by("organisatie__naam", "domein", "geweldsmiddel"))
+    keyed: dict[tuple, dict[int, Geweldsmiddeltoekenning]] = {}
+    for toekenning in rows:
+        key = (toekenning.organisatie.naam, toekenning.domein, toekenning.geweldsmiddel)
+        keyed.setdefault(key, {})[toekenning.arrangement_id] = toekenning
+    result = []
+    for by_version in keyed.values():
+        some = next(iter(by_version.values()))
+        label = f"{some.organisatie}: {some.get_geweldsmiddel_display()} ({some.get_domein_display()})"
+        a, b = _toekenning_text(by_version.get(left.pk)), _toekenning_text(by_version.get(right.pk))
+        result.append(Rij(label, a, b, a != b))
+    return result
+
+
 def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangement] | None = None) -> dict:
     """`chain`: the versions (selectors.version_chain) when the caller has them, so no query per version."""
     chain_ids = [left.pk, right.pk]
@@ -146,5 +174,6 @@ def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangem
         "partijen": _partij_rows(left, right),
         "afspraken": afspraken,
         "gegevensstromen": _stroom_rows(left, right, chain_ids, budget),
+        "geweldsmiddelen": _geweld_rows(left, right),
         "aantal_gewijzigd": sum(1 for r in afspraken if r.gewijzigd),
     }

@@ -170,6 +170,9 @@ RULES = {
     "arrangementen:stroom_nieuw": with_permission(rollen.DRAFT),
     "arrangementen:stroom_bewerken": with_permission(rollen.DRAFT),
     "arrangementen:stroom_verwijderen": post_only,
+    "arrangementen:toekenning_nieuw": with_permission(rollen.DRAFT),
+    "arrangementen:toekenning_bewerken": with_permission(rollen.DRAFT),
+    "arrangementen:toekenning_verwijderen": post_only,
     "arrangementen:partij_nieuw": with_permission(rollen.DRAFT),
     "arrangementen:partij_verwijderen": post_only,
     # The matrix opens the confirmation page of "indienen" on a concept arrangement.

@@ -20,6 +20,7 @@ from arrangementen import gegevensstromen, praktijkvoorbeelden
 from arrangementen import services as arrangement_services
 from arrangementen.bibliotheek import load_library
 from arrangementen.models import (
+    Geweldsmiddeltoekenning,
     Grondslag,
     Mandaat,
     Modelafspraak,
@@ -107,6 +108,7 @@ def world(django_db_setup, django_db_blocker):
                                             expected_version=arrangement.lock_version,
                                             organisatie=OrganisatieFactory(), ondertekenaar_functie="burgemeester")
             add_flow(arrangement, drafter)
+            add_geweldsmiddel(arrangement)
             arrangementen[scope] = arrangement
         overleggen, actiepunten = {}, {}
         for scope, driehoek in (("eigen", own), ("andere", other)):
@@ -150,6 +152,13 @@ def add_flow(arrangement, user):
                                                 doel="Matrix", grondslag=Grondslag.objects.get(code="wpg-16")))
 
 
+def add_geweldsmiddel(arrangement):
+    """One geweldsmiddel row (setup only, past the service's domein check), so its pages have a row to open."""
+    Geweldsmiddeltoekenning.objects.create(
+        arrangement=arrangement, organisatie=arrangement.partijen.first().organisatie, domein="I",
+        geweldsmiddel="handboeien")
+
+
 ADMIN_MODELS = {
     "apitoken": ApiToken,
     "ondertekeningssleutel": Ondertekeningssleutel, "mandaat": Mandaat,
@@ -191,6 +200,7 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
                  .replace("<int:partij_pk>", str(arrangement.partijen.first().pk))
                  .replace("<int:opmerking_pk>", str(arrangement.opmerkingen.first().pk))
                  .replace("<int:stroom_pk>", str(arrangement.gegevensstromen.first().pk))
+                 .replace("<int:toekenning_pk>", str(arrangement.geweldsmiddeltoekenningen.first().pk))
                  .replace("(?P<stroom_pk>[^/.]+)", str(arrangement.gegevensstromen.first().pk))
                  .replace("<slug:action>", "indienen"))
     elif not route.startswith("beheer/"):

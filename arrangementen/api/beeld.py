@@ -63,6 +63,9 @@ class GemeentestandSerializer(serializers.Serializer):
                                    help_text="Fte van het arrangement in werking; anders null.")
     inzet = DomeininzetSerializer(many=True, help_text="BOA-inzet per domein van het arrangement in werking; "
                                                        "leeg als de gemeente niet gedekt is.")
+    geweldsmiddelen_zonder_arrangement = serializers.BooleanField(
+        help_text="Boa's van een organisatie in een arrangement van deze gemeente dragen geweldsmiddelen terwijl "
+                  "geen arrangement voor die organisatie in werking is.")
 
 
 _FEATURE = inline_serializer("BeeldFeature", fields={

@@ -55,6 +55,10 @@ class FilterForm(PeildatumForm):
                                    choices=[("", _("Alle levensfasen")), *Levensfase.choices],
                                    help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
     peildatum = peildatum_field(help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."))
+    geweldsmiddelen = forms.BooleanField(
+        label=_("Alleen geweldsmiddelen zonder arrangement in werking"), required=False,
+        help_text=_("Arrangementen met boa's die geweldsmiddelen dragen terwijl geen arrangement voor hun "
+                    "organisatie in werking is."))
 
     def __init__(self, *args, gemeenten, basisteams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +146,11 @@ PLAATSFILTERS = tuple(Plaatsfilters.base_fields)
 
 class BeeldFilterForm(Plaatsfilters, BeeldForm):
     """The overview's peildatum, sort order and filters."""
+
+    geweldsmiddelen = forms.BooleanField(
+        label=_("Geweldsmiddelen zonder arrangement in werking"), required=False,
+        help_text=_("Alleen gemeenten met boa's die geweldsmiddelen dragen terwijl geen arrangement voor hun "
+                    "organisatie in werking is."))
 
 
 class VergelijkForm(Plaatsfilters):

@@ -27,6 +27,7 @@ from .document import (
     private_storage,
 )
 from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
+from .geweld import Geweldsmiddeltoekenning
 from .kennisbank import PraktijkStatus, Praktijkvoorbeeld
 from .levensfase import Levensfase
 from .opzegging import Opzegging
@@ -34,7 +35,8 @@ from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
-    "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Grondslag", "Handtekening", "Levensfase", "Mandaat",
+    "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Geweldsmiddeltoekenning", "Grondslag",
+    "Handtekening", "Levensfase", "Mandaat",
     "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",
     "PraktijkStatus", "Praktijkvoorbeeld", "Signalering", "SoortGegevens", "Statusovergang", "Status",
     "Verantwoordelijke", "Vertegenwoordiger", "private_storage",

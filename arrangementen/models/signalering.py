@@ -30,6 +30,7 @@ class Signalering(models.Model):
         OPGEZEGD = "opgezegd", _("arrangement opgezegd")
         OPZEGGING_INGEGAAN = "opzegging_ingegaan", _("opzegging van een arrangement ingegaan")
         VERVANGEN = "vervangen", _("arrangement vervangen door een nieuwe versie")
+        GEWELDSMIDDELEN_EINDE = "geweldsmiddelen_einde", _("einde nadert van een arrangement met geweldsmiddelen")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")

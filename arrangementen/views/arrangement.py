@@ -13,7 +13,17 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, levensloop, opzeggen, selectors, services, stroomregels, workflow
+from .. import (
+    aanvullingen,
+    geweldregels,
+    geweldstoets,
+    levensloop,
+    opzeggen,
+    selectors,
+    services,
+    stroomregels,
+    workflow,
+)
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Levensfase, Niveau, Status
 
@@ -27,10 +37,12 @@ def arrangement_list(request):
         gemeenten=Gemeente.objects.filter(driehoeken__in=driehoeken).distinct().order_by("weergavenaam"),
         basisteams=Basisteam.objects.filter(driehoeken__in=driehoeken).distinct().order_by("naam"),
     )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    filters = dict(form.cleaned_data) if form.is_bound and form.is_valid() else {}
+    alleen_geweld = filters.pop("geweldsmiddelen", False)
     queryset = selectors.arrangement_list(
         request.user, **{k: v for k, v in filters.items() if v not in (None, "", False)}
     )
+    queryset = geweldstoets.with_flag(queryset, peildatum=filters.get("peildatum"), only=alleen_geweld)
     page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
     for arrangement in page.object_list:
@@ -106,6 +118,7 @@ def arrangement_detail(request, pk: int):
         "partijen": detail["partijen"],
         "inzet": detail["inzet"],
         "gegevensstromen": gegevensstromen,
+        "toekenningen": geweldregels.toekenningen_of(arrangement),
         "overgangen": detail["overgangen"],
         "beoordelingen": detail["beoordelingen"],
         "partij_standen": detail["partij_standen"],

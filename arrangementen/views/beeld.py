@@ -19,7 +19,7 @@ from ..forms.filters import PLAATSFILTERS, BeeldFilterForm
 from ..models import Domein
 
 # The filters a sort link keeps (the peildatum as typed, the others as their submitted values), the zoom too.
-_FILTERS = ("peildatum", *PLAATSFILTERS)
+_FILTERS = ("peildatum", *PLAATSFILTERS, "geweldsmiddelen")
 
 
 def carried(params, data: dict, names) -> dict[str, str]:
@@ -56,7 +56,8 @@ def beeld(request):
     aflopend = data.get("richting") == "af"
     domein = data.get("domein") or ""
     result = overview(request.user, peildatum=peildatum, sorteer=sorteer, aflopend=aflopend,
-                      where=where(data, peildatum=peildatum), domein=domein)
+                      where=where(data, peildatum=peildatum), domein=domein,
+                      geweld=bool(data.get("geweldsmiddelen")))
     formaat = request.GET.get("export")
     if formaat in tabellen.CONTENT_TYPES and not form.errors:  # a refused filter shows the page, not a file
         headers, rows = export_table(result)

@@ -61,12 +61,13 @@ def test_an_eenheid_user_gets_the_state_of_their_gemeenten_only_and_no_content(l
         "geldig_tot": (today + 400 * DAY).isoformat(), "partijen": 2, "boas": 5, "fte": "4.0",
         "inzet": [{"domein": "I", "boas": 4, "fte": "3.0"}, {"domein": "II", "boas": 1, "fte": "1.0"},
                   *[{"domein": d, "boas": 0, "fte": "0.0"} for d in ("III", "IV", "V", "VI")]],
+        "geweldsmiddelen_zonder_arrangement": False,
     }
     assert body[2] | {"id": 0} == {
         "id": 0, "naam": "Cadier", "cbs_code": "GM7003", "eenheid": "Noord", "veiligheidsregio": "Regio Noord",
         "stand": "in_voorbereiding", "stand_label": "in voorbereiding", "gedekt": False, "arrangementen": 1,
         "geldig_van": body[2]["geldig_van"], "geldig_tot": body[2]["geldig_tot"], "partijen": 1, "boas": None,
-        "fte": None, "inzet": [],
+        "fte": None, "inzet": [], "geweldsmiddelen_zonder_arrangement": False,
     }
     assert b"Geheim" not in response.content and b"Zelhem" not in response.content
 

@@ -20,7 +20,8 @@ from .test_beeld import _arrangement, _in_force, _rows, _user
 DAY = datetime.timedelta(days=1)
 URL = "/beeld/"
 HEADERS = ["Gemeente", "CBS-code", "Politie-eenheid", "Veiligheidsregio", "Stand", "Arrangementen", "BOA's", "Fte",
-           *[f"{soort} domein {d}" for d in ("I", "II", "III", "IV", "V", "VI") for soort in ("BOA's", "Fte")]]
+           *[f"{soort} domein {d}" for d in ("I", "II", "III", "IV", "V", "VI") for soort in ("BOA's", "Fte")],
+           "Geweldsmiddelen zonder arrangement in werking"]
 # The fixture's BoaInzet: domein I as given, domein II one BOA and one fte, the other domeinen none.
 ZEROS = ["0", "0"] * 4
 
@@ -62,12 +63,12 @@ def test_the_csv_has_dutch_headers_and_exactly_the_pages_rows_in_its_order(land,
     assert [row[0] for row in rows] == [row[0] for row in page_rows] == ["Zelhem", "Aadorp", "Bedum", "Cadier"]
     assert rows == [
         ["Zelhem", "GM9004", "Zuid", "Regio Zuid", "Ondertekend en in werking", "1", "10", "8",
-         "9", "7", "1", "1", *ZEROS],
+         "9", "7", "1", "1", *ZEROS, "nee"],
         ["Aadorp", "GM9001", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4",
-         "4", "3", "1", "1", *ZEROS],
+         "4", "3", "1", "1", *ZEROS, "nee"],
         ["Bedum", "GM9002", "Noord", "Regio Noord", "Ondertekend en in werking", "1", "5", "4",
-         "4", "3", "1", "1", *ZEROS],
-        ["Cadier", "GM9003", "Noord", "Regio Noord", "In voorbereiding", "1", "", "", *[""] * 12],
+         "4", "3", "1", "1", *ZEROS, "nee"],
+        ["Cadier", "GM9003", "Noord", "Regio Noord", "In voorbereiding", "1", "", "", *[""] * 12, "nee"],
     ]
 
 
@@ -96,9 +97,9 @@ def test_the_xlsx_keeps_the_peildatum_and_numbers_stay_numbers(land, client):
     assert list(headers) == HEADERS
     assert [row[0] for row in rows] == [row[0] for row in page_rows] == ["Cadier", "Bedum", "Aadorp"]
     assert [row[4] for row in rows] == ["In voorbereiding"] + ["Vastgesteld, nog niet in werking"] * 2
-    assert [row[5:] for row in rows] == [(1,) + (None,) * 14] * 3  # not in force then: no BOA-inzet counted
+    assert [row[5:] for row in rows] == [(1,) + (None,) * 14 + ("nee",)] * 3  # not in force: no BOA-inzet counted
     today = _xlsx(client.get(URL, {"sorteer": "gemeente", "export": "xlsx"}))
-    assert today[1][4:] == ("Ondertekend en in werking", 1, 5, 4, 4, 3, 1, 1) + (0,) * 8
+    assert today[1][4:] == ("Ondertekend en in werking", 1, 5, 4, 4, 3, 1, 1) + (0,) * 8 + ("nee",)
 
 
 def test_a_refused_peildatum_shows_the_page_with_its_message_instead_of_a_file(land, client):

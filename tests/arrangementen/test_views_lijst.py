@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from arrangementen import gegevensstromen, services, urls, workflow
-from arrangementen.models import Afspraak, Arrangement, BoaInzet, Grondslag, Status
+from arrangementen.models import Afspraak, Arrangement, BoaInzet, Geweldsmiddeltoekenning, Grondslag, Status
 from samenwerking.models import Rol
 
 from ..factories import (
@@ -43,6 +43,9 @@ ARRANGEMENT_URLS = {
     "stroom_nieuw": ([], ["get", "post"]),
     "stroom_bewerken": (["stroom"], ["get", "post"]),
     "stroom_verwijderen": (["stroom"], ["post"]),
+    "toekenning_nieuw": ([], ["get", "post"]),
+    "toekenning_bewerken": (["toekenning"], ["get", "post"]),
+    "toekenning_verwijderen": (["toekenning"], ["post"]),
     "partij_nieuw": ([], ["get", "post"]),
     "partij_verwijderen": (["partij"], ["post"]),
     "overgang": (["indienen"], ["get", "post"]),
@@ -76,6 +79,8 @@ def vreemd(wereld):
         expected_version=Arrangement.objects.get(pk=arrangement.pk).lock_version,
         gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
                                                 doel="Intern", grondslag=Grondslag.objects.get(code="wpg-16")))
+    Geweldsmiddeltoekenning.objects.create(arrangement=arrangement, organisatie=eerste, domein="I",
+                                           geweldsmiddel="handboeien")
     return arrangement
 
 
@@ -86,7 +91,8 @@ def vreemd(wereld):
 def test_arrangement_of_another_driehoek_is_not_found(db, als, vreemd, name, method, rol):
     extra = {"afspraak": vreemd.afspraken.first().pk, "partij": vreemd.partijen.first().pk,
              "opmerking": vreemd.opmerkingen.first().pk, "indienen": "indienen",
-             "stroom": vreemd.gegevensstromen.first().pk}
+             "stroom": vreemd.gegevensstromen.first().pk,
+             "toekenning": vreemd.geweldsmiddeltoekenningen.first().pk}
     args = [vreemd.pk, *(extra[a] for a in ARRANGEMENT_URLS[name][0])]
     before = state(vreemd)
     payload = {**edit_payload(vreemd, titel="Overgenomen"), "tekst": "Hallo", "richting": "omhoog",
