@@ -27,13 +27,15 @@ from .document import (
     private_storage,
 )
 from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
+from .geweldsadvies import Geweldsadvies
 from .levensfase import Levensfase
 from .opzegging import Opzegging
 from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
-    "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Grondslag", "Handtekening", "Levensfase", "Mandaat",
+    "Documentversie", "Domein", "Gegevensstroom", "Geweldsadvies", "Geweldsmiddel", "Grondslag", "Handtekening",
+    "Levensfase", "Mandaat",
     "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",
     "Signalering", "SoortGegevens", "Statusovergang", "Status", "Verantwoordelijke", "Vertegenwoordiger",
     "private_storage",
