@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.models import Gemeente, Organisatie
 
+from . import publicatie
 from .models import Arrangement, Levensfase, Status, Statusovergang
 
 
@@ -77,6 +78,11 @@ class Arrangementstand:
     levensfase: str | None
     geldig_van: datetime.date | None
     geldig_tot: datetime.date | None
+    cvdr: str = ""  # where the overheid publishes it (CVDR identifier or URL), once recorded
+
+    @property
+    def cvdr_link(self) -> str:
+        return publicatie.cvdr_link(self.cvdr)
 
 
 @dataclass
@@ -126,7 +132,7 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
         .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]))
         .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
                 "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
-                "partijen__organisatie__gemeente_id")
+                "partijen__organisatie__gemeente_id", "cvdr_referentie")
         .order_by()
     )
 
@@ -145,7 +151,7 @@ def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeented
         entry.arrangementen.append(Arrangementstand(
             pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
             driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
-            geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"]))
+            geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"], cvdr=row["cvdr_referentie"]))
     for entry in result.values():
         entry.arrangementen.sort(key=lambda a: (_RANK[a.stand], -a.versie, -a.pk))
         if entry.arrangementen:

@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import handtekeningcontrole, opzeggen, signing
+from . import handtekeningcontrole, opzeggen, publicatie, signing
 from .models import Arrangement, Documentversie, Handtekening, Status
 
 # The overall verdicts, from worst to best; the template styles each.
@@ -175,6 +175,7 @@ def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documen
         uitslag.document = {
             "titel": arrangement.titel, "versie": arrangement.versie, "referentie": versie.document.referentie,
             "bestandsversie": versie.volgnummer, "omschrijving": versie.omschrijving,
+            "cvdr": arrangement.cvdr_referentie, "cvdr_link": publicatie.cvdr_link(arrangement.cvdr_referentie),
         }
         uitslag.nieuwere = _newer(versie)
         uitslag.opzegging = _notice(arrangement)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from samenwerking.geschiedenis import build_timeline
 
 from .. import aanvullingen, selectors
-from ..models import Afspraak, Arrangement, BoaInzet, Gegevensstroom, Partij, Statusovergang
+from ..models import Afspraak, Arrangement, BoaInzet, Gegevensstroom, Geweldsadvies, Partij, Statusovergang
 from ..vergelijking import compare_versions
 
 
@@ -27,6 +27,7 @@ def arrangement_history(request, pk: int):
         BoaInzet.history.filter(afspraak_ids),
         Statusovergang.history.filter(afspraak_ids),
         Gegevensstroom.history.filter(afspraak_ids),
+        Geweldsadvies.history.filter(afspraak_ids),
         describe=_describe_record, with_text_diff=True,
     )
     page = Paginator(events, 40).get_page(request.GET.get("pagina"))
@@ -46,6 +47,8 @@ def _describe_record(record, resolver):
         return _("Partij")
     if model is Gegevensstroom:
         return _("Gegevensstroom “%(categorieen)s”") % {"categorieen": record.categorieen[:60]}
+    if model is Geweldsadvies:
+        return _("Advies over geweldsmiddelen %(referentie)s") % {"referentie": record.referentie}
     if model is BoaInzet:
         return _("BOA-inzet domein %(domein)s") % {"domein": record.domein}
     return str(model._meta.verbose_name).capitalize()
