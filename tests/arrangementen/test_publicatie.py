@@ -10,37 +10,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from arrangementen import documenten, documentopslag, gegevensstromen, verificatie
-from arrangementen.models import Arrangement, Document, Documentversie, Grondslag, Status
+from arrangementen import gegevensstromen, verificatie
+from arrangementen.models import Arrangement, Documentversie, Grondslag, Status
 from samenwerking.models import Rol
 
-from .helpers import html, zet_status
+from .helpers import html, sign, zet_status
 
 pytestmark = pytest.mark.django_db
 
 CONTACT = "Jan Contactpersoon, 06-12345678, jan@soest.example"
 KANAAL = "Beveiligde mail naar het meldpunt"
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-def sign(arrangement: Arrangement, user) -> Arrangement:
-    """Setup only: in force since a month, with a stored 'signed PDF' version (its bytes do not matter here)."""
-    today = timezone.localdate()
-    arrangement = zet_status(arrangement, Status.ONDERTEKEND, contactpersonen=CONTACT,
-                             geldig_van=today - datetime.timedelta(days=30),
-                             geldig_tot=today + datetime.timedelta(days=700),
-                             ondertekend_op=timezone.now() - datetime.timedelta(days=31))
-    document = Document.objects.create(arrangement=arrangement, referentie=documenten.reference_for(arrangement),
-                                       status=Document.Status.GEREED, aangevraagd_door=user)
-    data = b"%PDF-1.7 ondertekend"
-    versie = Documentversie(document=document, volgnummer=1, sha256=documentopslag.sha256(data),
-                            omschrijving="Ondertekend door alle partijen")
-    versie.bestand.save(f"{document.referentie}-01.pdf", ContentFile(data), save=True)
-    return arrangement
 
 
 @pytest.fixture
@@ -53,7 +36,7 @@ def ondertekend(wereld, vastgesteld):
         gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
                                                 doel="Afstemming", kanaal=KANAAL,
                                                 grondslag=Grondslag.objects.get(code="wpg-16")))
-    return sign(vastgesteld, wereld.leden[Rol.SECRETARIS])
+    return sign(vastgesteld, wereld.leden[Rol.SECRETARIS], contactpersonen=CONTACT)
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
