@@ -74,6 +74,7 @@ def test_secretaris_geeft_advies_en_maakt_de_publicatieversie(page, live_server,
     expect(page.get_by_role("group", name="Gevraagde geweldsmiddelen").get_by_label("korte wapenstok")).to_be_checked()
     assert not Geweldsadvies.objects.exists()
     assert_no_axe_violations(page)
+    page.screenshot(path=str(tmp_path / "advies-fout.png"), full_page=True)
 
     page.get_by_label("Domein").select_option(label="I – Openbare ruimte")
     page.get_by_role("button", name="Advies vastleggen en PDF maken").click()
@@ -87,6 +88,7 @@ def test_secretaris_geeft_advies_en_maakt_de_publicatieversie(page, live_server,
     data = Path(download_info.value.path()).read_bytes()
     advies.refresh_from_db()
     assert data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest() == advies.sha256
+    (tmp_path / "advies.pdf").write_bytes(data)
     assert_no_axe_violations(page)
 
     # 2. The publication version with a citeertitel, and the CVDR link --------------------------------------------
@@ -100,6 +102,7 @@ def test_secretaris_geeft_advies_en_maakt_de_publicatieversie(page, live_server,
         page.get_by_role("link", name="Als PDF/A").click()
     pdf = Path(download_info.value.path())
     assert pdf.read_bytes().startswith(b"%PDF-")
+    (tmp_path / "publicatie.pdf").write_bytes(pdf.read_bytes())
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Als HTML, voor het publicatiesysteem van de gemeente").click()
     tekst = Path(download_info.value.path()).read_text("utf-8")
@@ -113,6 +116,7 @@ def test_secretaris_geeft_advies_en_maakt_de_publicatieversie(page, live_server,
     expect(cvdr).to_have_accessible_description(re.compile("CVDR-identificatie of -URL: vul een identificatie in"))
     expect(cvdr).to_have_value("755740")
     assert_no_axe_violations(page)
+    page.screenshot(path=str(tmp_path / "publicatie-fout.png"), full_page=True)
     cvdr.fill("CVDR755740")
     page.get_by_role("button", name="Vindplaats vastleggen").click()
     expect_message(page, "De publicatie in het CVDR is vastgelegd.")
