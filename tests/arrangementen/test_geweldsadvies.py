@@ -7,6 +7,8 @@ import re
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,3 +125,27 @@ def test_the_advice_form_reads_in_a_fixed_number_of_queries(als, in_werking, dja
     client.get(url)
     with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_more_advice_on_the_arrangement_page_costs_no_query(als, in_werking, django_assert_num_queries):
+    client = als(Rol.SECRETARIS)
+    url = reverse("arrangementen:detail", args=[in_werking.pk])
+    bosbeheer = Organisatie.objects.get(naam="Staatsbosbeheer")
+
+    def add(nummer):
+        Geweldsadvies.objects.create(
+            arrangement=in_werking, volgnummer=nummer, referentie=f"GA-{nummer}", boa_organisatie=bosbeheer,
+            domein="I", middelen=["handboeien"], advies="positief", motivering="Ja.",
+            adviesdatum=timezone.localdate(), arrangement_referentie="HA", arrangement_versie=1,
+            arrangement_sha256="0" * 64, aangevraagd_door=in_werking.aangemaakt_door,
+            status=Geweldsadvies.Status.GEREED)
+
+    add(1)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for nummer in (2, 3, 4):
+        add(nummer)
+    with django_assert_num_queries(len(one), info="meer adviezen, meer queries"):
+        body = html(client.get(url))
+    assert body.count(">PDF GA-") == 4  # each advice with its download link
