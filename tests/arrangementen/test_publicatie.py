@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from arrangementen import gegevensstromen, verificatie
 from arrangementen.models import Arrangement, Documentversie, Grondslag, Status
-from samenwerking.models import Rol
+from samenwerking import overzichtsrollen
+from samenwerking.models import Organisatie, Overzichtsniveau, Rol
 
+from ..factories import GebruikerFactory
 from .helpers import html, sign, zet_status
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +168,14 @@ def test_the_publication_page_reads_in_a_fixed_number_of_queries(als, onderteken
     client.get(url)  # the session's first read is not the page's
     with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_the_dekkingskaart_shows_the_cvdr_link_with_the_gemeente(client, ondertekend):
+    Arrangement.objects.filter(pk=ondertekend.pk).update(cvdr_referentie="CVDR755740")
+    gemeente = ondertekend.partijen.get(organisatie__soort=Organisatie.Soort.GEMEENTE).organisatie.gemeente
+    landelijk = GebruikerFactory()
+    overzichtsrollen.grant_overview(gebruiker=landelijk, niveau=Overzichtsniveau.LANDELIJK)
+    client.force_login(landelijk)
+    body = html(client.get(reverse("beeld:gemeente", args=[gemeente.pk])))
+    assert '<a class="utrecht-link" href="https://lokaleregelgeving.overheid.nl/CVDR755740" rel="noopener">' \
+           'CVDR755740</a>' in body
