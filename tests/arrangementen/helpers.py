@@ -27,7 +27,7 @@ def html(response) -> str:
     return response.content.decode()
 
 
-def sign(arrangement: Arrangement, user, **velden) -> Arrangement:
+def in_werking_met_pdf(arrangement: Arrangement, user, **velden) -> Arrangement:
     """Setup only: in force since a month, with a stored 'signed PDF' version (its bytes do not matter here)."""
     today = timezone.localdate()
     arrangement = zet_status(arrangement, Status.ONDERTEKEND, **velden,

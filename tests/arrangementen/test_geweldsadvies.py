@@ -16,14 +16,14 @@ from arrangementen.models import Documentversie, Geweldsadvies, Status
 from samenwerking.models import Organisatie, Rol
 from tests.integration.test_pdf_pipeline import nss_database, pdfsig
 
-from .helpers import html, sign, zet_status
+from .helpers import html, in_werking_met_pdf, zet_status
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def in_werking(wereld, vastgesteld, signing_setup):
-    return sign(vastgesteld, wereld.leden[Rol.SECRETARIS])
+    return in_werking_met_pdf(vastgesteld, wereld.leden[Rol.SECRETARIS])
 
 
 def payload(arrangement, **changes) -> dict:

@@ -19,7 +19,7 @@ from samenwerking import overzichtsrollen
 from samenwerking.models import Organisatie, Overzichtsniveau, Rol
 
 from ..factories import GebruikerFactory
-from .helpers import html, sign, zet_status
+from .helpers import html, in_werking_met_pdf, zet_status
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def ondertekend(wereld, vastgesteld):
         gegevens=gegevensstromen.Stroomgegevens(verstrekker=eerste, ontvangers=[tweede], categorieen="Meldingen",
                                                 doel="Afstemming", kanaal=KANAAL,
                                                 grondslag=Grondslag.objects.get(code="wpg-16")))
-    return sign(vastgesteld, wereld.leden[Rol.SECRETARIS], contactpersonen=CONTACT)
+    return in_werking_met_pdf(vastgesteld, wereld.leden[Rol.SECRETARIS], contactpersonen=CONTACT)
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

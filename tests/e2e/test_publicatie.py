@@ -17,7 +17,7 @@ from arrangementen import services
 from arrangementen.models import Arrangement, Geweldsadvies
 from arrangementen.services import InzetRegel
 from samenwerking.models import Driehoek
-from tests.arrangementen.helpers import sign
+from tests.arrangementen.helpers import in_werking_met_pdf
 
 from .conftest import assert_no_axe_violations, expect_message, login_checked
 
@@ -39,8 +39,8 @@ def in_werking(demo_data, signing_setup) -> Arrangement:
                                 data={"doel": "Samen zichtbaar in de kernen."},
                                 inzet=[InzetRegel("I", 6, Decimal("4.5"))])
     arrangement.refresh_from_db()
-    return sign(arrangement, demo_data["secretaris"], contactpersonen=CONTACT,
-                vastgesteld_op=timezone.localdate() - datetime.timedelta(days=40))
+    return in_werking_met_pdf(arrangement, demo_data["secretaris"], contactpersonen=CONTACT,
+                              vastgesteld_op=timezone.localdate() - datetime.timedelta(days=40))
 
 
 def test_secretaris_geeft_advies_en_maakt_de_publicatieversie(page, live_server, in_werking, tmp_path):
