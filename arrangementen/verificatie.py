@@ -100,6 +100,10 @@ def _overall(report: handtekeningcontrole.VerificationReport) -> tuple[str, str,
         return ONGELDIG, _("Niet geldig"), _(
             "ten minste één handtekening is niet echt of niet gezet met een certificaat dat wij vertrouwen.")
     total, signed = len(report.party_fields), len(report.party_signatures)
+    if total == 0:  # no fields for parties: a document only the platform signs, such as a geweldsmiddelen advice
+        return GELDIG, _("Geldig"), _(
+            "gecertificeerd door het platform; dit document heeft geen handtekeningvelden voor partijen. De "
+            "handtekening is echt en het bestand is daarna niet gewijzigd.")
     if signed == 0:
         return ALLEEN_GECERTIFICEERD, _("Nog niet ondertekend"), ngettext(
             "dit bestand is alleen gecertificeerd door het platform; de partij heeft nog niet getekend (0 van 1).",

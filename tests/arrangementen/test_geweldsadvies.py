@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from arrangementen import handtekeningcontrole, verificatie
 from arrangementen.models import Documentversie, Geweldsadvies, Status
 from samenwerking.models import Organisatie, Rol
 from tests.integration.test_pdf_pipeline import nss_database, pdfsig
@@ -52,6 +53,9 @@ def test_the_secretaris_produces_a_signed_advice_document(als, in_werking, tmp_p
     [signature] = pdfsig(nss_database(tmp_path, signing_setup.ca_pem), path)
     assert signature["Signature Validation"] == "Signature is Valid."
     assert signature["Certificate Validation"] == "Certificate is Trusted."
+    uitslag = verificatie.describe(report=handtekeningcontrole.verify(path.read_bytes()), versie=None)
+    assert (uitslag.soort, uitslag.kop) == (verificatie.GELDIG, "Geldig")
+    assert uitslag.tekst.startswith("gecertificeerd door het platform; dit document heeft geen handtekeningvelden")
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True,
                                    timeout=60).stdout.split())
     for expected in ("Staatsbosbeheer", "II – Milieu, welzijn en infrastructuur", "handboeien, korte wapenstok",
