@@ -7,6 +7,8 @@ class ArrangementenConfig(AppConfig):
     verbose_name = _("Arrangementen")
 
     def ready(self):
-        from . import dashboard, tasks  # noqa: F401  (models are loaded only now; tasks registers its names)
+        # Models are loaded only now; importing tasks registers its names.
+        from . import dashboard, publicatieblok, tasks  # noqa: F401
 
         dashboard.register_blocks()
+        publicatieblok.register_section()

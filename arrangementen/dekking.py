@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.models import Gemeente, Organisatie
 
+from . import publicatie
 from .geweldstoets import flag_for_gemeente
 from .models import Arrangement, Levensfase, Status, Statusovergang
 
@@ -79,6 +80,11 @@ class Arrangementstand:
     geldig_van: datetime.date | None
     geldig_tot: datetime.date | None
     geweld_zonder_werking: bool = False  # issue 20: its boa's carry geweldsmiddelen, none in force (geweldstoets)
+    cvdr: str = ""  # where the overheid publishes it (CVDR identifier or URL), once recorded
+
+    @property
+    def cvdr_link(self) -> str:
+        return publicatie.cvdr_link(self.cvdr)
 
 
 @dataclass
@@ -134,7 +140,8 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
                   geweld_zonder_werking=flag_for_gemeente(peildatum, OuterRef("partijen__organisatie__gemeente_id")))
         .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
                 "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
-                "partijen__organisatie__gemeente_id", "geweld_zonder_werking")
+                "partijen__organisatie__gemeente_id", "geweld_zonder_werking",
+                "cvdr_referentie")
         .order_by()
     )
 
@@ -154,7 +161,7 @@ def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeented
             pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
             driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
             geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"],
-            geweld_zonder_werking=row["geweld_zonder_werking"]))
+            geweld_zonder_werking=row["geweld_zonder_werking"], cvdr=row["cvdr_referentie"]))
     for entry in result.values():
         entry.arrangementen.sort(key=lambda a: (_RANK[a.stand], -a.versie, -a.pk))
         if entry.arrangementen:

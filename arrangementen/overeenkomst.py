@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from samenwerking.models import Organisatie
 
+from . import publicatie
 from .models import Afspraak, Arrangement, Gegevensstroom, Niveau, Partij
 
 
@@ -198,7 +199,7 @@ def _opzegging(arrangement: Arrangement) -> list[str]:
 
 
 def slotbepalingen(arrangement: Arrangement, nummer: int) -> list[Artikel]:
-    titel = f"{arrangement.titel}, versie {arrangement.versie}"
+    titel = publicatie.citeertitel(arrangement)
     artikelen = [
         (_("Looptijd"), _looptijd(arrangement)),
         (_("Evaluatie"), _evaluatie(arrangement)),

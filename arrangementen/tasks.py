@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.berichten import subject_line
 
-from . import documenten, goedkeuring, levensloop, ondertekenmails, signaleringen, workflow
+from . import documenten, geweldsadviezen, goedkeuring, levensloop, ondertekenmails, signaleringen, workflow
 from .models import Status, Statusovergang
 
 logger = logging.getLogger(__name__)
@@ -138,6 +138,16 @@ def render_document(self, document_id: int) -> bool:
     try:
         return documenten.render_and_certify(document_id)
     except documenten.TransientRenderError as error:
+        raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=settings.PDF_TASK_TIME_LIMIT,
+             soft_time_limit=settings.PDF_TASK_TIME_LIMIT - 30, max_retries=3)
+def render_geweldsadvies(self, advies_id: int) -> bool:
+    """Render + certify one geweldsmiddelen advice; idempotent like render_document."""
+    try:
+        return geweldsadviezen.render_and_sign(advies_id)
+    except geweldsadviezen.TransientRenderError as error:
         raise self.retry(exc=error, countdown=10 * (self.request.retries + 1)) from error
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_documenten
+from .views import publicatie
 from .views.kennisbank import afspraak_aanbieden
 
 app_name = "arrangementen"
@@ -38,4 +39,12 @@ urlpatterns = [
     path("<int:pk>/document/ondertekenen/", views_documenten.document_sign, name="document_ondertekenen"),
     path("<int:pk>/document/herinneren/<int:partij_pk>/", views_documenten.document_remind,
          name="document_herinneren"),
+    path("<int:pk>/publicatie/", publicatie.publicatie_page, name="publicatie"),
+    path("<int:pk>/publicatie/cvdr/", publicatie.publicatie_cvdr, name="publicatie_cvdr"),
+    path("<int:pk>/publicatie/pdf/", publicatie.publicatie_pdf, name="publicatie_pdf"),
+    path("<int:pk>/publicatie/html/", publicatie.publicatie_html, name="publicatie_html"),
+    path("<int:pk>/publicatie/tekst/", publicatie.publicatie_tekst, name="publicatie_tekst"),
+    path("<int:pk>/geweldsadvies/nieuw/", publicatie.geweldsadvies_nieuw, name="geweldsadvies_nieuw"),
+    path("<int:pk>/geweldsadvies/<int:advies_pk>/download/", publicatie.geweldsadvies_download,
+         name="geweldsadvies_download"),
 ]

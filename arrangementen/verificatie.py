@@ -14,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import handtekeningcontrole, opzeggen, signing
+from . import handtekeningcontrole, opzeggen, publicatie, signing
 from .models import Arrangement, Documentversie, Handtekening, Status
 
 # The overall verdicts, from worst to best; the template styles each.
@@ -100,6 +100,10 @@ def _overall(report: handtekeningcontrole.VerificationReport) -> tuple[str, str,
         return ONGELDIG, _("Niet geldig"), _(
             "ten minste één handtekening is niet echt of niet gezet met een certificaat dat wij vertrouwen.")
     total, signed = len(report.party_fields), len(report.party_signatures)
+    if total == 0:  # no fields for parties: a document only the platform signs, such as a geweldsmiddelen advice
+        return GELDIG, _("Geldig"), _(
+            "gecertificeerd door het platform; dit document heeft geen handtekeningvelden voor partijen. De "
+            "handtekening is echt en het bestand is daarna niet gewijzigd.")
     if signed == 0:
         return ALLEEN_GECERTIFICEERD, _("Nog niet ondertekend"), ngettext(
             "dit bestand is alleen gecertificeerd door het platform; de partij heeft nog niet getekend (0 van 1).",
@@ -175,6 +179,7 @@ def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documen
         uitslag.document = {
             "titel": arrangement.titel, "versie": arrangement.versie, "referentie": versie.document.referentie,
             "bestandsversie": versie.volgnummer, "omschrijving": versie.omschrijving,
+            "cvdr": arrangement.cvdr_referentie, "cvdr_link": publicatie.cvdr_link(arrangement.cvdr_referentie),
         }
         uitslag.nieuwere = _newer(versie)
         uitslag.opzegging = _notice(arrangement)

@@ -239,6 +239,19 @@ RULES = {
     "arrangementen:document_download": with_permission_or_404(rollen.EXPORT),
     "arrangementen:document_ondertekenen": with_permission_or_404(rollen.SIGN),
     "arrangementen:document_herinneren": post_only,
+    # Publication and geweldsmiddelen advice (issue 20): the matrix world's arrangement is a concept, so the page
+    # says there is no publication version yet and the downloads send a member back to it; the advice form (the
+    # secretaris') explains it needs an arrangement in force; the matrix world has no advice to download.
+    "arrangementen:publicatie": driehoek_member,
+    "arrangementen:publicatie_cvdr": post_only,
+    "arrangementen:publicatie_pdf": lambda role, scope: 302 if driehoek_member(role, scope) == 200 else
+    driehoek_member(role, scope),
+    "arrangementen:publicatie_html": lambda role, scope: 302 if driehoek_member(role, scope) == 200 else
+    driehoek_member(role, scope),
+    "arrangementen:publicatie_tekst": lambda role, scope: 302 if driehoek_member(role, scope) == 200 else
+    driehoek_member(role, scope),
+    "arrangementen:geweldsadvies_nieuw": with_permission(rollen.ADOPT),
+    "arrangementen:geweldsadvies_download": with_permission_or_404(rollen.EXPORT),
     "verifieer": public,
     "beeld:overzicht": overview_users,
     "beeld:gemeente": overview_of_gemeente,

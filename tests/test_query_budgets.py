@@ -325,7 +325,8 @@ DETAIL_VIEWS = {
                   9),
     "api_evaluatie": (lambda w: reverse("api:evaluatie-detail", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
                       6),
-    # A signed arrangement also shows its evaluations (a registered section), within the concept page's budget.
+    # A signed arrangement also shows its evaluations and its geweldsmiddelen advice (registered sections): the
+    # concept page's budget plus the one query of the advice list (issue 20).
     "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),
                                 meer_evaluaties, 15),
     "api_actiepunt": (lambda w: reverse("api:actiepunt-detail", args=[w.overleg.actiepunten.first().pk]), None, 4),

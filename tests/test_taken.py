@@ -3,12 +3,13 @@
 import pytest
 from celery import current_app
 
-from arrangementen import documenten, tasks, workflow
+from arrangementen import documenten, geweldsadviezen, tasks, workflow
 from samenwerking import taken
 
 
 @pytest.mark.parametrize(("name", "task"), [
     (documenten.RENDER_TASK, tasks.render_document),
+    (geweldsadviezen.RENDER_TASK, tasks.render_geweldsadvies),
     (workflow.NOTIFY_TASK, tasks.notify_transition),
 ])
 def test_a_task_started_by_name_is_the_registered_task(name, task):

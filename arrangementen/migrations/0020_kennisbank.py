@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrangementen', '0017_modelafspraak_toelichting'),
+        ('arrangementen', '0019_publicatie'),
         ('samenwerking', '0014_overzichtslidmaatschap'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

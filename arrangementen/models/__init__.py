@@ -28,6 +28,7 @@ from .document import (
 )
 from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
 from .geweld import Geweldsmiddeltoekenning
+from .geweldsadvies import Geweldsadvies
 from .kennisbank import PraktijkStatus, Praktijkvoorbeeld
 from .levensfase import Levensfase
 from .opzegging import Opzegging
@@ -35,8 +36,8 @@ from .signalering import Signalering
 
 __all__ = [
     "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
-    "Documentversie", "Domein", "Gegevensstroom", "Geweldsmiddel", "Geweldsmiddeltoekenning", "Grondslag",
-    "Handtekening", "Levensfase", "Mandaat",
+    "Documentversie", "Domein", "Gegevensstroom", "Geweldsadvies", "Geweldsmiddel", "Geweldsmiddeltoekenning",
+    "Grondslag", "Handtekening", "Levensfase", "Mandaat",
     "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",
     "PraktijkStatus", "Praktijkvoorbeeld", "Signalering", "SoortGegevens", "Statusovergang", "Status",
     "Verantwoordelijke", "Vertegenwoordiger", "private_storage",

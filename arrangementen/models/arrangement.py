@@ -108,6 +108,15 @@ class Arrangement(models.Model):
         _("volgende evaluatie"), null=True, blank=True,
         help_text=_("Na een vastgelegde evaluatie: wanneer de driehoek opnieuw evalueert (anders de evaluatiedatum)."),
     )
+    # The publication in the Gemeenteblad (arrangementen.publicatie): not content either, so set after signing.
+    citeertitel = models.CharField(
+        _("citeertitel"), max_length=250, blank=True,
+        help_text=_("De titel waaronder het arrangement wordt aangehaald en gepubliceerd."),
+    )
+    cvdr_referentie = models.CharField(
+        _("CVDR-identificatie of -URL"), max_length=300, blank=True,
+        help_text=_("Na publicatie: bijvoorbeeld CVDR755740 of https://lokaleregelgeving.overheid.nl/CVDR755740."),
+    )
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), on_delete=models.PROTECT,
         related_name="+",

@@ -11,7 +11,16 @@ from django.views.decorators.http import require_GET
 from samenwerking.geschiedenis import build_timeline
 
 from .. import aanvullingen, selectors
-from ..models import Afspraak, Arrangement, BoaInzet, Gegevensstroom, Geweldsmiddeltoekenning, Partij, Statusovergang
+from ..models import (
+    Afspraak,
+    Arrangement,
+    BoaInzet,
+    Gegevensstroom,
+    Geweldsadvies,
+    Geweldsmiddeltoekenning,
+    Partij,
+    Statusovergang,
+)
 from ..vergelijking import compare_versions
 
 
@@ -28,6 +37,7 @@ def arrangement_history(request, pk: int):
         Statusovergang.history.filter(afspraak_ids),
         Gegevensstroom.history.filter(afspraak_ids),
         Geweldsmiddeltoekenning.history.filter(afspraak_ids),
+        Geweldsadvies.history.filter(afspraak_ids),
         describe=_describe_record, with_text_diff=True,
     )
     page = Paginator(events, 40).get_page(request.GET.get("pagina"))
@@ -50,6 +60,8 @@ def _describe_record(record, resolver):
     if model is Geweldsmiddeltoekenning:
         return _("Geweldsmiddel %(middel)s, domein %(domein)s") % {"middel": record.geweldsmiddel,
                                                                    "domein": record.domein}
+    if model is Geweldsadvies:
+        return _("Advies over geweldsmiddelen %(referentie)s") % {"referentie": record.referentie}
     if model is BoaInzet:
         return _("BOA-inzet domein %(domein)s") % {"domein": record.domein}
     return str(model._meta.verbose_name).capitalize()

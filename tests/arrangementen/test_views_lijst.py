@@ -60,6 +60,13 @@ ARRANGEMENT_URLS = {
     "document_concept": ([], ["get"]),
     "document_ondertekenen": ([], ["get", "post"]),
     "document_herinneren": (["partij"], ["post"]),
+    "publicatie": ([], ["get", "post"]),
+    "publicatie_cvdr": ([], ["post"]),
+    "publicatie_pdf": ([], ["get"]),
+    "publicatie_html": ([], ["get"]),
+    "publicatie_tekst": ([], ["get"]),
+    "geweldsadvies_nieuw": ([], ["get", "post"]),
+    "geweldsadvies_download": (["advies"], ["get"]),
 }
 
 
@@ -92,7 +99,7 @@ def test_arrangement_of_another_driehoek_is_not_found(db, als, vreemd, name, met
     extra = {"afspraak": vreemd.afspraken.first().pk, "partij": vreemd.partijen.first().pk,
              "opmerking": vreemd.opmerkingen.first().pk, "indienen": "indienen",
              "stroom": vreemd.gegevensstromen.first().pk,
-             "toekenning": vreemd.geweldsmiddeltoekenningen.first().pk}
+             "toekenning": vreemd.geweldsmiddeltoekenningen.first().pk, "advies": 1}
     args = [vreemd.pk, *(extra[a] for a in ARRANGEMENT_URLS[name][0])]
     before = state(vreemd)
     payload = {**edit_payload(vreemd, titel="Overgenomen"), "tekst": "Hallo", "richting": "omhoog",
