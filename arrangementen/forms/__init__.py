@@ -8,6 +8,7 @@ from samenwerking.models import Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
+from ..kiezer import fill_empty
 from ..models import (
     Afspraak,
     Arrangement,
@@ -95,8 +96,8 @@ class AfspraakForm(VersionForm):
     modelafspraak = forms.ModelChoiceField(
         queryset=Modelafspraak.objects.filter(actief=True).select_related("onderwerp"), required=False,
         label=_("Overnemen uit de bibliotheek"), empty_label=_("Geen: ik schrijf zelf een afspraak"),
-        help_text=_("Kiest u een modelafspraak, dan worden onderwerp, titel, tekst en verantwoordelijke "
-                    "daaruit overgenomen."),
+        help_text=_("Kies hieronder in de bibliotheek een afspraak en klik op 'Invoegen': de velden worden "
+                    "ingevuld en u kunt ze aanpassen. Wat u zelf al typte, blijft staan tenzij u het vervangt."),
     )
     onderwerp = forms.ModelChoiceField(
         queryset=Onderwerp.objects.filter(actief=True), required=False, label=_("Onderwerp"),
@@ -113,6 +114,8 @@ class AfspraakForm(VersionForm):
         if not with_library:
             del self.fields["modelafspraak"]
         self.fields["onderwerp"].label_from_instance = lambda o: f"{o.get_niveau_display()} – {o.naam}"
+        if "modelafspraak" in self.fields:
+            self.fields["modelafspraak"].label_from_instance = lambda m: f"{m.onderwerp.naam} – {m.titel}"
         # Needed for an own afspraak (see clean); a chosen modelafspraak fills them in.
         for name in ("onderwerp", "titel", "tekst", "verantwoordelijke"):
             mark_required(self.fields[name])
@@ -121,9 +124,7 @@ class AfspraakForm(VersionForm):
         data = super().clean()
         model = data.get("modelafspraak")
         if model:
-            data.update(onderwerp=model.onderwerp, titel=model.titel, tekst=model.tekst,
-                        verantwoordelijke=model.verantwoordelijke)
-            return data
+            return fill_empty(data, model)  # only fields left empty: a typed title stays
         for name, message in [
             ("onderwerp", _("Kies een onderwerp.")),
             ("titel", _("Geef de afspraak een titel.")),

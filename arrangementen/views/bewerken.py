@@ -15,6 +15,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from .. import selectors, services
 from ..forms import AfspraakForm, ArrangementForm, InzetFormSet, PartijForm
 from ..models import Afspraak, Arrangement, Partij
+from . import kiezer
 
 
 def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, merge=None):
@@ -131,6 +132,8 @@ def afspraak_form(request, pk: int, afspraak_pk: int | None = None):
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
         return redirect("arrangementen:detail", pk)
+    if afspraak is None and kiezer.insert_requested(request):
+        return kiezer.insert(request, arrangement)
     initial = {"lock_version": arrangement.lock_version}
     if afspraak:
         initial.update(onderwerp=afspraak.onderwerp, titel=afspraak.titel, tekst=afspraak.tekst,
@@ -155,9 +158,8 @@ def afspraak_form(request, pk: int, afspraak_pk: int | None = None):
         else:
             messages.success(request, _("De afspraak is opgeslagen."))
             return redirect("arrangementen:detail", pk)
-    return render(request, "arrangementen/afspraak_form.html", {
-        "arrangement": arrangement, "afspraak": afspraak, "form": form, "wijzigingen": wijzigingen,
-    })
+    return render(request, "arrangementen/afspraak_form.html", kiezer.form_context(
+        arrangement, form, afspraak=afspraak, wijzigingen=wijzigingen))
 
 
 def _version_from_post(request) -> int | None:
