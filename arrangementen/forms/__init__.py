@@ -114,8 +114,6 @@ class AfspraakForm(VersionForm):
         if not with_library:
             del self.fields["modelafspraak"]
         self.fields["onderwerp"].label_from_instance = lambda o: f"{o.get_niveau_display()} – {o.naam}"
-        if "modelafspraak" in self.fields:
-            self.fields["modelafspraak"].label_from_instance = lambda m: f"{m.onderwerp.naam} – {m.titel}"
         # Needed for an own afspraak (see clean); a chosen modelafspraak fills them in.
         for name in ("onderwerp", "titel", "tekst", "verantwoordelijke"):
             mark_required(self.fields[name])

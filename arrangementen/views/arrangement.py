@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors as _apply_errors
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from .. import aanvullingen, levensloop, opzeggen, selectors, services, stroomregels, workflow
+from .. import aanvullingen, herstel, levensloop, opzeggen, selectors, services, stroomregels, workflow
 from ..forms import FilterForm, NieuwArrangementForm, OpmerkingForm, OvergangForm
 from ..models import Afspraak, Arrangement, Levensfase, Niveau, Status
 
@@ -99,6 +99,7 @@ def arrangement_detail(request, pk: int):
     for stroom in gegevensstromen:
         stroom.ontbreekt = stroomregels.missing_elements(stroom)
     ondertekend = arrangement.status == Status.ONDERTEKEND  # only a signed arrangement can have been opgezegd
+    kan_bewerken = arrangement.is_bewerkbaar and toegang.DRAFT in rechten
     return render(request, "arrangementen/detail.html", {
         "arrangement": arrangement,
         "levensfase_tekst": levensloop.describe(arrangement),
@@ -114,7 +115,10 @@ def arrangement_detail(request, pk: int):
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
                                                    privacy=detail["privacy_stand"], permissions=rechten),
-        "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
+        "kan_bewerken": kan_bewerken,
+        # Right after a deletion (afspraak_delete leads here): the notice that can undo it.
+        "verwijderd": herstel.deleted_afspraak(arrangement, request.GET.get("verwijderd"))
+        if kan_bewerken and "verwijderd" in request.GET else None,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,
