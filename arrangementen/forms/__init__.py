@@ -8,6 +8,7 @@ from samenwerking.models import Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
+from ..inzetregels import implausible
 from ..kiezer import fill_empty
 from ..models import (
     Afspraak,
@@ -86,6 +87,14 @@ class InzetForm(forms.Form):
 
     def domein_label(self):
         return dict(Domein.choices).get(self["domein"].value(), "")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("domein") in Domein.values:
+            message = implausible(domein=data["domein"], aantal_boas=data.get("aantal_boas"), fte=data.get("fte"))
+            if message:
+                self.add_error("fte", message)
+        return data
 
 
 InzetFormSet = forms.formset_factory(InzetForm, extra=0, min_num=len(Domein), max_num=len(Domein),
