@@ -54,10 +54,12 @@ def review_queue(request):
 @login_required
 def arrangement_create(request):
     driehoeken = visible_driehoeken(request.user, permission=toegang.DRAFT).order_by("naam")
-    if not driehoeken.exists():
+    eerste = list(driehoeken[:2])
+    if not eerste:
         raise PermissionDenied(_("U kunt in geen enkele driehoek arrangementen opstellen."))
-    form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken,
-                                initial={"driehoek": request.GET.get("driehoek")})
+    # The only driehoek the user drafts in is preselected; otherwise the one the link asked for, if any.
+    gekozen = eerste[0].pk if len(eerste) == 1 else request.GET.get("driehoek")
+    form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken, initial={"driehoek": gekozen})
     if request.method == "POST" and form.is_valid():
         try:
             arrangement = services.create_arrangement(
