@@ -81,7 +81,7 @@ def _grouped_afspraken(afspraken: list[Afspraak]) -> list[dict]:
         onderwerpen: dict = {}
         for afspraak in items:
             onderwerpen.setdefault(afspraak.onderwerp, []).append(afspraak)
-        groups.append({"niveau": niveau, "onderwerpen": list(onderwerpen.items())})
+        groups.append({"niveau": niveau, "onderwerpen": list(onderwerpen.items()), "aantal": len(items)})
     return groups
 
 
