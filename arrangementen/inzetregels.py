@@ -11,8 +11,8 @@ from .models import Domein
 
 def implausible(*, domein: str, aantal_boas: int | None, fte: Decimal | None) -> str:
     """The Dutch message for a domein with more fte than BOA's, or "" when the numbers can be right."""
-    if aantal_boas is None or fte is None or fte <= aantal_boas:
-        return ""
+    if aantal_boas is None or fte is None or aantal_boas < 0 or fte <= aantal_boas:
+        return ""  # a negative number gets the field's own message
     return _("%(domein)s: %(fte)s fte is meer dan de %(boas)s BOA's in dit domein. Eén BOA werkt hooguit "
              "1 fte; verhoog het aantal BOA's of verlaag de fte.") % {
         "domein": Domein(domein).label, "fte": number_format(fte, 1), "boas": aantal_boas}
