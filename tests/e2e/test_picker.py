@@ -82,6 +82,7 @@ def test_coordinator_voegt_een_variant_in_en_maakt_een_verwijdering_ongedaan(pag
     inhoud = page.get_by_role("navigation", name="Inhoud")
     expect(inhoud.get_by_role("link", name="Operationeel niveau (1 afspraak)")).to_be_visible()
     artikel = page.get_by_role("article", name=f"{VERPLICHT} verplicht")
+    expect(page.get_by_role("heading", name="Operationeel niveau", level=3)).to_be_visible()  # also in the summary
     page.locator("summary", has_text="Operationeel niveau").click()
     expect(artikel).to_be_hidden()
     page.locator("summary", has_text="Operationeel niveau").click()
