@@ -8,9 +8,19 @@ from . import geweldstoets, selectors
 
 TEMPLATE = "arrangementen/_blok.html"
 
+NIEUW_TEMPLATE = "arrangementen/_blok_nieuw.html"
+
+
+def _no_rows(user) -> list:
+    return []
+
 
 def register_blocks() -> None:
     for blok in (
+        # "Nieuw arrangement", the only driehoek preselected: read from the dashboard's own list of driehoeken
+        # (samenwerking.selectors.dashboard_driehoeken says where the user may draft), so it costs no query.
+        Blok(sleutel="nieuw", volgorde=5, template=NIEUW_TEMPLATE, kop=_("Nieuw arrangement"), leeg="",
+             items=_no_rows),
         Blok(sleutel="concepten", volgorde=10, template=TEMPLATE, kop=_("Mijn concepten"),
              leeg=_("Geen concepten in bewerking."), items=selectors.my_concepts),
         Blok(sleutel="beoordelen", volgorde=20, template=TEMPLATE, kop=_("Te beoordelen"),

@@ -14,7 +14,7 @@ from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
 
-from . import geweldregels, goedkeuring, stroomregels
+from . import geweldregels, goedkeuring, inzetregels, stroomregels
 from .evaluatiebesluit import Herzieningsopdracht
 from .models import (
     Afspraak,
@@ -272,6 +272,7 @@ def update_arrangement(*, arrangement: Arrangement, user, expected_version: int,
     inzet = list(inzet or [])
     if expected_version != locked.lock_version:
         data, inzet = _merge_stale(locked, expected_version, data, inzet)
+    inzetregels.check_plausible(inzet)
     locked.lock_version += 1
     for name, value in data.items():
         setattr(locked, name, value)

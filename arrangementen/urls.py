@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/afspraken/<int:afspraak_pk>/verwijderen/", views.afspraak_delete, name="afspraak_verwijderen"),
     path("<int:pk>/afspraken/<int:afspraak_pk>/verplaatsen/", views.afspraak_move, name="afspraak_verplaatsen"),
     path("<int:pk>/afspraken/<int:afspraak_pk>/aanbieden/", afspraak_aanbieden, name="afspraak_aanbieden"),
+    path("<int:pk>/afspraken/<int:afspraak_pk>/terugzetten/", views.afspraak_restore, name="afspraak_terugzetten"),
     path("<int:pk>/gegevensstromen/nieuw/", views.stroom_form, name="stroom_nieuw"),
     path("<int:pk>/gegevensstromen/<int:stroom_pk>/bewerken/", views.stroom_form, name="stroom_bewerken"),
     path("<int:pk>/gegevensstromen/<int:stroom_pk>/verwijderen/", views.stroom_delete, name="stroom_verwijderen"),

@@ -156,8 +156,14 @@ def _geweld_rows(left: Arrangement, right: Arrangement) -> list[Rij]:
     return result
 
 
-def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangement] | None = None) -> dict:
-    """`chain`: the versions (selectors.version_chain) when the caller has them, so no query per version."""
+def _changed(rows: list[Rij]) -> int:
+    return sum(1 for r in rows if r.gewijzigd)
+
+
+def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangement] | None = None, *,
+                     alleen_wijzigingen: bool = False) -> dict:
+    """`chain`: the versions (selectors.version_chain) when the caller has them, so no query per version.
+    The counts are of everything compared; `alleen_wijzigingen` leaves the unchanged rows out of the lists."""
     chain_ids = [left.pk, right.pk]
     by_pk = {a.pk: a for a in chain or []}
     step = right
@@ -167,13 +173,23 @@ def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangem
             pk=step.vorige_versie_id)
     # One budget for every diff on the page: many long clauses cannot add up to an unbounded request.
     budget = DiffBudget()
-    afspraken = _afspraak_rows(left, right, chain_ids, budget)
-    return {
+    lists = {
+        "afspraken": _afspraak_rows(left, right, chain_ids, budget),
         "velden": _field_rows(left, right, budget),
         "inzet": _inzet_rows(left, right),
         "partijen": _partij_rows(left, right),
-        "afspraken": afspraken,
         "gegevensstromen": _stroom_rows(left, right, chain_ids, budget),
         "geweldsmiddelen": _geweld_rows(left, right),
-        "aantal_gewijzigd": sum(1 for r in afspraken if r.gewijzigd),
     }
+    counts = {
+        "aantal_gewijzigd": _changed(lists["afspraken"]),
+        # Basisgegevens: dates, geweldsmiddelen (the list and per organisation) and the other fields, and the
+        # BOA-inzet (BOA's and fte) per domein.
+        "aantal_basisgegevens": (_changed(lists["velden"]) + _changed(lists["inzet"])
+                                 + _changed(lists["geweldsmiddelen"])),
+        "aantal_partijen": _changed(lists["partijen"]),
+        "aantal_gegevensstromen": _changed(lists["gegevensstromen"]),
+    }
+    if alleen_wijzigingen:
+        lists = {name: [r for r in rows if r.gewijzigd] for name, rows in lists.items()}
+    return {**lists, **counts, "alleen_wijzigingen": alleen_wijzigingen}

@@ -4,7 +4,7 @@ Access itself is decided in samenwerking.toegang (visible driehoeken, permission
 memberships below are what the pages show about people, not access decisions.
 """
 
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from . import toegang
@@ -19,9 +19,12 @@ def get_driehoek(user, pk, *, permission: str | None = None) -> Driehoek:
 
 
 def dashboard_driehoeken(user) -> list[Driehoek]:
-    """The user's driehoeken with gemeenten, basisteam and the user's own active roles: four queries."""
+    """The user's driehoeken with gemeenten, basisteam and the user's own active roles: four queries. Each says
+    whether the user may draft there (`mag_opstellen`, a subquery: the "Nieuw arrangement" block reads it)."""
+    opstellen = toegang.visible_driehoeken(user, permission=toegang.DRAFT).values("pk")
     return list(
         toegang.visible_driehoeken(user)
+        .annotate(mag_opstellen=ExpressionWrapper(Q(pk__in=opstellen), output_field=BooleanField()))
         .select_related("basisteam", "eenheid")
         .prefetch_related(
             "gemeenten",

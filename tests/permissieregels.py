@@ -167,6 +167,7 @@ RULES = {
     "arrangementen:afspraak_bewerken": with_permission(rollen.DRAFT),
     "arrangementen:afspraak_verwijderen": post_only,
     "arrangementen:afspraak_verplaatsen": post_only,
+    "arrangementen:afspraak_terugzetten": post_only,
     "arrangementen:stroom_nieuw": with_permission(rollen.DRAFT),
     "arrangementen:stroom_bewerken": with_permission(rollen.DRAFT),
     "arrangementen:stroom_verwijderen": post_only,

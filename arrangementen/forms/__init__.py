@@ -8,6 +8,8 @@ from samenwerking.models import Organisatie
 from samenwerking.organisaties import BOA_WERKGEVERS
 from samenwerking.tekstlimieten import limit_text, text_field
 
+from ..inzetregels import implausible
+from ..kiezer import fill_empty
 from ..models import (
     Afspraak,
     Arrangement,
@@ -86,6 +88,14 @@ class InzetForm(forms.Form):
     def domein_label(self):
         return dict(Domein.choices).get(self["domein"].value(), "")
 
+    def clean(self):
+        data = super().clean()
+        if data.get("domein") in Domein.values:
+            message = implausible(domein=data["domein"], aantal_boas=data.get("aantal_boas"), fte=data.get("fte"))
+            if message:
+                self.add_error("fte", message)
+        return data
+
 
 InzetFormSet = forms.formset_factory(InzetForm, extra=0, min_num=len(Domein), max_num=len(Domein),
                                      validate_min=True, validate_max=True)
@@ -95,8 +105,8 @@ class AfspraakForm(VersionForm):
     modelafspraak = forms.ModelChoiceField(
         queryset=Modelafspraak.objects.filter(actief=True).select_related("onderwerp"), required=False,
         label=_("Overnemen uit de bibliotheek"), empty_label=_("Geen: ik schrijf zelf een afspraak"),
-        help_text=_("Kiest u een modelafspraak, dan worden onderwerp, titel, tekst en verantwoordelijke "
-                    "daaruit overgenomen."),
+        help_text=_("Kies hieronder in de bibliotheek een afspraak en klik op 'Invoegen': de velden worden "
+                    "ingevuld en u kunt ze aanpassen. Wat u zelf al typte, blijft staan tenzij u het vervangt."),
     )
     onderwerp = forms.ModelChoiceField(
         queryset=Onderwerp.objects.filter(actief=True), required=False, label=_("Onderwerp"),
@@ -121,9 +131,7 @@ class AfspraakForm(VersionForm):
         data = super().clean()
         model = data.get("modelafspraak")
         if model:
-            data.update(onderwerp=model.onderwerp, titel=model.titel, tekst=model.tekst,
-                        verantwoordelijke=model.verantwoordelijke)
-            return data
+            return fill_empty(data, model)  # only fields left empty: a typed title stays
         for name, message in [
             ("onderwerp", _("Kies een onderwerp.")),
             ("titel", _("Geef de afspraak een titel.")),

@@ -17,6 +17,7 @@ from .. import (
     aanvullingen,
     geweldregels,
     geweldstoets,
+    herstel,
     levensloop,
     opzeggen,
     selectors,
@@ -66,10 +67,12 @@ def review_queue(request):
 @login_required
 def arrangement_create(request):
     driehoeken = visible_driehoeken(request.user, permission=toegang.DRAFT).order_by("naam")
-    if not driehoeken.exists():
+    eerste = list(driehoeken[:2])
+    if not eerste:
         raise PermissionDenied(_("U kunt in geen enkele driehoek arrangementen opstellen."))
-    form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken,
-                                initial={"driehoek": request.GET.get("driehoek")})
+    # The only driehoek the user drafts in is preselected; otherwise the one the link asked for, if any.
+    gekozen = eerste[0].pk if len(eerste) == 1 else request.GET.get("driehoek")
+    form = NieuwArrangementForm(request.POST or None, driehoeken=driehoeken, initial={"driehoek": gekozen})
     if request.method == "POST" and form.is_valid():
         try:
             arrangement = services.create_arrangement(
@@ -91,7 +94,7 @@ def _grouped_afspraken(afspraken: list[Afspraak]) -> list[dict]:
         onderwerpen: dict = {}
         for afspraak in items:
             onderwerpen.setdefault(afspraak.onderwerp, []).append(afspraak)
-        groups.append({"niveau": niveau, "onderwerpen": list(onderwerpen.items())})
+        groups.append({"niveau": niveau, "onderwerpen": list(onderwerpen.items()), "aantal": len(items)})
     return groups
 
 
@@ -111,6 +114,7 @@ def arrangement_detail(request, pk: int):
     for stroom in gegevensstromen:
         stroom.ontbreekt = stroomregels.missing_elements(stroom)
     ondertekend = arrangement.status == Status.ONDERTEKEND  # only a signed arrangement can have been opgezegd
+    kan_bewerken = arrangement.is_bewerkbaar and toegang.DRAFT in rechten
     return render(request, "arrangementen/detail.html", {
         "arrangement": arrangement,
         "levensfase_tekst": levensloop.describe(arrangement),
@@ -127,9 +131,12 @@ def arrangement_detail(request, pk: int):
         "algemene_threads": by_afspraak.get(None, []),
         "transities": workflow.offered_transitions(request.user, arrangement, standen=detail["partij_standen"],
                                                    privacy=detail["privacy_stand"], permissions=rechten),
-        "kan_bewerken": arrangement.is_bewerkbaar and toegang.DRAFT in rechten,
+        "kan_bewerken": kan_bewerken,
         # Sharing an afspraak in the kennisbank speaks for the driehoek: the secretaris' (praktijkvoorbeelden.offer).
         "kan_aanbieden": toegang.ADOPT in rechten,
+        # Right after a deletion (afspraak_delete leads here): the notice that can undo it.
+        "verwijderd": herstel.deleted_afspraak(arrangement, request.GET.get("verwijderd"))
+        if kan_bewerken and "verwijderd" in request.GET else None,
         "kan_reageren": bool(services.COMMENT_PERMISSIONS & rechten),
         "kan_herzien": toegang.DRAFT in rechten and arrangement.is_herzienbaar
         and volgende is None,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_POST
 from samenwerking import toegang
 from samenwerking.forms import apply_errors as _apply_errors
 
-from .. import selectors, services
+from .. import herstel, selectors, services
 from ..forms import AfspraakForm, ArrangementForm, InzetFormSet, PartijForm
 from ..models import Afspraak, Arrangement, Partij
+from . import kiezer
 
 
 def _stale(request, form, error: services.StaleEdit, arrangement: Arrangement, merge=None):
@@ -120,7 +122,7 @@ def arrangement_edit(request, pk: int):
 
 
 def _afspraak_of(arrangement: Arrangement, afspraak_pk: int) -> Afspraak:
-    return get_object_or_404(Afspraak.objects.select_related("onderwerp", "arrangement"),
+    return get_object_or_404(Afspraak.objects.select_related("onderwerp", "arrangement", "modelafspraak"),
                              pk=afspraak_pk, arrangement=arrangement)
 
 
@@ -131,6 +133,8 @@ def afspraak_form(request, pk: int, afspraak_pk: int | None = None):
     if not arrangement.is_bewerkbaar:
         messages.error(request, _("Alleen een concept kan worden bewerkt."))
         return redirect("arrangementen:detail", pk)
+    if afspraak is None and kiezer.insert_requested(request):
+        return kiezer.insert(request, arrangement)
     initial = {"lock_version": arrangement.lock_version}
     if afspraak:
         initial.update(onderwerp=afspraak.onderwerp, titel=afspraak.titel, tekst=afspraak.tekst,
@@ -155,9 +159,8 @@ def afspraak_form(request, pk: int, afspraak_pk: int | None = None):
         else:
             messages.success(request, _("De afspraak is opgeslagen."))
             return redirect("arrangementen:detail", pk)
-    return render(request, "arrangementen/afspraak_form.html", {
-        "arrangement": arrangement, "afspraak": afspraak, "form": form, "wijzigingen": wijzigingen,
-    })
+    return render(request, "arrangementen/afspraak_form.html", kiezer.form_context(
+        arrangement, form, afspraak=afspraak, wijzigingen=wijzigingen))
 
 
 def _version_from_post(request) -> int | None:
@@ -167,8 +170,9 @@ def _version_from_post(request) -> int | None:
         return None
 
 
-def _run_edit(request, arrangement: Arrangement, action, success: str):
-    """Run a small POST-only edit; report stale versions and refusals as messages."""
+def _run_edit(request, arrangement: Arrangement, action, success: str, then: str = ""):
+    """Run a small POST-only edit; report stale versions and refusals as messages. `then`: where to go after
+    success (default: the arrangement page)."""
     version = _version_from_post(request)
     if version is None:
         messages.error(request, _("Het formulier was onvolledig. Probeer het opnieuw."))
@@ -182,16 +186,33 @@ def _run_edit(request, arrangement: Arrangement, action, success: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
+        if then:
+            return redirect(then)
     return redirect("arrangementen:detail", arrangement.pk)
 
 
 @require_POST
 @login_required
 def afspraak_delete(request, pk: int, afspraak_pk: int):
+    """A verplichte afspraak first asks for confirmation; every deletion can be undone from the page it leads to."""
     arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
     afspraak = _afspraak_of(arrangement, afspraak_pk)
+    verplicht = afspraak.modelafspraak is not None and afspraak.modelafspraak.verplicht
+    if verplicht and request.POST.get("bevestigd") != "ja" and arrangement.is_bewerkbaar:
+        return render(request, "arrangementen/afspraak_verwijderen.html", {
+            "arrangement": arrangement, "afspraak": afspraak, "lock_version": _version_from_post(request)})
+    then = reverse("arrangementen:detail", args=[pk]) + f"?verwijderd={afspraak.pk}#ongedaan-maken"
     return _run_edit(request, arrangement, lambda v: services.delete_afspraak(
-        afspraak=afspraak, user=request.user, expected_version=v), _("De afspraak is verwijderd."))
+        afspraak=afspraak, user=request.user, expected_version=v), _("De afspraak is verwijderd."), then=then)
+
+
+@require_POST
+@login_required
+def afspraak_restore(request, pk: int, afspraak_pk: int):
+    arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
+    return _run_edit(request, arrangement, lambda v: herstel.restore_afspraak(
+        arrangement=arrangement, user=request.user, expected_version=v, afspraak_id=afspraak_pk),
+        _("De afspraak is teruggezet."), then=reverse("arrangementen:detail", args=[pk]) + f"#afspraak-{afspraak_pk}")
 
 
 @require_POST

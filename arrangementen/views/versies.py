@@ -82,5 +82,5 @@ def compare(request, pk: int):
         left, right = right, left
     return render(request, "arrangementen/vergelijk.html", {
         "arrangement": arrangement, "versies": chain, "links": left, "rechts": right,
-        "vergelijking": compare_versions(left, right, chain),
+        "vergelijking": compare_versions(left, right, chain, alleen_wijzigingen=request.GET.get("alleen") == "1"),
     })

@@ -40,6 +40,7 @@ ARRANGEMENT_URLS = {
     "afspraak_verwijderen": (["afspraak"], ["post"]),
     "afspraak_verplaatsen": (["afspraak"], ["post"]),
     "afspraak_aanbieden": (["afspraak"], ["get", "post"]),
+    "afspraak_terugzetten": (["afspraak"], ["post"]),
     "stroom_nieuw": ([], ["get", "post"]),
     "stroom_bewerken": (["stroom"], ["get", "post"]),
     "stroom_verwijderen": (["stroom"], ["post"]),

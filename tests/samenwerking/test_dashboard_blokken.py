@@ -22,7 +22,7 @@ def extra_blok():
 
 def test_the_arrangementen_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "concepten", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt", "opgezegd"]
+        "nieuw", "concepten", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt", "opgezegd"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
@@ -32,6 +32,7 @@ def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, 
     page = client.get(reverse("samenwerking:dashboard")).content.decode()
     kopjes = re.findall(r'<h2 class="utrecht-heading-3" id="(blok-[a-z]+)">([^<]+)</h2>', page)
     assert kopjes == [
+        ("blok-nieuw", "Nieuw arrangement"),
         ("blok-concepten", "Mijn concepten"),
         ("blok-proef", "Proefblok"),
         ("blok-beoordelen", "Te beoordelen"),
