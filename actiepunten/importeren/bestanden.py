@@ -144,11 +144,15 @@ def _lines(text: str, grenzen: Grenzen, rows_read: list) -> Iterator[str]:
 
 
 def _delimiter(text: str, grenzen: Grenzen) -> str:
-    """The separator most lines use: title rows above the header have none, so one line does not decide."""
-    lines = text[:grenzen.line_chars].splitlines()[:DELIMITER_LINES]
-    counts = {d: (sum(1 for line in lines if d in line), text.count(d, 0, grenzen.line_chars)) for d in "\t;,"}
-    best = max(counts, key=counts.get)
-    return best if counts[best][0] else ";"
+    """The separator of the first line that uses one at least twice (a header of three columns or more): title
+    rows above the header have none, and a quoted text below it may hold commas on every line."""
+    fallback = ""
+    for line in text[:grenzen.line_chars].splitlines()[:DELIMITER_LINES]:
+        best = max("\t;,", key=line.count)
+        if line.count(best) >= 2:
+            return best
+        fallback = fallback or (best if line.count(best) else "")
+    return fallback or ";"
 
 
 def read_csv(data: bytes, grenzen: Grenzen, *, delimiter: str | None = None) -> list[tuple[int, list]]:

@@ -161,7 +161,7 @@ def test_a_number_that_already_exists_in_the_overleg_updates_that_point(client, 
     (regel,) = response.context["voorbeeld"].regels
     assert (regel.rij, regel.nummer, regel.bestaand_id) == (2, 1, bestaand.pk)
     assert ("Onderwerp", "Bestaat al", SEED_ROWS[0][1]) in regel.wijzigingen
-    assert "&#x27;Bestaat al&#x27; wordt" in response.content.decode()
+    assert "Onderwerp: 'Bestaat al' wordt" in response.content.decode()
     confirm(client, overleg, response)
     bestaand.refresh_from_db()
     assert (Actiepunt.objects.count(), bestaand.onderwerp) == (1, SEED_ROWS[0][1])
