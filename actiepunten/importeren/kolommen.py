@@ -22,7 +22,7 @@ FIELDS = {
 REQUIRED = ("onderwerp", "wie", "datum_gereed")
 COLUMNS = {
     "nummer": {"nr", "nummer", "no", "#", "actienummer", "volgnummer", "actienr", "actiepuntnummer", "nr actie",
-               "actiepunt nr", "id", "num"},
+               "actiepunt nr", "actie nr", "actie-nr", "id", "num"},
     "onderwerp": {"onderwerp", "actiepunt", "actie", "omschrijving", "wat", "actiepunten", "taak", "beschrijving",
                   "toezegging", "omschrijving actie", "actie omschrijving", "onderwerp actie"},
     "wie": {"wie", "eigenaar", "actiehouder", "verantwoordelijke", "trekker", "door", "uitvoerder", "actienemer",

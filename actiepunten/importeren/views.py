@@ -129,4 +129,4 @@ def _render(request, overleg, form, voorbeeld, bestandsnaam, bron, scope):
         "ondertekend": importeren.sign(voorbeeld.regels, scope=scope, toewijzing=voorbeeld.remembered())
         if schoon else "",
         "datumvragen": {v.rij: v for v in voorbeeld.datumvragen} if voorbeeld else {},
-    }, status=200 if voorbeeld is None or schoon else 400)
+    }, status=400 if form.errors or (voorbeeld is not None and not schoon) else 200)

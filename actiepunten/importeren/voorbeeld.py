@@ -113,8 +113,10 @@ def preview_rows(*, rows: list[tuple[int, list]], members, existing_numbers: set
                             for rij, row in numbered[:HEADER_SCAN]]
     numbers = {rij for rij, _row in numbered}
     kop = keuzes.kopregel if keuzes.kopregel in numbers else find_header(numbered, remembered)
-    header = next(row for rij, row in numbered if rij == kop)
-    voorbeeld.kopregel, voorbeeld.kop = kop, list(header)
+    # XLSX rows come padded to the column bound: the table ends at its last filled column.
+    width = max(max((i + 1 for i, v in enumerate(row) if cell_text(v)), default=0) for _rij, row in numbered)
+    header = (list(next(row for rij, row in numbered if rij == kop)) + [None] * width)[:width]
+    voorbeeld.kopregel, voorbeeld.kop = kop, header
     voorbeeld.toewijzing = map_columns(header, remembered, keuzes.kolommen)
     above = [rij for rij, _row in numbered if rij < kop]
     if above:
