@@ -128,5 +128,6 @@ def _render(request, overleg, form, voorbeeld, bestandsnaam, bron, scope):
         "regels": [(r, leden.get(r.eigenaar_id)) for r in voorbeeld.regels] if voorbeeld else [],
         "ondertekend": importeren.sign(voorbeeld.regels, scope=scope, toewijzing=voorbeeld.remembered())
         if schoon else "",
-        "datumvragen": {v.rij: v for v in voorbeeld.datumvragen} if voorbeeld else {},
+        "aantal_nieuw": sum(1 for r in voorbeeld.te_schrijven if not r.bestaand_id) if voorbeeld else 0,
+        "aantal_bijwerken": sum(1 for r in voorbeeld.te_schrijven if r.bestaand_id) if voorbeeld else 0,
     }, status=400 if form.errors or (voorbeeld is not None and not schoon) else 200)

@@ -135,6 +135,7 @@ def test_reimport_of_an_edited_list_updates_exactly_the_changed_points(client, o
     assert all(r.bestaand_id for r in regels.values())
     page = again.content.decode()
     assert "Status: 'in uitvoering' wordt 'gereed'" in page and page.count("ongewijzigd") >= 3
+    assert "3 nieuw importeren" not in page and "0 nieuw importeren en 2 actiepunten bijwerken" in page
     response = answer(client, overleg, again, stap="bevestigen")
     assert response.status_code == 302
     after = {a.nummer: a for a in points(overleg)}
@@ -142,6 +143,15 @@ def test_reimport_of_an_edited_list_updates_exactly_the_changed_points(client, o
     assert (after[2].status, after[4].datum_gereed) == (Status.GEREED, datetime.date(2025, 12, 31))
     changed = {n for n, a in after.items() if (a.history.count(), a.gewijzigd_op) != before[n]}
     assert changed == {2, 4}
+
+
+def test_the_same_list_again_changes_nothing_and_offers_nothing(client, overleg, secretaris, teamchef):
+    client.force_login(secretaris)
+    answer(client, overleg, upload(client, overleg, "lijst.csv", lijsten.functies_csv()), stap="bevestigen")
+    again = upload(client, overleg, "lijst.csv", lijsten.functies_csv())
+    assert again.status_code == 200 and again.context["voorbeeld"].te_schrijven == []
+    assert "er is niets te importeren of bij te werken" in again.content.decode()
+    assert 'value="bevestigen"' not in again.content.decode()
 
 
 def test_merged_holder_and_section_titles(client, overleg, secretaris):
