@@ -55,6 +55,8 @@ def propose(wie: str, email: str, leden: list[Lid]) -> Koppeling:
     if len(by_name) > 1:
         return Koppeling(None, "naam", tuple(by_name))
     by_function = [lid.pk for lid in leden if key and key == normalise(lid.functie)]
+    # "Teamchef" names the "Teamchef basisteam BES": a function written shorter, from its first word.
+    by_function = by_function or [lid.pk for lid in leden if key and normalise(lid.functie).startswith(key + " ")]
     if by_function:
         return Koppeling(by_function[0] if len(by_function) == 1 else None, "functie", tuple(by_function))
     by_role = [lid.pk for lid in leden if key and key in {normalise(r) for r in lid.rollen}]

@@ -42,11 +42,7 @@ def lists_with_a_header(draw):
     header = [draw(st.sampled_from(SYNONYMS[f])).title() for f in fields]
     above = draw(st.lists(st.one_of(st.just([]), st.lists(PLAIN, min_size=1, max_size=2)), max_size=6))
     data = draw(st.lists(st.lists(PLAIN, min_size=len(header), max_size=len(header)), max_size=8))
-    rows, rij = [], 0
-    for row in [*above, header, *data]:
-        rij += 1
-        if any(row):
-            rows.append((rij, list(row)))
+    rows = [(rij, list(row)) for rij, row in enumerate([*above, header, *data], start=1) if any(row)]
     return rows, 1 + len(above), fields
 
 
