@@ -111,6 +111,10 @@ def importeren_view(request, pk: int):
             if rows is not None:
                 bron = importeren.sign_bron(rows, scope=scope, name=bestandsnaam)
                 voorbeeld = _preview(overleg, rows, Keuzes())
+            if bron and len(bron) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2:
+                # The preview form carries the rows back; it must fit in a request the server accepts.
+                bron, voorbeeld = "", importeren.Voorbeeld()
+                voorbeeld.add(None, _("De actielijst is te groot om hier te bekijken. Splits de lijst op."))
             if voorbeeld.weigering:
                 audit.record_refusal(
                     audit.Gebeurtenis.IMPORT_GEWEIGERD, request=request, obj=overleg,

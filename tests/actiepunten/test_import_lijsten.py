@@ -257,3 +257,24 @@ def test_the_preview_and_its_answers_stay_within_a_flat_query_budget(client, ove
         counts[n] = (len(first), len(second))
     assert counts[3] == counts[40]
     assert max(counts[40]) <= 14, counts
+
+
+def test_50_mb_uploaded_or_pasted_is_refused_in_dutch_and_writes_nothing(client, overleg, secretaris):
+    client.force_login(secretaris)
+    response = upload(client, overleg, "lijst.xlsx", b"PK\x03\x04" + b"\x00" * (50 * 1024 * 1024))
+    assert response.status_code == 400
+    assert problems(response) == [(None, "Het bestand is groter dan 2 MB. Splits de actielijst op.")]
+    pasted = client.post(url(overleg), {"stap": "voorbeeld", "tekst": "Nr\tOnderwerp\n" + "x" * (3 * 1024 * 1024)})
+    # Over DATA_UPLOAD_MAX_MEMORY_SIZE the request itself is refused, in Dutch, before the view reads it.
+    assert pasted.status_code == 413
+    assert "Het verzoek is te groot" in pasted.content.decode()
+    assert not Actiepunt.objects.exists()
+
+
+def test_a_list_too_large_to_carry_between_steps_is_refused_in_dutch(client, overleg, secretaris, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(secretaris)
+    response = upload(client, overleg, "lijst.csv", _rows_csv(60))
+    assert response.status_code == 400
+    assert problems(response) == [(None, "De actielijst is te groot om hier te bekijken. Splits de lijst op.")]
+    assert response.context["bron"] == ""
