@@ -19,6 +19,7 @@ from .schrijven import Importpunt, changes
 # Refused in imported text as the API refuses NUL: C0 and C1 control characters, except tab and line breaks.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ONBEKEND, DATUM, EXTERN = "onbekend", "datum", "extern"
+YEARLESS = re.compile(r"(week|wk\.?|q|kwartaal|eind|einde|medio|begin) ?[a-z0-9]{0,10}")  # 'week 40', 'Q3'…
 
 
 @dataclass
@@ -306,6 +307,8 @@ def _date(voorbeeld: Voorbeeld, rij: int, raw, keuzes: Keuzes):
         voorbeeld.add(rij, _("De datum gereed is leeg.") + " " + ask, "datum")
     elif lezing.leeg:
         voorbeeld.add(rij, _("'%(datum)s' is geen datum.") % {"datum": waarde[:80]} + " " + ask, "datum")
+    elif YEARLESS.fullmatch(waarde.strip().lower()) and not re.search(r"\d{4}", waarde):
+        voorbeeld.add(rij, _("'%(datum)s' noemt geen jaar.") % {"datum": waarde[:80]} + " " + ask, "datum")
     else:
         voorbeeld.add(rij, _("'%(datum)s' is geen datum. Gebruik bijvoorbeeld '22 februari 2019' of '22-02-2019'.")
                       % {"datum": waarde[:80]} + " " + ask, "datum")

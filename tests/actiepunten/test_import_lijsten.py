@@ -278,3 +278,16 @@ def test_a_list_too_large_to_carry_between_steps_is_refused_in_dutch(client, ove
     assert response.status_code == 400
     assert problems(response) == [(None, "De actielijst is te groot om hier te bekijken. Splits de lijst op.")]
     assert response.context["bron"] == ""
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("week 40", "'week 40' noemt geen jaar."), ("Q3", "'Q3' noemt geen jaar."),
+    ("eind oktober", "'eind oktober' noemt geen jaar."),
+    ("medio 2025", "'medio 2025' is geen datum. Gebruik bijvoorbeeld '22 februari 2019' of '22-02-2019'."),
+])
+def test_a_period_without_a_year_is_asked_not_guessed(client, overleg, secretaris, cell, message):
+    client.force_login(secretaris)
+    data = f"Nr;Onderwerp;Wie;Datum gereed\n1;Iets;Iemand;{cell}\n".encode()
+    response = upload(client, overleg, "lijst.csv", data)
+    assert problems(response) == [(2, f"{message} Kies hieronder: geen datum (datum onbekend) of een datum die u "
+                                      "typt.")]
