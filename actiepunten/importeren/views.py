@@ -48,7 +48,7 @@ def _preview(overleg, rows, keuzes: Keuzes):
     bestaande = {a.nummer: snapshot(a) for a in selectors.import_bestaande(overleg)}
     return importeren.preview_rows(rows=rows, members=_leden(overleg.driehoek), existing_numbers=set(bestaande),
                                    bestaande=bestaande, keuzes=keuzes,
-                                   remembered=selectors.import_toewijzing(overleg.driehoek))
+                                   remembered=selectors.import_toewijzing(overleg.driehoek), overleg_naam=str(overleg))
 
 
 def _confirmed(request, overleg, regels, toewijzing) -> bool:

@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 
 from .datums import parse_typed_date, read_date
 from .eigenaars import Koppeling, Lid, propose, sleutel
-from .kolommen import FIELDS, HEADER_SCAN, cell_text, check_mapping, column_name, find_header, map_columns
+from .kolommen import (
+    FIELDS,
+    HEADER_SCAN,
+    cell_text,
+    check_mapping,
+    column_name,
+    find_header,
+    map_columns,
+    normalise,
+)
 from .kolommen import read_status as _read_status
 from .schrijven import Importpunt, changes
 
@@ -73,6 +82,8 @@ class Voorbeeld:
     datumvragen: list[Datumvraag] = field(default_factory=list)
     eigenaarvragen: list[Eigenaarvraag] = field(default_factory=list)
     leden: list[Lid] = field(default_factory=list)
+    bestaande: dict = field(default_factory=dict)  # nummer → the existing point (schrijven.snapshot)
+    overleg_naam: str = ""  # the overleg imported into: an Overleg column naming it adds nothing
 
     @property
     def is_schoon(self) -> bool:
@@ -91,7 +102,6 @@ class Voorbeeld:
 
     def remembered(self) -> dict[str, str]:
         """The mapping to remember for this driehoek: normalised title → field ('' for a column left out)."""
-        from .kolommen import normalise
         return {normalise(t): self.toewijzing.get(i, "") for i, t in enumerate(self.kop) if normalise(t)}
 
 
@@ -104,8 +114,8 @@ def as_leden(members, rollen: dict[int, list[str]] | None = None) -> list[Lid]:
 
 
 def preview_rows(*, rows: list[tuple[int, list]], members, existing_numbers: set[int], bestaande: dict,
-                 keuzes: Keuzes, remembered: dict[str, str]) -> Voorbeeld:
-    voorbeeld = Voorbeeld(leden=as_leden(list(members)))
+                 keuzes: Keuzes, remembered: dict[str, str], overleg_naam: str = "") -> Voorbeeld:
+    voorbeeld = Voorbeeld(leden=as_leden(list(members)), bestaande=bestaande, overleg_naam=overleg_naam)
     numbered = [(i, row) for i, row in rows if any(cell_text(v) for v in row)]
     if not numbered:
         voorbeeld.add(None, _("Het bestand bevat geen regels."))
@@ -262,10 +272,13 @@ def _check_row(voorbeeld: Voorbeeld, *, rij: int, row: list, columns: dict, seen
     email = cell_text(_value(row, columns, "email"))
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         voorbeeld.add(rij, _("'%(email)s' is geen geldig e-mailadres.") % {"email": email})
-    datum, uitleg = _date(voorbeeld, rij, _value(row, columns, "datum_gereed"), keuzes)
+    bestaand = voorbeeld.bestaande.get(nummer)
+    datum, uitleg = _date(voorbeeld, rij, _value(row, columns, "datum_gereed"), keuzes,
+                          al_onbekend=bestaand is not None and bestaand["datum_gereed"] is None)
     status = _status(voorbeeld, rij, _value(row, columns, "status"))
     toelichting = cell_text(_value(row, columns, "toelichting"))
-    if overleg := cell_text(_value(row, columns, "overleg")):
+    overleg = cell_text(_value(row, columns, "overleg"))
+    if overleg and normalise(overleg) != normalise(voorbeeld.overleg_naam):
         toelichting = "\n".join(filter(None, [toelichting, _("Overleg: %(overleg)s") % {"overleg": overleg}]))
     return {"rij": rij, "nummer": nummer, "onderwerp": onderwerp, "wie": wie, "email": email, "datum": datum,
             "uitleg": uitleg, "status": status, "toelichting": toelichting,
@@ -281,13 +294,15 @@ def _status(voorbeeld: Voorbeeld, rij: int, raw) -> str:
     return str(status) if status else ""
 
 
-def _date(voorbeeld: Voorbeeld, rij: int, raw, keuzes: Keuzes):
+def _date(voorbeeld: Voorbeeld, rij: int, raw, keuzes: Keuzes, *, al_onbekend: bool = False):
     """The date of a row and how it was read; a missing or unreadable date becomes a question."""
     lezing = read_date(raw)
     keuze, tekst = keuzes.datums.get(rij, ("", ""))
     waarde = cell_text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()[:10]
     if lezing.datum and not lezing.uitleg:
         return lezing.datum, ""
+    if al_onbekend and not keuze and not waarde.strip():
+        return None, _("datum onbekend")  # an exported list gives the empty date back: it was decided before
     vraag = Datumvraag(rij=rij, waarde=waarde, keuze=keuze, tekst=tekst, nodig=lezing.datum is None,
                        uitleg=lezing.uitleg)
     voorbeeld.datumvragen.append(vraag)

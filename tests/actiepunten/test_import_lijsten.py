@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actiepunten import exporteren
 from actiepunten.models import Actiepunt, ImportToewijzing, Status
 from samenwerking.models import Rol
 
@@ -291,3 +292,16 @@ def test_a_period_without_a_year_is_asked_not_guessed(client, overleg, secretari
     response = upload(client, overleg, "lijst.csv", data)
     assert problems(response) == [(2, f"{message} Kies hieronder: geen datum (datum onbekend) of een datum die u "
                                       "typt.")]
+
+
+def test_an_exported_actielijst_imported_again_changes_nothing(client, overleg, secretaris, teamchef):
+    client.force_login(secretaris)
+    first = upload(client, overleg, "actielijst.xlsx", lijsten.titel_en_status_xlsx())
+    answer(client, overleg, answer(client, overleg, first, datum_8="onbekend"), stap="bevestigen")
+    exported = exporteren.to_csv(points(overleg), datetime.date(2025, 9, 1))
+    again = upload(client, overleg, "export.csv", exported)
+    assert again.status_code == 200, problems(again)
+    voorbeeld = again.context["voorbeeld"]
+    assert [(r.nummer, r.wijzigingen) for r in voorbeeld.regels] == [(1, ()), (2, ()), (3, ())]
+    assert voorbeeld.regels[2].datum_gereed is None, "the empty date of a 'datum onbekend' point stays so"
+    assert voorbeeld.te_schrijven == []
