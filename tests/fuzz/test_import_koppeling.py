@@ -144,3 +144,32 @@ def test_any_dates_give_a_preview_or_a_row_numbered_question(title_rows, cells):
     for regel in answered.regels:
         if read_date(data_rows[regel.rij][0]).datum is None:
             assert regel.datum_gereed is None
+
+
+ANSWERS = st.builds(
+    Keuzes,
+    kopregel=st.one_of(st.none(), st.integers(-2, 12)),
+    kolommen=st.one_of(st.none(), st.dictionaries(st.integers(-1, 9), st.sampled_from([*FIELDS, "", "?"]))),
+    eigenaars=st.dictionaries(st.text(max_size=16), st.one_of(st.sampled_from(["extern", "", "7"]),
+                                                              st.text(max_size=4))),
+    datums=st.dictionaries(st.integers(-1, 12), st.tuples(st.sampled_from(["onbekend", "datum", "", "x"]),
+                                                          st.one_of(st.text(max_size=12),
+                                                                    st.sampled_from(["1-3-2026", "31-02-2026"])))),
+)
+
+
+@FUZZ
+@given(table=st.lists(st.lists(ANY_CELL, max_size=7), max_size=10), keuzes=ANSWERS)
+def test_any_answers_to_any_rows_give_a_preview_or_row_numbered_problems(table, keuzes):
+    rows = [(i, row) for i, row in enumerate(table, start=1) if any(v not in (None, "") for v in row)]
+    voorbeeld = preview_rows(rows=rows, members=[], existing_numbers=set(), bestaande={}, keuzes=keuzes,
+                             remembered={})
+    assert voorbeeld.regels or voorbeeld.problemen
+    numbers = {rij for rij, _row in rows}
+    for probleem in voorbeeld.problemen:
+        assert probleem.tekst.strip() and (probleem.rij is None or probleem.rij in numbers)
+    for regel in voorbeeld.regels:
+        assert regel.rij in numbers and regel.rij > voorbeeld.kopregel and regel.onderwerp
+        assert regel.datum_gereed is None or isinstance(regel.datum_gereed, datetime.date)
+        if regel.datum_gereed is None:
+            assert keuzes.datums.get(regel.rij, ("",))[0] == "onbekend", "no date only when the user said so"
