@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from samenwerking import toegang
 from samenwerking.historie import save_tracked
 
-from .. import services, workflow
+from .. import selectors, services, workflow
 from ..models import Actiepunt, ImportToewijzing, Overleg, Status
 from ..services import ImportRegel
 
@@ -151,7 +151,7 @@ def confirm(*, overleg: Overleg, user, regels: list[Importpunt], toewijzing: dic
         created = services.import_actiepunten(driehoek=overleg.driehoek, user=user, regels=nieuw, overleg=overleg)
         for actiepunt, regel in zip(created, nieuw, strict=True):
             _set_status(actiepunt, user, regel)
-        members = {u.pk: u for u in services.selectors.members_of(overleg.driehoek)}
+        members = {u.pk: u for u in selectors.members_of(overleg.driehoek)}
         updated = [_update(overleg, user, r, members) for r in writing if r.bestaand_id is not None]
         remember(driehoek=overleg.driehoek, user=user, kolommen=toewijzing or {})
         return Verwerking(actiepunten=created, bijgewerkt=updated)

@@ -17,7 +17,7 @@ from ..forms import ImportForm
 from ..models import Status
 from .kolommen import FIELDS
 from .schrijven import snapshot
-from .voorbeeld import DATUM, EXTERN, ONBEKEND, Keuzes, Lid
+from .voorbeeld import DATUM, EXTERN, ONBEKEND, Keuzes, Lid, as_leden
 
 
 def _keuzes(post) -> Keuzes:
@@ -37,11 +37,10 @@ def _keuzes(post) -> Keuzes:
 
 
 def _leden(driehoek) -> list[Lid]:
-    members = {u.pk: u for u in selectors.members_of(driehoek)}
+    """The members with their roles (value and Dutch label), for matching 'Driehoeksecretaris' and the like."""
     rollen = {entry["gebruiker"].pk: [r for m in entry["rollen"] for r in (m.rol, m.get_rol_display())]
               for entry in driehoek_members(driehoek)}
-    return [Lid(pk=u.pk, naam=u.get_full_name() or u.get_username(), email=u.email or "", functie=u.functie or "",
-                rollen=rollen.get(u.pk, [])) for u in members.values()]
+    return as_leden(list(selectors.members_of(driehoek)), rollen)
 
 
 def _preview(overleg, rows, keuzes: Keuzes):
@@ -68,7 +67,7 @@ def _confirmed(request, overleg, regels, toewijzing) -> bool:
     return True
 
 
-def _upload(request, form, scope):
+def _upload(form):
     upload, tekst = form.cleaned_data.get("bestand"), form.cleaned_data.get("tekst") or ""
     if upload:
         naam, data, geplakt = upload.name or "", upload.read(settings.IMPORT_MAX_BYTES + 1), False
@@ -107,7 +106,7 @@ def importeren_view(request, pk: int):
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            bestandsnaam, data, rows, voorbeeld = _upload(request, form, scope)
+            bestandsnaam, data, rows, voorbeeld = _upload(form)
             if rows is not None:
                 bron = importeren.sign_bron(rows, scope=scope, name=bestandsnaam)
                 voorbeeld = _preview(overleg, rows, Keuzes())
