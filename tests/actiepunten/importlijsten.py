@@ -99,3 +99,19 @@ def andere_koppen_csv() -> bytes:
         "2,Werkafspraken boa-politie,Lieke Sievers,,nog te plannen",
     ]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# A table copied from a Word verslag (`email`: the secretaris's address): a title and a date line above it, no Nr
+# column (numbers follow the highest), Actiepunt / Actiehouder / Gereed / Stand van zaken, a holder by e-mail,
+# an empty row between the points.
+def word_geplakt(email: str) -> str:
+    return (
+        "Verslag driehoeksoverleg 12 september 2025\n"
+        "Actiepunten\n"
+        "\n"
+        "Actiepunt\tActiehouder\tGereed\tStand van zaken\n"
+        f"Jaarplan handhaving vaststellen\t{email}\t1 okt. 2025\tconcept besproken\n"
+        "\t\t\t\n"
+        "Cameratoezicht evalueren\tBurgemeester Extern\tzsm\t\n"
+        "Uitwisseling BOA-rapportages\tDriehoeksecretaris\tQ4 2025\tvolgt\n"
+    )

@@ -66,6 +66,25 @@ def test_seed_001_pasted_as_text_from_the_verslag(client, overleg, secretaris):
         (4, None, "Lieke Sievers", datetime.date(2019, 10, 1))]
 
 
+def test_a_word_table_pasted_without_numbers(client, overleg, secretaris, maak_punt):
+    maak_punt(onderwerp="Al in de actielijst")  # number 1: the pasted points follow it
+    client.force_login(secretaris)
+    response = client.post(url(overleg), {"stap": "voorbeeld", "tekst": lijsten.word_geplakt(secretaris.email)})
+    voorbeeld = response.context["voorbeeld"]
+    assert voorbeeld.kopregel == 4
+    assert problems(response) == [(7, "'zsm' is geen datum. Kies hieronder: geen datum (datum onbekend) of een "
+                                      "datum die u typt.")]
+    response = answer(client, overleg, response, datum_7="datum", datumtekst_7="1-11-2025")
+    assert response.status_code == 200, problems(response)
+    assert [(r.rij, r.nummer, r.eigenaar_id, r.extern_naam, r.datum_gereed, r.toelichting)
+            for r in response.context["voorbeeld"].regels] == [
+        (5, 2, secretaris.pk, "", datetime.date(2025, 10, 1), "concept besproken"),
+        (7, 3, None, "Burgemeester Extern", datetime.date(2025, 11, 1), ""),
+        (8, 4, secretaris.pk, "", datetime.date(2025, 12, 31), "volgt")]
+    assert answer(client, overleg, response, stap="bevestigen").status_code == 302
+    assert Actiepunt.objects.filter(overleg=overleg).count() == 4
+
+
 def test_title_rows_merged_cells_status_and_zsm(client, overleg, secretaris, teamchef):
     client.force_login(secretaris)
     response = upload(client, overleg, "actielijst.xlsx", lijsten.titel_en_status_xlsx())

@@ -3,8 +3,8 @@
 Seed 001's ACTIEPUNTEN table pasted from the verslag; a spreadsheet with a merged title, a status column and
 'z.s.m.'; a list with functions as holders and Dutch periods, imported again after editing (exactly the changed
 points are updated); merged holder cells and section titles; a list whose Onderwerp column has another name
-(mapped by the user, remembered for the next import). Row numbers are those of the files. axe-core on every
-page state, Nu Html Checker on every page served.
+(mapped by the user, remembered for the next import); a table copied from a Word verslag. Row numbers are those
+of the files. axe-core on every page state, Nu Html Checker on every page served.
 """
 
 import datetime
@@ -155,3 +155,19 @@ def test_secretaris_importeert_echte_actielijsten(page, live_server, demo_data, 
     open_import(page, live_server, overleggen[0], page_checks)
     upload(page, tmp_path, "taken.csv", lijsten.andere_koppen_csv())
     expect(page.get_by_label("Taakomschrijving")).to_have_value("onderwerp")
+
+    # 6. A table copied from a Word verslag, without numbers: they follow the highest of the overleg -------
+    open_import(page, live_server, overleggen[4], page_checks)
+    page.get_by_label(re.compile("^Of plak de tabel")).fill(lijsten.word_geplakt(secretaris.email))
+    page.get_by_role("button", name="Voorbeeld tonen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Rij 7: 'zsm' is geen datum.")
+    vraag = date_question(page, 7)
+    vraag.get_by_label("Deze datum:").check()
+    vraag.get_by_label("Datum gereed voor rij 7").fill("1-11-2025")
+    page.get_by_role("button", name="Voorbeeld bijwerken").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="3 actiepunten importeren").click()
+    expect_message(page, "3 actiepunten zijn geïmporteerd.")
+    assert [(a.nummer, a.eigenaar_naam, a.datum_gereed) for a in points(overleggen[4])][2:] == [
+        (3, "Sanne Secretaris", datetime.date(2025, 10, 1)), (4, "Burgemeester Extern", datetime.date(2025, 11, 1)),
+        (5, "Sanne Secretaris", datetime.date(2025, 12, 31))]
