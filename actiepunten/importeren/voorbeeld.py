@@ -35,7 +35,7 @@ YEARLESS = re.compile(r"(week|wk\.?|q|kwartaal|eind|einde|medio|begin) ?[a-z0-9]
 class Probleem:
     rij: int | None
     tekst: str
-    soort: str = ""  # "datum" or "wie": answered by a choice in the preview rather than by editing the file
+    soort: str = ""  # "datum", "wie" or "kolom": answered by a choice in the preview, not by editing the file
 
 
 @dataclass
@@ -139,7 +139,7 @@ def preview_rows(*, rows: list[tuple[int, list]], members, existing_numbers: set
                                        % {"kolom": cell_text(header[index])})
     problems = check_mapping(voorbeeld.toewijzing, header)
     for tekst in problems:
-        voorbeeld.add(kop, tekst)
+        voorbeeld.add(kop, tekst, "kolom")
     if problems:
         return voorbeeld
     columns = {f: i for i, f in voorbeeld.toewijzing.items()}
