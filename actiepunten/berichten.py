@@ -25,8 +25,8 @@ def _link(name: str, pk: int) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[pk])
 
 
-def _datum(day: datetime.date) -> str:
-    return formats.date_format(day, "j F Y")
+def _datum(day: datetime.date | None) -> str:
+    return formats.date_format(day, "j F Y") if day else _("datum onbekend")
 
 
 def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
@@ -36,7 +36,7 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
         return None
     # Still the same reminder? A moved due date or a second run days later must not send a stale one.
     due = actiepunt_reminder(actiepunt, today, settings.ACTIEPUNT_HERINNERING_DAGEN)
-    if herinnering.periode.split("+")[0] != actiepunt.datum_gereed.isoformat() or due is None:
+    if due is None or herinnering.periode.split("+")[0] != actiepunt.datum_gereed.isoformat():
         return None
     context = {
         "nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp, "driehoek": actiepunt.driehoek.naam,

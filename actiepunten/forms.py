@@ -13,6 +13,7 @@ from .services import Deelnemer
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 AGENDAPUNT = Agendapunt._meta.get_field("onderwerp").max_length
+GEPLAKT = 1_000_000  # characters of a pasted table; the request itself is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
 DATE_ERRORS = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 22-02-2019.")}
 
 
@@ -260,13 +261,22 @@ class MijnFilterForm(BaseFilterForm):
 
 
 class ImportForm(forms.Form):
-    bestand = forms.FileField(
-        label=_("Actielijst (CSV of Excel)"),
-        help_text=_("Kolommen: Nr, Onderwerp, Wie, Datum gereed (en eventueel E-mail, Organisatie, Toelichting). "
-                    "Datums als '22 februari 2019' of '22-02-2019'."),
-        error_messages={"required": _("Kies een bestand."), "empty": _("Het bestand is leeg."),
-                        "invalid": _("Kies een bestand.")},
-    )
+    bestand = mark_required_when(forms.FileField(
+        label=_("Actielijst (CSV of Excel)"), required=False,
+        help_text=_("Kolommen zoals Nr, Onderwerp, Wie, Datum gereed, Status en Toelichting; titelregels boven de "
+                    "kopregel mogen blijven staan. In het voorbeeld kiest u welke kolom wat is."),
+        error_messages={"empty": _("Het bestand is leeg."), "invalid": _("Kies een bestand.")},
+    ), _("Kies een bestand of plak de tabel hieronder."))
+    tekst = mark_required_when(text_field(
+        limit=GEPLAKT, label=_("Of plak de tabel"), required=False, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Kopieer de tabel in Word of Excel (met de kopregel) en plak hem hier."),
+    ), _("Plak de tabel of kies hierboven een bestand."))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("bestand") and not (cleaned.get("tekst") or "").strip() and not self.errors:
+            raise ValidationError(_("Kies een bestand of plak de tabel."))
+        return cleaned
 
 
 class VoorkeurForm(forms.Form):

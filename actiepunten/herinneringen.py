@@ -9,9 +9,9 @@ from .models import LOPEND, Actiepunt, Herinnering
 
 def actiepunt_reminder(actiepunt: Actiepunt, today: datetime.date, days_before: int) -> tuple[str, str] | None:
     """(soort, periode) due for this actiepunt today, if any: N days before, on the day, weekly overdue."""
-    if actiepunt.status not in LOPEND:
-        return None
     due = actiepunt.datum_gereed
+    if actiepunt.status not in LOPEND or due is None:  # no date ("datum onbekend"): nothing to remind of
+        return None
     if due == today:
         return Herinnering.Soort.VANDAAG, due.isoformat()
     if today < due <= today + datetime.timedelta(days=days_before):

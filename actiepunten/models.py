@@ -183,7 +183,8 @@ class Actiepunt(models.Model):
     extern_naam = models.CharField(_("naam (extern)"), max_length=200, blank=True)
     extern_email = models.EmailField(_("e-mailadres (extern)"), blank=True)
     extern_organisatie = models.CharField(_("organisatie (extern)"), max_length=200, blank=True)
-    datum_gereed = models.DateField(_("datum gereed"))
+    # Empty only when an import said so on purpose ('z.s.m.', 'doorlopend'): shown as "datum onbekend".
+    datum_gereed = models.DateField(_("datum gereed"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     toelichting = models.TextField(_("toelichting"), blank=True)
     arrangement = models.ForeignKey(
@@ -249,7 +250,7 @@ class Actiepunt(models.Model):
     def signaal(self, today: datetime.date | None = None) -> str:
         """What the lists show, by colour and text: verlopen, binnenkort, open, in_uitvoering, gereed, vervallen."""
         today = today or timezone.localdate()
-        if self.is_lopend:
+        if self.is_lopend and self.datum_gereed is not None:
             if self.datum_gereed < today:
                 return "verlopen"
             if self.datum_gereed <= today + datetime.timedelta(days=settings.ACTIEPUNT_HERINNERING_DAGEN):
@@ -354,6 +355,22 @@ class Agendakoppeling(models.Model):
 
     def __str__(self):
         return f"{self.gebruiker} ({self.aangemaakt_op:%d-%m-%Y})"
+
+
+class ImportToewijzing(models.Model):
+    """The column mapping a driehoek chose in its last import: normalised column title → field ('' = left out)."""
+
+    driehoek = models.OneToOneField(Driehoek, verbose_name=_("driehoek"), on_delete=models.CASCADE,
+                                    related_name="importtoewijzing")
+    kolommen = models.JSONField(_("kolommen"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("importtoewijzing")
+        verbose_name_plural = _("importtoewijzingen")
+
+    def __str__(self):
+        return str(self.driehoek)
 
 
 # The evaluation models live in their own module; imported here so Django registers them with this app.

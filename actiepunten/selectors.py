@@ -18,7 +18,7 @@ from samenwerking import toegang
 from samenwerking.models import Driehoek
 from samenwerking.toegang import visible_driehoeken
 
-from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, Overleg, Status, Voorkeur
+from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, ImportToewijzing, Overleg, Status, Voorkeur
 
 ACTIEPUNT_RELATED = ("driehoek", "overleg", "eigenaar", "arrangement", "afspraak")
 
@@ -163,6 +163,17 @@ def existing_numbers(*, driehoek: Driehoek, overleg: Overleg | None) -> set[int]
     queryset = (Actiepunt.objects.filter(overleg=overleg) if overleg
                 else Actiepunt.objects.filter(driehoek=driehoek, overleg=None))
     return set(queryset.values_list("nummer", flat=True))
+
+
+def import_bestaande(overleg: Overleg) -> list[Actiepunt]:
+    """The overleg's actiepunten a re-import matches by number (the caller checked the user may manage them)."""
+    return list(Actiepunt.objects.filter(overleg=overleg).select_related("eigenaar").order_by("nummer"))
+
+
+def import_toewijzing(driehoek: Driehoek) -> dict[str, str]:
+    """The column mapping the driehoek chose in its last import (normalised title → field)."""
+    toewijzing = ImportToewijzing.objects.filter(driehoek=driehoek).first()
+    return dict(toewijzing.kolommen) if toewijzing and isinstance(toewijzing.kolommen, dict) else {}
 
 
 def voorkeur_van(user) -> Voorkeur | None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .evaluaties import views as evaluatie_views
+from .importeren import views as import_views
 
 app_name = "actiepunten"
 
@@ -15,7 +16,7 @@ urlpatterns = [
     path("driehoek/<int:pk>/overleggen/nieuw/", views.overleg_nieuw, name="overleg_nieuw"),
     path("overleg/<int:pk>/", views.overleg_detail, name="overleg"),
     path("overleg/<int:pk>/bewerken/", views.overleg_bewerken, name="overleg_bewerken"),
-    path("overleg/<int:pk>/importeren/", views.importeren_view, name="importeren"),
+    path("overleg/<int:pk>/importeren/", import_views.importeren_view, name="importeren"),
     path("overleg/<int:pk>/verslag.pdf", views.verslag_pdf, name="verslag_pdf"),
     path("driehoek/<int:pk>/evaluaties/", evaluatie_views.evaluaties, name="evaluaties"),
     path("driehoek/<int:pk>/evaluaties/nieuw/", evaluatie_views.evaluatie_nieuw, name="evaluatie_nieuw"),

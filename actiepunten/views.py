@@ -17,11 +17,10 @@ from samenwerking.geschiedenis import build_timeline
 from samenwerking.selectors import get_driehoek
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
-from . import agenda, exporteren, importeren, selectors, services, verslag, workflow
+from . import agenda, exporteren, selectors, services, verslag, workflow
 from .forms import (
     ActielijstFilterForm,
     ActiepuntForm,
-    ImportForm,
     MijnFilterForm,
     OverlegForm,
     StatusForm,
@@ -265,58 +264,6 @@ def actiepunt_status(request, pk: int, action: str):
             messages.success(request, _("De status is nu '%(status)s'.") % {"status": actiepunt.get_status_display()})
             return redirect("actiepunten:actiepunt", pk)
     return _render_detail(request, actiepunt, form, status=400)
-
-
-# --- import ---------------------------------------------------------------------------------------
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def importeren_view(request, pk: int):
-    overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
-    driehoek = overleg.driehoek
-    scope = f"{request.user.pk}:{overleg.pk}"
-    form = ImportForm()
-    voorbeeld, bestandsnaam = None, ""
-    if request.method == "POST" and request.POST.get("stap") == "bevestigen":
-        regels = importeren.unsign(request.POST.get("voorbeeld", ""), scope=scope)
-        if regels is None:
-            messages.error(request, _("Het voorbeeld is verlopen of ongeldig. Laad het bestand opnieuw."))
-            return redirect("actiepunten:importeren", pk)
-        try:
-            verwerking = importeren.confirm(overleg=overleg, user=request.user, regels=regels)
-        except ValidationError as error:
-            # The form is unbound here (no file in this POST): the refusal goes with the redirect instead.
-            messages.error(request, " ".join(error.messages))
-            return redirect("actiepunten:importeren", pk)
-        else:
-            if verwerking.al_verwerkt:
-                messages.info(request, _("Deze import is al verwerkt; de actiepunten staan hieronder."))
-            else:
-                messages.success(request, _("%(n)s actiepunten zijn geïmporteerd.")
-                                 % {"n": len(verwerking.actiepunten)})
-            return redirect("actiepunten:overleg", pk)
-    elif request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["bestand"]
-            bestandsnaam = upload.name or ""
-            data = upload.read(settings.IMPORT_MAX_BYTES + 1)  # one byte more tells an over-large file apart
-            voorbeeld = importeren.build_preview(
-                name=bestandsnaam, data=data, members=list(selectors.members_of(driehoek)),
-                existing_numbers=selectors.existing_numbers(driehoek=driehoek, overleg=overleg),
-            )
-            if voorbeeld.weigering:
-                audit.record_refusal(
-                    audit.Gebeurtenis.IMPORT_GEWEIGERD, request=request, obj=overleg,
-                    reden=voorbeeld.problemen[0].tekst,
-                    details={**voorbeeld.weigering, "bestand": bestandsnaam[:200], "grootte": len(data)})
-    members = {u.pk: u for u in selectors.members_of(driehoek)} if voorbeeld else {}
-    return render(request, "actiepunten/importeren.html", {
-        "overleg": overleg, "driehoek": driehoek, "form": form, "voorbeeld": voorbeeld,
-        "bestandsnaam": bestandsnaam,
-        "regels": [(r, members.get(r.eigenaar_id)) for r in voorbeeld.regels] if voorbeeld else [],
-        "ondertekend": importeren.sign(voorbeeld.regels, scope=scope) if voorbeeld and voorbeeld.is_schoon else "",
-    }, status=200 if voorbeeld is None or voorbeeld.is_schoon else 400)
 
 
 # --- settings and calendar ------------------------------------------------------------------------

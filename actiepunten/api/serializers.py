@@ -66,7 +66,8 @@ class ActiepuntSerializer(serializers.Serializer):
     extern_naam = serializers.CharField(read_only=True)
     extern_email = serializers.CharField(read_only=True)
     extern_organisatie = serializers.CharField(read_only=True)
-    datum_gereed = serializers.DateField(read_only=True)
+    datum_gereed = serializers.DateField(read_only=True, allow_null=True,
+                                         help_text="Leeg: datum onbekend (bij een import bewust opengelaten).")
     status = KeuzeField(choices=Status.choices, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     signaal = serializers.SerializerMethodField(help_text="`verlopen`, `binnenkort`, of anders de status.")

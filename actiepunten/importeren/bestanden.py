@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+DELIMITER_LINES = 40  # lines looked at to choose between tab, semicolon and comma
+
 
 @dataclass(frozen=True)
 class Grenzen:
@@ -141,11 +143,23 @@ def _lines(text: str, grenzen: Grenzen, rows_read: list) -> Iterator[str]:
         yield line
 
 
-def read_csv(data: bytes, grenzen: Grenzen) -> list[tuple[int, list]]:
-    """The rows that hold anything, numbered as in the file (the header being row 1), cut to the column bound."""
+def _delimiter(text: str, grenzen: Grenzen) -> str:
+    """The separator of the first line that uses one at least twice (a header of three columns or more): title
+    rows above the header have none, and a quoted text below it may hold commas on every line."""
+    fallback = ""
+    for line in text[:grenzen.line_chars].splitlines()[:DELIMITER_LINES]:
+        best = max("\t;,", key=line.count)
+        if line.count(best) >= 2:
+            return best
+        fallback = fallback or (best if line.count(best) else "")
+    return fallback or ";"
+
+
+def read_csv(data: bytes, grenzen: Grenzen, *, delimiter: str | None = None) -> list[tuple[int, list]]:
+    """The rows that hold anything, numbered as in the file (the first line being row 1), cut to the column
+    bound. A table pasted from Word or Excel is tab separated."""
     text = _decode(data)
-    first_line = text[:grenzen.line_chars].split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count) if any(d in first_line for d in ";,\t") else ";"
+    delimiter = delimiter or _delimiter(text, grenzen)
     rows: list[tuple[int, list]] = []
     seen: list = []  # one entry per record read, for the row number of a refusal
     reader = csv.reader(_lines(text, grenzen, seen), delimiter=delimiter)

@@ -185,10 +185,13 @@ class _Blad:
         self.in_cell = False
         self.in_text = False
         self.chars = 0
+        self.merged: list[tuple[int, int, int]] = []  # (column, first row, last row) of a merge in one column
 
     def start(self, local: str, attrs: dict):
         grenzen = self.grenzen
-        if local == "dimension":
+        if local == "mergeCell":
+            self._merge(attrs.get("ref") or "")
+        elif local == "dimension":
             ref = CELL_REF.fullmatch((attrs.get("ref") or "").rpartition(":")[2].replace("$", ""))
             if ref:
                 if int(ref[2]) > grenzen.rows + 1:
@@ -218,6 +221,14 @@ class _Blad:
         elif local in ("v", "t") and self.in_cell:
             self.in_text = True
 
+    def _merge(self, ref: str):
+        """A cell merged down over several rows (a Wie for a group of actions) holds its value in every row;
+        merges across columns are title rows and stay as they are."""
+        first, _sep, last = ref.partition(":")
+        a, b = CELL_REF.fullmatch(first), CELL_REF.fullmatch(last)
+        if a and b and a[1] == b[1] and int(a[2]) < int(b[2]) <= self.grenzen.rows + 1:
+            self.merged.append((column_index(a[1]), int(a[2]), int(b[2])))
+
     def end(self, local: str):
         if local == "c":
             self.in_cell = False
@@ -231,12 +242,23 @@ class _Blad:
                 raise too_long(self.grenzen, self.row)
 
 
-def _scan_sheet(data: bytes, info: zipfile.ZipInfo, grenzen: Grenzen) -> None:
+def _scan_sheet(data: bytes, info: zipfile.ZipInfo, grenzen: Grenzen) -> list[tuple[int, int, int]]:
     blad = _Blad(grenzen)
     parser = _parser(_Telling(grenzen), start=blad.start, end=blad.end, text=blad.text)
     for piece in _unpack(data, info, grenzen):
         parser.Parse(piece, False)
     parser.Parse(b"", True)
+    return blad.merged
+
+
+def _fill_merged(rows: dict[int, list], merged: list[tuple[int, int, int]]) -> None:
+    for kolom, first, last in merged:
+        top = rows.get(first)
+        if top is None or kolom > len(top) or top[kolom - 1] is None:
+            continue
+        for rij in range(first + 1, last + 1):
+            if rij in rows and kolom <= len(rows[rij]) and rows[rij][kolom - 1] is None:
+                rows[rij][kolom - 1] = top[kolom - 1]
 
 
 def read_xlsx(data: bytes, grenzen: Grenzen) -> list[tuple[int, list]]:
@@ -249,13 +271,14 @@ def read_xlsx(data: bytes, grenzen: Grenzen) -> list[tuple[int, list]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            _scan_sheet(data, archive.getinfo(sheet._worksheet_path), grenzen)
-            rows = []
+            merged = _scan_sheet(data, archive.getinfo(sheet._worksheet_path), grenzen)
+            rows = {}
             for rij, row in enumerate(sheet.iter_rows(max_row=grenzen.rows + 1, max_col=grenzen.columns,
                                                       values_only=True), start=1):
                 check_row(rij, row, grenzen)
-                if any(value is not None and str(value).strip() for value in row):
-                    rows.append((rij, list(row)))
-            return rows
+                rows[rij] = list(row)
+            _fill_merged(rows, merged)
+            return [(rij, row) for rij, row in rows.items()
+                    if any(value is not None and str(value).strip() for value in row)]
         finally:
             workbook.close()

@@ -75,9 +75,11 @@ def test_seed_001_actiepunten_are_reproduced_exactly(client, overleg, secretaris
 
     response = confirm(client, overleg, preview)
     assert response.status_code == 302
-    assert imported(overleg) == EXPECTED
-    # Owners are external people: none of them is a user of this driehoek.
-    assert all(a.eigenaar_id is None for a in Actiepunt.objects.all())
+    assert [(n, o, d) for n, o, _w, d in imported(overleg)] == [(n, o, d) for n, o, _w, d in EXPECTED]
+    # 'Secretaris' is the role of this driehoek's secretaris, who becomes the eigenaar (issue 18: holders by
+    # role or function); the other holders are no members and stay external.
+    assert [(a.eigenaar, a.extern_naam) for a in Actiepunt.objects.order_by("nummer")] == [
+        (secretaris, ""), (secretaris, ""), (None, "Jos Speetjens i.s.m. secretaris"), (None, "Lieke Sievers")]
     assert [a.datum_gereed.strftime("%d-%m-%Y") for a in Actiepunt.objects.order_by("nummer")] == [
         "22-02-2019", "08-03-2019", "01-10-2019", "01-10-2019"]
 
@@ -150,11 +152,19 @@ def test_wrong_columns_are_named(client, overleg, secretaris):
     assert "'Titel'" in tekst
 
 
-def test_a_number_that_already_exists_in_the_overleg_is_a_problem(client, overleg, secretaris, maak_punt):
-    maak_punt(onderwerp="Bestaat al")  # number 1
+def test_a_number_that_already_exists_in_the_overleg_updates_that_point(client, overleg, secretaris, maak_punt):
+    # Issue 18: importing a list again updates the points by number instead of refusing them.
+    bestaand = maak_punt(onderwerp="Bestaat al")  # number 1
     client.force_login(secretaris)
     response = upload(client, overleg, "lijst.csv", csv_bytes([SEED_HEADER, SEED_ROWS[0]]))
-    assert problems_of(response) == [(2, "Nummer 1 bestaat al in deze actielijst.")]
+    assert problems_of(response) == []
+    (regel,) = response.context["voorbeeld"].regels
+    assert (regel.rij, regel.nummer, regel.bestaand_id) == (2, 1, bestaand.pk)
+    assert ("Onderwerp", "Bestaat al", SEED_ROWS[0][1]) in regel.wijzigingen
+    assert "Onderwerp: 'Bestaat al' wordt" in response.content.decode()
+    confirm(client, overleg, response)
+    bestaand.refresh_from_db()
+    assert (Actiepunt.objects.count(), bestaand.onderwerp) == (1, SEED_ROWS[0][1])
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
