@@ -17,6 +17,7 @@ from samenwerking.berichten import subject_line
 from samenwerking.models import Gebruiker
 
 from . import selectors
+from .cyclus.vervolg import toewijzing_periode
 from .herinneringen import actiepunt_reminder
 from .models import LOPEND, Actiepunt, Herinnering
 
@@ -34,6 +35,8 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
                  .filter(pk=herinnering.onderwerp_id).first())
     if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
         return None
+    if herinnering.soort == Herinnering.Soort.TOEGEWEZEN:
+        return _toegewezen(herinnering, actiepunt)
     # Still the same reminder? A moved due date or a second run days later must not send a stale one.
     due = actiepunt_reminder(actiepunt, today, settings.ACTIEPUNT_HERINNERING_DAGEN)
     if herinnering.periode.split("+")[0] != actiepunt.datum_gereed.isoformat() or due is None:
@@ -67,6 +70,30 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
           "actiepunt gereed is of vervalt."),
     ])
     return EmailMessage(subject=subject_line(subject), body=body, to=[actiepunt.eigenaar_email])
+
+
+def _toegewezen(herinnering: Herinnering, actiepunt: Actiepunt) -> EmailMessage | None:
+    """The one mail to a new eigenaar; skipped when the point was given to someone else before it went out."""
+    if herinnering.periode != toewijzing_periode(actiepunt):
+        return None
+    context = {"nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp, "driehoek": actiepunt.driehoek.naam,
+               "datum": _datum(actiepunt.datum_gereed), "naam": actiepunt.eigenaar_naam,
+               "overleg": f" ({actiepunt.overleg})" if actiepunt.overleg_id else ""}
+    if actiepunt.eigenaar_id:
+        follow_up = _("Voortgang melden en gereed melden doet u hier: %(link)s") % {
+            "link": _link("actiepunten:actiepunt", actiepunt.pk)}
+    else:
+        follow_up = _("Vragen of gereed? Laat het de secretaris van de %(driehoek)s weten.") % context
+    body = "\n\n".join([
+        _("Beste %(naam)s,") % context,
+        _("U bent eigenaar van actiepunt %(nr)s van de %(driehoek)s%(overleg)s.") % context,
+        _("Onderwerp: %(onderwerp)s") % context,
+        _("Datum gereed: %(datum)s") % context,
+        follow_up,
+    ])
+    return EmailMessage(subject=subject_line(_("Nieuw actiepunt voor u: %(onderwerp)s")
+                                             % {"onderwerp": actiepunt.onderwerp[:80]}),
+                        body=body, to=[actiepunt.eigenaar_email])
 
 
 def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
