@@ -35,8 +35,6 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
                  .filter(pk=herinnering.onderwerp_id).first())
     if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
         return None
-    if herinnering.soort == Herinnering.Soort.TOEGEWEZEN:
-        return _toegewezen(herinnering, actiepunt)
     # Still the same reminder? A moved due date or a second run days later must not send a stale one.
     due = actiepunt_reminder(actiepunt, today, settings.ACTIEPUNT_HERINNERING_DAGEN)
     if herinnering.periode.split("+")[0] != actiepunt.datum_gereed.isoformat() or due is None:
@@ -72,8 +70,12 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
     return EmailMessage(subject=subject_line(subject), body=body, to=[actiepunt.eigenaar_email])
 
 
-def _toegewezen(herinnering: Herinnering, actiepunt: Actiepunt) -> EmailMessage | None:
+def _toegewezen(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
     """The one mail to a new eigenaar; skipped when the point was given to someone else before it went out."""
+    actiepunt = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar")
+                 .filter(pk=herinnering.onderwerp_id).first())
+    if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
+        return None
     if herinnering.periode != toewijzing_periode(actiepunt):
         return None
     context = {"nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp, "driehoek": actiepunt.driehoek.naam,
@@ -122,6 +124,7 @@ def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessa
 COMPOSERS = {
     Herinnering.OnderwerpType.ACTIEPUNT: _actiepunt,
     Herinnering.OnderwerpType.GEBRUIKER: _weekoverzicht,
+    Herinnering.OnderwerpType.TOEWIJZING: _toegewezen,
 }
 
 

@@ -262,7 +262,6 @@ class ActielijstFilterForm(BaseFilterForm):
     def __init__(self, *args, members, overleggen, arrangementen, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["eigenaar"].queryset = members
-        self.fields["medeeigenaren"].queryset = members
         self.fields["overleg"].queryset = overleggen
         self.fields["arrangement"].queryset = arrangementen
 

@@ -295,6 +295,7 @@ class Herinnering(models.Model):
     class OnderwerpType(models.TextChoices):
         ACTIEPUNT = "actiepunt", _("actiepunt")
         GEBRUIKER = "gebruiker", _("gebruiker")
+        TOEWIJZING = "toewijzing", _("toewijzing van een actiepunt")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")

@@ -77,7 +77,7 @@ def claim_toewijzing(*, actiepunt: Actiepunt, user) -> bool:
     """
     if not actiepunt.eigenaar_email or (actiepunt.eigenaar_id and actiepunt.eigenaar_id == user.pk):
         return False
-    key = {"onderwerp_type": Herinnering.OnderwerpType.ACTIEPUNT, "onderwerp_id": actiepunt.pk,
+    key = {"onderwerp_type": Herinnering.OnderwerpType.TOEWIJZING, "onderwerp_id": actiepunt.pk,
            "soort": Herinnering.Soort.TOEGEWEZEN, "periode": toewijzing_periode(actiepunt)}
     if Herinnering.objects.filter(**key).exists():
         return False
