@@ -37,6 +37,8 @@ from .factories import (
 )
 
 LIST_BUDGET = 12
+# The dashboard runs one query per registered block; issue 18 added "Mijn verlopen actiepunten".
+LIST_BUDGET_PER_VIEW = {"dashboard": 13}
 SMALL, LARGE = 3, 40
 
 
@@ -293,7 +295,7 @@ def test_list_view_stays_within_budget_whatever_the_number_of_rows(client, werel
     if who:
         client.force_login(getattr(wereld, who))
     small, large = measure(client, url(wereld), grow, wereld, query)
-    assert small <= LIST_BUDGET, f"{view}: {small} queries"
+    assert small <= LIST_BUDGET_PER_VIEW.get(view, LIST_BUDGET), f"{view}: {small} queries"
     assert large == small, f"{view}: {small} queries for {SMALL} rows, {large} for {LARGE}"
 
 
@@ -308,16 +310,20 @@ DETAIL_VIEWS = {
                               meer_wijzigingen, 12),
     "arrangement_vergelijk_versies": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
                                       meer_versies, 12),
-    "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 8),
-    "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 5),
+    # 11 (issue 18): the actiepunten carried into the agenda, the verslag's verzendingen and the co-owners.
+    "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 11),
+    # 7 (issue 18): the co-owners and the progress notes.
+    "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 7),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),
     "api_arrangement": (lambda w: reverse("api:arrangement-detail", args=[w.arrangement.pk]), meer_wijzigingen,
                         10),
-    "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 7),
+    # 9 (issue 18): the overleg's detail read carries the actiepunten carried over and the co-owners.
+    "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 9),
+    # +2 / +1 (issue 18): the actiepunten's co-owners (one prefetch) in the evaluation's detail read.
     "evaluatie": (lambda w: reverse("actiepunten:evaluatie", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
-                  9),
+                  11),
     "api_evaluatie": (lambda w: reverse("api:evaluatie-detail", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
-                      6),
+                      7),
     # A signed arrangement also shows its evaluations (a registered section), within the concept page's budget.
     "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),
                                 meer_evaluaties, 14),
