@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samenwerking import toegang
@@ -131,6 +132,7 @@ def verslag_versturen(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Het verslag wordt verstuurd naar %(n)s ontvangers.")
-                         % {"n": len(verzending.ontvangers.split())})
+        n = len(verzending.ontvangers.split())
+        messages.success(request, ngettext("Het verslag wordt verstuurd naar %(n)s ontvanger.",
+                                           "Het verslag wordt verstuurd naar %(n)s ontvangers.", n) % {"n": n})
     return redirect("actiepunten:overleg", overleg.pk)
