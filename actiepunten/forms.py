@@ -64,7 +64,8 @@ class OverlegForm(forms.Form):
     verslag = text_field(
         VERSLAG, label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Opmaak met HTML kan: alinea's, kopjes, vet, cursief, lijsten, tabellen en links. Andere "
-                    "opmaak en scripts worden verwijderd."),
+                    "opmaak en scripts worden verwijderd. Zonder HTML schrijven: gebruik 'Verslag per agendapunt "
+                    "schrijven' op de pagina van het overleg."),
     )
     besluiten = text_field(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("Eén besluit per regel."))
