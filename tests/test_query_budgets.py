@@ -312,6 +312,11 @@ DETAIL_VIEWS = {
                                       meer_versies, 12),
     # 11 (issue 18): the actiepunten carried into the agenda, the verslag's verzendingen and the co-owners.
     "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 11),
+    # Issue 18: the verslag per agendapunt (agenda and besluiten grow) and the next overleg's form (the previous
+    # overleg's detail and its open actiepunten).
+    "verslag_schrijven": (lambda w: reverse("actiepunten:verslag_schrijven", args=[w.overleg.pk]), meer_in_overleg,
+                          6),
+    "volgend_overleg": (lambda w: reverse("actiepunten:volgend_overleg", args=[w.overleg.pk]), meer_in_overleg, 11),
     # 7 (issue 18): the co-owners and the progress notes.
     "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 7),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),

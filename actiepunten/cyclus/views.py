@@ -65,7 +65,9 @@ def voortgang(request, pk: int):
 def volgend_overleg(request, pk: int):
     """The next overleg of a series: the form starts from the previous one; open actiepunten are carried."""
     vorige = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_OVERLEG)
-    detail = selectors.overleg_detail(vorige)
+    deelnames = list(vorige.deelnames.select_related("gebruiker"))  # only what the form starts from
+    detail = {"deelnemers": [d for d in deelnames if d.aanwezig], "afwezigen": [d for d in deelnames if not d.aanwezig],
+              "agendapunten": list(vorige.agendapunten.all()), "besluiten": []}
     initial = {**OverlegForm.initial_for(vorige, detail), "datum": None, "verslag": "", "besluiten": "",
                "externe_afwezigen": "", "afwezigen": []}
     initial["deelnemers"] = [*initial["deelnemers"], *(d.gebruiker for d in detail["afwezigen"] if d.gebruiker_id)]
@@ -90,7 +92,6 @@ def volgend_overleg(request, pk: int):
 @login_required
 def verslag_schrijven(request, pk: int):
     overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_OVERLEG)
-    detail = selectors.overleg_detail(overleg)
     agendapunten = list(overleg.agendapunten.prefetch_related("besluiten"))
     form = VerslagForm(request.POST or None, agendapunten=agendapunten)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def verslag_schrijven(request, pk: int):
                                             "vast."))
             return redirect("actiepunten:overleg", overleg.pk)
     return render(request, "actiepunten/verslag_form.html", {
-        "overleg": overleg, "driehoek": overleg.driehoek, "form": form, "detail": detail})
+        "overleg": overleg, "driehoek": overleg.driehoek, "form": form})
 
 
 @require_POST
