@@ -22,7 +22,8 @@ def extra_blok():
 
 def test_the_arrangementen_and_actiepunten_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "concepten", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt", "opgezegd"]
+        "concepten", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt",
+        "opgezegd"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
