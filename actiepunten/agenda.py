@@ -35,6 +35,13 @@ def _uid(kind: str, pk: int) -> str:
     return f"{kind}-{pk}@{host}"
 
 
+def summary(actiepunt) -> str:
+    """Names the point, not a state: unique by its overleg (numbering restarts per overleg) or its driehoek."""
+    waar = str(actiepunt.overleg) if actiepunt.overleg_id else actiepunt.driehoek.naam
+    return _("Actiepunt %(nr)s (%(waar)s): %(onderwerp)s") % {
+        "nr": actiepunt.nummer, "waar": waar, "onderwerp": actiepunt.onderwerp[:150]}
+
+
 def build_calendar(*, gebruiker, actiepunten: QuerySet, overleggen: QuerySet) -> bytes:
     today = timezone.localdate()
     actiepunten = within_window(actiepunten, "datum_gereed", today)
@@ -51,12 +58,12 @@ def build_calendar(*, gebruiker, actiepunten: QuerySet, overleggen: QuerySet) ->
         event = Event()
         event.add("uid", _uid("actiepunt", actiepunt.pk))
         event.add("dtstamp", now)
-        event.add("summary", _("Actiepunt %(nr)s gereed: %(onderwerp)s")
-                  % {"nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp[:150]})
+        event.add("summary", summary(actiepunt))
         event.add("dtstart", actiepunt.datum_gereed)
         event.add("dtend", actiepunt.datum_gereed + datetime.timedelta(days=1))
-        event.add("description", f"{actiepunt.driehoek.naam} — {actiepunt.get_status_display()}\n"
-                                 f"{base}{reverse('actiepunten:actiepunt', args=[actiepunt.pk])}")
+        event.add("description", _("Uiterlijk gereed: %(datum)s. Status: %(status)s.")
+                  % {"datum": f"{actiepunt.datum_gereed:%d-%m-%Y}", "status": actiepunt.get_status_display()}
+                  + f"\n{actiepunt.driehoek.naam}\n{base}{reverse('actiepunten:actiepunt', args=[actiepunt.pk])}")
         event.add("url", base + reverse("actiepunten:actiepunt", args=[actiepunt.pk]))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

@@ -7,6 +7,8 @@ class ActiepuntenConfig(AppConfig):
     verbose_name = _("Actiepunten")
 
     def ready(self):
-        from .evaluaties import aanvulling  # models are loaded only now
+        from . import dashboard, tasks  # noqa: F401  (models are loaded only now; tasks registers its names)
+        from .evaluaties import aanvulling
 
         aanvulling.register_section()
+        dashboard.register_blocks()

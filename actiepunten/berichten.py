@@ -17,6 +17,7 @@ from samenwerking.berichten import subject_line
 from samenwerking.models import Gebruiker
 
 from . import selectors
+from .cyclus.vervolg import toewijzing_periode
 from .herinneringen import actiepunt_reminder
 from .models import LOPEND, Actiepunt, Herinnering
 
@@ -69,6 +70,34 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
     return EmailMessage(subject=subject_line(subject), body=body, to=[actiepunt.eigenaar_email])
 
 
+def _toegewezen(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+    """The one mail to a new eigenaar; skipped when the point was given to someone else before it went out."""
+    actiepunt = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar")
+                 .filter(pk=herinnering.onderwerp_id).first())
+    if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
+        return None
+    if herinnering.periode != toewijzing_periode(actiepunt):
+        return None
+    context = {"nr": actiepunt.nummer, "onderwerp": actiepunt.onderwerp, "driehoek": actiepunt.driehoek.naam,
+               "datum": _datum(actiepunt.datum_gereed), "naam": actiepunt.eigenaar_naam,
+               "overleg": f" ({actiepunt.overleg})" if actiepunt.overleg_id else ""}
+    if actiepunt.eigenaar_id:
+        follow_up = _("Voortgang melden en gereed melden doet u hier: %(link)s") % {
+            "link": _link("actiepunten:actiepunt", actiepunt.pk)}
+    else:
+        follow_up = _("Vragen of gereed? Laat het de secretaris van de %(driehoek)s weten.") % context
+    body = "\n\n".join([
+        _("Beste %(naam)s,") % context,
+        _("U bent eigenaar van actiepunt %(nr)s van de %(driehoek)s%(overleg)s.") % context,
+        _("Onderwerp: %(onderwerp)s") % context,
+        _("Datum gereed: %(datum)s") % context,
+        follow_up,
+    ])
+    return EmailMessage(subject=subject_line(_("Nieuw actiepunt voor u: %(onderwerp)s")
+                                             % {"onderwerp": actiepunt.onderwerp[:80]}),
+                        body=body, to=[actiepunt.eigenaar_email])
+
+
 def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
     user = Gebruiker.objects.filter(pk=herinnering.onderwerp_id, is_active=True).exclude(email="").first()
     voorkeur = selectors.voorkeur_van(user) if user else None
@@ -95,6 +124,7 @@ def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessa
 COMPOSERS = {
     Herinnering.OnderwerpType.ACTIEPUNT: _actiepunt,
     Herinnering.OnderwerpType.GEBRUIKER: _weekoverzicht,
+    Herinnering.OnderwerpType.TOEWIJZING: _toegewezen,
 }
 
 

@@ -65,7 +65,8 @@ class OverlegForm(forms.Form):
     verslag = text_field(
         VERSLAG, label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_("Opmaak met HTML kan: alinea's, kopjes, vet, cursief, lijsten, tabellen en links. Andere "
-                    "opmaak en scripts worden verwijderd."),
+                    "opmaak en scripts worden verwijderd. Zonder HTML schrijven: gebruik 'Verslag per agendapunt "
+                    "schrijven' op de pagina van het overleg."),
     )
     besluiten = text_field(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("Eén besluit per regel."))
@@ -153,6 +154,12 @@ class ActiepuntForm(forms.Form):
                                     error_messages={"invalid": _("Vul een geldig e-mailadres in.")})
     extern_organisatie = forms.CharField(label=_("Organisatie van de externe eigenaar"), max_length=200,
                                          required=False)
+    medeeigenaren = forms.ModelMultipleChoiceField(
+        label=_("Mede-eigenaren uit de driehoek"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Wie er samen met de eigenaar aan werkt (i.s.m.)."))
+    medeeigenaren_extern = text_field(
+        label=_("Andere mede-eigenaren"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Eén per regel, bijvoorbeeld 'de secretaris' of 'Jan Jansen (RIEC)'."))
     datum_gereed = forms.DateField(label=_("Datum gereed"), widget=DATE, error_messages=DATE_ERRORS)
     toelichting = text_field(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False,
@@ -166,6 +173,7 @@ class ActiepuntForm(forms.Form):
     def __init__(self, *args, members, overleggen, arrangementen, afspraken, nieuw=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["eigenaar"].queryset = members
+        self.fields["medeeigenaren"].queryset = members
         self.fields["overleg"].queryset = overleggen
         self.fields["arrangement"].queryset = arrangementen
         self.fields["afspraak"].queryset = afspraken
@@ -188,11 +196,19 @@ class ActiepuntForm(forms.Form):
                                                            "extern_organisatie", "datum_gereed", "toelichting",
                                                            "arrangement", "afspraak")}
 
+    def mede(self) -> dict:
+        """The co-owners for the service: members, and one name per line for the others."""
+        return {"medeeigenaren": list(self.cleaned_data["medeeigenaren"]),
+                "mede_namen": _lines(self.cleaned_data["medeeigenaren_extern"])}
+
     @staticmethod
     def initial_for(actiepunt: Actiepunt) -> dict:
-        return {name: getattr(actiepunt, name) for name in (
+        mede = list(actiepunt.medeeigenaren.all())
+        return {**{name: getattr(actiepunt, name) for name in (
             "onderwerp", "eigenaar", "extern_naam", "extern_email", "extern_organisatie", "datum_gereed",
-            "toelichting", "arrangement", "afspraak")}
+            "toelichting", "arrangement", "afspraak")},
+            "medeeigenaren": [m.gebruiker for m in mede if m.gebruiker_id],
+            "medeeigenaren_extern": "\n".join(m.naam for m in mede if not m.gebruiker_id)}
 
 
 class StatusForm(forms.Form):

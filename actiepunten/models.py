@@ -5,7 +5,6 @@ Write through actiepunten.services only; read through actiepunten.selectors (sco
 
 import datetime
 
-import nh3
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,15 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from samenwerking.models import Driehoek
 
-# The verslag is rich text: only these tags and attributes survive (nh3 / ammonia).
-VERSLAG_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "h2", "h3", "h4", "blockquote",
-                "a", "table", "thead", "tbody", "tr", "th", "td"}
-VERSLAG_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope", "colspan"}, "td": {"colspan"}}
-
-
-def sanitise_html(html: str) -> str:
-    return nh3.clean(html or "", tags=VERSLAG_TAGS, attributes=VERSLAG_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
+from .opmaak import VERSLAG_ATTRIBUTES, VERSLAG_TAGS, markdown_html, sanitise_html  # noqa: F401 - re-exported
 
 
 class Overleg(models.Model):
@@ -56,6 +47,13 @@ class Overleg(models.Model):
     )
     secretaris_extern = models.CharField(_("secretaris (extern)"), max_length=200, blank=True)
     verslag = models.TextField(_("verslag"), blank=True)
+    vorige = models.ForeignKey("self", verbose_name=_("vorig overleg"), on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="volgende")
+    verslag_vastgesteld_op = models.DateTimeField(_("verslag vastgesteld op"), null=True, blank=True)
+    verslag_vastgesteld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verslag vastgesteld door"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -129,6 +127,7 @@ class Agendapunt(models.Model):
                                 related_name="agendapunten")
     volgorde = models.PositiveIntegerField(_("volgorde"))
     onderwerp = models.CharField(_("onderwerp"), max_length=300)
+    verslag = models.TextField(_("verslag bij dit agendapunt"), blank=True, help_text=_("Opmaak met Markdown."))
     history = HistoricalRecords()
 
     class Meta:
@@ -139,12 +138,18 @@ class Agendapunt(models.Model):
     def __str__(self):
         return f"{self.volgorde}. {self.onderwerp}"
 
+    @property
+    def verslag_html(self) -> str:
+        return markdown_html(self.verslag)
+
 
 class Besluit(models.Model):
     overleg = models.ForeignKey(Overleg, verbose_name=_("overleg"), on_delete=models.CASCADE,
                                 related_name="besluiten")
     volgorde = models.PositiveIntegerField(_("volgorde"))
     tekst = models.TextField(_("tekst"))
+    agendapunt = models.ForeignKey(Agendapunt, verbose_name=_("agendapunt"), on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="besluiten")
     history = HistoricalRecords()
 
     class Meta:
@@ -240,6 +245,13 @@ class Actiepunt(models.Model):
         return f"{self.extern_naam} ({self.extern_organisatie})" if self.extern_organisatie else self.extern_naam
 
     @property
+    def wie(self) -> str:
+        """'Jos Speetjens i.s.m. de secretaris': the eigenaar and the co-owners (prefetched on the lists)."""
+        mede = [str(m) for m in self.medeeigenaren.all()]
+        return _("%(eigenaar)s i.s.m. %(mede)s") % {"eigenaar": self.eigenaar_naam, "mede": ", ".join(mede)} if mede \
+            else self.eigenaar_naam
+
+    @property
     def eigenaar_email(self) -> str:
         return self.eigenaar.email if self.eigenaar_id else self.extern_email
 
@@ -278,11 +290,13 @@ class Herinnering(models.Model):
         BINNENKORT = "binnenkort", _("actiepunt binnenkort gereed")
         VANDAAG = "vandaag", _("actiepunt vandaag gereed")
         VERLOPEN = "verlopen", _("actiepunt verlopen")
+        TOEGEWEZEN = "toegewezen", _("actiepunt toegewezen")
         WEEKOVERZICHT = "weekoverzicht", _("weekoverzicht voor de secretaris")
 
     class OnderwerpType(models.TextChoices):
         ACTIEPUNT = "actiepunt", _("actiepunt")
         GEBRUIKER = "gebruiker", _("gebruiker")
+        TOEWIJZING = "toewijzing", _("toewijzing van een actiepunt")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")
@@ -374,4 +388,5 @@ class ImportToewijzing(models.Model):
 
 
 # The evaluation models live in their own module; imported here so Django registers them with this app.
+from .cyclus.models import Medeeigenaar, Meegenomen, Verslagverzending, Voortgang  # noqa: E402, F401
 from .evaluaties.models import Afspraakoordeel, Conclusie, Evaluatie, Oordeel, Stroomoordeel  # noqa: E402, F401

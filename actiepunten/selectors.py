@@ -8,7 +8,7 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,19 @@ from samenwerking import toegang
 from samenwerking.models import Driehoek
 from samenwerking.toegang import visible_driehoeken
 
-from .models import LOPEND, Actiepunt, Agendakoppeling, Herinnering, ImportToewijzing, Overleg, Status, Voorkeur
+from .models import (
+    LOPEND,
+    Actiepunt,
+    Agendakoppeling,
+    Herinnering,
+    ImportToewijzing,
+    Medeeigenaar,
+    Meegenomen,
+    Overleg,
+    Status,
+    Voorkeur,
+    Voortgang,
+)
 
 ACTIEPUNT_RELATED = ("driehoek", "overleg", "eigenaar", "arrangement", "afspraak")
 
@@ -34,7 +46,8 @@ def visible_actiepunten(user) -> QuerySet:
 
 
 def get_overleg(user, pk, *, permission: str | None = None) -> Overleg:
-    overleg = (visible_overleggen(user).select_related("driehoek", "voorzitter", "secretaris")
+    overleg = (visible_overleggen(user)
+               .select_related("driehoek", "voorzitter", "secretaris", "vorige", "verslag_vastgesteld_door")
                .filter(pk=pk).first())
     return toegang.require(user, overleg, permission=permission, model=Overleg, pk=pk,
                            missing=_("Dit overleg bestaat niet of u heeft er geen toegang toe."))
@@ -47,6 +60,15 @@ def get_actiepunt(user, pk, *, permission: str | None = None) -> Actiepunt:
 
 
 # --- lists ----------------------------------------------------------------------------------------
+
+def with_follow_up(queryset: QuerySet) -> QuerySet:
+    """The latest progress note (text and date, as columns of the same query) and the co-owners (one query)."""
+    latest = Voortgang.objects.filter(actiepunt=OuterRef("pk")).order_by("-datum", "-aangemaakt_op", "-pk")
+    return queryset.annotate(
+        laatste_voortgang=Subquery(latest.values("tekst")[:1]),
+        laatste_voortgang_datum=Subquery(latest.values("datum")[:1]),
+    ).prefetch_related(Prefetch("medeeigenaren", queryset=Medeeigenaar.objects.select_related("gebruiker")))
+
 
 def _filter(queryset: QuerySet, *, status=None, eigenaar=None, wie=None, overleg=None, van=None, tot=None,
             arrangement=None, driehoek=None, today: datetime.date | None = None) -> QuerySet:
@@ -83,15 +105,15 @@ def _filter(queryset: QuerySet, *, status=None, eigenaar=None, wie=None, overleg
 def actielijst(user, driehoek: Driehoek, **filters) -> QuerySet:
     """The driehoek's actiepunten (the driehoek was looked up through get_driehoek)."""
     queryset = visible_actiepunten(user).filter(driehoek=driehoek)
-    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
-            .order_by("datum_gereed", "overleg__datum", "nummer", "pk"))
+    return with_follow_up(_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+                          .order_by("datum_gereed", "overleg__datum", "nummer", "pk"))
 
 
 def mijn_actiepunten(user, **filters) -> QuerySet:
     """The user's own actiepunten, in every driehoek the user still belongs to."""
     queryset = visible_actiepunten(user).filter(eigenaar=user)
-    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
-            .order_by("datum_gereed", "nummer", "pk"))
+    return with_follow_up(_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+                          .order_by("datum_gereed", "nummer", "pk"))
 
 
 def actiepunt_list(user, *, mijn: bool = False, **filters) -> QuerySet:
@@ -128,15 +150,27 @@ def overleg_list(driehoek: Driehoek) -> list[Overleg]:
 
 
 def overleg_detail(overleg: Overleg) -> dict:
-    """The verslag page in a fixed number of queries."""
+    """The verslag page in a fixed number of queries: per agendapunt its besluiten and carried actiepunten."""
     deelnames = list(overleg.deelnames.select_related("gebruiker", "gebruiker__organisatie"))
+    agendapunten = list(overleg.agendapunten.all())
+    besluiten = list(overleg.besluiten.all())
+    meegenomen = list(Meegenomen.objects.filter(agendapunt__overleg=overleg)
+                      .select_related("actiepunt__eigenaar", "actiepunt__overleg").order_by("actiepunt__nummer"))
+    for punt in agendapunten:
+        punt.besluiten_lijst = [b for b in besluiten if b.agendapunt_id == punt.pk]
+        punt.meegenomen_lijst = [m.actiepunt for m in meegenomen if m.agendapunt_id == punt.pk]
     return {
         "deelnemers": [d for d in deelnames if d.aanwezig],
         "afwezigen": [d for d in deelnames if not d.aanwezig],
-        "agendapunten": list(overleg.agendapunten.all()),
-        "besluiten": list(overleg.besluiten.all()),
-        "actiepunten": list(overleg.actiepunten.select_related(*ACTIEPUNT_RELATED).order_by("nummer")),
+        "agendapunten": agendapunten,
+        "besluiten": besluiten,
+        "besluiten_los": [b for b in besluiten if b.agendapunt_id is None],
+        "actiepunten": list(with_follow_up(overleg.actiepunten.select_related(*ACTIEPUNT_RELATED)).order_by("nummer")),
     }
+
+
+def verzendingen(overleg: Overleg) -> list:
+    return list(overleg.verzendingen.select_related("verzonden_door")[:20])
 
 
 def members_of(driehoek: Driehoek) -> QuerySet:

@@ -17,12 +17,12 @@ from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek
 
 from . import berichten, selectors, workflow
+from .cyclus import agenda as cyclus_agenda
+from .cyclus import vervolg
 from .herinneringen import actiepunt_reminder
 from .models import (
     Actiepunt,
     Agendakoppeling,
-    Agendapunt,
-    Besluit,
     Deelname,
     Herinnering,
     Overleg,
@@ -60,16 +60,15 @@ def _check_members(driehoek: Driehoek, users, field: str):
 
 
 def _replace_children(overleg: Overleg, user, *, personen: list[Deelnemer], agenda: list[str], besluiten: list[str]):
-    for child in [*overleg.deelnames.all(), *overleg.agendapunten.all(), *overleg.besluiten.all()]:
+    for child in overleg.deelnames.all():
         child._history_user = user
         child.delete()
     for persoon in personen:
         _save(Deelname(overleg=overleg, gebruiker=persoon.gebruiker, naam=persoon.naam.strip()[:200],
                        organisatie=persoon.organisatie.strip()[:200], aanwezig=persoon.aanwezig), user)
-    for volgorde, onderwerp in enumerate((a.strip() for a in agenda if a.strip()), start=1):
-        _save(Agendapunt(overleg=overleg, volgorde=volgorde, onderwerp=onderwerp[:300]), user)
-    for volgorde, tekst in enumerate((b.strip() for b in besluiten if b.strip()), start=1):
-        _save(Besluit(overleg=overleg, volgorde=volgorde, tekst=tekst), user)
+    # Kept row by row: the verslag per agendapunt, the besluiten's agendapunt and carried actiepunten stay.
+    cyclus_agenda.sync_agenda(overleg, user, agenda)
+    cyclus_agenda.sync_besluiten(overleg, user, besluiten)
 
 
 def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelnemer], agenda, besluiten):
@@ -131,7 +130,8 @@ def _check_actiepunt(actiepunt: Actiepunt):
 
 @transaction.atomic
 def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg | None = None,
-                     nummer: int | None = None, evaluatie=None) -> Actiepunt:
+                     nummer: int | None = None, evaluatie=None, medeeigenaren: list | None = None,
+                     mede_namen: list[str] | None = None) -> Actiepunt:
     toegang.require(user, driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     # The row lock serialises numbering per overleg (or per driehoek for actiepunten without one).
     if overleg is not None:
@@ -146,11 +146,21 @@ def create_actiepunt(*, driehoek: Driehoek, user, data: dict, overleg: Overleg |
                           **{k: v for k, v in data.items() if k in ACTIEPUNT_FIELDS})
     actiepunt.onderwerp = actiepunt.onderwerp.strip()
     _check_actiepunt(actiepunt)
-    return _save(actiepunt, user)
+    return _after_save(_save(actiepunt, user), user, medeeigenaren, mede_namen)
+
+
+def _after_save(actiepunt: Actiepunt, user, medeeigenaren, mede_namen) -> Actiepunt:
+    """Co-owners replaced when given; the eigenaar's one toewijzingsmail claimed (sent after commit)."""
+    if medeeigenaren is not None or mede_namen is not None:
+        vervolg.set_medeeigenaren(actiepunt=actiepunt, user=user, gebruikers=medeeigenaren or [],
+                                  namen=mede_namen or [])
+    vervolg.claim_toewijzing(actiepunt=actiepunt, user=user)
+    return actiepunt
 
 
 @transaction.atomic
-def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict) -> Actiepunt:
+def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict, medeeigenaren: list | None = None,
+                     mede_namen: list[str] | None = None) -> Actiepunt:
     locked = Actiepunt.objects.select_for_update().select_related("driehoek").get(pk=actiepunt.pk)
     toegang.require(user, locked.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
     for name in ACTIEPUNT_FIELDS:
@@ -158,7 +168,7 @@ def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict) -> Actiepunt:
             setattr(locked, name, data[name])
     locked.onderwerp = locked.onderwerp.strip()
     _check_actiepunt(locked)
-    return _save(locked, user)
+    return _after_save(_save(locked, user), user, medeeigenaren, mede_namen)
 
 
 def change_status(*, actiepunt: Actiepunt, user, action: str, toelichting: str = "") -> Actiepunt:

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
 from . import services
+from .cyclus import services as cyclus_services
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -29,3 +30,10 @@ def plan_reminders(datum: str | None = None) -> int:
 def send_reminder(herinnering_id: int, datum: str | None = None) -> str:
     today = datetime.date.fromisoformat(datum) if datum else None
     return services.send_reminder(herinnering_id=herinnering_id, today=today)
+
+
+@shared_task(acks_late=True, time_limit=180, soft_time_limit=150, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=5)
+def send_verslag(verzending_id: int) -> str:
+    """Idempotent: only a verzending still 'te verzenden' is sent; its row lock keeps a second run out."""
+    return cyclus_services.send_verslag(verzending_id=verzending_id)

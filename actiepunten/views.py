@@ -13,11 +13,11 @@ from arrangementen.models import Afspraak
 from arrangementen.pdf import PdfTeGroot
 from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors as _apply_errors
-from samenwerking.geschiedenis import build_timeline
 from samenwerking.selectors import get_driehoek
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
 from . import agenda, exporteren, selectors, services, verslag, workflow
+from .cyclus import views as cyclus_views
 from .forms import (
     ActielijstFilterForm,
     ActiepuntForm,
@@ -26,11 +26,9 @@ from .forms import (
     StatusForm,
     VoorkeurForm,
 )
-from .models import Actiepunt, Overleg
+from .models import Overleg
 
 PAGE_SIZE = 50
-
-
 
 
 def _export(request, queryset, filename: str):
@@ -147,6 +145,7 @@ def overleg_detail(request, pk: int):
     rechten = permissions_on(request.user, overleg.driehoek)
     return render(request, "actiepunten/overleg.html", {
         "overleg": overleg, "driehoek": overleg.driehoek, **selectors.overleg_detail(overleg),
+        "verzendingen": selectors.verzendingen(overleg),
         "kan_bewerken": toegang.MANAGE_OVERLEG in rechten,
         "kan_actiepunten_beheren": toegang.MANAGE_ACTIEPUNTEN in rechten,
         # Only an evaluatie-overleg holds evaluations: other overleggen ask nothing more of the database.
@@ -197,7 +196,7 @@ def actiepunt_nieuw(request, pk: int):
         try:
             actiepunt = services.create_actiepunt(driehoek=driehoek, user=request.user, data=form.service_data(),
                                                   overleg=form.cleaned_data["overleg"],
-                                                  nummer=form.cleaned_data["nummer"])
+                                                  nummer=form.cleaned_data["nummer"], **form.mede())
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -214,7 +213,8 @@ def actiepunt_bewerken(request, pk: int):
     form = _actiepunt_form(request, actiepunt.driehoek, nieuw=False, initial=ActiepuntForm.initial_for(actiepunt))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_actiepunt(actiepunt=actiepunt, user=request.user, data=form.service_data())
+            services.update_actiepunt(actiepunt=actiepunt, user=request.user, data=form.service_data(),
+                                      **form.mede())
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -224,27 +224,11 @@ def actiepunt_bewerken(request, pk: int):
                                                                "actiepunt": actiepunt})
 
 
-def _describe(record, resolver):
-    return _("Actiepunt %(nr)s") % {"nr": record.nummer}
-
-
 @require_GET
 @login_required
 def actiepunt_detail(request, pk: int):
     actiepunt = selectors.get_actiepunt(request.user, pk)
-    return _render_detail(request, actiepunt, StatusForm())
-
-
-def _render_detail(request, actiepunt: Actiepunt, status_form, status=200):
-    rechten = permissions_on(request.user, actiepunt.driehoek)
-    transities = workflow.available_transitions(request.user, actiepunt, rechten)
-    return render(request, "actiepunten/actiepunt.html", {
-        "actiepunt": actiepunt, "driehoek": actiepunt.driehoek,
-        "kan_bewerken": toegang.MANAGE_ACTIEPUNTEN in rechten,
-        "transities": transities,
-        "status_form": status_form.offer(transities),
-        "gebeurtenissen": build_timeline(Actiepunt.history.filter(id=actiepunt.pk), describe=_describe),
-    }, status=status)
+    return cyclus_views.render_detail(request, actiepunt, StatusForm())
 
 
 @require_POST
@@ -263,7 +247,7 @@ def actiepunt_status(request, pk: int, action: str):
         else:
             messages.success(request, _("De status is nu '%(status)s'.") % {"status": actiepunt.get_status_display()})
             return redirect("actiepunten:actiepunt", pk)
-    return _render_detail(request, actiepunt, form, status=400)
+    return cyclus_views.render_detail(request, actiepunt, form, status=400)
 
 
 # --- settings and calendar ------------------------------------------------------------------------

@@ -216,6 +216,12 @@ RULES = {
     "actiepunten:actiepunt_bewerken": with_permission(rollen.MANAGE_ACTIEPUNTEN),
     "actiepunten:actiepunt_status": post_only,
     "actiepunten:verslag_pdf": driehoek_member,
+    # The meeting cycle and follow-up (issue 18): the secretaris plans, writes, finalises and sends; notes are posted.
+    "actiepunten:volgend_overleg": with_permission(rollen.MANAGE_OVERLEG),
+    "actiepunten:verslag_schrijven": with_permission(rollen.MANAGE_OVERLEG),
+    "actiepunten:verslag_vaststellen": post_only,
+    "actiepunten:verslag_versturen": post_only,
+    "actiepunten:voortgang": post_only,
     # Evaluations (issue 14): the matrix world has no evaluation, so its pages and PDF answer 404 to members too;
     # recording one is the secretaris' (without an arrangement in force the page says so).
     "actiepunten:evaluaties": driehoek_member,

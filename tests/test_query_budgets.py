@@ -37,9 +37,9 @@ from .factories import (
 )
 
 LIST_BUDGET = 12
-# The dashboard shows one registered block more than a list page: geweldsmiddelen without an arrangement in force
-# (issue 20), one query of its own.
-OWN_BUDGET = {"dashboard": 13}
+# The dashboard runs one query per registered block: one more than a list page for geweldsmiddelen without an
+# arrangement in force (issue 20), one for "Mijn verlopen actiepunten" (issue 18).
+OWN_BUDGET = {"dashboard": 14}
 SMALL, LARGE = 3, 40
 
 
@@ -315,16 +315,25 @@ DETAIL_VIEWS = {
                               meer_wijzigingen, 13),
     "arrangement_vergelijk_versies": (lambda w: reverse("arrangementen:vergelijk", args=[w.arrangement.pk]),
                                       meer_versies, 13),
-    "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 8),
-    "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 5),
+    # 11 (issue 18): the actiepunten carried into the agenda, the verslag's verzendingen and the co-owners.
+    "overleg": (lambda w: reverse("actiepunten:overleg", args=[w.overleg.pk]), meer_in_overleg, 11),
+    # Issue 18: the verslag per agendapunt (agenda and besluiten grow) and the next overleg's form (the previous
+    # overleg's detail and its open actiepunten).
+    "verslag_schrijven": (lambda w: reverse("actiepunten:verslag_schrijven", args=[w.overleg.pk]), meer_in_overleg,
+                          6),
+    "volgend_overleg": (lambda w: reverse("actiepunten:volgend_overleg", args=[w.overleg.pk]), meer_in_overleg, 11),
+    # 7 (issue 18): the co-owners and the progress notes.
+    "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 7),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),
     "api_arrangement": (lambda w: reverse("api:arrangement-detail", args=[w.arrangement.pk]), meer_wijzigingen,
                         10),
-    "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 7),
+    # 9 (issue 18): the overleg's detail read carries the actiepunten carried over and the co-owners.
+    "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 9),
+    # +2 / +1 (issue 18): the actiepunten's co-owners (one prefetch) in the evaluation's detail read.
     "evaluatie": (lambda w: reverse("actiepunten:evaluatie", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
-                  9),
+                  11),
     "api_evaluatie": (lambda w: reverse("api:evaluatie-detail", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
-                      6),
+                      7),
     # A signed arrangement also shows its evaluations and its geweldsmiddelen advice (registered sections): the
     # concept page's budget plus the one query of the advice list (issue 20).
     "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),

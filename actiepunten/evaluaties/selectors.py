@@ -11,7 +11,7 @@ from samenwerking import toegang
 from samenwerking.models import Driehoek
 
 from ..models import Overleg
-from ..selectors import ACTIEPUNT_RELATED
+from ..selectors import ACTIEPUNT_RELATED, with_follow_up
 from .models import Evaluatie
 
 EVALUATIE_RELATED = ("arrangement", "overleg", "overleg__driehoek", "vastgelegd_door")
@@ -95,7 +95,8 @@ def evaluatie_detail(evaluatie: Evaluatie) -> dict:
         "oordelen": oordelen,
         "stroomoordelen": stroomoordelen,
         "niet_meer_nodig": [o for o in stroomoordelen if not o.nog_nodig],
-        "actiepunten": list(evaluatie.actiepunten.select_related(*ACTIEPUNT_RELATED).order_by("nummer")),
+        "actiepunten": list(with_follow_up(evaluatie.actiepunten.select_related(*ACTIEPUNT_RELATED))
+                            .order_by("nummer")),
         "herziening": herziening,
         "herzienbaar": evaluatie.arrangement.status == Status.ONDERTEKEND and herziening is None,
     }

@@ -20,9 +20,10 @@ def extra_blok():
     dashboard._blokken.pop("proef")
 
 
-def test_the_arrangementen_blocks_are_registered_in_their_order(db):
+def test_the_arrangementen_and_actiepunten_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "nieuw", "concepten", "beoordelen", "ondertekenen", "werking", "achterstallig", "verloopt", "opgezegd"]
+        "nieuw", "concepten", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking", "achterstallig",
+        "verloopt", "opgezegd"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
