@@ -149,14 +149,17 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
 def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeentedekking]:
     """Each gemeente's state on the peildatum with its arrangements, in the gemeenten's order. Two queries."""
     result = {g.pk: Gemeentedekking(gemeente=g) for g in gemeenten}
+    listed = set()  # (gemeente, arrangement): a set, not a scan of the list (a gemeente can have hundreds)
     for row in _rows(gemeenten, peildatum):
         row = {**row, "aangemaakt_op": row.pop("aangemaakt_op__date"),
                "ondertekend_op": row.pop("ondertekend_op__date")}
         stand = state_of(row, peildatum)
-        entry = result.get(row["partijen__organisatie__gemeente_id"])
+        key = (row["partijen__organisatie__gemeente_id"], row["pk"])
+        entry = result.get(key[0])
         # Two organisations of one gemeente as parties of one arrangement: the arrangement is listed once.
-        if stand is None or entry is None or any(a.pk == row["pk"] for a in entry.arrangementen):
+        if stand is None or entry is None or key in listed:
             continue
+        listed.add(key)
         entry.arrangementen.append(Arrangementstand(
             pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
             driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
