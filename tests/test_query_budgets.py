@@ -335,9 +335,10 @@ DETAIL_VIEWS = {
     "api_evaluatie": (lambda w: reverse("api:evaluatie-detail", args=[budget_evaluatie(w).pk]), meer_uit_evaluatie,
                       7),
     # A signed arrangement also shows its evaluations and its geweldsmiddelen advice (registered sections): the
-    # concept page's budget plus the one query of the advice list (issue 20).
+    # concept page's budget (15, with the geweldsmiddelen per organisation) plus the one query of the advice list
+    # (issue 20).
     "arrangement_ondertekend": (lambda w: reverse("arrangementen:detail", args=[budget_evaluatie(w).arrangement_id]),
-                                meer_evaluaties, 15),
+                                meer_evaluaties, 16),
     "api_actiepunt": (lambda w: reverse("api:actiepunt-detail", args=[w.overleg.actiepunten.first().pk]), None, 4),
 }
 

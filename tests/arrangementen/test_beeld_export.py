@@ -80,7 +80,7 @@ def test_the_csv_writes_numbers_as_dutch_excel_reads_them(land, client):
     body = client.get(URL, {"export": "csv"}).content
     lines = body.decode("utf-8").removeprefix("\ufeff").splitlines()
     assert lines[2] == ("Aalsum;GM9005;Noord;Regio Noord;Ondertekend en in werking;1;4;3,5;3;2,5;1;1;"
-                        + ";".join(["0"] * 8))
+                        + ";".join(["0"] * 8) + ";nee")
     assert lines[1].startswith("Aadorp;GM9001;Noord;Regio Noord;Ondertekend en in werking;1;5;4;4;3;1;1;0;0;")
     assert b".0;" not in body and not body.rstrip().endswith(b".0")
 

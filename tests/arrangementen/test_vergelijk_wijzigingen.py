@@ -61,4 +61,4 @@ def test_the_page_offers_alleen_wijzigingen_and_says_the_counts(db, wereld, als,
     assert "Bereikbaarheid via portofoon" in alleen and "Jaarlijkse evaluatie" not in alleen
     assert "1 afspraak is toegevoegd, verwijderd of gewijzigd." in alleen
     assert "3 wijzigingen in de basisgegevens" in alleen
-    assert alleen.count("Geen wijzigingen.") == 2  # partijen and gegevensdeling
+    assert alleen.count("Geen wijzigingen.") == 3  # partijen, geweldsmiddelen per organisatie and gegevensdeling

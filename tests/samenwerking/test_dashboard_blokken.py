@@ -22,8 +22,8 @@ def extra_blok():
 
 def test_the_arrangementen_and_actiepunten_blocks_are_registered_in_their_order(db):
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "nieuw", "concepten", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking", "achterstallig",
-        "verloopt", "opgezegd"]
+        "nieuw", "concepten", "geweldsmiddelen", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking",
+        "achterstallig", "verloopt", "opgezegd"]
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
@@ -31,10 +31,12 @@ def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, 
     lid(user, DriehoekFactory(), Rol.COORDINATOR)
     client.force_login(user)
     page = client.get(reverse("samenwerking:dashboard")).content.decode()
-    kopjes = re.findall(r'<h2 class="utrecht-heading-3" id="(blok-[a-z]+)">([^<]+)</h2>', page)
+    kopjes = re.findall(r'<h2 class="utrecht-heading-3" id="(blok-[a-z_]+)">([^<]+)</h2>', page)
     assert kopjes == [
         ("blok-nieuw", "Nieuw arrangement"),
         ("blok-concepten", "Mijn concepten"),
+        ("blok-geweldsmiddelen", "Geweldsmiddelen zonder arrangement in werking"),
+        ("blok-actiepunten_verlopen", "Mijn verlopen actiepunten"),
         ("blok-proef", "Proefblok"),
         ("blok-beoordelen", "Te beoordelen"),
         ("blok-ondertekenen", "Te ondertekenen"),
