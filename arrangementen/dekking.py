@@ -22,8 +22,9 @@ vervangen_per, opzegging), and the steps before signing are read from aangemaakt
 of withdrawal (its Statusovergang). Several arrangements for one gemeente: the best state is the gemeente's, and
 every arrangement is listed with its own state (best first, newest version first).
 
-`coverage()` reads in two queries whatever the number of gemeenten and arrangements: the gemeenten, and the
-(arrangement × gemeente party) rows with the levensfase computed by the database.
+`coverage()` reads in three queries whatever the number of gemeenten and arrangements: the gemeenten, the
+(arrangement × gemeente party) rows with the levensfase computed by the database, and the geweldsmiddelen flags
+(arrangementen.geweldstoets.flags_for_gemeenten).
 """
 
 import datetime
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from samenwerking.models import Gemeente, Organisatie
 
 from . import publicatie
-from .geweldstoets import flag_for_gemeente
+from .geweldstoets import flags_for_gemeenten
 from .models import Arrangement, Levensfase, Status, Statusovergang
 
 
@@ -136,20 +137,20 @@ def _rows(gemeenten: QuerySet, peildatum: datetime.date):
         Arrangement.objects.met_levensfase(peildatum)
         .filter(partijen__organisatie__soort=Organisatie.Soort.GEMEENTE,
                 partijen__organisatie__gemeente__in=gemeenten.values("pk"))
-        .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]),
-                  geweld_zonder_werking=flag_for_gemeente(peildatum, OuterRef("partijen__organisatie__gemeente_id")))
+        .annotate(ingetrokken_op=Subquery(withdrawn.values("op__date")[:1]))
         .values("pk", "titel", "versie", "status", "driehoek_id", "driehoek__naam", "levensfase", "geldig_van",
                 "geldig_tot", "vastgesteld_op", "ondertekend_op__date", "aangemaakt_op__date", "ingetrokken_op",
-                "partijen__organisatie__gemeente_id", "geweld_zonder_werking",
-                "cvdr_referentie")
+                "partijen__organisatie__gemeente_id", "cvdr_referentie")
         .order_by()
     )
 
 
 def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeentedekking]:
-    """Each gemeente's state on the peildatum with its arrangements, in the gemeenten's order. Two queries."""
+    """Each gemeente's state on the peildatum with its arrangements, in the gemeenten's order. Three queries: the
+    gemeenten, the (arrangement × gemeente party) rows, the geweldsmiddelen flags (geweldstoets)."""
     result = {g.pk: Gemeentedekking(gemeente=g) for g in gemeenten}
     listed = set()  # (gemeente, arrangement): a set, not a scan of the list (a gemeente can have hundreds)
+    vlaggen = flags_for_gemeenten(peildatum)
     for row in _rows(gemeenten, peildatum):
         row = {**row, "aangemaakt_op": row.pop("aangemaakt_op__date"),
                "ondertekend_op": row.pop("ondertekend_op__date")}
@@ -164,7 +165,7 @@ def coverage(*, gemeenten: QuerySet, peildatum: datetime.date) -> list[Gemeented
             pk=row["pk"], titel=row["titel"], versie=row["versie"], driehoek_id=row["driehoek_id"],
             driehoek=row["driehoek__naam"], stand=stand, levensfase=row["levensfase"],
             geldig_van=row["geldig_van"], geldig_tot=row["geldig_tot"],
-            geweld_zonder_werking=row["geweld_zonder_werking"], cvdr=row["cvdr_referentie"]))
+            geweld_zonder_werking=vlaggen.flagged(row["pk"], key[0]), cvdr=row["cvdr_referentie"]))
     for entry in result.values():
         entry.arrangementen.sort(key=lambda a: (_RANK[a.stand], -a.versie, -a.pk))
         if entry.arrangementen:

@@ -53,12 +53,24 @@ def flag(peildatum: datetime.date | None = None) -> Exists:
     return Exists(uncovered(peildatum or timezone.localdate()).filter(arrangement=OuterRef("pk")))
 
 
-def flag_for_gemeente(peildatum: datetime.date, gemeente_ref) -> Exists:
+@dataclass(frozen=True)
+class Gemeentevlaggen:
     """For (arrangement × gemeente) rows (arrangementen.dekking): the arrangement states uncovered geweldsmiddelen
     of that gemeente's own organisation, or of a BOA-werkgever tied to no gemeente (a terreinbeheerder works in all
     the arrangement's gemeenten); another gemeente's boa's do not mark this one."""
-    return Exists(uncovered(peildatum).filter(arrangement=OuterRef("pk")).filter(
-        Q(organisatie__gemeente_id=gemeente_ref) | Q(organisatie__gemeente__isnull=True)))
+
+    overal: frozenset  # arrangement pks: an organisation tied to no gemeente
+    per_gemeente: frozenset  # (arrangement pk, gemeente pk)
+
+    def flagged(self, arrangement_id: int, gemeente_id: int) -> bool:
+        return arrangement_id in self.overal or (arrangement_id, gemeente_id) in self.per_gemeente
+
+
+def flags_for_gemeenten(peildatum: datetime.date) -> Gemeentevlaggen:
+    """One query whatever the number of rows (a correlated subquery per map row cost the national map ~0.8 s)."""
+    pairs = set(uncovered(peildatum).values_list("arrangement_id", "organisatie__gemeente_id"))
+    return Gemeentevlaggen(overal=frozenset(a for a, g in pairs if g is None),
+                           per_gemeente=frozenset((a, g) for a, g in pairs if g is not None))
 
 
 def with_flag(queryset: QuerySet, *, peildatum: datetime.date | None = None, only: bool = False) -> QuerySet:

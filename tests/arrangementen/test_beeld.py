@@ -131,8 +131,9 @@ def test_the_page_reads_in_a_constant_number_of_queries(land, client, django_ass
         gemeente = GemeenteFactory(veiligheidsregio=land["gemeenten"]["Aadorp"].veiligheidsregio)
         (_in_force if index % 2 else _arrangement)([gemeente], boas=index % 5)
     client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["noord"]))
-    # 6 for the table, 3 for the filters' lists of eenheden, veiligheidsregio's and basisteams (issue 16 item 4).
-    with django_assert_num_queries(9):
+    # 6 for the table, 1 for the geweldsmiddelen flags (issue 20), 3 for the filters' lists of eenheden,
+    # veiligheidsregio's and basisteams (issue 16 item 4).
+    with django_assert_num_queries(10):
         response = client.get(URL, {"sorteer": "stand"})
     assert len(_rows(response)) == 3 + extra
 
@@ -178,6 +179,6 @@ def test_a_gemeentes_detail_reads_in_a_constant_number_of_queries(land, client, 
     for index in range(extra):
         (_in_force if index % 2 else _arrangement)([aadorp], titel=f"Arrangement {index}")
     client.force_login(_user(niveau=Overzichtsniveau.LANDELIJK))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # 6, and the geweldsmiddelen flags (issue 20)
         response = client.get(f"/beeld/gemeente/{aadorp.pk}/")
     assert html(response).count("<tr class=\"utrecht-table__row\">") == 2 + extra

@@ -176,7 +176,7 @@ def test_the_map_adds_no_query_to_the_page(land, client, django_assert_num_queri
         if index % 2:
             _signed(gemeente)
     client.force_login(_user(niveau=Overzichtsniveau.EENHEID, eenheid=land["midden"]))
-    with django_assert_num_queries(9):  # the budget of tests/arrangementen/test_beeld.py (with the filter lists)
+    with django_assert_num_queries(10):  # the budget of tests/arrangementen/test_beeld.py (with the filter lists)
         response = client.get(URL, {"zoom": f"regio:{land['utrecht'].pk}"})
     assert len(LINK.findall(_svg(response))) == 2 + extra
 
