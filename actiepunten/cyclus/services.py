@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,9 @@ def actiepuntenlijst_titel() -> str:
 
 def open_actiepunten(overleg: Overleg) -> list[Actiepunt]:
     """The lopende actiepunten of this overleg: its own and those carried into it from earlier overleggen."""
-    return list(Actiepunt.objects.filter(status__in=LOPEND)
-                .filter(pk__in=Actiepunt.objects.filter(overleg=overleg).values("pk").union(
-                    Meegenomen.objects.filter(agendapunt__overleg=overleg).values("actiepunt_id")))
+    # An OR, not a UNION of two subqueries: SQLite (`make run`) refuses the models' default ORDER BY inside one.
+    carried = Meegenomen.objects.filter(agendapunt__overleg=overleg).values("actiepunt_id")
+    return list(Actiepunt.objects.filter(status__in=LOPEND).filter(Q(overleg=overleg) | Q(pk__in=carried))
                 .order_by("datum_gereed", "nummer", "pk"))
 
 
