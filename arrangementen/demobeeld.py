@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from samenwerking.demo import DRAFTER
 from samenwerking.historie import save_tracked
-from samenwerking.models import Driehoek, Gebruiker
+from samenwerking.models import Driehoek, Gebruiker, Organisatie
 
-from . import services, workflow
-from .models import Arrangement, Opzegging, Status
+from . import geweldsmiddelen, services, workflow
+from .models import Arrangement, Geweldsmiddel, Opzegging, Status
 
 DAY = datetime.timedelta(days=1)
 
@@ -37,6 +37,7 @@ class Demostand:
     ondertekend: int | None = None
     opgezegd: tuple[int, int] | None = None  # (given, takes effect)
     boas: int = 6
+    geweld: bool = False  # the gemeente's boa's carry handboeien (issue 20): flagged once the arrangement has ended
 
 
 STANDEN = [
@@ -54,7 +55,7 @@ STANDEN = [
     Demostand("Basisteamdriehoek Almere", Status.CONCEPT),
     # Ended: expired, and terminated by notice.
     Demostand("Basisteamdriehoek Amersfoort", Status.ONDERTEKEND, geldig_van=-1100, geldig_tot=-60,
-              evaluatie=-700, vastgesteld=-1150, ondertekend=-1120, boas=8),
+              evaluatie=-700, vastgesteld=-1150, ondertekend=-1120, boas=8, geweld=True),
     Demostand("Basisteamdriehoek Groningen", Status.ONDERTEKEND, geldig_van=-400, geldig_tot=700,
               evaluatie=100, vastgesteld=-430, ondertekend=-410, opgezegd=(-150, -30), boas=11),
 ]
@@ -88,6 +89,13 @@ def _demo_arrangement(stand: Demostand, driehoek: Driehoek, drafter: Gebruiker) 
     arrangement = services.update_arrangement(
         arrangement=arrangement, user=drafter, expected_version=arrangement.lock_version, data=data,
         inzet=[services.InzetRegel("I", stand.boas, Decimal(stand.boas) * Decimal("0.8"))])
+    if stand.geweld:
+        werkgever = arrangement.partijen.filter(organisatie__soort=Organisatie.Soort.GEMEENTE).first().organisatie
+        geweldsmiddelen.add_toekenning(
+            arrangement=arrangement, user=drafter, expected_version=arrangement.lock_version,
+            gegevens=geweldsmiddelen.Toekenninggegevens(organisatie=werkgever, domein="I",
+                                                        geweldsmiddel=Geweldsmiddel.HANDBOEIEN))
+        arrangement.refresh_from_db()
     if stand.status == Status.TER_REVIEW:
         workflow.perform(arrangement=arrangement, action="indienen", user=drafter)
     elif stand.status == Status.ONDERTEKEND:

@@ -121,3 +121,12 @@ def test_a_scope_granted_since_the_last_visit_shows_at_login(demo, client):
     grant_overview(gebruiker=coordinator, niveau="landelijk")
     client.force_login(coordinator)
     assert LINK in client.get(url).content.decode()
+
+
+def test_the_demo_shows_the_geweldsmiddelen_signal_on_the_map_of_the_eenheid_user(demo):
+    user = Gebruiker.objects.get(username="eenheid")
+    flagged = {entry.gemeente.officiele_naam for entry in
+               coverage(gemeenten=toegang.visible_gemeenten(user), peildatum=timezone.localdate())
+               if entry.geweld_zonder_werking}
+    # Amersfoort's boa's carry handboeien under an arrangement that expired: the signal of issue 20, and only there.
+    assert flagged == {"Amersfoort"}
