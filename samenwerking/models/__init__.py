@@ -17,7 +17,7 @@ from .gebied import (
     Werkgebied,
 )
 from .driehoek import Driehoek, DriehoekGebruikerRecht
-from .gebruiker import Gebruiker, Lidmaatschap, LidmaatschapQuerySet, Rol
+from .gebruiker import WERKGROEP_ROLLEN, Gebruiker, Lidmaatschap, LidmaatschapQuerySet, Rol
 from .beveiligingslogboek import Auditcontrolepunt, Auditregel, AuditregelQuerySet
 from .apitoken import ApiToken, ApiTokenQuerySet
 from .overzicht import Overzichtslidmaatschap, Overzichtsniveau
@@ -28,5 +28,5 @@ __all__ = [
     "Basisteam",
     "District", "Driehoek", "DriehoekGebruikerRecht", "Eenheid", "Gebruiker", "Gemeente", "Lidmaatschap",
     "LidmaatschapQuerySet", "Organisatie", "Overzichtslidmaatschap", "Overzichtsniveau", "Rol", "Veiligheidsregio",
-    "Werkgebied",
+    "WERKGROEP_ROLLEN", "Werkgebied",
 ]

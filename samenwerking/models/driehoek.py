@@ -1,6 +1,8 @@
 """The driehoek and guardian's permission rows on it, the one object that carries access."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
@@ -20,19 +22,26 @@ class Driehoek(models.Model):
         BASISTEAM = "basisteam", _("basisteamdriehoek")
         DISTRICT = "district", _("districtsdriehoek")
         REGIONAAL = "regionaal", _("regionale driehoek")
+        # A working group across organisations and driehoeken: overleggen and actiepunten, no arrangements.
+        WERKGROEP = "werkgroep", _("werkgroep")
 
     naam = models.CharField(_("naam"), max_length=200, unique=True)
     soort = models.CharField(_("soort"), max_length=20, choices=Soort.choices)
+    omschrijving = models.TextField(
+        _("omschrijving"), blank=True,
+        help_text=_("Waar de werkgroep voor is. Alleen bij een werkgroep."),
+    )
     gemeenten = models.ManyToManyField(
-        Gemeente, verbose_name=_("gemeenten"), related_name="driehoeken",
+        Gemeente, verbose_name=_("gemeenten"), related_name="driehoeken", blank=True,
+        help_text=_("Verplicht bij een driehoek; een werkgroep heeft geen gemeenten."),
     )
     basisteam = models.ForeignKey(
         Basisteam, verbose_name=_("basisteam"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="driehoeken",
     )
     eenheid = models.ForeignKey(
-        Eenheid, verbose_name=_("politie-eenheid"), on_delete=models.PROTECT,
-        related_name="driehoeken",
+        Eenheid, verbose_name=_("politie-eenheid"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="driehoeken", help_text=_("Verplicht bij een driehoek; een werkgroep heeft geen eenheid."),
     )
     goedkeurende_soorten = models.JSONField(
         _("partijen die moeten goedkeuren"), default=default_goedkeurende_soorten, blank=True,
@@ -45,6 +54,12 @@ class Driehoek(models.Model):
         verbose_name = _("driehoek")
         verbose_name_plural = _("driehoeken")
         ordering = ["naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(soort="werkgroep") | Q(eenheid__isnull=False),
+                name="driehoek_eenheid_behalve_werkgroep",
+            ),
+        ]
         # The per-driehoek permissions that roles grant (see samenwerking.rollen).
         permissions = [
             ("draft_arrangement", _("Arrangementen opstellen")),
@@ -58,6 +73,23 @@ class Driehoek(models.Model):
 
     def __str__(self):
         return self.naam
+
+    @property
+    def is_werkgroep(self) -> bool:
+        return self.soort == self.Soort.WERKGROEP
+
+    def clean(self):
+        # The gemeenten (many-to-many) are checked by the beheer form: they exist only after the first save.
+        if self.is_werkgroep:
+            errors = {}
+            if self.basisteam_id:
+                errors["basisteam"] = _("Een werkgroep hoort niet bij een basisteam. Laat dit veld leeg.")
+            if self.eenheid_id:
+                errors["eenheid"] = _("Een werkgroep hoort niet bij een politie-eenheid. Laat dit veld leeg.")
+            if errors:
+                raise ValidationError(errors)
+        elif not self.eenheid_id:
+            raise ValidationError({"eenheid": _("Kies de politie-eenheid van deze driehoek.")})
 
 
 class DriehoekGebruikerRecht(UserObjectPermissionBase):

@@ -59,6 +59,10 @@ class Rol(models.TextChoices):
     LEZER = "lezer", _("lezer")
 
 
+# The roles that make sense without arrangements: a werkgroep only holds overleggen and actiepunten.
+WERKGROEP_ROLLEN = frozenset({Rol.SECRETARIS, Rol.COORDINATOR, Rol.LEZER})
+
+
 class LidmaatschapQuerySet(models.QuerySet):
     def active_on(self, day):
         return self.filter(actief_van__lte=day).filter(
@@ -108,6 +112,10 @@ class Lidmaatschap(models.Model):
     def clean(self):
         if self.actief_van and self.actief_tot and self.actief_tot < self.actief_van:
             raise ValidationError({"actief_tot": _("'Actief tot' ligt vóór 'actief van'.")})
+        if self.driehoek_id and self.rol and self.rol not in WERKGROEP_ROLLEN and self.driehoek.is_werkgroep:
+            raise ValidationError({"rol": _(
+                "Een werkgroep heeft geen arrangementen: kies secretaris, BOA-coördinator of lezer."
+            )})
 
     def is_active_on(self, day) -> bool:
         return self.actief_van <= day and (self.actief_tot is None or self.actief_tot > day)
