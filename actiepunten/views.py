@@ -116,7 +116,8 @@ def _save_overleg(request, form, *, driehoek=None, overleg=None):
 def overleg_nieuw(request, pk: int):
     driehoek = get_driehoek(request.user, pk, permission=toegang.MANAGE_OVERLEG)
     form = OverlegForm(request.POST or None, members=selectors.members_of(driehoek),
-                       initial={"datum": timezone.localdate(), "secretaris": request.user})
+                       initial={"datum": timezone.localdate(), "secretaris": request.user,
+                                **({"soort": Overleg.Soort.WERKGROEP} if driehoek.is_werkgroep else {})})
     if request.method == "POST" and form.is_valid():
         overleg = _save_overleg(request, form, driehoek=driehoek)
         if overleg:

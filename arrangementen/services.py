@@ -9,7 +9,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenwerking import organisaties, toegang
+from samenwerking import organisaties, toegang, werkgroepen
 from samenwerking.geschiedenis import Gebeurtenis, build_timeline
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek, Organisatie
@@ -194,6 +194,7 @@ def _clause_from_model(arrangement: Arrangement, modelafspraak: Modelafspraak, v
 def create_arrangement(*, driehoek: Driehoek, user, titel: str, start: str = "model") -> Arrangement:
     """A new concept, from the standard model (mandatory + suggested clauses) or blank."""
     toegang.require(user, driehoek, permission=toegang.DRAFT)
+    werkgroepen.refuse_arrangements(driehoek=driehoek)
     if start not in ("model", "leeg"):
         raise ValidationError({"start": _("Kies 'standaardmodel' of 'leeg'.")})
     arrangement = _save(Arrangement(driehoek=driehoek, titel=titel.strip(), aangemaakt_door=user), user)

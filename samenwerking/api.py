@@ -22,7 +22,7 @@ class DriehoekSerializer(serializers.ModelSerializer):
     soort_label = serializers.CharField(source="get_soort_display", read_only=True)
     basisteam = serializers.CharField(source="basisteam.naam", read_only=True, allow_null=True, default=None)
     basisteam_id = serializers.IntegerField(read_only=True, allow_null=True)
-    eenheid = serializers.CharField(source="eenheid.code", read_only=True)
+    eenheid = serializers.CharField(source="eenheid.code", read_only=True, allow_null=True, default=None)
     gemeenten = GemeenteSerializer(many=True, read_only=True)
     mijn_rechten = serializers.SerializerMethodField(
         help_text="De rechten van de ingelogde gebruiker in deze driehoek (zie samenwerking.rollen).",

@@ -36,9 +36,14 @@ ROLE_CAPACITIES: dict[str, str] = {Rol.REVIEWER: FOR_PARTY, Rol.PRIVACYADVISEUR:
 # those acts are a person's.
 NOT_FOR_SYSTEM_ACCOUNTS: frozenset[str] = frozenset({REVIEW, ADOPT, SIGN})
 
+# A werkgroep has overleggen and actiepunten but no arrangements: no role grants an arrangement right there.
+WERKGROEP_PERMISSIONS: frozenset[str] = frozenset({VIEW, MANAGE_OVERLEG, MANAGE_ACTIEPUNTEN})
 
-def permissions_for_roles(roles, *, systeemaccount: bool = False) -> frozenset[str]:
+
+def permissions_for_roles(roles, *, systeemaccount: bool = False, werkgroep: bool = False) -> frozenset[str]:
     granted = frozenset().union(*(ROLE_PERMISSIONS[rol] for rol in roles))
+    if werkgroep:
+        granted &= WERKGROEP_PERMISSIONS
     return granted - NOT_FOR_SYSTEM_ACCOUNTS if systeemaccount else granted
 
 

@@ -22,11 +22,12 @@ def _permission_ids() -> dict[str, int]:
     )
 
 
-def _periods(memberships, *, systeemaccount: bool) -> set[tuple[str, datetime.date, datetime.date | None]]:
+def _periods(memberships, *, systeemaccount: bool,
+             werkgroep: bool = False) -> set[tuple[str, datetime.date, datetime.date | None]]:
     """(codename, van, tot) per unbroken period in which the memberships grant a permission; tot None: open."""
     spans: dict[str, list] = {}
     for rol, van, tot in memberships:
-        for codename in permissions_for_roles([rol], systeemaccount=systeemaccount):
+        for codename in permissions_for_roles([rol], systeemaccount=systeemaccount, werkgroep=werkgroep):
             spans.setdefault(codename, []).append((van, tot))
     periods = set()
     for codename, parts in spans.items():
@@ -53,7 +54,7 @@ def sync_permissions(*, gebruiker: Gebruiker, driehoek: Driehoek, day: datetime.
         .filter(Q(actief_tot__isnull=True) | Q(actief_tot__gt=day))
         .values_list("rol", "actief_van", "actief_tot")
     )
-    wanted = _periods(memberships, systeemaccount=gebruiker.is_systeemaccount)
+    wanted = _periods(memberships, systeemaccount=gebruiker.is_systeemaccount, werkgroep=driehoek.is_werkgroep)
     ids = _permission_ids()
     existing = DriehoekGebruikerRecht.objects.filter(
         user=gebruiker, content_object=driehoek, permission__codename__in=ALL_PERMISSIONS

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import dashboard as dashboard_registry
-from . import oidc, selectors, toegang
+from . import oidc, selectors, toegang, werkgroepen
 from .forms import InlogForm
 from .geschiedenis import build_timeline
 from .models import Driehoek, Gebruiker, Lidmaatschap, Rol
@@ -40,6 +40,12 @@ def dashboard(request):
 @login_required
 def driehoek_detail(request, pk: int):
     driehoek = selectors.get_driehoek(request.user, pk)
+    if driehoek.is_werkgroep:
+        return render(request, "samenwerking/werkgroep_detail.html", {
+            "driehoek": driehoek,
+            "groepen": werkgroepen.members_per_organisation(selectors.driehoek_members(driehoek)),
+            "rechten": toegang.permissions_on(request.user, driehoek),
+        })
     return render(request, "samenwerking/driehoek_detail.html", {
         "driehoek": driehoek,
         "gemeenten": list(driehoek.gemeenten.order_by("weergavenaam")),

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samenwerking.models import Basisteam, Driehoek, Eenheid, Gemeente, Veiligheidsregio
+from samenwerking import werkgroepen
+from samenwerking.models import Basisteam, Eenheid, Gemeente, Veiligheidsregio
 
 from ..models import Domein, Grondslag, Levensfase, Status
 
@@ -162,7 +163,7 @@ class Plaatsfilters(forms.Form):
                               _("Kies een veiligheidsregio uit de lijst."))
     basisteam = _keuze(Basisteam, _("Basisteam"), _("Alle basisteams"), _("Kies een basisteam uit de lijst."))
     driehoeksoort = forms.ChoiceField(label=_("Soort driehoek"), required=False,
-                                      choices=[("", _("Alle soorten")), *Driehoek.Soort.choices],
+                                      choices=[("", _("Alle soorten")), *werkgroepen.soorten_with_arrangements()],
                                       error_messages={"invalid_choice": _("Kies een soort driehoek uit de lijst.")})
     domein = forms.ChoiceField(label=_("Domein van de BOA-inzet"), required=False,
                                choices=[("", _("Alle domeinen")), *Domein.choices],

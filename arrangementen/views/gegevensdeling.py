@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from samenwerking import tabellen
+from samenwerking import tabellen, werkgroepen
 from samenwerking.selectors import get_driehoek
 from samenwerking.toegang import visible_driehoeken
 
@@ -36,7 +36,7 @@ def _register_page(request, *, driehoek):
     """A refused filter shows its message and no rows: never a table (or a file) the user did not ask for."""
     form = RegisterFilterForm(
         request.GET or None,
-        driehoeken=None if driehoek else visible_driehoeken(request.user).order_by("naam"),
+        driehoeken=None if driehoek else werkgroepen.only_driehoeken(visible_driehoeken(request.user)).order_by("naam"),
         ontvangers=gegevensregister.ontvanger_choices(request.user, driehoek=driehoek),
     )
     valid = not form.is_bound or form.is_valid()

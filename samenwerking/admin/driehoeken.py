@@ -35,7 +35,22 @@ class DriehoekForm(forms.ModelForm):
 
     class Meta:
         model = Driehoek
-        fields = ["naam", "soort", "gemeenten", "basisteam", "eenheid", "goedkeurende_soorten"]
+        fields = ["naam", "soort", "omschrijving", "gemeenten", "basisteam", "eenheid", "goedkeurende_soorten"]
+
+    def clean(self):
+        cleaned = super().clean()
+        soort = cleaned.get("soort")
+        werkgroep = soort == Driehoek.Soort.WERKGROEP
+        if self.instance.pk and soort and werkgroep != self.instance.is_werkgroep:
+            # Rights and arrangements hang on what the group is: a driehoek does not turn into a werkgroep.
+            self.add_error("soort", _("Een driehoek wordt geen werkgroep en een werkgroep geen driehoek. "
+                                      "Maak een nieuwe aan."))
+        gemeenten = cleaned.get("gemeenten")
+        if werkgroep and gemeenten:
+            self.add_error("gemeenten", _("Een werkgroep heeft geen gemeenten. Laat dit veld leeg."))
+        elif soort and not werkgroep and gemeenten is not None and not gemeenten.exists():
+            self.add_error("gemeenten", _("Kies ten minste één gemeente van deze driehoek."))
+        return cleaned
 
 
 @admin.register(Driehoek)

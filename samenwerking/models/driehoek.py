@@ -78,6 +78,13 @@ class Driehoek(models.Model):
     def is_werkgroep(self) -> bool:
         return self.soort == self.Soort.WERKGROEP
 
+    @property
+    def titel(self) -> str:
+        """The name as a heading: a werkgroep reads as one ("Werkgroep …") even when its name does not say so."""
+        if self.is_werkgroep and not self.naam.lower().startswith("werkgroep"):
+            return _("Werkgroep %(naam)s") % {"naam": self.naam}
+        return self.naam
+
     def clean(self):
         # The gemeenten (many-to-many) are checked by the beheer form: they exist only after the first save.
         if self.is_werkgroep:
