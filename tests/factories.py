@@ -87,6 +87,20 @@ class DriehoekFactory(factory.django.DjangoModelFactory):
         self.gemeenten.set(extracted if extracted is not None else [GemeenteFactory()])
 
 
+class WerkgroepFactory(DriehoekFactory):
+    """A werkgroep (issue 18): a Driehoek without eenheid, basisteam or gemeenten."""
+
+    naam = factory.Sequence(lambda n: f"Werkgroep {n}")
+    soort = Driehoek.Soort.WERKGROEP
+    basisteam = None
+    eenheid = None
+    omschrijving = "Samenwerking tussen boa's en politie"
+
+    @factory.post_generation
+    def gemeenten(self, create, extracted, **kwargs):
+        return
+
+
 class GebruikerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Gebruiker

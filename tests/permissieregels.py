@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from samenwerking import rollen
-from samenwerking.models import Rol
+from samenwerking.models import WERKGROEP_ROLLEN, Rol
 from samenwerking.permissions_setup import BEHEER_MODELS
 from samenwerking.rollen import ROLE_PERMISSIONS
 
@@ -49,6 +49,22 @@ OBJECT_PARAMS = ("<int:pk>", "(?P<pk>[^/.]+)")
 def needs_driehoek(pattern: Pattern) -> bool:
     """Patterns about one object of a driehoek are checked for the own and another driehoek."""
     return any(p in pattern.route for p in OBJECT_PARAMS) and not pattern.route.startswith("beheer/")
+
+
+# Werkgroepen (issue 18): a werkgroep is a Driehoek of soort werkgroep. The matrix makes the own driehoek's
+# secretaris, coördinator and lezer its members; every other role — also a reviewer or ondertekenaar who shares
+# the own driehoek with them — is a non-member there. Checked on every URL of its page, overleggen and actiepunten.
+WERKGROEP_ROLES = {r.value for r in WERKGROEP_ROLLEN}
+WERKGROEP_ROUTES = ("driehoeken/", "actiepunten/", "api/v1/driehoeken/", "api/v1/overleggen/", "api/v1/actiepunten/")
+
+
+def werkgroep_case(pattern: Pattern) -> bool:
+    return needs_driehoek(pattern) and pattern.route.startswith(WERKGROEP_ROUTES)
+
+
+def werkgroep_scope(role: str) -> str:
+    """A werkgroep member gets the answer a member gets in the own driehoek; anyone else a non-member's."""
+    return "eigen" if role in WERKGROEP_ROLES else "andere"
 
 
 # --- expectations ---------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from arrangementen.models import (
 from arrangementen.praktijkvoorbeelden import load_praktijkvoorbeelden
 from samenwerking import api_tokens, overzichtsrollen
 from samenwerking.models import (
+    WERKGROEP_ROLLEN,
     ApiToken,
     Basisteam,
     District,
@@ -49,7 +50,7 @@ from samenwerking.models import (
 )
 from samenwerking.permissions_setup import BEHEER_GROUP, BEHEER_MODELS, ensure_beheer_group
 
-from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid, vandaag
+from .factories import DriehoekFactory, GebruikerFactory, OrganisatieFactory, WerkgroepFactory, lid, vandaag
 from .permissieregels import (
     ADMIN_MODEL,
     ANONYMOUS,
@@ -63,6 +64,8 @@ from .permissieregels import (
     admin_rule,
     needs_driehoek,
     walk,
+    werkgroep_case,
+    werkgroep_scope,
 )
 
 # --- fixtures -------------------------------------------------------------------------------------
@@ -110,8 +113,12 @@ def world(django_db_setup, django_db_blocker):
             add_flow(arrangement, drafter)
             add_geweldsmiddel(arrangement)
             arrangementen[scope] = arrangement
+        # A werkgroep (issue 18) whose members are the own driehoek's secretaris, coördinator and lezer.
+        werkgroep = WerkgroepFactory()
+        for rol in WERKGROEP_ROLLEN:
+            lid(users[rol.value], werkgroep, rol)
         overleggen, actiepunten = {}, {}
-        for scope, driehoek in (("eigen", own), ("andere", other)):
+        for scope, driehoek in (("eigen", own), ("andere", other), ("werkgroep", werkgroep)):
             secretaris = driehoek.lidmaatschappen.get(rol=Rol.SECRETARIS).gebruiker
             overleggen[scope] = actiepunt_services.create_overleg(
                 driehoek=driehoek, user=secretaris, data={"soort": "tactisch", "datum": vandaag()})
@@ -137,7 +144,7 @@ def world(django_db_setup, django_db_blocker):
                                                                              partijen="Matrix", afgesproken="Matrix",
                                                                              wat_werkte="Matrix"))
         kennisbank = {"praktijk": Praktijkvoorbeeld.objects.get(code="g4-jaarwisseling"), "aanbiedingen": aanbod}
-        yield {"eigen": own, "andere": other, "users": users, "arrangementen": arrangementen,
+        yield {"eigen": own, "andere": other, "werkgroep": werkgroep, "users": users, "arrangementen": arrangementen,
                "overleggen": overleggen, "actiepunten": actiepunten, "kennisbank": kennisbank}
         transaction.set_rollback(True)
 
@@ -229,12 +236,16 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
 def expected(pattern: Pattern, role: str, scope: str) -> int:
     if pattern.route.startswith("beheer/"):
         return admin_rule(pattern, role)
+    if scope == "werkgroep":
+        return RULES[pattern.key](role, werkgroep_scope(role))
     return RULES[pattern.key](role, scope)
 
 
 def cases():
     for pattern in walk():
         scopes = ["eigen", "andere"] if needs_driehoek(pattern) else ["eigen"]
+        if werkgroep_case(pattern):
+            scopes.append("werkgroep")
         for role in ROLES:
             for scope in scopes:
                 yield pytest.param(pattern, role, scope, id=f"{pattern.key}-{role}-{scope}")

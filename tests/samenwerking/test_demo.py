@@ -15,13 +15,17 @@ from tests.mfa import code_for
 
 BES = "Basisteamdriehoek BES"
 BERGEN = "Driehoek Bergen (L.)"
+WERKGROEP = "Werkgroep BOA-Platform"
 EXPECTED = {
-    "coordinator": {BES}, "teamchef": {BES}, "secretaris": {BES}, "burgemeester": {BES},
+    "coordinator": {BES}, "teamchef": {BES}, "secretaris": {BES, WERKGROEP}, "burgemeester": {BES},
     "officier": {BES}, "buitenstaander": {BERGEN}, "beheerder": set(),
     "burgemeester_baarn": {BES}, "burgemeester_bunschoten": {BES}, "burgemeester_debilt": {BES},
     "burgemeester_eemnes": {BES}, "privacy": {BES},
     # Above the driehoek (issue 16): the aggregate picture of a scope, no driehoek of their own.
     "landelijk": set(), "eenheid": set(),
+    # The BOA-Platform werkgroep of seed 001 (issue 18): members from politie, OM, CCV, VNG and the BOA-bond.
+    "lieke": {WERKGROEP}, "sten": {WERKGROEP}, "jos": {WERKGROEP}, "marcel": {WERKGROEP}, "martine": {WERKGROEP},
+    "eric": {WERKGROEP},
 }
 
 
@@ -60,7 +64,7 @@ def test_every_demo_user_logs_in_and_sees_exactly_their_driehoeken(demo, client,
         assert not tweestaps.has_app(user)
     assert response.status_code == 200
     html = response.content.decode()
-    for naam in {BES, BERGEN}:
+    for naam in {BES, BERGEN, WERKGROEP}:
         assert (naam in html) == (naam in driehoeken)
 
 

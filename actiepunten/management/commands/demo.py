@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from actiepunten.demo import create_demo_overleg
+from actiepunten.werkgroepdemo import create_demo_werkgroep_overleg
 from arrangementen.demo import create_demo_arrangement, ensure_test_keys, sign_demo_arrangement
 from arrangementen.demobeeld import create_demo_beeld
 from samenwerking.demo import DEFAULT_DEMO_PASSWORD, create_demo_data, demo_totp_secret
+from samenwerking.demowerkgroep import create_demo_werkgroep
 from samenwerking.tweestaps import has_app
 
 
@@ -24,9 +26,11 @@ class Command(BaseCommand):
         call_command("laad_modelbibliotheek", verbosity=0, stdout=self.stdout)
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         users = create_demo_data(password=password)
+        users.extend(create_demo_werkgroep(password=password)[1])
         ensure_test_keys()
         sign_demo_arrangement(create_demo_arrangement(), password)
         create_demo_overleg()
+        create_demo_werkgroep_overleg()
         create_demo_beeld()
         self.stdout.write(self.style.SUCCESS("Demogegevens staan klaar. Inloggen kan als:"))
         for user in users:
