@@ -31,7 +31,7 @@ def test_werkgroep_secretaris_plans_an_overleg_and_a_member_of_another_organisat
     expect(secretaris.get_by_role("heading", level=1)).to_have_text(WERKGROEP_NAAM)
     for organisatie in ("BOA-Platform", "Het CCV", "VNG", "De Nederlandse BOA Bond", "Politie Eenheid Midden-Nederland",
                         "Arrondissementsparket Midden-Nederland"):
-        expect(secretaris.get_by_role("heading", level=3, name=organisatie)).to_be_visible()
+        expect(secretaris.get_by_role("rowheader", name=organisatie)).to_be_visible()
     expect(secretaris.get_by_role("main")).not_to_contain_text("Gemeenten")
     assert_no_axe_violations(secretaris)
 
