@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samenwerking import toegang
 from samenwerking.models import Driehoek, Gebruiker, Organisatie
 
-from . import documenten, gegevensstromen, goedkeuring, services, workflow
+from . import documenten, gegevensstromen, geweldsmiddelen, goedkeuring, services, workflow
 from .bibliotheek import load_grondslagen
 from .models import Arrangement, Document, Grondslag, Ondertekeningssleutel
 from .pki import create_test_pki
@@ -42,7 +42,6 @@ def create_demo_arrangement() -> Arrangement:
                     "BOA's en het basisteam samenwerken in toezicht en handhaving.",
             "aanleiding": "De driehoek wil de samenwerking structureel en voor alle vijf gemeenten gelijk regelen.",
             "werkgebied": "De gemeenten Baarn, Bunschoten, De Bilt, Eemnes en Soest.",
-            "geweldsmiddelen": ["handboeien", "wapenstok"],
             "toezichthouders": "",
             "geldig_van": today.replace(month=1, day=1),
             "geldig_tot": today.replace(month=12, day=31) + datetime.timedelta(days=365),
@@ -52,12 +51,25 @@ def create_demo_arrangement() -> Arrangement:
         inzet=[services.InzetRegel("I", 12, Decimal("9.5")), services.InzetRegel("II", 2, Decimal("1.5"))],
     )
     _add_demo_flows(arrangement, users["coordinator"])
+    _add_demo_geweldsmiddelen(arrangement, users["coordinator"])
     workflow.perform(arrangement=arrangement, action="indienen", user=users["coordinator"])
     _approve_for_every_party(arrangement)
     workflow.perform(arrangement=arrangement, action="vaststellen", user=users["secretaris"],
                      vastgesteld_op=today, besluit_referentie="Driehoeksoverleg BES, agendapunt 4")
     arrangement.refresh_from_db()
     return arrangement
+
+
+def _add_demo_geweldsmiddelen(arrangement: Arrangement, coordinator: Gebruiker) -> None:
+    """The boa's of the first gemeente carry handboeien and a korte wapenstok in domein I (issue 20)."""
+    werkgever = arrangement.partijen.filter(organisatie__soort=Organisatie.Soort.GEMEENTE).order_by("volgorde")[0]
+    for middel in ("handboeien", "wapenstok"):
+        arrangement.refresh_from_db()
+        geweldsmiddelen.add_toekenning(
+            arrangement=arrangement, user=coordinator, expected_version=arrangement.lock_version,
+            gegevens=geweldsmiddelen.Toekenninggegevens(organisatie=werkgever.organisatie, domein="I",
+                                                        geweldsmiddel=middel))
+    arrangement.refresh_from_db()
 
 
 def _add_demo_flows(arrangement: Arrangement, coordinator: Gebruiker) -> None:

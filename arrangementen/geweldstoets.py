@@ -98,17 +98,23 @@ def _reden(status: str, levensfase: str | None) -> str:
     return _("in voorbereiding (%(status)s)") % {"status": Status(status).label}
 
 
-def signals_for(user, *, peildatum: datetime.date | None = None) -> list[Signaal]:
-    """The flagged organisations in the driehoeken the user sees, for the dashboard; one query."""
+def signals_for(user, *, peildatum: datetime.date | None = None) -> list[Signaal] | None:
+    """The flagged organisations in the driehoeken the user sees, for the dashboard; one query. None when no
+    arrangement the user sees records geweldsmiddelen: then the block has nothing to say, not even "all covered"
+    (every gemeente party could employ boa's, so the rows themselves say whose boa's carry geweldsmiddelen)."""
     peildatum = peildatum or timezone.localdate()
-    rows = (uncovered(peildatum).filter(arrangement__in=selectors.visible_arrangementen(user).values("pk"))
-            .annotate(fase=Arrangement.objects.met_levensfase(peildatum).filter(pk=OuterRef("arrangement_id"))
-                      .values("levensfase")[:1])
-            .values("organisatie__naam", "geweldsmiddel", "arrangement_id", "arrangement__titel",
-                    "arrangement__versie", "arrangement__status", "arrangement__driehoek__naam", "fase")
-            .order_by("arrangement__driehoek__naam", "organisatie__naam", "arrangement_id", "geweldsmiddel"))
+    rows = list(
+        Geweldsmiddeltoekenning.objects.filter(arrangement__in=selectors.visible_arrangementen(user).values("pk"))
+        .annotate(open=Exists(uncovered(peildatum).filter(pk=OuterRef("pk"))),
+                  fase=Arrangement.objects.met_levensfase(peildatum).filter(pk=OuterRef("arrangement_id"))
+                  .values("levensfase")[:1])
+        .values("organisatie__naam", "geweldsmiddel", "arrangement_id", "arrangement__titel",
+                "arrangement__versie", "arrangement__status", "arrangement__driehoek__naam", "fase", "open")
+        .order_by("arrangement__driehoek__naam", "organisatie__naam", "arrangement_id", "geweldsmiddel"))
+    if not rows:
+        return None
     grouped: dict[tuple, dict] = {}
-    for row in rows:
+    for row in (r for r in rows if r["open"]):
         key = (row["arrangement_id"], row["organisatie__naam"])
         entry = grouped.setdefault(key, {**row, "middelen": []})
         label = str(Geweldsmiddel(row["geweldsmiddel"]).label)

@@ -71,7 +71,6 @@ def arrangement_data(arrangement: Arrangement, *, with_contacts: bool = False) -
                      for p in arrangement.partijen.select_related("organisatie")],
         "inzet": [{"domein": i.domein, "aantal_boas": i.aantal_boas, "fte": str(i.fte)}
                   for i in arrangement.inzet.all()],
-        "geweldsmiddelen": arrangement.geweldsmiddelen,
         "geweldsmiddelen_per_organisatie": [
             {"organisatie": t.organisatie.naam, "organisatie_id": t.organisatie_id, "domein": t.domein,
              "geweldsmiddel": t.geweldsmiddel, "toegekend_op": t.toegekend_op.isoformat() if t.toegekend_op else None,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from . import overeenkomst, publicatie, stroomregels
+from . import geweldregels, overeenkomst, publicatie, stroomregels
 from . import pdf as renderer
 from .models import Arrangement
 
@@ -37,6 +37,7 @@ def context(arrangement: Arrangement) -> dict:
         tabel.rijen = [(label, waarde) for label, waarde in tabel.rijen if label not in internal]
     return {"arrangement": arrangement, "gemeenten": gemeenten, "citeertitel": publicatie.citeertitel(arrangement),
             "inwerkingtreding": publicatie.inwerkingtreding(arrangement),
+            "toekenningen": geweldregels.toekenningen_of(arrangement),
             "alle_hoofdstukken": [tekst["algemeen"], *tekst["hoofdstukken"], tekst["slot"]], **tekst}
 
 

@@ -32,7 +32,7 @@ from .models import (
 
 COMMENT_PERMISSIONS = frozenset({toegang.DRAFT, toegang.REVIEW, toegang.ADOPT, toegang.SIGN})
 EDITABLE_FIELDS = [
-    "titel", "doel", "aanleiding", "werkgebied", "geweldsmiddelen", "toezichthouders", "contactpersonen", "geldig_van",
+    "titel", "doel", "aanleiding", "werkgebied", "toezichthouders", "contactpersonen", "geldig_van",
     "geldig_tot", "evaluatiedatum", "opzegtermijn_maanden",
 ]
 
@@ -273,7 +273,7 @@ def update_arrangement(*, arrangement: Arrangement, user, expected_version: int,
     inzet = list(inzet or [])
     if expected_version != locked.lock_version:
         data, inzet = _merge_stale(locked, expected_version, data, inzet)
-    inzetregels.check_plausible(inzet)
+    inzetregels.check_inzet(arrangement=locked, regels=inzet)
     locked.lock_version += 1
     for name, value in data.items():
         setattr(locked, name, value)

@@ -22,8 +22,6 @@ class Rij:
 
 
 def _display(arrangement: Arrangement, name: str) -> str:
-    if name == "geweldsmiddelen":
-        return ", ".join(arrangement.get_geweldsmiddelen_display()) or "—"
     value = getattr(arrangement, name)
     return "—" if value in (None, "") else str(value)
 
@@ -183,7 +181,7 @@ def compare_versions(left: Arrangement, right: Arrangement, chain: list[Arrangem
     }
     counts = {
         "aantal_gewijzigd": _changed(lists["afspraken"]),
-        # Basisgegevens: dates, geweldsmiddelen (the list and per organisation) and the other fields, and the
+        # Basisgegevens: dates, geweldsmiddelen per organisation and the other fields, and the
         # BOA-inzet (BOA's and fte) per domein.
         "aantal_basisgegevens": (_changed(lists["velden"]) + _changed(lists["inzet"])
                                  + _changed(lists["geweldsmiddelen"])),

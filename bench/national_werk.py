@@ -82,13 +82,15 @@ def _arrangementen(rng, driehoeken, members, log):
             adopted = status in ("vastgesteld", "ondertekend")
             van = (created + datetime.timedelta(days=30)).date()
             prev = previous.get((driehoek.pk, chain))
+            aanleiding = _tekst(rng, thema, 2)
+            # Still drawn (the old per-arrangement geweldsmiddelen list) so the rest of the data set stays the same.
+            rng.sample(["handboeien", "wapenstok", "pepperspray"], rng.randrange(3))
             arrangement = Arrangement(
                 driehoek=driehoek, titel=f"Handhavingsarrangement {driehoek.naam}: {thema}", versie=v,
                 vorige_versie=prev[0] if prev else None, status="concept",
                 doel=f"Afspraken over de samenwerking tussen BOA's en politie, met nadruk op {thema}.",
-                aanleiding=_tekst(rng, thema, 2),
+                aanleiding=aanleiding,
                 werkgebied="De gemeenten " + ", ".join(g.weergavenaam for g in gemeenten) + ".",
-                geweldsmiddelen=rng.sample(["handboeien", "wapenstok", "pepperspray"], rng.randrange(3)),
                 contactpersonen="Coördinator BOA's, via de gemeente.",
                 geldig_van=van if adopted else None,
                 geldig_tot=(van + datetime.timedelta(days=rng.randrange(300, 1100))) if adopted else None,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Blok:
-    """One block: a heading, the rows `items(user)` returns, shown with `template`; lower `volgorde` comes first."""
+    """One block: a heading, the rows `items(user)` returns (None: leave the block out for this user), shown with
+    `template`; lower `volgorde` comes first."""
 
     sleutel: str
     volgorde: int
@@ -36,6 +37,8 @@ def register(*, blok: Blok) -> None:
 
 
 def blocks_for(*, user) -> list[GevuldBlok]:
-    """Every registered block in order, with its rows for this user."""
+    """Every registered block in order, with its rows for this user. A block whose `items` answers None has nothing
+    to say to this user (not even its empty state) and is left out."""
     ordered = sorted(_blokken.values(), key=lambda blok: (blok.volgorde, blok.sleutel))
-    return [GevuldBlok(blok=blok, items=list(blok.items(user))) for blok in ordered]
+    filled = ((blok, blok.items(user)) for blok in ordered)
+    return [GevuldBlok(blok=blok, items=list(items)) for blok, items in filled if items is not None]

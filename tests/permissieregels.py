@@ -217,6 +217,9 @@ RULES = {
     # The register of data flows (issue 15): every member reads it; one flow is only written (PUT/DELETE).
     "api:arrangement-gegevensstromen": api_member,
     "api:arrangement-gegevensstroom": api_post_only,
+    # Geweldsmiddelen per BOA-organisatie (issue 20): every member reads them; one row is only written (PUT/DELETE).
+    "api:arrangement-geweldsmiddelen": api_member,
+    "api:arrangement-geweldsmiddel": api_post_only,
     "actiepunten:mijn": logged_in,
     "actiepunten:instellingen": logged_in,
     # The matrix asks for an unknown token: no login needed, and nothing to find.

@@ -209,6 +209,7 @@ def concrete_url(pattern: Pattern, world, scope: str) -> str:
                  .replace("<int:stroom_pk>", str(arrangement.gegevensstromen.first().pk))
                  .replace("<int:toekenning_pk>", str(arrangement.geweldsmiddeltoekenningen.first().pk))
                  .replace("(?P<stroom_pk>[^/.]+)", str(arrangement.gegevensstromen.first().pk))
+                 .replace("(?P<toekenning_pk>[^/.]+)", str(arrangement.geweldsmiddeltoekenningen.first().pk))
                  .replace("<int:advies_pk>", "1")
                  .replace("<slug:action>", "indienen"))
     elif not route.startswith("beheer/"):

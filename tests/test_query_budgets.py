@@ -325,8 +325,9 @@ DETAIL_VIEWS = {
     # 7 (issue 18): the co-owners and the progress notes.
     "actiepunt": (lambda w: reverse("actiepunten:actiepunt", args=[w.overleg.actiepunten.first().pk]), None, 7),
     "api_driehoek": (lambda w: reverse("api:driehoek-detail", args=[w.driehoek.pk]), meer_leden, 5),
+    # 11 (issue 20): the geweldsmiddelen per BOA-organisatie, one query (tests/api/test_geweld_api.py).
     "api_arrangement": (lambda w: reverse("api:arrangement-detail", args=[w.arrangement.pk]), meer_wijzigingen,
-                        10),
+                        11),
     # 9 (issue 18): the overleg's detail read carries the actiepunten carried over and the co-owners.
     "api_overleg": (lambda w: reverse("api:overleg-detail", args=[w.overleg.pk]), meer_in_overleg, 9),
     # +2 / +1 (issue 18): the actiepunten's co-owners (one prefetch) in the evaluation's detail read.

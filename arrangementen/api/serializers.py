@@ -18,7 +18,6 @@ from ..models import (
     Beoordeling,
     BoaInzet,
     Domein,
-    Geweldsmiddel,
     Levensfase,
     Modelafspraak,
     Onderwerp,
@@ -28,6 +27,7 @@ from ..models import (
     Statusovergang,
     Verantwoordelijke,
 )
+from .geweldserializers import GeenOudeLijst, GeweldsmiddelenVeld
 from .stroomserializers import GegevensstroomSerializer
 
 # The user may ask for these; `system` transitions (signing) are performed by the product itself.
@@ -157,7 +157,7 @@ class ArrangementSerializer(LevensfaseMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArrangementDetailSerializer(LevensfaseMixin, serializers.ModelSerializer):
+class ArrangementDetailSerializer(GeweldsmiddelenVeld, LevensfaseMixin, serializers.ModelSerializer):
     """Het arrangement met afspraken, partijen, BOA-inzet, statusgeschiedenis en mogelijke overgangen."""
 
     # The nested lists come from context["detail"] (selectors.arrangement_detail): a fixed number of queries.
@@ -285,7 +285,7 @@ class ArrangementCreateSerializer(StrictMixin, serializers.Serializer):
         return one_line(value)
 
 
-class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
+class ArrangementUpdateSerializer(GeenOudeLijst, StrictMixin, serializers.Serializer):
     """PUT vervangt alle bewerkbare velden (weggelaten velden worden leeg); PATCH wijzigt alleen de
     meegestuurde velden. `lock_version` is altijd verplicht; `inzet` wijzigt alleen de genoemde domeinen."""
 
@@ -295,8 +295,6 @@ class ArrangementUpdateSerializer(StrictMixin, serializers.Serializer):
     aanleiding = TekstField(allow_blank=True, default="")
     werkgebied = TekstField(allow_blank=True, default="")
     toezichthouders = TekstField(allow_blank=True, default="")
-    geweldsmiddelen = serializers.ListField(child=serializers.ChoiceField(choices=Geweldsmiddel.choices),
-                                            default=list)
     geldig_van = DatumField(allow_null=True, default=None)
     geldig_tot = DatumField(allow_null=True, default=None)
     evaluatiedatum = DatumField(allow_null=True, default=None)

@@ -22,9 +22,10 @@ from samenwerking import toegang
 from samenwerking.apibasis import DutchJSONParser, NumericIdMixin, list_responses
 from samenwerking.selectors import get_driehoek
 
-from .. import documenten, opzeggen, selectors, services, stroomregels, workflow
+from .. import documenten, geweldregels, opzeggen, selectors, services, stroomregels, workflow
 from ..models import Arrangement, Status
 from .antwoorden import responses as _responses
+from .geweld import GeweldsmiddelenMixin
 from .serializers import (
     AfspraakCreateSerializer,
     ArrangementCreateSerializer,
@@ -74,7 +75,8 @@ class PdfViewMixin:
                                  request=ArrangementUpdateSerializer,
                                  responses=_responses(200, conflict=True)),
 )
-class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, viewsets.GenericViewSet):
+class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, GeweldsmiddelenMixin,
+                         viewsets.GenericViewSet):
     """Arrangementen van de driehoeken waarin u lid bent. Verwijderen kan niet: trek een arrangement in met
     de transitie `intrekken`."""
 
@@ -87,7 +89,8 @@ class ArrangementViewSet(NumericIdMixin, PdfViewMixin, GegevensstromenMixin, vie
     def _detail(self, arrangement: Arrangement, status_code=status.HTTP_200_OK) -> Response:
         # The API shows no comments; the flows in one query (stroomregels), so the detail stays within its budget.
         detail = {**selectors.arrangement_detail(arrangement, met_opmerkingen=False),
-                  "gegevensstromen": stroomregels.flows_with_receivers(arrangement)}
+                  "gegevensstromen": stroomregels.flows_with_receivers(arrangement),
+                  "geweldsmiddelen": geweldregels.toekenningen_of(arrangement)}
         context = {
             **self.get_serializer_context(), "detail": detail,
             "transities": workflow.offered_transitions(self.request.user, arrangement,

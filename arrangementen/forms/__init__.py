@@ -15,7 +15,6 @@ from ..models import (
     Arrangement,
     Beoordeling,
     Domein,
-    Geweldsmiddel,
     Grondslag,
     Modelafspraak,
     Onderwerp,
@@ -58,11 +57,6 @@ class NieuwArrangementForm(forms.Form):
 
 
 class ArrangementForm(forms.ModelForm, VersionForm):
-    geweldsmiddelen = forms.MultipleChoiceField(
-        label=_("Geweldsmiddelen"), choices=Geweldsmiddel.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     class Meta:
         model = Arrangement
         fields = EDITABLE_FIELDS

@@ -82,7 +82,6 @@ class Arrangement(models.Model):
     werkgebied = models.TextField(
         _("werkgebied"), blank=True, help_text=_("Waar de BOA's werken: gemeenten, wijken, gebieden."),
     )
-    geweldsmiddelen = models.JSONField(_("geweldsmiddelen"), default=list, blank=True)
     toezichthouders = models.TextField(_("toezichthouders"), blank=True)
     contactpersonen = models.TextField(
         _("contactpersonen"), blank=True,
@@ -153,10 +152,6 @@ class Arrangement(models.Model):
     def clean(self):
         if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
             raise ValidationError({"geldig_tot": _("'Geldig tot en met' ligt vóór 'geldig van'.")})
-        unknown = set(self.geweldsmiddelen or []) - set(Geweldsmiddel.values)
-        if unknown:
-            raise ValidationError({"geweldsmiddelen": _("Onbekend geweldsmiddel: %(namen)s")
-                                   % {"namen": ", ".join(sorted(unknown))}})
 
     @property
     def is_bewerkbaar(self) -> bool:
@@ -175,10 +170,6 @@ class Arrangement(models.Model):
             return self.levensfase == Levensfase.VERLOPEN
         return (self.status == Status.ONDERTEKEND and self.geldig_tot is not None
                 and self.geldig_tot < timezone.localdate())
-
-    def get_geweldsmiddelen_display(self) -> list[str]:
-        labels = dict(Geweldsmiddel.choices)
-        return [str(labels.get(value, value)) for value in self.geweldsmiddelen or []]
 
 
 class Partij(models.Model):

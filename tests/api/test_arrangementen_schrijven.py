@@ -91,7 +91,6 @@ def test_patch_changes_the_given_fields_and_bumps_the_lock_version(api, coordina
     version = concept.lock_version
     response = api(coordinator).patch(_detail(concept), {
         "lock_version": version, "doel": "Samen veilig", "geldig_van": "2026-01-01", "geldig_tot": "2027-12-31",
-        "geweldsmiddelen": ["handboeien"],
         "inzet": [{"domein": "I", "aantal_boas": 4, "fte": "2.5"}, {"domein": "IV", "aantal_boas": 1, "fte": 1}],
     }, format="json")
     assert response.status_code == 200, response.data
@@ -99,7 +98,7 @@ def test_patch_changes_the_given_fields_and_bumps_the_lock_version(api, coordina
     concept.refresh_from_db()
     assert (concept.titel, concept.doel, concept.geldig_tot) == (
         "Handhavingsarrangement Teststad", "Samen veilig", datetime.date(2027, 12, 31))
-    assert concept.geweldsmiddelen == ["handboeien"]
+    assert response.data["geweldsmiddelen"] == []  # per organisation now (issue 20): tests/api/test_geweld_api.py
     inzet = {i.domein: (i.aantal_boas, str(i.fte)) for i in concept.inzet.all()}
     assert inzet["I"] == (4, "2.5") and inzet["IV"] == (1, "1.0") and inzet["II"] == (0, "0.0")
     assert {"domein": "I", "aantal_boas": 4, "fte": 2.5} in response.data["inzet"]
@@ -133,8 +132,9 @@ def test_update_refuses_bad_input_and_saves_nothing(api, coordinator, concept):
         ({"titel": ""}, "titel", "mag niet leeg zijn"),
         ({"doel": ["lijst"]}, "doel", "Vul tekst in"),
         ({"opzegtermijn_maanden": -3}, "opzegtermijn_maanden", "Vul een getal van 0 of meer in"),
-        ({"geweldsmiddelen": ["kanon"]}, "geweldsmiddelen", "ongeldige keuze"),
-        ({"geweldsmiddelen": "handboeien"}, "geweldsmiddelen", "Verwachtte een lijst"),
+        # The per-arrangement list is retired (issue 20): the answer says where geweldsmiddelen are written now.
+        ({"geweldsmiddelen": ["kanon"]}, "geweldsmiddelen", "per BOA-organisatie en domein"),
+        ({"geweldsmiddelen": "handboeien"}, "geweldsmiddelen", "…/arrangementen/{id}/geweldsmiddelen/"),
         ({"lock_version": "twee"}, "lock_version", "Vul een geheel getal in"),
         ({"versie": 9}, "versie", "Onbekend veld"),
         ({"driehoek": 1, "status": "ondertekend"}, "driehoek", "Onbekend veld"),

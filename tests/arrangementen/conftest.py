@@ -97,7 +97,7 @@ def vastgesteld(wereld):
     services.update_arrangement(
         arrangement=arrangement, user=wereld.coordinator, expected_version=1,
         data={"doel": "Samen zichtbaar in de wijk.", "aanleiding": "Meer overlast.", "werkgebied": "Centrum",
-              "geweldsmiddelen": ["handboeien", "wapenstok"], "toezichthouders": "Team Toezicht",
+              "toezichthouders": "Team Toezicht",
               "geldig_van": datetime.date(2025, 1, 1), "geldig_tot": datetime.date(2026, 12, 31),
               "evaluatiedatum": datetime.date(2025, 12, 1), "opzegtermijn_maanden": 3},
         inzet=[InzetRegel("I", 8, Decimal("6.5")), InzetRegel("II", 2, Decimal("1.0"))])

@@ -20,6 +20,7 @@ from samenwerking.models import Organisatie, Rol
 
 from ..factories import OrganisatieFactory
 from .helpers import html, zet_status
+from .oudelijst import schema_met_oude_lijst, zet_oude_lijst
 
 pytestmark = pytest.mark.django_db
 
@@ -209,17 +210,19 @@ def test_the_pdf_and_its_data_name_each_organisation_and_middel(wereld, concept_
 
 def test_the_migration_moves_the_old_list_to_the_first_boa_werkgever_and_domein(wereld, vastgesteld):
     """`vastgesteld` has the old list [handboeien, wapenstok] and inzet in I and II; its first BOA-werkgever is the
-    gemeente (the politie and the OM are skipped). An arrangement without inzet keeps only the old list."""
+    gemeente (the politie and the OM are skipped). An arrangement without inzet keeps only the old list (0018 left
+    it; 0021, run when the schema goes forward again, keeps it in the history: tests/…/test_geweld_oud.py)."""
     zonder_inzet = wereld.nieuw("Zonder inzet")
-    services.update_arrangement(arrangement=zonder_inzet, user=wereld.coordinator, expected_version=1,
-                                data={"geweldsmiddelen": ["pepperspray"]}, inzet=[])
     Geweldsmiddeltoekenning.objects.all().delete()
-    migration = import_module("arrangementen.migrations.0018_geweldsmiddeltoekenningen")
-    # The models as the migration sees them (no history signals: the migration writes the history rows itself).
-    state = MigrationLoader(connection).project_state(("arrangementen", "0018_geweldsmiddeltoekenningen"))
-    migration.copy_old_list(state.apps, None)
-    rows = list(Geweldsmiddeltoekenning.objects.filter(arrangement=vastgesteld)
-                .values_list("organisatie__soort", "domein", "geweldsmiddel").order_by("geweldsmiddel"))
-    assert rows == [("gemeente", "I", "handboeien"), ("gemeente", "I", "wapenstok")]
-    assert not Geweldsmiddeltoekenning.objects.filter(arrangement=zonder_inzet).exists()
-    assert vastgesteld.geweldsmiddeltoekenningen.first().history.get().history_type == "+"
+    with schema_met_oude_lijst() as apps:  # the list is a column again, as it was when 0018 ran
+        zet_oude_lijst(apps, vastgesteld, ["handboeien", "wapenstok"])
+        zet_oude_lijst(apps, zonder_inzet, ["pepperspray"])
+        migration = import_module("arrangementen.migrations.0018_geweldsmiddeltoekenningen")
+        # The models as the migration sees them (no history signals: the migration writes the history rows itself).
+        state = MigrationLoader(connection).project_state(("arrangementen", "0018_geweldsmiddeltoekenningen"))
+        migration.copy_old_list(state.apps, None)
+        rows = list(Geweldsmiddeltoekenning.objects.filter(arrangement=vastgesteld)
+                    .values_list("organisatie__soort", "domein", "geweldsmiddel").order_by("geweldsmiddel"))
+        assert rows == [("gemeente", "I", "handboeien"), ("gemeente", "I", "wapenstok")]
+        assert not Geweldsmiddeltoekenning.objects.filter(arrangement=zonder_inzet).exists()
+        assert vastgesteld.geweldsmiddeltoekenningen.first().history.get().history_type == "+"

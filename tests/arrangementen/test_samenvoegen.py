@@ -114,7 +114,7 @@ def test_an_unknown_version_is_refused(db, wereld):
 def _payload(arrangement, **overrides) -> dict:
     data = {"titel": arrangement.titel, "doel": arrangement.doel, "aanleiding": arrangement.aanleiding,
             "werkgebied": arrangement.werkgebied, "toezichthouders": arrangement.toezichthouders,
-            "contactpersonen": arrangement.contactpersonen, "geweldsmiddelen": arrangement.geweldsmiddelen,
+            "contactpersonen": arrangement.contactpersonen,
             "geldig_van": "", "geldig_tot": "", "evaluatiedatum": "", "opzegtermijn_maanden": "",
             "lock_version": arrangement.lock_version, "inzet-TOTAL_FORMS": "6", "inzet-INITIAL_FORMS": "6",
             "inzet-MIN_NUM_FORMS": "6", "inzet-MAX_NUM_FORMS": "6"}

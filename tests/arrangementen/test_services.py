@@ -262,8 +262,6 @@ def test_every_content_change_moves_the_edit_version_on(db, wereld):
     pytest.param({"titel": "Nieuw", "opzegtermijn_maanden": -1}, None,
                  {"opzegtermijn_maanden": [NIET_NEGATIEF]},
                  id="negatieve-opzegtermijn"),
-    pytest.param({"titel": "Nieuw", "geweldsmiddelen": ["handboeien", "taser"]}, None,
-                 {"geweldsmiddelen": ["Onbekend geweldsmiddel: taser"]}, id="onbekend-geweldsmiddel"),
     pytest.param({"titel": "Nieuw"}, [InzetRegel("II", -3, Decimal("1"))],
                  {"aantal_boas": [NIET_NEGATIEF]}, id="negatief-aantal"),
     pytest.param({"titel": "Nieuw"}, [InzetRegel("II", 3, Decimal("-0.5"))],
@@ -276,6 +274,16 @@ def test_invalid_update_is_refused_in_dutch_and_saves_nothing(db, wereld, data, 
         services.update_arrangement(arrangement=arrangement, user=wereld.coordinator, expected_version=1,
                                     data=data, inzet=inzet)
     assert refused.value.message_dict == errors
+    assert snapshot(arrangement) == before
+
+
+def test_the_retired_geweldsmiddelen_list_is_an_unknown_field(db, wereld):
+    """Issue 20: geweldsmiddelen are recorded per organisation and domein; the old list is no field any more."""
+    arrangement = wereld.nieuw("Oud")
+    before = snapshot(arrangement)
+    with pytest.raises(ValidationError, match="Onbekende velden: geweldsmiddelen"):
+        services.update_arrangement(arrangement=arrangement, user=wereld.coordinator, expected_version=1,
+                                    data={"titel": "Nieuw", "geweldsmiddelen": ["handboeien"]})
     assert snapshot(arrangement) == before
 
 
@@ -292,11 +300,10 @@ def test_valid_update_saves_fields_and_inzet(db, wereld):
     services.update_arrangement(
         arrangement=arrangement, user=wereld.coordinator, expected_version=1,
         data={"doel": "Veilige wijken", "geldig_van": datetime.date(2025, 1, 1),
-              "geldig_tot": datetime.date(2026, 12, 31), "geweldsmiddelen": ["handboeien"]},
+              "geldig_tot": datetime.date(2026, 12, 31)},
         inzet=[InzetRegel("I", 12, Decimal("9.5"))])
     saved = fresh(arrangement)
-    assert (saved.doel, saved.geldig_tot, saved.geweldsmiddelen, saved.lock_version) == (
-        "Veilige wijken", datetime.date(2026, 12, 31), ["handboeien"], 2)
+    assert (saved.doel, saved.geldig_tot, saved.lock_version) == ("Veilige wijken", datetime.date(2026, 12, 31), 2)
     assert saved.inzet.values_list("aantal_boas", "fte").get(domein="I") == (12, Decimal("9.5"))
     assert saved.history.first().history_user == wereld.coordinator
 

@@ -26,7 +26,7 @@ def edit_payload(arrangement, **overrides) -> dict:
     data = {name: getattr(arrangement, name) or "" for name in
             ("titel", "doel", "aanleiding", "werkgebied", "toezichthouders", "contactpersonen")}
     data.update({
-        "geweldsmiddelen": arrangement.geweldsmiddelen, "lock_version": arrangement.lock_version,
+        "lock_version": arrangement.lock_version,
         "inzet-TOTAL_FORMS": "6", "inzet-INITIAL_FORMS": "6", "inzet-MIN_NUM_FORMS": "6",
         "inzet-MAX_NUM_FORMS": "6",
     })

@@ -39,7 +39,6 @@ def edit_payload(arrangement, **overrides) -> dict:
         "titel": arrangement.titel, "doel": arrangement.doel, "aanleiding": arrangement.aanleiding,
         "werkgebied": arrangement.werkgebied, "toezichthouders": arrangement.toezichthouders,
         "contactpersonen": arrangement.contactpersonen,
-        "geweldsmiddelen": arrangement.geweldsmiddelen,
         "geldig_van": arrangement.geldig_van or "", "geldig_tot": arrangement.geldig_tot or "",
         "evaluatiedatum": arrangement.evaluatiedatum or "",
         "opzegtermijn_maanden": arrangement.opzegtermijn_maanden or "",
@@ -78,11 +77,10 @@ def test_journey_from_new_arrangement_to_compared_herziening(db, wereld, als, dj
 
     response = client.post(url("bewerken", arrangement.pk), edit_payload(
         arrangement, doel="Samen zichtbaar in de wijk.", geldig_van="2025-01-01", geldig_tot="2026-12-31",
-        geweldsmiddelen=["handboeien"], **{"inzet-0-aantal_boas": "6", "inzet-0-fte": "4.5"}))
+        **{"inzet-0-aantal_boas": "6", "inzet-0-fte": "4.5"}))
     assert response["Location"] == url("detail", arrangement.pk)
     saved = fresh(arrangement)
-    assert (saved.doel, saved.geldig_tot, saved.geweldsmiddelen) == (
-        "Samen zichtbaar in de wijk.", datetime.date(2026, 12, 31), ["handboeien"])
+    assert (saved.doel, saved.geldig_tot) == ("Samen zichtbaar in de wijk.", datetime.date(2026, 12, 31))
     assert saved.inzet.values_list("aantal_boas", "fte").get(domein="I") == (6, Decimal("4.5"))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +155,8 @@ def test_negative_aantal_boas_is_refused_in_dutch_and_keeps_the_input(db, als, c
     pytest.param({"inzet-0-fte": "-0.5"}, NIET_NEGATIEF, id="negatieve-fte"),
     pytest.param({"inzet-0-fte": "veel"}, "Voer een getal in.", id="fte-geen-getal"),
     pytest.param({"geldig_van": "31-02-2025"}, "Voer een geldige datum in.", id="datum-bestaat-niet"),
-    pytest.param({"geweldsmiddelen": ["taser"]}, "Selecteer een geldige keuze.", id="onbekend-geweldsmiddel"),
+    # The geweldsmiddelen left this form (issue 20: per organisation, tests/arrangementen/test_geweld_oud.py).
+    pytest.param({"inzet-1-aantal_boas": "-3"}, NIET_NEGATIEF, id="negatief-aantal-boas"),
 ])
 def test_invalid_edit_is_refused_in_dutch_and_saves_nothing(db, als, concept, overrides, message):
     before = state(concept)
@@ -238,7 +237,7 @@ def test_after_a_stale_save_the_form_takes_over_what_others_changed_in_untouched
 
     # Saving the re-rendered form again keeps both the colleague's and the user's work.
     form = response.context["form"]
-    resubmit = {key: form.data.getlist(key) if key == "geweldsmiddelen" else form.data[key] for key in form.data}
+    resubmit = {key: form.data[key] for key in form.data}
     assert client.post(url("bewerken", concept.pk), resubmit).status_code == 302
     saved = fresh(concept)
     assert (saved.titel, saved.aanleiding, saved.doel) == (

@@ -21,9 +21,20 @@ def extra_blok():
 
 
 def test_the_arrangementen_and_actiepunten_blocks_are_registered_in_their_order(db):
+    # The geweldsmiddelen block (volgorde 12) shows only where geweldsmiddelen are recorded: test_geweld_oud.py.
     assert [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())] == [
-        "nieuw", "concepten", "geweldsmiddelen", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking",
+        "nieuw", "concepten", "actiepunten_verlopen", "beoordelen", "ondertekenen", "werking",
         "achterstallig", "verloopt", "opgezegd"]
+
+
+def test_a_block_whose_items_are_none_is_left_out_and_an_empty_one_stays(db, extra_blok):
+    dashboard.register(blok=dashboard.Blok(sleutel="niets", volgorde=16, template=extra_blok.template,
+                                           kop="Niets te zeggen", leeg="", items=lambda user: None))
+    try:
+        sleutels = [b.blok.sleutel for b in dashboard.blocks_for(user=GebruikerFactory())]
+    finally:
+        dashboard._blokken.pop("niets")
+    assert "proef" in sleutels and "niets" not in sleutels
 
 
 def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, extra_blok):
@@ -35,7 +46,6 @@ def test_dashboard_shows_the_registered_blocks_in_order_of_volgorde(db, client, 
     assert kopjes == [
         ("blok-nieuw", "Nieuw arrangement"),
         ("blok-concepten", "Mijn concepten"),
-        ("blok-geweldsmiddelen", "Geweldsmiddelen zonder arrangement in werking"),
         ("blok-actiepunten_verlopen", "Mijn verlopen actiepunten"),
         ("blok-proef", "Proefblok"),
         ("blok-beoordelen", "Te beoordelen"),
