@@ -79,7 +79,7 @@ def message(excinfo) -> str:
 
 
 def test_every_partij_signs_and_pdfsig_shows_the_certification_and_every_signature_valid(
-        wereld, in_werking, tekenaars, tmp_path, signing_setup, django_capture_on_commit_callbacks):
+        client, wereld, in_werking, tekenaars, tmp_path, signing_setup, django_capture_on_commit_callbacks):
     secretaris = wereld.leden[Rol.SECRETARIS]
     advies = ask(in_werking, secretaris, django_capture_on_commit_callbacks)
     report = handtekeningcontrole.verify(current_bytes(advies))
@@ -106,6 +106,11 @@ def test_every_partij_signs_and_pdfsig_shows_the_certification_and_every_signatu
         assert row.history.get().history_user == user
     assert advies.history.filter(history_change_reason="Advies door alle partijen ondertekend").get().history_user \
         == list(tekenaars.values())[-1]
+    client.force_login(secretaris)
+    history = html(client.get(reverse("arrangementen:geschiedenis", args=[in_werking.pk])))
+    for partij, user in tekenaars.items():
+        assert f"Advies ondertekend door {user.get_full_name()} voor {partij.organisatie}" in history
+    assert "Advies door alle partijen ondertekend" in history
 
 
 def test_the_verification_report_names_the_advice_and_its_signers(
