@@ -58,14 +58,21 @@ def per_partij(advies: Geweldsadvies) -> list[tuple[Partij, Adviesondertekening 
     return [(partij, signed.get(partij.pk)) for partij in partijen_of(advies)]
 
 
-def with_signatures(arrangement, adviezen: list[Geweldsadvies]) -> list[Geweldsadvies]:
-    """The arrangement page's list: each advice gets `per_partij` (as per_partij()) in two queries for all."""
+def with_signatures(arrangement, adviezen: list[Geweldsadvies], *, signer=None) -> list[Geweldsadvies]:
+    """The arrangement page's list: each advice gets `per_partij` (as per_partij()) and `kan_tekenen` (whether
+    `signer`, a signatory of the driehoek, has a field left to sign), in a fixed number of queries for all."""
     signing = [a for a in adviezen if a.met_partijen]
     partijen = list(arrangement.partijen.select_related("organisatie").order_by("volgorde", "pk")) if signing else []
     rows = Adviesondertekening.objects.filter(advies__in=signing).select_related("ondertekenaar", "namens")
     signed = {(o.advies_id, o.partij_id): o for o in rows} if signing else {}
+    mine = set()
+    if signer is not None and partijen:
+        mandaten = list(documenten.active_mandates(signer))
+        mine = {p.pk for p in partijen if documenten.acting_for(signer, p, mandaten=mandaten) is not None}
     for advies in adviezen:
         advies.per_partij = [(p, signed.get((advies.pk, p.pk))) for p in partijen] if advies.met_partijen else []
+        advies.kan_tekenen = advies.status == Geweldsadvies.Status.GEREED and any(
+            o is None and p.pk in mine for p, o in advies.per_partij)
     return adviezen
 
 

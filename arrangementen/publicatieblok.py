@@ -17,9 +17,9 @@ def _context(user, arrangement, rechten: set[str]) -> dict | None:
         "cvdr": arrangement.cvdr_referentie,
         "cvdr_link": publicatie.cvdr_link(arrangement.cvdr_referentie),
         "adviezen": adviesondertekening.with_signatures(arrangement, list(
-            Geweldsadvies.objects.filter(arrangement=arrangement).select_related("boa_organisatie"))),
+            Geweldsadvies.objects.filter(arrangement=arrangement).select_related("boa_organisatie")),
+            signer=user if toegang.SIGN in rechten else None),
         "kan_adviseren": toegang.ADOPT in rechten,
-        "kan_tekenen": toegang.SIGN in rechten,
         "kan_downloaden": toegang.EXPORT in rechten,
     }
 

@@ -112,6 +112,7 @@ def test_secretaris_vraagt_handtekeningen_en_de_burgemeester_tekent_het_advies(
     expect(sectie).to_contain_text(re.compile(
         f"Gemeente Soest: getekend door {burgemeester_user.get_full_name()} op"))
     expect(sectie).to_contain_text("Politie Eenheid Midden-Nederland: nog niet getekend")
+    expect(sectie.get_by_role("link", name=f"Advies {advies.referentie} ondertekenen")).to_have_count(0)
     assert_no_axe_violations(burgemeester)
     burgemeester.screenshot(path=str(tmp_path / "advies-getekend.png"), full_page=True)
 
