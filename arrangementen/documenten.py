@@ -190,7 +190,7 @@ def sign_document(*, document: Document, partij: Partij, user, password: str, co
     constraint on (document, partij) is the backstop. Every refusal and failure is in the security log,
     written after the signing transaction was rolled back.
     """
-    _confirm_signer(document=document, partij=partij, user=user, password=password, code=code, request=request)
+    confirm_signer(document=document, partij=partij, user=user, password=password, code=code, request=request)
     try:
         with documentopslag.atomic_with_files() as files:
             return _sign_locked(document=document, partij=partij, user=user, location=location, files=files,
@@ -225,9 +225,10 @@ def _refuse(error: Exception, *, document: Document, partij: Partij, user, reque
     raise error
 
 
-def _confirm_signer(*, document: Document, partij: Partij, user, password: str, code: str, request) -> None:
+def confirm_signer(*, document: Document, partij: Partij, user, password: str, code: str, request) -> None:
     """The signatory's right, then the password (a wrong one must not use up the code), then the second factor
-    again whatever the session says; each refusal in the security log, each outside the signing transaction."""
+    again whatever the session says; each refusal in the security log, each outside the signing transaction.
+    `document`: anything signed for an arrangement's partij (also a geweldsadvies, adviesondertekening.py)."""
     try:
         toegang.require(user, document.arrangement, permission=toegang.SIGN,
                         refusal=_("U bent in deze driehoek geen ondertekenaar."))
@@ -262,7 +263,7 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
         raise SigningRefused(_("Het document is gewijzigd sinds u de pagina opende (nu versie %(versie)s). Bekijk "
                                "de nieuwe versie en teken opnieuw; er is niets ondertekend.")
                              % {"versie": current.volgnummer}, code="gewijzigd")
-    signer = _load_signer(partij)
+    signer = load_party_signer(partij)
     with current.bestand.open("rb") as handle:
         pdf = handle.read()
     aanvraag = signing.SignatureRequest(
@@ -326,7 +327,7 @@ def _check_turn(*, document: Document, partij: Partij, user) -> tuple[Tekenoptie
     return option, signed
 
 
-def _load_signer(partij: Partij):
+def load_party_signer(partij: Partij):
     """The partij's organisation's key, opened with its passphrase; a missing or broken key is a Dutch error."""
     key = Ondertekeningssleutel.objects.filter(organisatie_id=partij.organisatie_id).first()
     if key is None:

@@ -22,7 +22,7 @@ from samenwerking import audit, taken, toegang
 from samenwerking.historie import save_tracked
 from samenwerking.models import Organisatie
 
-from . import documentopslag, levensloop, signing
+from . import adviesondertekening, documentopslag, levensloop, signing
 from . import pdf as renderer
 from .models import Arrangement, Document, Domein, Geweldsadvies, Geweldsmiddel, Status
 
@@ -42,6 +42,7 @@ class Adviesgegevens:
     advies: str
     motivering: str
     adviesdatum: datetime.date | None
+    met_partijen: bool = False  # the PDF gets a signature field per partij (adviesondertekening.py)
 
 
 def boa_organisaties(arrangement: Arrangement):
@@ -121,7 +122,7 @@ def request_advies(*, arrangement: Arrangement, user, gegevens: Adviesgegevens) 
         motivering=gegevens.motivering.strip(), adviesdatum=gegevens.adviesdatum,
         arrangement_referentie=versie.document.referentie, arrangement_versie=locked.versie,
         arrangement_geldig_van=locked.geldig_van, arrangement_geldig_tot=locked.geldig_tot,
-        arrangement_sha256=versie.sha256, aangevraagd_door=user,
+        arrangement_sha256=versie.sha256, aangevraagd_door=user, met_partijen=gegevens.met_partijen,
     ), user, reason=_("Advies over geweldsmiddelen vastgelegd"))
     transaction.on_commit(lambda: taken.start(name=RENDER_TASK, args=(advies.pk,)))
     return advies
@@ -135,13 +136,15 @@ def render_html(advies: Geweldsadvies) -> str:
     css = (Path(settings.BASE_DIR) / "static" / "css" / "pdf.css").read_text("utf-8")
     return render_to_string("arrangementen/geweldsadvies_pdf.html", {
         "advies": advies, "arrangement": advies.arrangement, "test_pki": settings.SIGNING_TEST_PKI,
+        "partijen": adviesondertekening.partijen_of(advies) if advies.met_partijen else [],
+        "veld_anker": adviesondertekening.FIELD_ANCHOR,
         "css": css, "gemaakt_op": timezone.localtime(),
     })
 
 
 def _render(advies: Geweldsadvies) -> bytes:
-    pdf = renderer.render_pdf(render_html(advies), identifier=advies.referentie)
-    return signing.certify(pdf, [], reason=_("Advies van de %(driehoek)s over geweldsmiddelen, %(datum)s") % {
+    pdf, velden = adviesondertekening.render(advies, render_html(advies))
+    return signing.certify(pdf, velden, reason=_("Advies van de %(driehoek)s over geweldsmiddelen, %(datum)s") % {
         "driehoek": advies.arrangement.driehoek.naam, "datum": advies.adviesdatum.strftime("%d-%m-%Y")})
 
 
@@ -179,6 +182,7 @@ def render_and_sign(advies_id: int) -> bool:
         files.append((advies.bestand.name, pdf))
         audit.record(audit.Gebeurtenis.PDF_GEMAAKT, gebruiker=advies.aangevraagd_door, obj=advies,
                      details={"geweldsadvies": advies.referentie, "sha256": advies.sha256})
+        adviesondertekening.announce_ready(advies_id)
     return True
 
 
@@ -197,11 +201,12 @@ def open_for_download(*, advies: Geweldsadvies, user):
                     refusal=_("U mag in deze driehoek geen documenten downloaden."))
     if advies.status != Geweldsadvies.Status.GEREED or not advies.bestand:
         raise ValidationError(_("De PDF van dit advies is nog niet klaar."))
+    bestand, sha256 = adviesondertekening.latest_state(advies)  # with every partij's signature so far
     try:
-        handle = advies.bestand.open("rb")
+        handle = bestand.open("rb")
     except OSError as error:
         logger.error("PDF-bestand van advies %s ontbreekt: %s", advies.referentie, error)
         raise ValidationError(_("Het PDF-bestand is niet beschikbaar. Meld dit aan de beheerder.")) from error
     audit.record(audit.Gebeurtenis.PDF_GEDOWNLOAD, gebruiker=user, obj=advies,
-                 details={"geweldsadvies": advies.referentie, "sha256": advies.sha256})
+                 details={"geweldsadvies": advies.referentie, "sha256": sha256})
     return handle

@@ -2,7 +2,7 @@
 
 from samenwerking import toegang
 
-from . import publicatie
+from . import adviesondertekening, publicatie
 from .aanvullingen import Aanvulling, register
 from .models import Geweldsadvies, Status
 
@@ -16,7 +16,9 @@ def _context(user, arrangement, rechten: set[str]) -> dict | None:
         "citeertitel": publicatie.citeertitel(arrangement),
         "cvdr": arrangement.cvdr_referentie,
         "cvdr_link": publicatie.cvdr_link(arrangement.cvdr_referentie),
-        "adviezen": list(Geweldsadvies.objects.filter(arrangement=arrangement).select_related("boa_organisatie")),
+        "adviezen": adviesondertekening.with_signatures(arrangement, list(
+            Geweldsadvies.objects.filter(arrangement=arrangement).select_related("boa_organisatie")),
+            signer=user if toegang.SIGN in rechten else None),
         "kan_adviseren": toegang.ADOPT in rechten,
         "kan_downloaden": toegang.EXPORT in rechten,
     }

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from samenwerking.berichten import subject_line
 from samenwerking.historie import save_tracked as _save
 
-from . import geweldstoets, ondertekenmails, opzeggen, selectors
+from . import adviesmails, geweldstoets, ondertekenmails, opzeggen, selectors
 from .levensloop import Levensfase, start_date
 from .models import Arrangement, Signalering, Status
 
@@ -166,6 +166,8 @@ def compose(signalering: Signalering, today: datetime.date) -> EmailMessage | No
     status or fase, or the recipient no longer manages the driehoek's actiepunten or has no address."""
     if signalering.soort in ondertekenmails.SOORTEN:  # signing mails have their own rules (ondertekenmails.py)
         return ondertekenmails.compose(signalering)
+    if signalering.soort in adviesmails.SOORTEN:  # signing an advice on geweldsmiddelen (adviesmails.py)
+        return adviesmails.compose(signalering)
     if signalering.soort == Signalering.Soort.OPGEZEGD:  # the notice mail (opzeggen.py)
         return opzeggen.compose(signalering)
     if signalering.soort == geweldstoets.SOORT:  # the arrangement carrying geweldsmiddelen ends (geweldstoets.py)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views, views_documenten
-from .views import publicatie
+from .views import adviesondertekening, publicatie
 from .views.kennisbank import afspraak_aanbieden
 
 app_name = "arrangementen"
@@ -48,4 +48,6 @@ urlpatterns = [
     path("<int:pk>/geweldsadvies/nieuw/", publicatie.geweldsadvies_nieuw, name="geweldsadvies_nieuw"),
     path("<int:pk>/geweldsadvies/<int:advies_pk>/download/", publicatie.geweldsadvies_download,
          name="geweldsadvies_download"),
+    path("<int:pk>/geweldsadvies/<int:advies_pk>/ondertekenen/", adviesondertekening.geweldsadvies_ondertekenen,
+         name="geweldsadvies_ondertekenen"),
 ]

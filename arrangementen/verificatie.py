@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import handtekeningcontrole, opzeggen, publicatie, signing
-from .models import Arrangement, Documentversie, Handtekening, Status
+from .models import Adviesondertekening, Arrangement, Documentversie, Geweldsadvies, Handtekening, Status
 
 # The overall verdicts, from worst to best; the template styles each.
 GEWIJZIGD, ONGELDIG, ALLEEN_GECERTIFICEERD, DEELS, GELDIG = (
@@ -81,7 +81,7 @@ def _from_certificate(signature: handtekeningcontrole.SignatureReport) -> str:
     return name or _("onbekende ondertekenaar")
 
 
-def _from_record(handtekening: Handtekening) -> str:
+def _from_record(handtekening: Handtekening | Adviesondertekening) -> str:
     name = handtekening.ondertekenaar.get_full_name() or handtekening.ondertekenaar.get_username()
     if handtekening.namens_id:
         name = _("%(naam)s namens %(namens)s") % {
@@ -167,13 +167,35 @@ def _notice(arrangement: Arrangement) -> str:
         "ingang": opzeggen.long_date(opzegging.ingangsdatum)}
 
 
-def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documentversie | None) -> Uitslag | None:
-    """The report in words; None when the file could not be checked at all (report.error says why)."""
+def _advice(uitslag: Uitslag, advies: Geweldsadvies, staat: Adviesondertekening | None) -> tuple[dict, dict]:
+    """A stored state of a geweldsmiddelen advice: what it is, and who signed it up to that state."""
+    signed = list(advies.ondertekeningen.select_related("ondertekenaar", "namens", "partij__organisatie"))
+    upto = signed[:signed.index(staat) + 1] if staat is not None else []
+    uitslag.document = {
+        "advies": True, "titel": _("Advies over geweldsmiddelen voor %(organisatie)s (%(domein)s)") % {
+            "organisatie": advies.boa_organisatie, "domein": advies.get_domein_display()},
+        "versie": advies.arrangement_versie, "referentie": advies.referentie,
+        "arrangement_referentie": advies.arrangement_referentie, "bestandsversie": len(upto) + 1,
+        "omschrijving": _("ondertekend door %(partij)s") % {"partij": staat.partij.organisatie} if staat
+        else _("gecertificeerd door het platform")}
+    if len(signed) > len(upto):
+        uitslag.nieuwere.append(_("Let op: er is een nieuwere versie van dit advies, met %(aantal)d handtekening(en) "
+                                  "van partijen.") % {"aantal": len(signed)})
+    partijen = {signing.field_name(p): p for p in advies.arrangement.partijen.select_related("organisatie")}
+    return {o.veldnaam: o for o in upto}, partijen
+
+
+def describe(*, report: handtekeningcontrole.VerificationReport, versie: Documentversie | None,
+             advies: tuple[Geweldsadvies, Adviesondertekening | None] | None = None) -> Uitslag | None:
+    """The report in words; None when the file could not be checked at all (report.error says why). `advies`: a
+    stored state of a geweldsmiddelen advice (adviesondertekening.find_state), named like an arrangement."""
     if report.error or not report.signatures:
         return None
     soort, kop, tekst = _overall(report)
     uitslag = Uitslag(soort=soort, kop=kop, tekst=tekst, langdurig=_long_term(report))
     records, partijen = {}, {}
+    if versie is None and advies is not None:
+        records, partijen = _advice(uitslag, *advies)
     if versie is not None:
         arrangement = versie.document.arrangement
         uitslag.document = {

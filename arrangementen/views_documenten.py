@@ -22,7 +22,7 @@ from samenwerking import audit, toegang
 from samenwerking.forms import apply_errors
 from samenwerking.toegang import visible_driehoeken
 
-from . import documenten, handtekeningcontrole, ondertekenmails, selectors, verificatie
+from . import adviesondertekening, documenten, handtekeningcontrole, ondertekenmails, selectors, verificatie
 from .models import Document, Partij
 from .pdf import CONCEPT_STATUSES, PdfTeGroot, render_concept
 
@@ -249,6 +249,7 @@ def verify(request):
         report = handtekeningcontrole.verify(data)
         digest = hashlib.sha256(data).hexdigest()
         versie = documenten.find_version(digest)
+        advies = adviesondertekening.find_state(digest) if versie is None else None
         if report.limit:
             audit.record_refusal(audit.Gebeurtenis.VERIFICATIE, request=request,
                                  obj=versie.document if versie else None, reden=report.error,
@@ -260,7 +261,7 @@ def verify(request):
             versie and request.user.is_authenticated
             and visible_driehoeken(request.user).filter(pk=versie.document.arrangement.driehoek_id).exists()
         )
-        context.update(rapport=report, bekend=versie is not None, versie=versie if visible else None,
-                       details=request.user.is_authenticated,
-                       uitslag=verificatie.describe(report=report, versie=versie))
+        context.update(rapport=report, bekend=versie is not None or advies is not None,
+                       versie=versie if visible else None, details=request.user.is_authenticated,
+                       uitslag=verificatie.describe(report=report, versie=versie, advies=advies))
     return render(request, "arrangementen/verifieer.html", context)

@@ -278,6 +278,8 @@ RULES = {
     driehoek_member(role, scope),
     "arrangementen:geweldsadvies_nieuw": with_permission(rollen.ADOPT),
     "arrangementen:geweldsadvies_download": with_permission_or_404(rollen.EXPORT),
+    # Signing an advice: only a signatory of the driehoek; the matrix world has no advice (404).
+    "arrangementen:geweldsadvies_ondertekenen": with_permission_or_404(rollen.SIGN),
     "verifieer": public,
     "beeld:overzicht": overview_users,
     "beeld:gemeente": overview_of_gemeente,

@@ -53,6 +53,15 @@ class GeweldsadviesForm(forms.Form):
         label=_("Datum van het advies"), widget=DATE,
         error_messages={"required": _("Datum van het advies: vul de datum in."),
                         "invalid": _("Datum van het advies: vul een geldige datum in, bijvoorbeeld 31-12-2026.")})
+    # A choice rather than a checkbox: the page says plainly who signs; default the platform only.
+    met_partijen = forms.TypedChoiceField(
+        label=_("Ondertekening"), widget=forms.RadioSelect, initial="nee", coerce=lambda value: value == "ja",
+        required=False, empty_value=False,
+        choices=[("nee", _("alleen door het platform")),
+                 ("ja", _("ook laten ondertekenen door de partijen van het arrangement"))],
+        help_text=_("Bij ondertekening door de partijen krijgt de PDF een handtekeningveld per partij; hun "
+                    "ondertekenaars krijgen een e-mail en tekenen zoals bij het arrangement."),
+        error_messages={"invalid_choice": _("Ondertekening: kies wie het advies ondertekent.")})
 
     def __init__(self, *args, organisaties, gedekte_domeinen: list[str], **kwargs):
         super().__init__(*args, **kwargs)

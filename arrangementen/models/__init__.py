@@ -28,14 +28,15 @@ from .document import (
 )
 from .gegevensdeling import Gegevensstroom, Grondslag, SoortGegevens
 from .geweld import Geweldsmiddeltoekenning
-from .geweldsadvies import Geweldsadvies
+from .geweldsadvies import Adviesondertekening, Geweldsadvies
 from .kennisbank import PraktijkStatus, Praktijkvoorbeeld
 from .levensfase import Levensfase
 from .opzegging import Opzegging
 from .signalering import Signalering
 
 __all__ = [
-    "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document", "Documentgebeurtenis",
+    "Adviesondertekening", "Afspraak", "Arrangement", "ArrangementQuerySet", "Beoordeling", "BoaInzet", "Document",
+    "Documentgebeurtenis",
     "Documentversie", "Domein", "Gegevensstroom", "Geweldsadvies", "Geweldsmiddel", "Geweldsmiddeltoekenning",
     "Grondslag", "Handtekening", "Levensfase", "Mandaat",
     "Modelafspraak", "Niveau", "Onderwerp", "Ondertekeningssleutel", "Opmerking", "Opzegging", "Partij",

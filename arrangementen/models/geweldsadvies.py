@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from samenwerking.models import Organisatie
 
-from .arrangement import Arrangement, Domein, Geweldsmiddel
+from .arrangement import Arrangement, Domein, Geweldsmiddel, Partij
 from .document import private_storage
 
 
@@ -51,6 +51,9 @@ class Geweldsadvies(models.Model):
     aangevraagd_door = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("aangevraagd door"),
                                          on_delete=models.PROTECT, related_name="+")
     aangevraagd_op = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    # Chosen when asked: the PDF then carries an empty signature field per partij (adviesondertekening.py).
+    met_partijen = models.BooleanField(_("ook laten ondertekenen door de partijen"), default=False)
+    ondertekend_op = models.DateTimeField(_("door alle partijen ondertekend op"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -67,3 +70,31 @@ class Geweldsadvies(models.Model):
     def get_middelen_display(self) -> list[str]:
         labels = dict(Geweldsmiddel.choices)
         return [str(labels.get(value, value)) for value in self.middelen or []]
+
+
+class Adviesondertekening(models.Model):
+    """One partij's signature on an advice, with the PDF as it stood after it (verification matches SHA-256)."""
+
+    advies = models.ForeignKey(Geweldsadvies, verbose_name=_("advies"), on_delete=models.PROTECT,
+                               related_name="ondertekeningen")
+    partij = models.ForeignKey(Partij, verbose_name=_("partij"), on_delete=models.PROTECT, related_name="+")
+    veldnaam = models.CharField(_("handtekeningveld"), max_length=100)
+    ondertekenaar = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ondertekenaar"),
+                                      on_delete=models.PROTECT, related_name="+")
+    namens = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("namens"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    getekend_op = models.DateTimeField(_("getekend op"), default=timezone.now)
+    bestand = models.FileField(_("bestand"), upload_to="adviezen/", storage=private_storage)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ondertekening van een advies")
+        verbose_name_plural = _("ondertekeningen van adviezen")
+        ordering = ["getekend_op", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["advies", "partij"], name="adviesondertekening_eenmaal_per_partij"),
+        ]
+
+    def __str__(self):
+        return f"{self.advies} – {self.partij}"

@@ -31,6 +31,8 @@ class Signalering(models.Model):
         OPZEGGING_INGEGAAN = "opzegging_ingegaan", _("opzegging van een arrangement ingegaan")
         VERVANGEN = "vervangen", _("arrangement vervangen door een nieuwe versie")
         GEWELDSMIDDELEN_EINDE = "geweldsmiddelen_einde", _("einde nadert van een arrangement met geweldsmiddelen")
+        ADVIES_TEKENBEURT = "advies_tekenbeurt", _("uw beurt om een advies over geweldsmiddelen te ondertekenen")
+        ADVIES_ONDERTEKEND = "advies_ondertekend", _("advies over geweldsmiddelen ondertekend door alle partijen")
 
     class Verzending(models.TextChoices):
         TE_VERZENDEN = "te_verzenden", _("te verzenden")

@@ -68,6 +68,7 @@ ARRANGEMENT_URLS = {
     "publicatie_tekst": ([], ["get"]),
     "geweldsadvies_nieuw": ([], ["get", "post"]),
     "geweldsadvies_download": (["advies"], ["get"]),
+    "geweldsadvies_ondertekenen": (["advies"], ["get", "post"]),
 }
 
 
