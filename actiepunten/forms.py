@@ -184,6 +184,10 @@ class ActiepuntForm(forms.Form):
         if not nieuw:
             del self.fields["nummer"]
             del self.fields["overleg"]
+        if not nieuw and "datum_gereed" in self.initial and self.initial["datum_gereed"] is None:
+            # An imported point without a date may stay "datum onbekend"; services refuse clearing a known date.
+            self.fields["datum_gereed"].required = False
+            self.fields["datum_gereed"].help_text = _("Leeg laten: het actiepunt blijft 'datum onbekend'.")
 
     def clean(self):
         data = super().clean()

@@ -163,6 +163,9 @@ def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict, medeeigenaren: l
                      mede_namen: list[str] | None = None) -> Actiepunt:
     locked = Actiepunt.objects.select_for_update().select_related("driehoek").get(pk=actiepunt.pk)
     toegang.require(user, locked.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
+    if "datum_gereed" in data and data["datum_gereed"] is None and locked.datum_gereed is not None:
+        raise ValidationError({"datum_gereed": _("Vul de datum gereed in; alleen een actiepunt zonder datum mag "
+                                                 "'datum onbekend' blijven.")})
     for name in ACTIEPUNT_FIELDS:
         if name in data:
             setattr(locked, name, data[name])

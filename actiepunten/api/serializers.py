@@ -243,13 +243,15 @@ class ActiepuntWriteSerializer(StrictMixin, serializers.Serializer):
     extern_email = serializers.EmailField(allow_blank=True, default="",
                                           error_messages={"invalid": gettext_lazy("Vul een geldig e-mailadres in.")})
     extern_organisatie = TekstField(max_length=200, allow_blank=True, default="")
-    datum_gereed = DatumField()
+    datum_gereed = DatumField(allow_null=True, help_text="Leeg (null) alleen bij een actiepunt dat al 'datum "
+                                                         "onbekend' is.")
     toelichting = TekstField(allow_blank=True, default="")
     arrangement = _id_field(allow_null=True, default=None, help_text="Id van een arrangement van de driehoek.")
     afspraak = _id_field(allow_null=True, default=None, help_text="Id van een afspraak uit dat arrangement.")
 
 
 class ActiepuntCreateSerializer(ActiepuntWriteSerializer):
+    datum_gereed = DatumField()
     driehoek = _id_field(help_text="Id van een driehoek waarin u actiepunten beheert.")
     overleg = _id_field(allow_null=True, default=None, help_text="Id van een overleg van die driehoek.")
     nummer = AantalField(min_value=1, max_value=999999, allow_null=True, default=None,
