@@ -27,8 +27,8 @@ from .models import (
     Herinnering,
     Overleg,
     Voorkeur,
-    sanitise_html,
 )
+from .opmaak import stored_verslag
 from .workflow import TransitionRefused  # noqa: F401 - what change_status raises for a refused change
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelneme
     for name in OVERLEG_FIELDS:
         if name in data:
             setattr(overleg, name, data[name])
-    overleg.verslag = sanitise_html(overleg.verslag)
+    overleg.verslag = stored_verslag(overleg.verslag)
     overleg.titel, overleg.locatie = overleg.titel.strip(), overleg.locatie.strip()
     if overleg.begintijd and overleg.eindtijd and overleg.eindtijd < overleg.begintijd:
         raise ValidationError({"eindtijd": _("De eindtijd ligt vóór de begintijd.")})

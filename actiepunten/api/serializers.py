@@ -142,7 +142,8 @@ class OverlegDetailSerializer(OverlegSerializer):
     voorzitter_extern = serializers.CharField(read_only=True)
     secretaris_extern = serializers.CharField(read_only=True)
     verslag = serializers.CharField(source="verslag_veilig", read_only=True,
-                                    help_text="HTML, opgeschoond: alleen eenvoudige opmaak blijft over.")
+                                    help_text="HTML gemaakt uit de Markdown van het verslag (een ouder verslag in "
+                                              "HTML: opgeschoond), alleen eenvoudige opmaak.")
     deelnemers = serializers.SerializerMethodField()
     agenda = serializers.SerializerMethodField()
     besluiten = serializers.SerializerMethodField()
@@ -189,7 +190,8 @@ class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
     secretaris = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
     secretaris_extern = TekstField(max_length=200, allow_blank=True, default="")
     verslag = TekstField(allow_blank=True, default="", max_length=VERSLAG,
-                         help_text="HTML; scripts en andere opmaak worden verwijderd.")
+                         help_text="Markdown, zoals het verslag per agendapunt. Tekst met HTML-tags wordt als "
+                                   "HTML opgeschoond: scripts en andere opmaak worden verwijderd.")
     deelnemers = DeelnemerSerializer(many=True, default=list, max_length=REGELS,
                                      error_messages={"max_length": TE_VEEL_REGELS},
                                      help_text="Aanwezigen en afwezigen (`aanwezig`).")
