@@ -14,6 +14,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 AGENDAPUNT = Agendapunt._meta.get_field("onderwerp").max_length
 GEPLAKT = 1_000_000  # characters of a pasted table; the request itself is bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
+MARKDOWN_HULP = _("Zonder HTML: **vet**, *cursief*, een regel die begint met '- ' wordt een opsomming, "
+                  "'1. ' een genummerde lijst, '## ' een kopje; een witregel begint een nieuwe alinea.")
 DATE_ERRORS = {"invalid": _("Vul een geldige datum in, bijvoorbeeld 22-02-2019.")}
 
 
@@ -64,9 +66,7 @@ class OverlegForm(forms.Form):
                              help_text=_("Eén agendapunt per regel."))
     verslag = text_field(
         VERSLAG, label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Opmaak met HTML kan: alinea's, kopjes, vet, cursief, lijsten, tabellen en links. Andere "
-                    "opmaak en scripts worden verwijderd. Zonder HTML schrijven: gebruik 'Verslag per agendapunt "
-                    "schrijven' op de pagina van het overleg."),
+        help_text=MARKDOWN_HULP,
     )
     besluiten = text_field(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("Eén besluit per regel."))
@@ -184,6 +184,10 @@ class ActiepuntForm(forms.Form):
         if not nieuw:
             del self.fields["nummer"]
             del self.fields["overleg"]
+        if not nieuw and "datum_gereed" in self.initial and self.initial["datum_gereed"] is None:
+            # An imported point without a date may stay "datum onbekend"; services refuse clearing a known date.
+            self.fields["datum_gereed"].required = False
+            self.fields["datum_gereed"].help_text = _("Leeg laten: het actiepunt blijft 'datum onbekend'.")
 
     def clean(self):
         data = super().clean()

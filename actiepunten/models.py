@@ -15,7 +15,13 @@ from simple_history.models import HistoricalRecords
 
 from samenwerking.models import Driehoek
 
-from .opmaak import VERSLAG_ATTRIBUTES, VERSLAG_TAGS, markdown_html, sanitise_html  # noqa: F401 - re-exported
+from .opmaak import (  # noqa: F401 - re-exported
+    VERSLAG_ATTRIBUTES,
+    VERSLAG_TAGS,
+    markdown_html,
+    sanitise_html,
+    verslag_html,
+)
 
 
 class Overleg(models.Model):
@@ -82,8 +88,8 @@ class Overleg(models.Model):
 
     @property
     def verslag_veilig(self) -> str:
-        """Sanitised again on display: the stored text was cleaned on save, this guards older rows."""
-        return sanitise_html(self.verslag)
+        """Markdown rendered and sanitised; a verslag stored as HTML (before Markdown) is sanitised again."""
+        return verslag_html(self.verslag)
 
     @property
     def voorzitter_naam(self) -> str:

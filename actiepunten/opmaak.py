@@ -1,5 +1,7 @@
 """Text that users write without HTML: Markdown rendered to HTML, then sanitised with the verslag's allow-list."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -24,3 +26,22 @@ def markdown_html(text: str) -> str:
         lager = min(level + 2, 4)
         html = html.replace(f"<h{level}>", f"<h{lager}>").replace(f"</h{level}>", f"</h{lager}>")
     return sanitise_html(html)
+
+
+# A verslag written before the overleg's verslag became Markdown holds sanitised HTML; it keeps that meaning.
+_HTML_TAG = re.compile(r"</?(p|br|strong|b|em|i|u|ul|ol|li|h[1-6]|blockquote|a|table|thead|tbody|tr|th|td|div|span|"
+                       r"script|style|img|iframe)\b[^>]*>", re.IGNORECASE)
+
+
+def is_html(text: str) -> bool:
+    return bool(_HTML_TAG.search(text or ""))
+
+
+def stored_verslag(text: str) -> str:
+    """The overleg's verslag as stored: Markdown as typed, or (older text, API clients) HTML sanitised."""
+    return sanitise_html(text) if is_html(text) else (text or "").strip()
+
+
+def verslag_html(text: str) -> str:
+    """The overleg's verslag for display: Markdown like the verslag per agendapunt, or legacy HTML sanitised."""
+    return sanitise_html(text) if is_html(text) else markdown_html(text)

@@ -27,8 +27,8 @@ from .models import (
     Herinnering,
     Overleg,
     Voorkeur,
-    sanitise_html,
 )
+from .opmaak import stored_verslag
 from .workflow import TransitionRefused  # noqa: F401 - what change_status raises for a refused change
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _apply_overleg(overleg: Overleg, user, data: dict, deelnemers: list[Deelneme
     for name in OVERLEG_FIELDS:
         if name in data:
             setattr(overleg, name, data[name])
-    overleg.verslag = sanitise_html(overleg.verslag)
+    overleg.verslag = stored_verslag(overleg.verslag)
     overleg.titel, overleg.locatie = overleg.titel.strip(), overleg.locatie.strip()
     if overleg.begintijd and overleg.eindtijd and overleg.eindtijd < overleg.begintijd:
         raise ValidationError({"eindtijd": _("De eindtijd ligt vóór de begintijd.")})
@@ -163,6 +163,9 @@ def update_actiepunt(*, actiepunt: Actiepunt, user, data: dict, medeeigenaren: l
                      mede_namen: list[str] | None = None) -> Actiepunt:
     locked = Actiepunt.objects.select_for_update().select_related("driehoek").get(pk=actiepunt.pk)
     toegang.require(user, locked.driehoek, permission=toegang.MANAGE_ACTIEPUNTEN)
+    if "datum_gereed" in data and data["datum_gereed"] is None and locked.datum_gereed is not None:
+        raise ValidationError({"datum_gereed": _("Vul de datum gereed in; alleen een actiepunt zonder datum mag "
+                                                 "'datum onbekend' blijven.")})
     for name in ACTIEPUNT_FIELDS:
         if name in data:
             setattr(locked, name, data[name])

@@ -198,6 +198,13 @@ def _page(template: str, status: int, **context) -> HttpResponse:
 def bad_request(request, exception=None):
     """handler400: a bad Host header, a body over Django's limits, any other suspicious request; in Dutch."""
     too_large = isinstance(exception, TOO_LARGE)
+    match, user = getattr(request, "resolver_match", None), getattr(request, "user", None)
+    if too_large and match and getattr(match.func, "te_groot", None) and user and user.is_authenticated:
+        # A page may answer in place, e.g. the import page saying the paste limit; access is checked there.
+        try:
+            return match.func.te_groot(request, exception, **match.kwargs)
+        except (Http404, PermissionDenied):
+            pass
     status, message = (413, TOO_LARGE_MESSAGE) if too_large else (400, BAD_REQUEST_MESSAGE)
     if request.path.startswith(API_PREFIX):
         return JsonResponse({"detail": str(message)}, status=status)

@@ -142,7 +142,8 @@ class OverlegDetailSerializer(OverlegSerializer):
     voorzitter_extern = serializers.CharField(read_only=True)
     secretaris_extern = serializers.CharField(read_only=True)
     verslag = serializers.CharField(source="verslag_veilig", read_only=True,
-                                    help_text="HTML, opgeschoond: alleen eenvoudige opmaak blijft over.")
+                                    help_text="HTML gemaakt uit de Markdown van het verslag (een ouder verslag in "
+                                              "HTML: opgeschoond), alleen eenvoudige opmaak.")
     deelnemers = serializers.SerializerMethodField()
     agenda = serializers.SerializerMethodField()
     besluiten = serializers.SerializerMethodField()
@@ -189,7 +190,8 @@ class OverlegWriteSerializer(StrictMixin, serializers.Serializer):
     secretaris = _id_field(allow_null=True, default=None, help_text="Id van een lid van de driehoek.")
     secretaris_extern = TekstField(max_length=200, allow_blank=True, default="")
     verslag = TekstField(allow_blank=True, default="", max_length=VERSLAG,
-                         help_text="HTML; scripts en andere opmaak worden verwijderd.")
+                         help_text="Markdown, zoals het verslag per agendapunt. Tekst met HTML-tags wordt als "
+                                   "HTML opgeschoond: scripts en andere opmaak worden verwijderd.")
     deelnemers = DeelnemerSerializer(many=True, default=list, max_length=REGELS,
                                      error_messages={"max_length": TE_VEEL_REGELS},
                                      help_text="Aanwezigen en afwezigen (`aanwezig`).")
@@ -243,13 +245,15 @@ class ActiepuntWriteSerializer(StrictMixin, serializers.Serializer):
     extern_email = serializers.EmailField(allow_blank=True, default="",
                                           error_messages={"invalid": gettext_lazy("Vul een geldig e-mailadres in.")})
     extern_organisatie = TekstField(max_length=200, allow_blank=True, default="")
-    datum_gereed = DatumField()
+    datum_gereed = DatumField(allow_null=True, help_text="Leeg (null) alleen bij een actiepunt dat al 'datum "
+                                                         "onbekend' is.")
     toelichting = TekstField(allow_blank=True, default="")
     arrangement = _id_field(allow_null=True, default=None, help_text="Id van een arrangement van de driehoek.")
     afspraak = _id_field(allow_null=True, default=None, help_text="Id van een afspraak uit dat arrangement.")
 
 
 class ActiepuntCreateSerializer(ActiepuntWriteSerializer):
+    datum_gereed = DatumField()
     driehoek = _id_field(help_text="Id van een driehoek waarin u actiepunten beheert.")
     overleg = _id_field(allow_null=True, default=None, help_text="Id van een overleg van die driehoek.")
     nummer = AantalField(min_value=1, max_value=999999, allow_null=True, default=None,

@@ -6,10 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenwerking.tekstlimieten import VERSLAG, text_field
 
-from ..forms import DATE, DATE_ERRORS
-
-MARKDOWN_HULP = _("Zonder HTML: **vet**, *cursief*, een regel die begint met '- ' wordt een opsomming, "
-                  "'1. ' een genummerde lijst, '## ' een kopje; een witregel begint een nieuwe alinea.")
+from ..forms import DATE, DATE_ERRORS, MARKDOWN_HULP
 
 
 class VoortgangForm(forms.Form):

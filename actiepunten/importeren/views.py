@@ -4,7 +4,7 @@ until it is complete, then one confirm that writes every row or none."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -15,6 +15,7 @@ from samenwerking.selectors import driehoek_members
 from .. import importeren, selectors
 from ..forms import ImportForm
 from ..models import Status
+from . import datumkeuzes
 from .kolommen import FIELDS
 from .schrijven import snapshot
 from .voorbeeld import DATUM, EXTERN, ONBEKEND, Keuzes, Lid, as_leden
@@ -32,8 +33,14 @@ def _keuzes(post) -> Keuzes:
         rij = key.removeprefix("datum_")
         if key.startswith("datum_") and rij.isdigit() and value in (ONBEKEND, DATUM):
             datums[int(rij)] = (value, post.get(f"datumtekst_{rij}", "")[:40])
+    regels, fouten = post.get("datumregels"), []
+    if regels is not None:  # a long list answers in one field (datumkeuzes); its lines win over row inputs
+        afwijkingen = datumkeuzes.read_lines(regels)
+        datums, fouten = {**datums, **afwijkingen.datums}, afwijkingen.fouten
     eigenaars = {k: v for k, v in post.items() if k.startswith("wie_") and (v == EXTERN or v.isdigit())}
-    return Keuzes(kopregel=kopregel, kolommen=kolommen, eigenaars=eigenaars, datums=datums)
+    return Keuzes(kopregel=kopregel, kolommen=kolommen, eigenaars=eigenaars, datums=datums,
+                  datum_alle=ONBEKEND if post.get("datum_alle") == ONBEKEND else "", datumregels=regels,
+                  datumfouten=fouten)
 
 
 def _leden(driehoek) -> list[Lid]:
@@ -120,6 +127,33 @@ def importeren_view(request, pk: int):
                     reden=voorbeeld.problemen[0].tekst,
                     details={**voorbeeld.weigering, "bestand": bestandsnaam[:200], "grootte": len(data)})
     return _render(request, overleg, form, voorbeeld, bestandsnaam, bron, scope)
+
+
+def te_groot(request, exception, *, pk: int):
+    """The import page again, saying the limit: a paste or preview over Django's request limits never reaches
+    the view (middleware reads the body first), so samenwerking.beveiliging.bad_request hands it here."""
+    overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_ACTIEPUNTEN)
+    voorbeeld = importeren.Voorbeeld()
+    if isinstance(exception, RequestDataTooBig):
+        voorbeeld.add(None, _("Het formulier is groter dan %(max)s MB en is niet verwerkt; ook de geplakte tekst kon "
+                              "daardoor niet bewaard blijven. Plak of kies een kleinere actielijst (een bestand mag "
+                              "tot %(bestand)s MB) of splits de lijst op.")
+                      % {"max": _megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+                         "bestand": _megabytes(settings.IMPORT_MAX_BYTES)})
+    else:
+        voorbeeld.add(None, _("Het formulier bevat meer dan %(max)s velden en is niet verwerkt. Laad het bestand "
+                              "opnieuw en beantwoord de datums met de keuze voor de hele lijst.")
+                      % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})
+    response = _render(request, overleg, ImportForm(), voorbeeld, "", "", "")
+    response.status_code = 413
+    return response
+
+
+importeren_view.te_groot = te_groot
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".0", "").replace(".", ",")
 
 
 def _render(request, overleg, form, voorbeeld, bestandsnaam, bron, scope):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .datumkeuzes import PER_RIJ_MAX, as_lines
 from .datums import parse_typed_date, read_date
 from .eigenaars import Koppeling, Lid, propose, sleutel
 from .kolommen import (
@@ -46,6 +47,9 @@ class Keuzes:
     kolommen: dict[int, str] | None = None  # None: map automatically
     eigenaars: dict[str, str] = field(default_factory=dict)  # sleutel(wie) → member pk as text, or "extern"
     datums: dict[int, tuple[str, str]] = field(default_factory=dict)  # row → ("onbekend" | "datum", typed text)
+    datum_alle: str = ""  # "onbekend": every row without a date and without its own answer gets none
+    datumregels: str | None = None  # the deviations text as typed (datumkeuzes), None when not posted
+    datumfouten: list[str] = field(default_factory=list)  # its lines that could not be read
 
 
 @dataclass
@@ -84,6 +88,18 @@ class Voorbeeld:
     leden: list[Lid] = field(default_factory=list)
     bestaande: dict = field(default_factory=dict)  # nummer → the existing point (schrijven.snapshot)
     overleg_naam: str = ""  # the overleg imported into: an Overleg column naming it adds nothing
+    datum_alle: str = ""
+    datumregels: str = ""
+
+    @property
+    def datumvragen_open(self) -> int:
+        """Rows whose date could not be read: the whole-list default applies to them."""
+        return sum(1 for v in self.datumvragen if v.nodig)
+
+    @property
+    def datums_per_rij(self) -> bool:
+        """Per-row date inputs only while they fit in a request (two fields a row); else one text field."""
+        return len(self.datumvragen) <= PER_RIJ_MAX
 
     @property
     def is_schoon(self) -> bool:
@@ -145,9 +161,26 @@ def preview_rows(*, rows: list[tuple[int, list]], members, existing_numbers: set
     columns = {f: i for i, f in voorbeeld.toewijzing.items()}
     _read_rows(voorbeeld, [(r, row) for r, row in numbered if r > kop], columns=columns, header=header,
                keuzes=keuzes, existing_numbers=existing_numbers, bestaande=bestaande)
+    _check_date_answers(voorbeeld, keuzes)
     if not voorbeeld.regels and not voorbeeld.problemen:
         voorbeeld.add(None, _("Het bestand bevat alleen een kopregel en geen actiepunten."))
     return voorbeeld
+
+
+def _check_date_answers(voorbeeld: Voorbeeld, keuzes: Keuzes) -> None:
+    """The whole-list default and the deviations text kept for the next preview; lines not about a question."""
+    voorbeeld.datum_alle = keuzes.datum_alle
+    gevraagd = {v.rij for v in voorbeeld.datumvragen}
+    if keuzes.datumregels is None:  # from per-row inputs: carried into the text field if the list is long
+        voorbeeld.datumregels = as_lines({r: k for r, k in keuzes.datums.items() if r in gevraagd})
+    else:
+        voorbeeld.datumregels = keuzes.datumregels
+    for tekst in keuzes.datumfouten:
+        voorbeeld.add(None, tekst, "datum")
+    for rij in sorted(set(keuzes.datums) - gevraagd):
+        if keuzes.datumregels is not None:
+            voorbeeld.add(None, _("Bij de andere datums staat rij %(rij)s, maar die rij vraagt geen datum.")
+                          % {"rij": rij}, "datum")
 
 
 def _value(row: list, columns: dict, key: str):
@@ -298,6 +331,7 @@ def _date(voorbeeld: Voorbeeld, rij: int, raw, keuzes: Keuzes, *, al_onbekend: b
     """The date of a row and how it was read; a missing or unreadable date becomes a question."""
     lezing = read_date(raw)
     keuze, tekst = keuzes.datums.get(rij, ("", ""))
+    standaard = not keuze and lezing.datum is None and keuzes.datum_alle == ONBEKEND
     waarde = cell_text(raw) if not hasattr(raw, "isoformat") else raw.isoformat()[:10]
     if lezing.datum and not lezing.uitleg:
         return lezing.datum, ""
@@ -306,7 +340,7 @@ def _date(voorbeeld: Voorbeeld, rij: int, raw, keuzes: Keuzes, *, al_onbekend: b
     vraag = Datumvraag(rij=rij, waarde=waarde, keuze=keuze, tekst=tekst, nodig=lezing.datum is None,
                        uitleg=lezing.uitleg)
     voorbeeld.datumvragen.append(vraag)
-    if keuze == ONBEKEND:
+    if keuze == ONBEKEND or standaard:
         return None, _("datum onbekend")
     if keuze == DATUM:
         typed = parse_typed_date(tekst)

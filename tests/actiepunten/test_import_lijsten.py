@@ -285,9 +285,11 @@ def test_50_mb_uploaded_or_pasted_is_refused_in_dutch_and_writes_nothing(client,
     assert response.status_code == 400
     assert problems(response) == [(None, "Het bestand is groter dan 2 MB. Splits de actielijst op.")]
     pasted = client.post(url(overleg), {"stap": "voorbeeld", "tekst": "Nr\tOnderwerp\n" + "x" * (3 * 1024 * 1024)})
-    # Over DATA_UPLOAD_MAX_MEMORY_SIZE the request itself is refused, in Dutch, before the view reads it.
+    # Over DATA_UPLOAD_MAX_MEMORY_SIZE the request is refused before the view reads it; the import page says so.
     assert pasted.status_code == 413
-    assert "Het verzoek is te groot" in pasted.content.decode()
+    assert problems(pasted) == [(None, "Het formulier is groter dan 2,5 MB en is niet verwerkt; ook de geplakte "
+                                       "tekst kon daardoor niet bewaard blijven. Plak of kies een kleinere "
+                                       "actielijst (een bestand mag tot 2 MB) of splits de lijst op.")]
     assert not Actiepunt.objects.exists()
 
 
