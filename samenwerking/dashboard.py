@@ -6,15 +6,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Blok:
-    """One block: a heading, the rows `items(user)` returns, shown with `template`; lower `volgorde` comes first."""
+    """One block: a heading, the rows `items(user)` returns, shown with `template`; lower `volgorde` comes first.
+
+    Blocks that read the same rows name one `gedeeld(user)` instead of `items`: it returns every such block's rows
+    by sleutel and runs once per dashboard (one query for several blocks)."""
 
     sleutel: str
     volgorde: int
     template: str
     kop: str
     leeg: str
-    items: Callable
+    items: Callable | None = None
     datum: str = ""
+    gedeeld: Callable | None = None
+
+    def __post_init__(self):
+        if (self.items is None) == (self.gedeeld is None):
+            raise ValueError(f"Blok {self.sleutel}: precies één van items en gedeeld.")
 
 
 @dataclass(frozen=True)
@@ -38,4 +46,13 @@ def register(*, blok: Blok) -> None:
 def blocks_for(*, user) -> list[GevuldBlok]:
     """Every registered block in order, with its rows for this user."""
     ordered = sorted(_blokken.values(), key=lambda blok: (blok.volgorde, blok.sleutel))
-    return [GevuldBlok(blok=blok, items=list(blok.items(user))) for blok in ordered]
+    shared: dict[Callable, dict] = {}
+    result = []
+    for blok in ordered:
+        if blok.gedeeld is None:
+            result.append(GevuldBlok(blok=blok, items=list(blok.items(user))))
+            continue
+        if blok.gedeeld not in shared:
+            shared[blok.gedeeld] = blok.gedeeld(user)
+        result.append(GevuldBlok(blok=blok, items=list(shared[blok.gedeeld].get(blok.sleutel, []))))
+    return result
