@@ -17,7 +17,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -167,10 +167,26 @@ def _send_batch(ids: list[int], today: datetime.date) -> Counter:
                 outcomes[herinnering.status] += 1
         finally:
             connection.close()
-        Herinnering.objects.bulk_update(rows, OUTCOME_FIELDS)
+        _record_outcomes(rows)
         # The system sends (no acting user), as the planner claims: one '~' history row per reminder.
         Herinnering.history.bulk_history_create(rows, update=True, default_user=None, default_date=now)
     return outcomes
+
+
+def _record_outcomes(rows: list[Herinnering]) -> None:
+    """One UPDATE per row, sent as one executemany: bulk_update's CASE per field took 2 ms a reminder to build.
+
+    Bypasses save(), so the caller writes the history rows in the same transaction (as bulk_update_with_history
+    would)."""
+    fields = [Herinnering._meta.get_field(name) for name in OUTCOME_FIELDS]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(Herinnering._meta.db_table)} SET "  # noqa: S608 - model names only, values as parameters
+           + ", ".join(f"{quote(field.column)} = %s" for field in fields)
+           + f" WHERE {quote(Herinnering._meta.pk.column)} = %s")
+    params = [[field.get_db_prep_value(getattr(row, field.attname), connection) for field in fields] + [row.pk]
+              for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def send_reminders(*, herinnering_ids: list[int], today: datetime.date | None = None,
