@@ -164,7 +164,7 @@ def _send_batch(ids: list[int], today: datetime.date) -> Counter:
                     herinnering.status = Herinnering.Verzending.OVERGESLAGEN
                 else:
                     _deliver(herinnering, message, connection, now)
-                outcomes[herinnering.status] += 1
+                outcomes[str(herinnering.status)] += 1
         finally:
             connection.close()
         _record_outcomes(rows)
