@@ -1,8 +1,9 @@
 """The Dutch reminder e-mails: one message per claimed Herinnering, with a direct link.
 
 Every subject goes through `samenwerking.berichten.subject_line` (titles are user input).
-`compose` returns None when the reminder is no longer needed (the actiepunt is gereed or vervallen, the
-secretaris opted out or has nothing to report). An arrangement's dates are signalled by arrangementen.
+`compose_many` (a batch, its actiepunten read at once) and `compose` give None for a reminder that is no longer
+needed (the actiepunt is gereed or vervallen, the secretaris opted out or has nothing to report).
+An arrangement's dates are signalled by arrangementen.
 """
 
 import datetime
@@ -30,9 +31,8 @@ def _datum(day: datetime.date | None) -> str:
     return formats.date_format(day, "j F Y") if day else _("datum onbekend")
 
 
-def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
-    actiepunt = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar")
-                 .filter(pk=herinnering.onderwerp_id).first())
+def _actiepunt(herinnering: Herinnering, today: datetime.date, actiepunten: dict) -> EmailMessage | None:
+    actiepunt = actiepunten.get(herinnering.onderwerp_id)
     if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
         return None
     # Still the same reminder? A moved due date or a second run days later must not send a stale one.
@@ -70,10 +70,9 @@ def _actiepunt(herinnering: Herinnering, today: datetime.date) -> EmailMessage |
     return EmailMessage(subject=subject_line(subject), body=body, to=[actiepunt.eigenaar_email])
 
 
-def _toegewezen(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+def _toegewezen(herinnering: Herinnering, today: datetime.date, actiepunten: dict) -> EmailMessage | None:
     """The one mail to a new eigenaar; skipped when the point was given to someone else before it went out."""
-    actiepunt = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar")
-                 .filter(pk=herinnering.onderwerp_id).first())
+    actiepunt = actiepunten.get(herinnering.onderwerp_id)
     if actiepunt is None or actiepunt.status not in LOPEND or not actiepunt.eigenaar_email:
         return None
     if herinnering.periode != toewijzing_periode(actiepunt):
@@ -98,7 +97,7 @@ def _toegewezen(herinnering: Herinnering, today: datetime.date) -> EmailMessage 
                         body=body, to=[actiepunt.eigenaar_email])
 
 
-def _weekoverzicht(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
+def _weekoverzicht(herinnering: Herinnering, today: datetime.date, actiepunten: dict) -> EmailMessage | None:
     user = Gebruiker.objects.filter(pk=herinnering.onderwerp_id, is_active=True).exclude(email="").first()
     voorkeur = selectors.voorkeur_van(user) if user else None
     if user is None or (voorkeur is not None and not voorkeur.weekoverzicht):
@@ -128,5 +127,16 @@ COMPOSERS = {
 }
 
 
+OVER_ACTIEPUNT = {Herinnering.OnderwerpType.ACTIEPUNT, Herinnering.OnderwerpType.TOEWIJZING}
+
+
+def compose_many(herinneringen: list[Herinnering], today: datetime.date) -> dict[int, EmailMessage | None]:
+    """The message per reminder (None: no longer needed), the actiepunten of all of them read in one query."""
+    ids = {h.onderwerp_id for h in herinneringen if h.onderwerp_type in OVER_ACTIEPUNT}
+    actiepunten = (Actiepunt.objects.select_related("driehoek", "overleg", "eigenaar").in_bulk(ids)
+                   if ids else {})
+    return {h.pk: COMPOSERS[h.onderwerp_type](h, today, actiepunten) for h in herinneringen}
+
+
 def compose(herinnering: Herinnering, today: datetime.date) -> EmailMessage | None:
-    return COMPOSERS[herinnering.onderwerp_type](herinnering, today)
+    return compose_many([herinnering], today)[herinnering.pk]

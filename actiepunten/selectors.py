@@ -33,6 +33,9 @@ from .models import (
 )
 
 ACTIEPUNT_RELATED = ("driehoek", "overleg", "eigenaar", "arrangement", "afspraak")
+# The API list shows only the ids of the arrangement and afspraak: joining them made PostgreSQL hash all
+# afspraken (255,000 at national scale) for every page, 0.8 s instead of 13 ms (issue 19).
+ACTIEPUNT_LIST_RELATED = ("driehoek", "overleg", "eigenaar")
 
 
 # --- scoping --------------------------------------------------------------------------------------
@@ -121,7 +124,7 @@ def actiepunt_list(user, *, mijn: bool = False, **filters) -> QuerySet:
     queryset = visible_actiepunten(user)
     if mijn:
         queryset = queryset.filter(eigenaar=user)
-    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_RELATED)
+    return (_filter(queryset, **filters).select_related(*ACTIEPUNT_LIST_RELATED)
             .order_by("datum_gereed", "nummer", "pk"))
 
 

@@ -5,10 +5,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,15 +14,13 @@ from samenwerking import toegang
 from samenwerking.historie import save_tracked as _save
 from samenwerking.models import Driehoek
 
-from . import berichten, selectors, workflow
+from . import berichten, selectors, verzending, workflow  # noqa: F401 - berichten: read via services in tests
 from .cyclus import agenda as cyclus_agenda
 from .cyclus import vervolg
-from .herinneringen import actiepunt_reminder
 from .models import (
     Actiepunt,
     Agendakoppeling,
     Deelname,
-    Herinnering,
     Overleg,
     Voorkeur,
 )
@@ -37,7 +33,6 @@ OVERLEG_FIELDS = ["soort", "titel", "datum", "begintijd", "eindtijd", "locatie",
                   "voorzitter_extern", "secretaris", "secretaris_extern", "verslag"]
 ACTIEPUNT_FIELDS = ["onderwerp", "eigenaar", "extern_naam", "extern_email", "extern_organisatie", "datum_gereed",
                     "toelichting", "arrangement", "afspraak"]
-MAX_SEND_ATTEMPTS = 10
 
 
 # --- overleggen -----------------------------------------------------------------------------------
@@ -244,121 +239,8 @@ def revoke_agendakoppelingen(*, user) -> int:
     return revoked
 
 
-# --- reminders: claim, then send ------------------------------------------------------------------
+# --- reminders: claim, then send (actiepunten/verzending.py: in batches, exactly once) -----------------
 
-CLAIM_BATCH_SIZE = 1000
-
-
-def _key(herinnering: Herinnering) -> tuple:
-    return herinnering.onderwerp_type, herinnering.onderwerp_id, herinnering.soort, herinnering.periode
-
-
-def _claim_batch(wanted: list[Herinnering]) -> int:
-    """Claim a batch of (onderwerp, soort, periode) keys as unique rows; return how many this run created.
-
-    A bounded number of queries whatever the batch holds: one select of the keys that already exist, then,
-    only if some are missing, one transaction with one INSERT … ON CONFLICT DO NOTHING, one re-select of the
-    inserted keys that have no history yet, and one bulk insert of their "+" history rows.
-
-    Exactly once: the unique constraint decides who claims a key; `ignore_conflicts` turns losing a race into
-    a no-op instead of an error. The pre-select keeps keys that exist from being inserted at all (on PostgreSQL
-    a conflicting insert still uses up a sequence value, every day, for every overdue actiepunt).
-
-    History (bulk_create bypasses save(), and with ignore_conflicts no primary keys come back): the rows this
-    run created are those of our keys without any history row, read inside the same transaction. A concurrent
-    run's rows become visible only when it commits, together with their history, and our insert waits for
-    its uncommitted rows on the unique index, so we never write history for a row another run created, and
-    never miss one of ours.
-    """
-    wanted = list({_key(h): h for h in wanted}.values())
-    if not wanted:
-        return 0
-    scope = {"onderwerp_type__in": {h.onderwerp_type for h in wanted},
-             "onderwerp_id__in": {h.onderwerp_id for h in wanted},
-             "periode__in": {h.periode for h in wanted}}  # a superset of the keys; narrowed by _key below
-    existing = set(Herinnering.objects.filter(**scope).values_list("onderwerp_type", "onderwerp_id", "soort",
-                                                                   "periode"))
-    missing = {_key(h): h for h in wanted if _key(h) not in existing}
-    if not missing:
-        return 0
-    scope = {"onderwerp_type__in": {k[0] for k in missing}, "onderwerp_id__in": {k[1] for k in missing},
-             "periode__in": {k[3] for k in missing}}
-    with transaction.atomic():
-        Herinnering.objects.bulk_create(missing.values(), ignore_conflicts=True)
-        without_history = ~Exists(Herinnering.history.filter(id=OuterRef("pk")))
-        created = [h for h in Herinnering.objects.filter(without_history, **scope) if _key(h) in missing]
-        Herinnering.history.bulk_history_create(created, default_user=None, default_date=timezone.now())
-    return len(created)
-
-
-def _in_batches(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def claim_reminders(*, today: datetime.date | None = None, batch_size: int = CLAIM_BATCH_SIZE) -> list[int]:
-    """Claim every reminder due today (once per period) and return the ids still to send, failures included.
-
-    Actiepunten are read in primary-key order, `batch_size` at a time (keyset pagination, so no cursor stays
-    open across the writes), and each batch is claimed by _claim_batch in a constant number of queries.
-    """
-    today = today or timezone.localdate()
-    days_before = settings.ACTIEPUNT_HERINNERING_DAGEN
-    candidates = selectors.actiepunten_for_reminders(today, days_before)
-    after = 0
-    while True:
-        batch = list(candidates.filter(pk__gt=after)[:batch_size])
-        if not batch:
-            break
-        after = batch[-1].pk
-        wanted = []
-        for actiepunt in batch:
-            due = actiepunt_reminder(actiepunt, today, days_before)
-            if due:
-                wanted.append(Herinnering(onderwerp_type=Herinnering.OnderwerpType.ACTIEPUNT,
-                                          onderwerp_id=actiepunt.pk, soort=due[0], periode=due[1],
-                                          driehoek_id=actiepunt.driehoek_id))
-        _claim_batch(wanted)
-        if len(batch) < batch_size:
-            break
-    year, week, _day = today.isocalendar()
-    digests = [Herinnering(onderwerp_type=Herinnering.OnderwerpType.GEBRUIKER, onderwerp_id=pk,
-                           soort=Herinnering.Soort.WEEKOVERZICHT, periode=f"{year}-W{week:02d}", driehoek_id=None)
-               for pk in selectors.secretarissen_for_digest().values_list("pk", flat=True)]
-    for batch in _in_batches(digests, batch_size):
-        _claim_batch(batch)
-    return selectors.pending_reminders(MAX_SEND_ATTEMPTS)
-
-
-def send_reminder(*, herinnering_id: int, today: datetime.date | None = None) -> str:
-    """Send one claimed reminder under a row lock; a failure is recorded on the row and retried by a later run.
-
-    The lock is held while the mail goes out, so a concurrent sender skips the row; once committed as
-    verzonden, no later run touches it. (Only a crash between the SMTP hand-off and the commit could repeat it.)
-    """
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        herinnering = (Herinnering.objects.select_for_update(skip_locked=True)
-                       .filter(pk=herinnering_id, status__in=[Herinnering.Verzending.TE_VERZENDEN,
-                                                              Herinnering.Verzending.MISLUKT]).first())
-        if herinnering is None:
-            return "al_afgehandeld"
-        message = berichten.compose(herinnering, today)
-        if message is None:
-            herinnering.status = Herinnering.Verzending.OVERGESLAGEN
-            _save(herinnering, None)
-            return herinnering.status
-        herinnering.pogingen += 1
-        herinnering.ontvangers = ", ".join(message.to)
-        try:
-            message.send()
-        except Exception as exc:  # any failure of the mail backend is recorded, shown and retried
-            herinnering.status = Herinnering.Verzending.MISLUKT
-            herinnering.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
-            logger.warning("Herinnering %s niet verzonden: %s", herinnering.pk, herinnering.laatste_fout)
-        else:
-            herinnering.status = Herinnering.Verzending.VERZONDEN
-            herinnering.verzonden_op = timezone.now()
-            herinnering.laatste_fout = ""
-        _save(herinnering, None)
-        return herinnering.status
+claim_reminders = verzending.claim_reminders
+send_reminder = verzending.send_reminder
+send_reminders = verzending.send_reminders

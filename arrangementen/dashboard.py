@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from samenwerking.dashboard import Blok, register
 
 from . import geweldstoets, selectors
+from .levensfaseblokken import levensfase_blokken
 
 TEMPLATE = "arrangementen/_blok.html"
 
@@ -27,13 +28,14 @@ def register_blocks() -> None:
              leeg=_("Niets te beoordelen."), items=selectors.review_queue_top),
         Blok(sleutel="ondertekenen", volgorde=25, template=TEMPLATE, kop=_("Te ondertekenen"),
              leeg=_("Niets te ondertekenen."), items=selectors.to_sign),
-        # The arrangement's life after signing, one block per Levensfase worth looking at (arrangementen.levensloop).
+        # The arrangement's life after signing, one block per Levensfase worth looking at (arrangementen.levensloop);
+        # the three in force read in one query (levensfaseblokken).
         Blok(sleutel="werking", volgorde=30, template=TEMPLATE, kop=_("In werking"),
-             leeg=_("Geen arrangementen in werking."), items=selectors.in_werking, datum="geldig_tot"),
+             leeg=_("Geen arrangementen in werking."), gedeeld=levensfase_blokken, datum="geldig_tot"),
         Blok(sleutel="achterstallig", volgorde=35, template=TEMPLATE, kop=_("Evaluatie achterstallig"),
-             leeg=_("Geen achterstallige evaluaties."), items=selectors.evaluatie_achterstallig, datum="evaluatie"),
+             leeg=_("Geen achterstallige evaluaties."), gedeeld=levensfase_blokken, datum="evaluatie"),
         Blok(sleutel="verloopt", volgorde=40, template=TEMPLATE, kop=_("Verloopt binnenkort"),
-             leeg=_("Geen arrangementen die binnen 90 dagen verlopen."), items=selectors.verloopt_binnenkort,
+             leeg=_("Geen arrangementen die binnen 90 dagen verlopen."), gedeeld=levensfase_blokken,
              datum="geldig_tot"),
         Blok(sleutel="opgezegd", volgorde=45, template=TEMPLATE, kop=_("Opgezegd / vervangen"),
              leeg=_("Geen opgezegde of vervangen arrangementen."), items=selectors.opgezegd_of_vervangen,

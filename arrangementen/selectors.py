@@ -264,28 +264,7 @@ def to_sign(user) -> list[Arrangement]:
     return waiting[:DASHBOARD_ROWS]
 
 
-def _in_fase(user, *fasen: str) -> QuerySet:
-    return (visible_arrangementen(user).met_levensfase().filter(levensfase__in=fasen)
-            .select_related("driehoek", "opzegging"))
-
-
-def in_werking(user) -> list[Arrangement]:
-    """Signed arrangements in force today with nothing to watch: the other fasen, and a coming vervanging, have
-    their own block."""
-    return list(_in_fase(user, Levensfase.IN_WERKING).filter(vervangen_per__isnull=True)
-                .order_by("-geldig_van", "pk")[:DASHBOARD_ROWS])
-
-
-def evaluatie_achterstallig(user) -> list[Arrangement]:
-    """In force, and the evaluation that counts has passed: the oldest first."""
-    return list(_in_fase(user, Levensfase.EVALUATIE_ACHTERSTALLIG)
-                .annotate(evaluatie_telt=Coalesce("volgende_evaluatie", "evaluatiedatum"))
-                .order_by("evaluatie_telt", "pk")[:DASHBOARD_ROWS])
-
-
-def verloopt_binnenkort(user) -> list[Arrangement]:
-    """In force, and geldig_tot within 90 days (models/levensfase.py)."""
-    return list(_in_fase(user, Levensfase.VERLOOPT_BINNENKORT).order_by("geldig_tot", "pk")[:DASHBOARD_ROWS])
+# The blocks of arrangements in force: arrangementen/levensfaseblokken.py (one query for three blocks).
 
 
 RECENT_BEEINDIGD_DAGEN = 30

@@ -36,6 +36,7 @@ def test_beat_runs_the_planner_and_its_arguments_fit():
     inspect.signature(task.run).bind(*entry.get("args", ()), **entry.get("kwargs", {}))
     assert task.acks_late and task.time_limit and task.soft_time_limit
     assert tasks.send_reminder.acks_late and tasks.send_reminder.time_limit
+    assert tasks.send_reminders.acks_late and tasks.send_reminders.time_limit
 
 
 def test_due_in_seven_days_sends_one_dutch_mail_with_a_link(maak_punt, lezer):

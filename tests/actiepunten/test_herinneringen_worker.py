@@ -7,6 +7,7 @@ worker sent, and make it fail on demand.
 
 import datetime
 import json
+import math
 import os
 import re
 import subprocess
@@ -18,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from actiepunten import services, tasks
+from actiepunten import services, tasks, verzending
 from actiepunten.models import Herinnering
 from tests.integration.conftest import (  # noqa: F401 (broker_dispatch is a fixture)
     READY_TIMEOUT,
@@ -76,13 +77,14 @@ def mails(mail_dir, monkeypatch):
 
 
 def run_on_worker(worker, expected_sent: int | None = None) -> int:
-    """Publish one planner run and wait until it and the send tasks it dispatched have finished."""
+    """Publish one planner run and wait until it and the send tasks it dispatched (one per batch) have finished."""
     result = tasks.plan_reminders.delay()
     done = re.compile(rf"plan_reminders\[{re.escape(result.id)}\] succeeded in [\d.]+s: (\d+)")
     assert wait_for(lambda: bool(done.search(worker.log())), timeout=TIMEOUT), worker.log_tail()
     dispatched = int(done.search(worker.log())[1])
+    batches = math.ceil(dispatched / verzending.SEND_BATCH_SIZE)
     assert wait_for(lambda: not Herinnering.objects.filter(status="te_verzenden").exists()
-                    and worker.log().count("send_reminder[") >= 2 * dispatched, timeout=TIMEOUT), worker.log_tail()
+                    and worker.log().count("send_reminders[") >= 2 * batches, timeout=TIMEOUT), worker.log_tail()
     return dispatched
 
 
