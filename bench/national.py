@@ -11,7 +11,11 @@ settings; see that module for the two things it changes) and DATABASE_URL pointi
    measured URL answers 200 with the expected content for that session — a redirect to the login page must never
    be measured as a fast page;
 4. measure every URL with wrk at 10 and 50 concurrent connections, the bare view (no database, no template, the
-   same middleware) in the same server and the same run as the reference.
+   same middleware) in the same server and the same run as the reference; between runs the queue a run leaves
+   behind is drained first;
+5. the A/B variants side by side (bench/varianten.py: session store, connection pool, gunicorn worker model);
+6. the breakdown per page from a profiler over many requests (bench/profiel.py), with the server stopped.
+With BENCH_SCALE=small (`make bench-quick`) the data set is small and the files are bench/results/quick.*.
 
 Targets (issue 7): every page's p95 ≤ 4 × the bare view's p95 at 10 users; 0 errors at 50 users.
 """

@@ -8,8 +8,9 @@ Django's real WSGI handler with the session cookie wrk used, and every request's
   the view; a class's own time is the time inside its marker minus the time inside the next one. Session and user
   loads happen lazily wherever request.session or request.user is first touched, so their queries are moved to
   SessionMiddleware and AuthenticationMiddleware by the call stack of the query;
-- rechten: queries whose call stack passes samenwerking/toegang.py or rollen.py (timed by connection.execute_wrapper)
-  plus the Python time pyinstrument samples there;
+- rechten: queries whose call stack passes samenwerking/toegang.py or rollen.py (timed by connection.execute_wrapper),
+  in the view or in a middleware (the second-step check asks toegang), plus the Python time pyinstrument samples
+  there in the view;
 - queries: every other query's database time plus the ORM's Python time (frames under django/db);
 - weergave: templates (django/template), DRF serializers and renderers, forms' widgets;
 - rest: the view's other Python time, URL resolution, and the handler around the middleware.
@@ -184,24 +185,27 @@ def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> di
 
 
 def _slices(meting: Meting, names: list[str], shares: dict) -> dict:
+    """Per request: middleware per class (own time; session and user loads moved to their middleware, permission
+    queries moved out to rechten), then the view's database time by kind and its Python time by sampled share."""
     n, view = meting.requests, len(names)
-    short = [name.rsplit(".", 1)[-1] for name in names]
-    per_class = {}
-    for index, name in enumerate(short):
-        own = meting.inclusive[index] - meting.inclusive[index + 1]
-        per_class[name] = own - sum(t for (layer, _kind), t in meting.db.items()
-                                    if layer == index and _kind in ("sessie", "gebruiker"))
+    per_class = {name.rsplit(".", 1)[-1]: meting.inclusive[i] - meting.inclusive[i + 1] for i, name in enumerate(names)}
+    by_index = list(per_class)
     moved = {"sessie": "SessionMiddleware", "gebruiker": "AuthenticationMiddleware"}
-    view_db = defaultdict(float)
+    db = defaultdict(float)
     for (layer, kind), seconds in meting.db.items():
-        if kind in moved and (layer is None or layer < view):
-            per_class[moved[kind]] = per_class.get(moved[kind], 0.0) + seconds
-        elif layer == view:
-            view_db["rechten" if kind == "rechten" else "queries"] += seconds
-    view_python = meting.inclusive[view] - sum(view_db.values())
+        if layer is None or layer >= view:
+            db["rechten" if kind == "rechten" else "queries"] += seconds
+            continue
+        per_class[by_index[layer]] -= seconds
+        if kind == "rechten":
+            db["rechten"] += seconds
+        else:
+            target = moved.get(kind, by_index[layer])
+            per_class[target] += seconds
+    view_python = meting.inclusive[view] - sum(t for (layer, _k), t in meting.db.items() if layer == view)
     sampled = sum(shares.values()) or 1.0
     slices = {"middleware": sum(per_class.values()),
-              **{s: view_db.get(s, 0.0) + view_python * shares.get(s, 0.0) / sampled
+              **{s: db.get(s, 0.0) + view_python * shares.get(s, 0.0) / sampled
                  for s in ("rechten", "queries", "weergave")}}
     slices["rest"] = meting.total - sum(slices.values())
     ms = {s: 1000 * slices[s] / n for s in SLICES}
