@@ -8,7 +8,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev SITE_URL=$(SITE_URL)
 
-.PHONY: run test lint bench deps static messages lock clean
+.PHONY: run test lint bench bench-quick deps static messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: deps
 
 bench: deps static
 	bash scripts/bench.sh
+
+# The same measurements on a small data set with short runs (bench/results/quick.*), to check a change first.
+bench-quick: deps static
+	bash scripts/bench.sh quick
 
 # Regenerate the lock file after changing pyproject.toml.
 lock: | $(BIN)/python

@@ -1,13 +1,18 @@
 """The national data set's shared parts: its sizes and word lists, and bulk writing with history rows."""
 
+import os
 import time
 
 SEED = 20261128
-DRIEHOEKEN = 500
+# BENCH_SCALE=small (`make bench-quick`): the same shape on a data set that generates in seconds. Every basisteam
+# keeps its own driehoek (~170), so the small set differs in local driehoeken, users, arrangementen, actiepunten.
+SCALE = os.environ.get("BENCH_SCALE", "national")
+SMALL = SCALE == "small"
+DRIEHOEKEN = 200 if SMALL else 500
 BASISTEAMS = 170
-GEBRUIKERS = 5000
-ARRANGEMENTEN = 10000
-ACTIEPUNTEN = 100000
+GEBRUIKERS = 400 if SMALL else 5000
+ARRANGEMENTEN = 2000 if SMALL else 10000
+ACTIEPUNTEN = 2000 if SMALL else 100000
 OVERLEGGEN_PER_DRIEHOEK = 10
 BATCH = 2000
 

@@ -5,10 +5,32 @@
 #    (gunicorn under production settings, measured with wrk), both against a throwaway PostgreSQL and Redis on
 #    free loopback ports, stopped on exit whatever happened (like `make test`).
 # `bash scripts/bench.sh nationaal` (or pdf, herinneringen; several allowed) runs only those parts.
+# `bash scripts/bench.sh quick` (`make bench-quick`): every part on a small data set with short runs, in a few
+# minutes, writing bench/results/quick.* and leaving the full run's files as they are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PARTS=" ${*:-pdf herinneringen nationaal} "
+ARGS=" $* "
+if [[ "$ARGS" == *" quick "* ]]; then
+  export BENCH_SCALE=small BENCH_DURATION=3 BENCH_WARMUP=1 BENCH_AB_DURATION=3 BENCH_ROUNDS=1 \
+    BENCH_ACTIEPUNTEN=2000 BENCH_SEND=200
+  ARGS=${ARGS// quick / }
+fi
+PARTS=" $(echo $ARGS) "
+[ "$PARTS" = "  " ] && PARTS=" pdf herinneringen nationaal "
 wants() { [[ "$PARTS" == *" $1 "* ]]; }
+# A part that always writes bench/results/NAME.*: in the quick run its files become quick.NAME.* instead.
+part() {
+  local name=$1 keep status=0
+  shift
+  if [ "${BENCH_SCALE:-}" != small ]; then "$@"; return; fi
+  keep=$(mktemp -d)
+  cp bench/results/"$name".* "$keep"/ 2>/dev/null || true
+  "$@" || status=$?
+  for f in bench/results/"$name".*; do [ -e "$f" ] && mv "$f" "bench/results/quick.${f##*/}"; done
+  cp "$keep"/* bench/results/ 2>/dev/null || true
+  rm -rf "$keep"
+  return $status
+}
 BIN=.venv/bin
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
@@ -20,7 +42,7 @@ ensure_packages "${PACKAGES[@]}"
 START=$(date +%s)
 if wants pdf; then
   echo "== PDF-pijplijn"
-  "$BIN/python" bench/pdf_pipeline.py
+  part pdf_pipeline "$BIN/python" bench/pdf_pipeline.py
 fi
 
 # --- throwaway servers -------------------------------------------------------------------------
@@ -50,11 +72,11 @@ echo "PostgreSQL op 127.0.0.1:$PGPORT, Redis op 127.0.0.1:$REDISPORT"
 
 if wants herinneringen; then
   echo "== Herinneringen"
-  BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" "$BIN/python" bench/reminders.py
+  BENCH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" part reminders "$BIN/python" bench/reminders.py
 fi
 wants nationaal || exit 0
 
-echo "== Pagina's onder last op nationale schaal"
+echo "== Pagina's onder last (${BENCH_SCALE:-nationale} schaal)"
 as_pg "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres nationaal
 mkdir -p "$TMP/work" "$TMP/private"
 # Production settings (config/settings/bench.py): every required secret is set, to throwaway values.
@@ -68,4 +90,4 @@ env DJANGO_SETTINGS_MODULE=config.settings.bench \
   PRIVATE_MEDIA_ROOT="$TMP/private" BENCH_STATIC_ROOT="$TMP/static" BENCH_WORK="$TMP/work" \
   BENCH_PORT="$(free_port)" \
   "$BIN/python" bench/national.py
-echo "make bench klaar in $(( $(date +%s) - START )) s."
+echo "make bench${BENCH_SCALE:+ (${BENCH_SCALE})} klaar in $(( $(date +%s) - START )) s."

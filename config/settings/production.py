@@ -41,12 +41,26 @@ DATABASES = {"default": env.db_url_config(require("DATABASE_URL"))}
 # backend process start and authentication, measured by `make bench`); checked before reuse after an error.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# DB_POOL=N: psycopg's connection pool (N connections per process) instead of persistent connections; Django
+# requires CONN_MAX_AGE 0 with a pool. Needs the psycopg_pool package, which this project does not install.
+DB_POOL = env.int("DB_POOL", default=0)
+if DB_POOL:
+    DATABASES["default"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
+                                       "pool": {"min_size": 1, "max_size": DB_POOL, "timeout": 10}}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 CELERY_BROKER_URL = require("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = False
 # One cache shared by every worker (rate limits, refusal counters, cached diffs): Redis, by default the broker's.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                       "LOCATION": env.str("CACHE_URL", default=CELERY_BROKER_URL),
                       "KEY_PREFIX": "handhaving"}}
+# Where sessions live (SESSIE_OPSLAG: db, cache or cached_db; `make bench` compares the three side by side).
+SESSION_ENGINES = {"db": "django.contrib.sessions.backends.db", "cache": "django.contrib.sessions.backends.cache",
+                   "cached_db": "django.contrib.sessions.backends.cached_db"}
+_sessie_opslag = env.str("SESSIE_OPSLAG", default="cached_db")
+if _sessie_opslag not in SESSION_ENGINES:
+    raise ImproperlyConfigured(f"SESSIE_OPSLAG moet db, cache of cached_db zijn, niet '{_sessie_opslag}'.")
+SESSION_ENGINE = SESSION_ENGINES[_sessie_opslag]
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,96 @@
+"""A/B in one run: the same pages under each variant of the production set-up, one after the other on one server
+port, so a change is judged against the default measured minutes earlier on the same machine, not on another day.
+
+Each variant is a gunicorn worker model and/or environment flags the production settings read (SESSIE_OPSLAG,
+DB_POOL; config/settings/production.py). The default is measured first and again last: the difference between
+the two says how much the machine drifted during the comparison. A variant that cannot run here (psycopg_pool is
+not installed, and the product takes no new dependency for a benchmark) is reported with its reason.
+"""
+
+import importlib.util
+import os
+
+from django.conf import settings
+
+DURATION = int(os.environ.get("BENCH_AB_DURATION", os.environ.get("BENCH_DURATION", "10")))
+CONNECTIONS = 10
+PAGES = ("kale view (referentie)", "dashboard", "arrangementen: lijst", "arrangement (detail)", "API: arrangementen")
+ENGINES = {"db": "django.contrib.sessions.backends.db", "cache": "django.contrib.sessions.backends.cache",
+           "cached_db": "django.contrib.sessions.backends.cached_db"}
+BASIS = "standaard (productie)"
+
+
+def variants() -> list[dict]:
+    pool = importlib.util.find_spec("psycopg_pool") is not None
+    return [
+        {"naam": BASIS},
+        {"naam": "sessies in de database", "env": {"SESSIE_OPSLAG": "db"}},
+        {"naam": "sessies in Redis (cache)", "env": {"SESSIE_OPSLAG": "cache"}},
+        {"naam": "sessies in Redis + database (cached_db)", "env": {"SESSIE_OPSLAG": "cached_db"}},
+        {"naam": "psycopg-pool (4 verbindingen per worker)", "env": {"DB_POOL": "4"},
+         "niet": None if pool else "psycopg_pool is niet geïnstalleerd (geen nieuwe afhankelijkheid)"},
+        {"naam": "gunicorn: 2 sync-workers", "workers": 2},
+        {"naam": "gunicorn: 5 sync-workers", "workers": 5},
+        {"naam": "gunicorn: gthread, 3 workers × 4 threads", "worker_class": "gthread", "workers": 3, "threads": 4},
+        {"naam": BASIS + ", nogmaals aan het eind"},
+    ]
+
+
+def _engine(variant: dict) -> str:
+    return ENGINES.get(variant.get("env", {}).get("SESSIE_OPSLAG"), settings.SESSION_ENGINE)
+
+
+def measure(port: int, measured: list[dict], *, users: dict, bench) -> list[dict]:
+    """Every variant over PAGES at CONNECTIONS users; `bench` is the running bench/national.py (server, wrk)."""
+    pages = [page for page in measured if page["naam"] in PAGES]
+    rows = []
+    for variant in variants():
+        if variant.get("niet"):
+            rows.append({"variant": variant["naam"], "pagina": "–", "niet_gemeten": variant["niet"]})
+            print(f"  {variant['naam']}: niet gemeten, {variant['niet']}", flush=True)
+            continue
+        engine = _engine(variant)
+        cookies = {role: f"{settings.SESSION_COOKIE_NAME}={bench.make_session(user, engine)}"
+                   for role, user in users.items()}
+        server = bench.start_gunicorn(port, variant)
+        try:
+            for page in pages:
+                head = bench.headers(port, bench.cookie_for(page, cookies))
+                bench.verify(port, page, head)
+                bench.wrk(port, page["pad"], head, CONNECTIONS, 1)
+                bench.drain(port)
+                result = bench.wrk(port, page["pad"], head, CONNECTIONS, DURATION)
+                result.pop("raw")
+                bench.drain(port)
+                rows.append({"variant": variant["naam"], "pagina": page["naam"], **result})
+                print(f"  {variant['naam'][:40]:40} {page['naam']:24} p95 {result['p95_ms']:7.1f} ms  "
+                      f"{result['rps']:7.1f}/s  fouten {result['errors']}", flush=True)
+        finally:
+            bench.stop(server)
+    _compare(rows)
+    return rows
+
+
+def _compare(rows: list[dict]) -> None:
+    basis = {r["pagina"]: r for r in rows if r["variant"] == BASIS}
+    for r in rows:
+        ref = basis.get(r["pagina"])
+        if ref and "p95_ms" in r and ref["p95_ms"] and ref["rps"]:
+            r["p95_t_o_v_standaard"] = r["p95_ms"] / ref["p95_ms"]
+            r["rps_t_o_v_standaard"] = r["rps"] / ref["rps"]
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = [f"Varianten naast elkaar in deze run ({CONNECTIONS} gebruikers, wrk {DURATION} s per rij; de standaard "
+             "vooraf en nogmaals aan het eind):", "",
+             "| variant | pagina | p50 (ms) | p95 (ms) | verzoeken/s | fouten | p95 / standaard | verzoeken/s / "
+             "standaard |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "niet_gemeten" in r:
+            lines.append(f"| {r['variant']} | – | – | – | – | – | niet gemeten: {r['niet_gemeten']} | – |")
+            continue
+        p95 = f"{r['p95_t_o_v_standaard']:.2f}" if "p95_t_o_v_standaard" in r else "–"
+        rps = f"{r['rps_t_o_v_standaard']:.2f}" if "rps_t_o_v_standaard" in r else "–"
+        lines.append(f"| {r['variant']} | {r['pagina']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['rps']:.1f} "
+                     f"| {r['errors']} | {p95} | {rps} |")
+    return "\n".join(lines) + "\n"
