@@ -132,7 +132,7 @@ class Gemeentebeeld:
 def gemeente_overview(user, pk: int, *, peildatum: datetime.date) -> Gemeentebeeld:
     """A gemeente of the user's scopes (else 404, like any object out of sight). Four queries."""
     gemeenten = toegang.visible_gemeenten(user).select_related("eenheid", "veiligheidsregio").filter(pk=pk)
-    [dekking] = coverage(gemeenten=gemeenten, peildatum=peildatum) or [None]
+    [dekking] = coverage(gemeenten=gemeenten, peildatum=peildatum, namen=True) or [None]
     toegang.require(user, dekking, model=Gemeente, pk=pk,
                     missing=_("Deze gemeente ligt niet in uw overzicht of bestaat niet."))
     driehoeken = list(dekking.gemeente.driehoeken.select_related("basisteam").order_by("naam"))

@@ -1,5 +1,5 @@
-"""The aggregate table (/beeld/, issue 16) in other shapes: the CSV/XLSX download of exactly the page's rows, and
-the records the API (arrangementen.api.beeld) serialises as JSON and GeoJSON.
+"""The aggregate table (/beeld/, issue 16) in other shapes: the page's rows as HTML, the CSV/XLSX download of
+exactly the page's rows, and the records the API (arrangementen.api.beeld) serialises as JSON and GeoJSON.
 
 Both start from arrangementen.beeld.overview, so the rows, their order and the peildatum are the page's own; this
 module adds the parties count of each gemeente's best arrangement and the BOA-inzet per domein of the one in force
@@ -9,6 +9,10 @@ module adds the parties count of each gemeente's best arrangement and the BOA-in
 from decimal import Decimal
 
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -16,6 +20,52 @@ from .beeld import Beeld, Beeldregel
 from .models import BoaInzet, Domein, Partij
 
 Inzet = dict[int, dict[str, tuple[int, Decimal]]]
+
+
+_RIJ = """
+    <tr class="utrecht-table__row">
+      <th class="utrecht-table__header-cell" scope="row"><a class="utrecht-link" href="{url}">{naam}</a></th>
+      <td class="utrecht-table__cell">{eenheid}</td>
+      <td class="utrecht-table__cell">{regio}</td>
+      <td class="utrecht-table__cell">{stand}</td>
+      <td class="utrecht-table__cell">{aantal}</td>
+      <td class="utrecht-table__cell">{boas}</td>
+      <td class="utrecht-table__cell">{fte}</td>
+    </tr>
+  """
+
+
+def html_rows(regels: list[Beeldregel], *, detail_query: str) -> SafeString:
+    """The table's body rows as the template would write them, formatted here: a {% url %} and eleven lookups per
+    row cost the national page (342 rows) about a fifth of a second. The detail link is reversed once."""
+    detail = reverse("beeld:gemeente", args=[0]).removesuffix("0/")
+    query = escape(f"?{detail_query}") if detail_query else ""
+    tag = ' <span class="app-tag">{}</span>'.format(escape(_("geweldsmiddelen zonder arrangement in werking")))
+    namen: dict[str, str] = {}  # the few eenheden, regio's and states, escaped once
+    getallen: dict[tuple, str] = {}  # localize() reads the locale's formats on every call: once per value
+
+    def getal(value) -> str:
+        if value is None:
+            return "—"
+        key = (type(value), str(value))  # 1 and Decimal("1.0") are equal keys but print differently
+        if key not in getallen:
+            getallen[key] = localize(value)
+        return getallen[key]
+
+    parts = []
+    for regel in regels:
+        gemeente, stand = regel.gemeente, regel.stand
+        for tekst in (gemeente.eenheid.naam, gemeente.veiligheidsregio.naam):
+            if tekst not in namen:
+                namen[tekst] = escape(tekst)
+        if stand not in namen:
+            namen[stand] = escape(capfirst(stand.label))
+        parts.append(_RIJ.format(
+            url=f"{detail}{gemeente.pk}/{query}", naam=escape(gemeente.weergavenaam),
+            eenheid=namen[gemeente.eenheid.naam], regio=namen[gemeente.veiligheidsregio.naam],
+            stand=namen[stand] + (tag if regel.geweld_zonder_werking else ""),
+            aantal=getal(len(regel.arrangementen)), boas=getal(regel.boas), fte=getal(regel.fte)))
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
 def inzet_per_domein(beeld: Beeld) -> Inzet:

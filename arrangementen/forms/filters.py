@@ -10,6 +10,7 @@ from samenwerking import werkgroepen
 from samenwerking.models import Basisteam, Eenheid, Gemeente, Veiligheidsregio
 
 from ..models import Domein, Grondslag, Levensfase, Status
+from .keuzelijst import Keuzelijst
 
 
 def peildatum_field(*, help_text) -> forms.DateField:
@@ -126,6 +127,7 @@ class EenmaalGelezen(forms.ModelChoiceField):
     is checked against, so a chosen place costs no lookup of its own (the filtered overview stays within 12)."""
 
     iterator = _GelezenIterator
+    widget = Keuzelijst  # some 250 options at national scale: written in Python, not by a template each
 
     def objects(self) -> list:
         if "_gelezen" not in self.__dict__:

@@ -13,7 +13,7 @@ from samenwerking import tabellen, toegang
 
 from ..beeld import KOLOMMEN, gemeente_overview, overview
 from ..beeldcijfers import per_group, where
-from ..beeldtabel import export_table
+from ..beeldtabel import export_table, html_rows
 from ..forms import BeeldForm
 from ..forms.filters import PLAATSFILTERS, BeeldFilterForm
 from ..models import Domein
@@ -74,6 +74,7 @@ def beeld(request):
         "kolommen": _columns(filters=filters, sorteer=sorteer, aflopend=aflopend),
         "vergelijk_query": urlencode(vergelijk_query),
         "detail_query": urlencode(filters),  # a gemeente's detail leads back to this page as it is
+        "tabelregels": html_rows(result.regels, detail_query=urlencode(filters)),
         "cijfers": [(_("Per politie-eenheid"), _("Politie-eenheid"), per_group(result.regels, by="eenheid",
                                                                                domeinen=domeinen)),
                     (_("Per veiligheidsregio"), _("Veiligheidsregio"),
