@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrangementen', '0020_kennisbank'),
+        ('arrangementen', '0021_geweldsmiddelen_per_organisatie'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
