@@ -30,14 +30,15 @@ def _zero(regel) -> bool:
     return not regel.aantal_boas and not regel.fte
 
 
-def _carried(arrangement: Arrangement, domeinen: list[str]) -> dict[str, list[str]]:
-    """Per domein, the geweldsmiddelen rows resting on it, as "organisatie: middel" (one query)."""
-    carried = {}
+def _carried(arrangement: Arrangement, domeinen: list[str]) -> dict[str, str]:
+    """Per domein, the geweldsmiddelen resting on it, as "organisatie: middel, middel; …" (one query)."""
+    per_domein: dict[str, dict[str, list[str]]] = {}
     for toekenning in (Geweldsmiddeltoekenning.objects.filter(arrangement=arrangement, domein__in=domeinen)
                        .select_related("organisatie").order_by("domein", "organisatie__naam", "geweldsmiddel")):
-        carried.setdefault(toekenning.domein, []).append(
-            f"{toekenning.organisatie.naam}: {toekenning.get_geweldsmiddel_display()}")
-    return carried
+        per_domein.setdefault(toekenning.domein, {}).setdefault(toekenning.organisatie.naam, []).append(
+            str(toekenning.get_geweldsmiddel_display()))
+    return {domein: "; ".join(f"{naam}: {', '.join(middelen)}" for naam, middelen in organisaties.items())
+            for domein, organisaties in per_domein.items()}
 
 
 def check_geweld(*, arrangement: Arrangement, regels) -> None:
@@ -47,7 +48,7 @@ def check_geweld(*, arrangement: Arrangement, regels) -> None:
     carried = _carried(arrangement, zero) if zero else {}
     messages = [_("%(domein)s: de BOA-inzet kan niet naar nul zolang hier geweldsmiddelen op rusten (%(middelen)s). "
                   "Verwijder eerst die geweldsmiddelen, of houd BOA-inzet in dit domein.") % {
-        "domein": Domein(domein).label, "middelen": "; ".join(carried[domein])}
+        "domein": Domein(domein).label, "middelen": carried[domein]}
         for domein in Domein.values if domein in carried]
     if messages:
         raise ValidationError({"inzet": messages}, code="inzet_met_geweldsmiddelen")

@@ -149,8 +149,7 @@ def test_lowering_a_domeins_inzet_to_zero_under_geweldsmiddelen_is_refused_namin
                                     data={"doel": "Nieuw doel"}, inzet=[InzetRegel("I", 0, Decimal("0"))])
     assert refused.value.message_dict["inzet"] == [
         f"I – Openbare ruimte: de BOA-inzet kan niet naar nul zolang hier geweldsmiddelen op rusten ({gemeente}: "
-        f"handboeien; {gemeente}: korte wapenstok). Verwijder eerst die geweldsmiddelen, of houd BOA-inzet in dit "
-        "domein."]
+        "handboeien, korte wapenstok). Verwijder eerst die geweldsmiddelen, of houd BOA-inzet in dit domein."]
     met_handboeien.refresh_from_db()
     assert (met_handboeien.lock_version, met_handboeien.doel) == (version, "")
     assert met_handboeien.inzet.get(domein="I").aantal_boas == 6
@@ -172,6 +171,7 @@ def test_the_edit_page_refuses_zero_inzet_under_geweldsmiddelen_and_keeps_the_ty
     page = html(response)
     assert "I – Openbare ruimte: de BOA-inzet kan niet naar nul zolang hier geweldsmiddelen op rusten" in page
     assert "Mijn nieuwe doel" in page
+    assert f'href="/arrangementen/{met_handboeien.pk}/#geweldsmiddelen">Geweldsmiddelen per BOA-organisatie' in page
     assert met_handboeien.inzet.get(domein="I").aantal_boas == 6
 
 
