@@ -49,6 +49,7 @@ from django.db import connection  # noqa: E402
 
 from bench import national_data, profiel, varianten  # noqa: E402
 from bench.doelen import judge  # noqa: E402
+from bench.national_extra import extra_pages  # noqa: E402
 from bench.urls import BARE_PATH  # noqa: E402
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))  # as docker-compose.yml; the machine has 2 cores
@@ -196,8 +197,9 @@ def verify(port: int, page: dict, head: dict) -> None:
     problem = None
     if status != 200:
         problem = f"status {status}"
-    elif "bevat" in page and html.escape(page["bevat"]) not in body and page["bevat"] not in body:
-        problem = f"'{page['bevat']}' staat niet op de pagina"
+    elif missing := [text for text in [page.get("bevat"), *page.get("bevat_ook", [])]
+                     if text is not None and html.escape(text) not in body and text not in body]:
+        problem = f"'{missing[0]}' staat niet op de pagina"
     elif "json_count" in page:
         data = json.loads(body)
         if data.get("count") != page["json_count"] or not data.get("results"):
@@ -297,7 +299,7 @@ def main():
     # Ordered by pk: the basisteamdriehoek was made before the local ones.
     driehoeken = list(visible_driehoeken(user).order_by("pk"))
     overzicht = Gebruiker.objects.get(username=national_data.BENCH_OVERZICHT_USERNAME)
-    measured = pages(user, driehoeken) + overview_pages(overzicht)
+    measured = pages(user, driehoeken) + overview_pages(overzicht) + extra_pages(user, driehoeken)
     cookies = {"coordinator": f"{settings.SESSION_COOKIE_NAME}={make_session(user)}",
                "overzicht": f"{settings.SESSION_COOKIE_NAME}={make_session(overzicht)}"}
 

@@ -9,7 +9,8 @@ would add is written as they would write it:
   change nothing (checked, or the run stops);
 - every created row gets its '+' history row (django-simple-history's bulk_history_create), and each workflow step
   of an arrangement a '~' row, a Statusovergang and, for reviews, a Beoordeling.
-Not generated: security audit log entries for the memberships (no measured page reads them) and PDF documents.
+Not generated: security audit log entries for the memberships (no measured page reads them). The kennisbank's
+practices, gegevensstromen and one signed arrangement with its PDF rows come from bench/national_extra.py.
 
 Use `generate()` from a process where Django is set up against an empty, migrated database.
 """
@@ -39,6 +40,7 @@ from bench.national_basis import (
     Log,
     _bulk,
 )
+from bench.national_extra import generate_extra, load_knowledge
 from bench.national_werk import _actiepunten, _arrangementen
 
 
@@ -212,13 +214,15 @@ def generate() -> dict:
     log = Log()
     call_command("migrate", verbosity=0)
     load_library()
-    log("migraties en modelbibliotheek")
+    load_knowledge()
+    log("migraties, modelbibliotheek en praktijkvoorbeelden")
     driehoeken = _geography(rng, log)
     users, bench_user, bench_driehoeken, members = _people(rng, driehoeken, log)
     checked = check_permissions_sample(rng)
     log(f"steekproef rechten via sync_permissions ({checked} paren, ongewijzigd)")
     counts = _arrangementen(rng, driehoeken, members, log)
     counts.update(_actiepunten(rng, driehoeken, members, log))
+    counts.update(generate_extra(bench_driehoeken=bench_driehoeken, members=members, log=log))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     log("VACUUM ANALYZE")
@@ -228,13 +232,14 @@ def generate() -> dict:
 
 def counts() -> dict:
     from actiepunten.models import Actiepunt, Overleg
-    from arrangementen.models import Afspraak, Arrangement
+    from arrangementen.models import Afspraak, Arrangement, Gegevensstroom, Praktijkvoorbeeld
     from samenwerking.models import Basisteam, Driehoek, DriehoekGebruikerRecht, Gebruiker, Gemeente, Lidmaatschap
 
     result = {name: model.objects.count() for name, model in [
         ("gemeenten", Gemeente), ("basisteams", Basisteam), ("driehoeken", Driehoek), ("gebruikers", Gebruiker),
         ("lidmaatschappen", Lidmaatschap), ("rechten", DriehoekGebruikerRecht), ("arrangementen", Arrangement),
-        ("afspraken", Afspraak), ("overleggen", Overleg), ("actiepunten", Actiepunt)]}
+        ("afspraken", Afspraak), ("overleggen", Overleg), ("actiepunten", Actiepunt),
+        ("gegevensstromen", Gegevensstroom), ("praktijkvoorbeelden", Praktijkvoorbeeld)]}
     result["historie_arrangementen"] = Arrangement.history.count()
     result["historie_afspraken"] = Afspraak.history.count()
     result["historie_actiepunten"] = Actiepunt.history.count()
