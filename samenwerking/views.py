@@ -60,6 +60,8 @@ def _describe_driehoek_record(record, resolver):
             "gebruiker": resolver.label(Gebruiker, record.gebruiker_id),
             "rol": Rol(record.rol).label,
         }
+    if record.soort == Driehoek.Soort.WERKGROEP:
+        return _("Werkgroep “%(naam)s”") % {"naam": record.naam}
     return _("Driehoek “%(naam)s”") % {"naam": record.naam}
 
 

@@ -137,6 +137,20 @@ def test_a_werkgroep_member_without_a_driehoek_cannot_start_an_arrangement(clien
     assert client.get(reverse("arrangementen:nieuw")).status_code == 403
 
 
+def test_the_overleggen_page_of_a_werkgroep_offers_no_evaluation_of_arrangements(client, werkgroep, leden):
+    client.force_login(leden["secretaris"])
+    html = client.get(reverse("actiepunten:overleggen", args=[werkgroep.pk])).content.decode()
+    assert reverse("actiepunten:overleg_nieuw", args=[werkgroep.pk]) in html
+    assert reverse("actiepunten:evaluaties", args=[werkgroep.pk]) not in html
+
+
+def test_the_history_of_a_werkgroep_names_it_a_werkgroep(client, werkgroep, leden):
+    client.force_login(leden["lezer"])
+    html = client.get(reverse("samenwerking:driehoek_geschiedenis", args=[werkgroep.pk])).content.decode()
+    assert escape("Werkgroep “BOA-Platform Samenwerking”") in html
+    assert "Driehoek “" not in html
+
+
 def test_the_overviews_soort_filter_and_the_registers_driehoeken_leave_werkgroepen_out(client, werkgroep, leden):
     assert Driehoek.Soort.WERKGROEP not in dict(werkgroepen.soorten_with_arrangements())
     driehoek = DriehoekFactory(naam="Basisteamdriehoek Eem")
