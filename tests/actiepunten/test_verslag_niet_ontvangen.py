@@ -7,7 +7,6 @@ from django.urls import reverse
 from actiepunten import services
 from actiepunten.cyclus import services as cyclus
 from actiepunten.models import Verslagverzending
-
 from samenwerking.models import Rol
 
 from ..factories import GebruikerFactory, lid, vandaag
