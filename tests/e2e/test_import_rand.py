@@ -19,7 +19,6 @@ from .conftest import assert_no_axe_violations, expect_message, login_checked
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 BES = "Basisteamdriehoek BES"
-SCREENS = "/tmp/r18-screens"
 
 
 def _lijst(n: int) -> bytes:
@@ -46,15 +45,12 @@ def test_een_lange_lijst_met_een_keuze_voor_alle_datums(page, live_server, overl
     page.get_by_role("button", name="Voorbeeld tonen").click()
     expect(page.get_by_role("alert")).to_contain_text("Rij 2: 'z.s.m.' is geen datum.")
     assert_no_axe_violations(page)
-    page.screenshot(path=f"{SCREENS}/lange-lijst-vragen.png", full_page=False)
     page.get_by_label("Alle onbekende datums: geen datum (datum onbekend)").check()
     page.get_by_label("Andere datums per rij").fill("3: 15-11-2025")
     page.get_by_role("button", name="Voorbeeld bijwerken").click()
     expect(page.get_by_role("button", name="200 actiepunten importeren")).to_be_visible()
     expect(page.get_by_label("Andere datums per rij")).to_have_value("3: 15-11-2025")
     assert_no_axe_violations(page)
-    page.locator("#datums-kop").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SCREENS}/lange-lijst-standaard.png", full_page=False)
     page.get_by_role("button", name="200 actiepunten importeren").click()
     expect_message(page, "200 actiepunten zijn geïmporteerd.")
     punten = Actiepunt.objects.filter(overleg=overleg)
@@ -87,11 +83,8 @@ def test_het_verslag_noemt_wie_geen_mail_krijgt(page, live_server, overleg, demo
     waarschuwing = page.get_by_role("note").filter(has_text="krijgt het verslag niet per e-mail")
     expect(waarschuwing).to_contain_text("Jos Speetjens (Nationale Politie): van buiten de driehoek")
     assert_no_axe_violations(page)
-    page.locator("#vaststellen-kop").scroll_into_view_if_needed()
-    page.screenshot(path=f"{SCREENS}/verslag-versturen.png", full_page=False)
     page.get_by_role("button", name="Verslag versturen").click()
     expect_message(page, "Het verslag wordt verstuurd naar 1 ontvanger.")
     expect(page.locator(".app-messages")).to_contain_text("Niet per e-mail verstuurd aan: Jos Speetjens")
     assert_no_axe_violations(page)
-    page.screenshot(path=f"{SCREENS}/verslag-verstuurd.png", full_page=False)
     assert "Jos Speetjens" in Verslagverzending.objects.get(overleg=overleg).niet_ontvangen
