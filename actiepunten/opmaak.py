@@ -19,13 +19,17 @@ def sanitise_html(html: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer").strip()
 
 
-def markdown_html(text: str) -> str:
-    """Markdown to safe HTML; headings shift down two levels, so a '# kop' never competes with the page's h1."""
+def markdown_html(text: str, *, top: int | None = None) -> str:
+    """Markdown to safe HTML; headings shift down two levels, so a '# kop' never competes with the page's h1.
+    With `top`, the text's highest heading becomes h`top` and the others follow it (no level skipped)."""
     html = _MARKDOWN.render(text or "")
-    for level in (3, 2, 1):
-        lager = min(level + 2, 4)
-        html = html.replace(f"<h{level}>", f"<h{lager}>").replace(f"</h{level}>", f"</h{lager}>")
-    return sanitise_html(html)
+    levels = sorted({int(n) for n in re.findall(r"<h([1-6])>", html)})
+
+    def lower(match) -> str:
+        level = int(match[2])
+        return f"<{match[1]}h{min(top + levels.index(level) if top else level + 2, 4)}>"
+
+    return sanitise_html(re.sub(r"<(/?)h([1-6])>", lower, html))
 
 
 # A verslag written before the overleg's verslag became Markdown holds sanitised HTML; it keeps that meaning.
@@ -44,4 +48,4 @@ def stored_verslag(text: str) -> str:
 
 def verslag_html(text: str) -> str:
     """The overleg's verslag for display: Markdown like the verslag per agendapunt, or legacy HTML sanitised."""
-    return sanitise_html(text) if is_html(text) else markdown_html(text)
+    return sanitise_html(text) if is_html(text) else markdown_html(text, top=3)  # it follows the h2 "Verslag"

@@ -17,6 +17,7 @@ from samenwerking.selectors import get_driehoek
 from samenwerking.toegang import permissions_on, visible_driehoeken
 
 from . import agenda, exporteren, selectors, services, verslag, workflow
+from .cyclus import ontvangers
 from .cyclus import views as cyclus_views
 from .forms import (
     ActielijstFilterForm,
@@ -144,9 +145,11 @@ def overleg_bewerken(request, pk: int):
 def overleg_detail(request, pk: int):
     overleg = selectors.get_overleg(request.user, pk)
     rechten = permissions_on(request.user, overleg.driehoek)
+    detail = selectors.overleg_detail(overleg)
     return render(request, "actiepunten/overleg.html", {
-        "overleg": overleg, "driehoek": overleg.driehoek, **selectors.overleg_detail(overleg),
+        "overleg": overleg, "driehoek": overleg.driehoek, **detail,
         "verzendingen": selectors.verzendingen(overleg),
+        "niet_bereikt": ontvangers.not_reached(detail["deelnemers"] + detail["afwezigen"]),
         "kan_bewerken": toegang.MANAGE_OVERLEG in rechten,
         "kan_actiepunten_beheren": toegang.MANAGE_ACTIEPUNTEN in rechten,
         # Only an evaluatie-overleg holds evaluations: other overleggen ask nothing more of the database.

@@ -90,6 +90,8 @@ class Verslagverzending(models.Model):
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TE_VERZENDEN)
     ontvangers = models.TextField(_("ontvangers"), blank=True)
+    niet_ontvangen = models.TextField(_("niet ontvangen"), blank=True,
+                                      help_text=_("Per regel wie het verslag niet per e-mail kreeg, en waarom."))
     laatste_fout = models.TextField(_("laatste fout"), blank=True)
     history = HistoricalRecords()
 

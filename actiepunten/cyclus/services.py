@@ -16,7 +16,7 @@ from samenwerking.historie import save_tracked as _save
 
 from .. import services, verslag
 from ..models import LOPEND, Actiepunt, Overleg
-from . import agenda
+from . import agenda, ontvangers
 from .models import Meegenomen, Verslagverzending
 
 logger = logging.getLogger(__name__)
@@ -105,9 +105,11 @@ def request_sending(*, overleg: Overleg, user) -> Verslagverzending:
     if locked.verzendingen.filter(status=Verslagverzending.Status.TE_VERZENDEN).exists():
         raise ValidationError(_("Het verslag wordt al verstuurd; wacht tot dat klaar is."))
     adressen = recipients(locked)
+    niet = ontvangers.not_reached(locked.deelnames.select_related("gebruiker"))
     if not adressen:
         raise ValidationError(_("Geen van de deelnemers en afwezigen heeft een e-mailadres in het systeem."))
-    verzending = _save(Verslagverzending(overleg=locked, verzonden_door=user, ontvangers="\n".join(adressen)), user)
+    verzending = _save(Verslagverzending(overleg=locked, verzonden_door=user, ontvangers="\n".join(adressen),
+                                         niet_ontvangen="\n".join(niet)), user)
     transaction.on_commit(lambda: taken.start(name=SEND_TASK, args=(verzending.pk,)))
     return verzending
 

@@ -136,4 +136,7 @@ def verslag_versturen(request, pk: int):
         n = len(verzending.ontvangers.split())
         messages.success(request, ngettext("Het verslag wordt verstuurd naar %(n)s ontvanger.",
                                            "Het verslag wordt verstuurd naar %(n)s ontvangers.", n) % {"n": n})
+        if verzending.niet_ontvangen:
+            messages.warning(request, _("Niet per e-mail verstuurd aan: %(wie)s. Stuur hun het verslag zelf.")
+                             % {"wie": "; ".join(verzending.niet_ontvangen.split("\n"))})
     return redirect("actiepunten:overleg", overleg.pk)

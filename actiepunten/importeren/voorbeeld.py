@@ -90,6 +90,7 @@ class Voorbeeld:
     overleg_naam: str = ""  # the overleg imported into: an Overleg column naming it adds nothing
     datum_alle: str = ""
     datumregels: str = ""
+    overleg_rijen: list[int] = field(default_factory=list)  # rows whose Overleg cell went into the toelichting
 
     @property
     def datumvragen_open(self) -> int:
@@ -162,6 +163,13 @@ def preview_rows(*, rows: list[tuple[int, list]], members, existing_numbers: set
     _read_rows(voorbeeld, [(r, row) for r, row in numbered if r > kop], columns=columns, header=header,
                keuzes=keuzes, existing_numbers=existing_numbers, bestaande=bestaande)
     _check_date_answers(voorbeeld, keuzes)
+    if voorbeeld.overleg_rijen:
+        voorbeeld.meldingen.append(_(
+            "De kolom Overleg noemt bij rij %(rijen)s een ander overleg: dat komt in de toelichting; het actiepunt "
+            "wordt niet aan dat overleg gekoppeld maar komt in %(overleg)s.")
+            % {"rijen": ", ".join(map(str, voorbeeld.overleg_rijen[:20])) + (" …" if len(voorbeeld.overleg_rijen) > 20
+                                                                            else ""),
+               "overleg": voorbeeld.overleg_naam or _("dit overleg")})
     if not voorbeeld.regels and not voorbeeld.problemen:
         voorbeeld.add(None, _("Het bestand bevat alleen een kopregel en geen actiepunten."))
     return voorbeeld
@@ -313,6 +321,7 @@ def _check_row(voorbeeld: Voorbeeld, *, rij: int, row: list, columns: dict, seen
     overleg = cell_text(_value(row, columns, "overleg"))
     if overleg and normalise(overleg) != normalise(voorbeeld.overleg_naam):
         toelichting = "\n".join(filter(None, [toelichting, _("Overleg: %(overleg)s") % {"overleg": overleg}]))
+        voorbeeld.overleg_rijen.append(rij)
     return {"rij": rij, "nummer": nummer, "onderwerp": onderwerp, "wie": wie, "email": email, "datum": datum,
             "uitleg": uitleg, "status": status, "toelichting": toelichting,
             "organisatie": cell_text(_value(row, columns, "organisatie"))}

@@ -326,3 +326,16 @@ def test_an_exported_actielijst_imported_again_changes_nothing(client, overleg, 
     assert [(r.nummer, r.wijzigingen) for r in voorbeeld.regels] == [(1, ()), (2, ()), (3, ())]
     assert voorbeeld.regels[2].datum_gereed is None, "the empty date of a 'datum onbekend' point stays so"
     assert voorbeeld.te_schrijven == []
+
+
+def test_an_overleg_column_naming_another_overleg_goes_to_the_toelichting_and_the_preview_says_so(
+        client, overleg, secretaris):
+    client.force_login(secretaris)
+    data = (f"Nr;Onderwerp;Wie;Datum gereed;Overleg\n1;Iets;Iemand;1-10-2025;Driehoek 12-03-2025\n"
+            f"2;Ander;Iemand;1-10-2025;{overleg}\n").encode()
+    response = upload(client, overleg, "lijst.csv", data)
+    assert response.status_code == 200, problems(response)
+    voorbeeld = response.context["voorbeeld"]
+    assert [r.toelichting for r in voorbeeld.regels] == ["Overleg: Driehoek 12-03-2025", ""]
+    assert (f"De kolom Overleg noemt bij rij 2 een ander overleg: dat komt in de toelichting; het actiepunt wordt "
+            f"niet aan dat overleg gekoppeld maar komt in {overleg}.") in voorbeeld.meldingen

@@ -23,7 +23,7 @@ def test_a_verslag_typed_in_markdown_is_stored_as_typed_and_shown_formatted(clie
     overleg = Overleg.objects.get()
     assert overleg.verslag == MARKDOWN.strip(), "Markdown is kept as typed, not escaped as HTML"
     page = client.get(reverse("actiepunten:overleg", args=[overleg.pk])).content.decode()
-    assert "<h4>Opening</h4>" in page
+    assert "<h3>Opening</h3>" in page, "the highest heading follows the h2 Verslag without a gap"
     assert "De voorzitter <strong>opent</strong>; a &lt; b &amp; c." in page
     assert "<li>Briefing op vrijdag</li>" in page
     edit = client.get(reverse("actiepunten:overleg_bewerken", args=[overleg.pk])).content.decode()

@@ -10,7 +10,7 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actiepunten.importeren import preview_rows
+from actiepunten.importeren import datumkeuzes, preview_rows
 from actiepunten.importeren.datums import Lezing, read_date
 from actiepunten.importeren.kolommen import (
     COLUMNS,
@@ -155,7 +155,42 @@ ANSWERS = st.builds(
     datums=st.dictionaries(st.integers(-1, 12), st.tuples(st.sampled_from(["onbekend", "datum", "", "x"]),
                                                           st.one_of(st.text(max_size=12),
                                                                     st.sampled_from(["1-3-2026", "31-02-2026"])))),
+    datum_alle=st.sampled_from(["", "onbekend"]),
+    datumregels=st.one_of(st.none(), st.text(max_size=40)),
+    datumfouten=st.lists(st.sampled_from(["Regel 1 van de andere datums is niet te lezen."]), max_size=1),
 )
+
+
+LINE_PARTS = st.one_of(st.text(max_size=20), st.sampled_from(["3: 1-3-2026", "rij 4: geen datum", "5:", ": 6",
+                                                               "7\t31-02-2026", "8 = onbekend", "x: y"]))
+
+
+@FUZZ
+@given(st.lists(LINE_PARTS, max_size=12).map("\n".join))
+def test_any_deviation_text_reads_as_row_answers_or_numbered_dutch_lines(tekst):
+    afwijkingen = datumkeuzes.read_lines(tekst)
+    for rij, (keuze, waarde) in afwijkingen.datums.items():
+        assert rij >= 0 and keuze in ("onbekend", "datum") and len(waarde) <= 40
+        assert keuze == "datum" or waarde == ""
+    for fout in afwijkingen.fouten:
+        assert fout.startswith("Regel ") and "rijnummer: datum" in fout
+    # Written back as the preview shows them, the answers read the same again.
+    assert datumkeuzes.read_lines(datumkeuzes.as_lines(afwijkingen.datums)).datums == afwijkingen.datums
+
+
+@FUZZ
+@given(title_rows=st.integers(0, 2), cells=st.lists(DATE_CELLS, min_size=1, max_size=10))
+def test_the_whole_list_default_answers_every_unreadable_date_and_guesses_none(title_rows, cells):
+    rows = [(i, [f"Titel {i}"]) for i in range(1, title_rows + 1)]
+    rows.append((title_rows + 1, ["Onderwerp", "Wie", "Datum gereed"]))
+    rows += [(rij, [f"Punt {rij}", "Iemand", datum]) for rij, datum in enumerate(cells, start=title_rows + 2)]
+    voorbeeld = preview_rows(rows=rows, members=[], existing_numbers=set(), bestaande={}, remembered={},
+                             keuzes=Keuzes(datum_alle="onbekend"))
+    assert all(p.soort != "datum" for p in voorbeeld.problemen)
+    for regel in voorbeeld.regels:
+        cell = cells[regel.rij - title_rows - 2]
+        if read_date(cell).datum is None:
+            assert regel.datum_gereed is None
 
 
 @FUZZ
