@@ -122,27 +122,27 @@ def claim_reminders(*, today: datetime.date | None = None, batch_size: int = CLA
 
 # --- send -----------------------------------------------------------------------------------------
 
-def _open(connection) -> None:
+def _open(mailer) -> None:
     """Open the batch's one connection; when the server is unreachable each message's own send tries again."""
     try:
-        connection.open()
+        mailer.open()
     except Exception as exc:  # recorded per message by _deliver
         logger.warning("Mailverbinding niet geopend: %s: %s", type(exc).__name__, exc)
 
 
-def _deliver(herinnering: Herinnering, message, connection, now) -> None:
+def _deliver(herinnering: Herinnering, message, mailer, now) -> None:
     """Hand one message to the open connection and record the outcome on the (locked, unsaved) row."""
     herinnering.pogingen += 1
     herinnering.ontvangers = ", ".join(message.to)
-    message.connection = connection
+    message.connection = mailer
     try:
         message.send()
     except Exception as exc:  # any failure of the mail backend is recorded, shown and retried
         herinnering.status = Herinnering.Verzending.MISLUKT
         herinnering.laatste_fout = f"{type(exc).__name__}: {exc}"[:2000]
         logger.warning("Herinnering %s niet verzonden: %s", herinnering.pk, herinnering.laatste_fout)
-        connection.close()
-        _open(connection)  # afresh for the next message; if that fails too, each message records its own failure
+        mailer.close()
+        _open(mailer)  # afresh for the next message; if that fails too, each message records its own failure
     else:
         herinnering.status = Herinnering.Verzending.VERZONDEN
         herinnering.verzonden_op = now
@@ -158,18 +158,18 @@ def _send_batch(ids: list[int], today: datetime.date) -> Counter:
             return outcomes
         messages = berichten.compose_many(rows, today)
         now = timezone.now()
-        connection = get_connection()
-        _open(connection)
+        mailer = get_connection()  # one mail connection per batch
+        _open(mailer)
         try:
             for herinnering in rows:
                 message = messages[herinnering.pk]
                 if message is None:
                     herinnering.status = Herinnering.Verzending.OVERGESLAGEN
                 else:
-                    _deliver(herinnering, message, connection, now)
+                    _deliver(herinnering, message, mailer, now)
                 outcomes[str(herinnering.status)] += 1
         finally:
-            connection.close()
+            mailer.close()
         _record_outcomes(rows)
         # The system sends (no acting user), as the planner claims: one '~' history row per reminder.
         Herinnering.history.bulk_history_create(rows, update=True, default_user=None, default_date=now)
