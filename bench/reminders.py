@@ -169,12 +169,12 @@ class Deliveries:
         self._real = verzending._deliver
         verzending._deliver = self
 
-    def __call__(self, herinnering, message, connection, now):
+    def __call__(self, herinnering, message, mailer, now):
         if self.crash_at and sum(self.per_reminder.values()) + 1 == self.crash_at:
             self.crash_at = 0
             raise Crash
         self.per_reminder[herinnering.pk] += 1
-        return self._real(herinnering, message, connection, now)
+        return self._real(herinnering, message, mailer, now)
 
 
 def timed_send(ids, today, *, one_by_one: bool) -> dict:
