@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from arrangementen import adviesondertekening, geweldsadviezen, handtekeningcontrole, verificatie
+from arrangementen import adviesmails, adviesondertekening, geweldsadviezen, handtekeningcontrole, verificatie
 from arrangementen.models import Adviesondertekening, Geweldsadvies, Signalering
 from samenwerking import tweestaps
 from samenwerking.models import Organisatie, Rol
@@ -319,3 +319,15 @@ def test_the_arrangement_page_reads_the_same_number_of_queries_for_one_or_three_
     # the second partij has not signed any of them: its ondertekenaar gets a link per advice, the secretaris none
     links = re.findall(r"Advies GA-\d ondertekenen", page)
     assert len(links) == (3 if lezer == "ondertekenaar" else 0)
+
+
+def test_a_turn_mail_not_yet_sent_is_skipped_once_its_partij_has_signed(
+        wereld, in_werking, tekenaars, django_capture_on_commit_callbacks):
+    advies = ask(in_werking, wereld.leden[Rol.SECRETARIS], django_capture_on_commit_callbacks)
+    [(partij, user), (ander_partij, ander), *_rest] = tekenaars.items()
+    sign(advies, partij, user, django_capture_on_commit_callbacks)
+    beurt = Signalering.objects.get(soort=Signalering.Soort.ADVIES_TEKENBEURT, ontvanger=user)
+    assert adviesmails.compose(beurt) is None  # signed meanwhile: nothing to ask
+    nog = Signalering.objects.get(soort=Signalering.Soort.ADVIES_TEKENBEURT, ontvanger=ander)
+    message = adviesmails.compose(nog)
+    assert message.to == [ander.email] and str(ander_partij.organisatie) in message.body
