@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from arrangementen import adviesmails, adviesondertekening, geweldsadviezen, handtekeningcontrole, verificatie
@@ -105,13 +106,17 @@ def test_every_partij_signs_and_pdfsig_shows_the_certification_and_every_signatu
         row = Adviesondertekening.objects.get(advies=advies, partij=partij)
         assert row.ondertekenaar == user
         assert row.history.get().history_user == user
-    assert advies.history.filter(history_change_reason="Advies door alle partijen ondertekend").get().history_user \
-        == list(tekenaars.values())[-1]
+    assert advies.history.filter(history_change_reason__startswith="Advies door alle partijen ondertekend"
+                                 ).get().history_user == list(tekenaars.values())[-1]
     client.force_login(secretaris)
     history = html(client.get(reverse("arrangementen:geschiedenis", args=[in_werking.pk])))
-    for partij, user in tekenaars.items():
-        assert f"Advies ondertekend door {user.get_full_name()} voor {partij.organisatie}" in history
-    assert "Advies door alle partijen ondertekend" in history
+    *eerst, (laatste_partij, laatste) = tekenaars.items()
+    for partij, user in eerst:
+        assert re.search(f"door {re.escape(escape(user.get_full_name()))} op [^<]* — Advies ondertekend voor "
+                         f"{re.escape(str(partij.organisatie))}", history)
+    assert re.search(f"door {re.escape(escape(laatste.get_full_name()))} op [^<]* — Advies door alle partijen "
+                     "ondertekend, "
+                     f"als laatste voor {re.escape(str(laatste_partij.organisatie))}", history)
 
 
 def test_the_verification_report_names_the_advice_and_its_signers(
