@@ -163,12 +163,17 @@ def _sign_locked(*, advies: Geweldsadvies, partij: Partij, user, location: str, 
     field = ondertekening.bestand.field
     ondertekening.bestand.name = field.storage.get_available_name(
         field.generate_filename(ondertekening, f"{advies.referentie}-p{partij.pk}.pdf"), max_length=field.max_length)
-    save_tracked(ondertekening, user, reason=_("Advies ondertekend door %(naam)s voor %(organisatie)s") % {
-        "naam": aanvraag.signer_name, "organisatie": partij.organisatie})
+    # The acting user is the history row's user; the reason names the partij (bounded: the column holds 100).
+    reden = _("Advies ondertekend voor %(organisatie)s") % {"organisatie": partij.organisatie}
+    save_tracked(ondertekening, user, reason=reden[:100])
     files.append((ondertekening.bestand.name, signed_pdf))
+    # Also on the advice's own history, which the arrangement's history page reads (no extra query there).
+    advies.aantal_handtekeningen = advies.ondertekeningen.count()
     if not remaining:
         advies.ondertekend_op = timezone.now()
-        save_tracked(advies, user, reason=_("Advies door alle partijen ondertekend"))
+        reden = _("Advies door alle partijen ondertekend, als laatste voor %(organisatie)s") % {
+            "organisatie": partij.organisatie}
+    save_tracked(advies, user, reason=reden[:100])
     audit.record(audit.Gebeurtenis.ONDERTEKEND, gebruiker=user, obj=advies,
                  details={"geweldsadvies": advies.referentie, "partij": str(partij.organisatie),
                           "namens": str(option.namens) if option.namens else None, "sha256": ondertekening.sha256})

@@ -54,6 +54,8 @@ class Geweldsadvies(models.Model):
     # Chosen when asked: the PDF then carries an empty signature field per partij (adviesondertekening.py).
     met_partijen = models.BooleanField(_("ook laten ondertekenen door de partijen"), default=False)
     ondertekend_op = models.DateTimeField(_("door alle partijen ondertekend op"), null=True, blank=True)
+    # Counted on the advice so each signature shows as a change in the arrangement's history.
+    aantal_handtekeningen = models.PositiveSmallIntegerField(_("aantal handtekeningen van partijen"), default=0)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,7 +12,6 @@ from samenwerking.geschiedenis import build_timeline
 
 from .. import aanvullingen, selectors
 from ..models import (
-    Adviesondertekening,
     Afspraak,
     Arrangement,
     BoaInzet,
@@ -39,7 +38,6 @@ def arrangement_history(request, pk: int):
         Gegevensstroom.history.filter(afspraak_ids),
         Geweldsmiddeltoekenning.history.filter(afspraak_ids),
         Geweldsadvies.history.filter(afspraak_ids),
-        Adviesondertekening.history.filter(advies__arrangement_id=arrangement.pk),
         describe=_describe_record, with_text_diff=True,
     )
     page = Paginator(events, 40).get_page(request.GET.get("pagina"))
@@ -64,8 +62,6 @@ def _describe_record(record, resolver):
                                                                    "domein": record.domein}
     if model is Geweldsadvies:
         return _("Advies over geweldsmiddelen %(referentie)s") % {"referentie": record.referentie}
-    if model is Adviesondertekening:
-        return _("Ondertekening van een advies over geweldsmiddelen")
     if model is BoaInzet:
         return _("BOA-inzet domein %(domein)s") % {"domein": record.domein}
     return str(model._meta.verbose_name).capitalize()

@@ -13,9 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from arrangementen import adviesondertekening, geweldsadviezen, handtekeningcontrole, verificatie
+from arrangementen import adviesmails, adviesondertekening, geweldsadviezen, handtekeningcontrole, verificatie
 from arrangementen.models import Adviesondertekening, Geweldsadvies, Signalering
 from samenwerking import tweestaps
 from samenwerking.models import Organisatie, Rol
@@ -105,13 +106,17 @@ def test_every_partij_signs_and_pdfsig_shows_the_certification_and_every_signatu
         row = Adviesondertekening.objects.get(advies=advies, partij=partij)
         assert row.ondertekenaar == user
         assert row.history.get().history_user == user
-    assert advies.history.filter(history_change_reason="Advies door alle partijen ondertekend").get().history_user \
-        == list(tekenaars.values())[-1]
+    assert advies.history.filter(history_change_reason__startswith="Advies door alle partijen ondertekend"
+                                 ).get().history_user == list(tekenaars.values())[-1]
     client.force_login(secretaris)
     history = html(client.get(reverse("arrangementen:geschiedenis", args=[in_werking.pk])))
-    for partij, user in tekenaars.items():
-        assert f"Advies ondertekend door {user.get_full_name()} voor {partij.organisatie}" in history
-    assert "Advies door alle partijen ondertekend" in history
+    *eerst, (laatste_partij, laatste) = tekenaars.items()
+    for partij, user in eerst:
+        assert re.search(f"door {re.escape(escape(user.get_full_name()))} op [^<]* — Advies ondertekend voor "
+                         f"{re.escape(str(partij.organisatie))}", history)
+    assert re.search(f"door {re.escape(escape(laatste.get_full_name()))} op [^<]* — Advies door alle partijen "
+                     "ondertekend, "
+                     f"als laatste voor {re.escape(str(laatste_partij.organisatie))}", history)
 
 
 def test_the_verification_report_names_the_advice_and_its_signers(
@@ -319,3 +324,15 @@ def test_the_arrangement_page_reads_the_same_number_of_queries_for_one_or_three_
     # the second partij has not signed any of them: its ondertekenaar gets a link per advice, the secretaris none
     links = re.findall(r"Advies GA-\d ondertekenen", page)
     assert len(links) == (3 if lezer == "ondertekenaar" else 0)
+
+
+def test_a_turn_mail_not_yet_sent_is_skipped_once_its_partij_has_signed(
+        wereld, in_werking, tekenaars, django_capture_on_commit_callbacks):
+    advies = ask(in_werking, wereld.leden[Rol.SECRETARIS], django_capture_on_commit_callbacks)
+    [(partij, user), (ander_partij, ander), *_rest] = tekenaars.items()
+    sign(advies, partij, user, django_capture_on_commit_callbacks)
+    beurt = Signalering.objects.get(soort=Signalering.Soort.ADVIES_TEKENBEURT, ontvanger=user)
+    assert adviesmails.compose(beurt) is None  # signed meanwhile: nothing to ask
+    nog = Signalering.objects.get(soort=Signalering.Soort.ADVIES_TEKENBEURT, ontvanger=ander)
+    message = adviesmails.compose(nog)
+    assert message.to == [ander.email] and str(ander_partij.organisatie) in message.body
