@@ -71,10 +71,18 @@ class OverlegForm(forms.Form):
     besluiten = text_field(label=_("Besluiten"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text=_("Eén besluit per regel."))
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, werkgroep: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("voorzitter", "secretaris", "deelnemers", "afwezigen"):
             self.fields[name].queryset = members
+        if werkgroep:
+            # A werkgroep's members are not "de driehoek": say werkgroep wherever the form names the group.
+            for name in ("voorzitter", "secretaris"):
+                self.fields[name].empty_label = _("Geen lid van de werkgroep (vul hieronder een naam in)")
+            self.fields["voorzitter_extern"].label = _("Voorzitter van buiten de werkgroep")
+            self.fields["secretaris_extern"].label = _("Secretaris van buiten de werkgroep")
+            self.fields["deelnemers"].label = _("Deelnemers uit de werkgroep")
+            self.fields["afwezigen"].label = _("Afwezig uit de werkgroep")
 
     def _bounded_lines(self, name: str, per_line: int | None = None) -> str:
         """One row per line is stored: bound the number of lines (and their length where the row is bounded)."""
@@ -170,7 +178,8 @@ class ActiepuntForm(forms.Form):
                                       empty_label=_("Geen afspraak"),
                                       help_text=_("Om de verplichtingen uit een afspraak te volgen."))
 
-    def __init__(self, *args, members, overleggen, arrangementen, afspraken, nieuw=True, **kwargs):
+    def __init__(self, *args, members, overleggen, arrangementen, afspraken, nieuw=True, werkgroep: bool = False,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["eigenaar"].queryset = members
         self.fields["medeeigenaren"].queryset = members
@@ -178,9 +187,13 @@ class ActiepuntForm(forms.Form):
         self.fields["arrangement"].queryset = arrangementen
         self.fields["afspraak"].queryset = afspraken
         # Every actiepunt has an owner: a member, or an external person with a name (see clean).
-        mark_required_when(self.fields["eigenaar"],
-                           _("Een lid van de driehoek, of iemand van buiten de driehoek met de naam hieronder."))
-        mark_required_when(self.fields["extern_naam"], _("Verplicht als de eigenaar van buiten de driehoek komt."))
+        if werkgroep:
+            self._as_werkgroep()
+        else:
+            mark_required_when(self.fields["eigenaar"],
+                               _("Een lid van de driehoek, of iemand van buiten de driehoek met de naam hieronder."))
+            mark_required_when(self.fields["extern_naam"],
+                               _("Verplicht als de eigenaar van buiten de driehoek komt."))
         if not nieuw:
             del self.fields["nummer"]
             del self.fields["overleg"]
@@ -189,6 +202,15 @@ class ActiepuntForm(forms.Form):
             self.fields["datum_gereed"].required = False
             self.fields["datum_gereed"].help_text = _("Leeg laten: het actiepunt blijft 'datum onbekend'.")
 
+    def _as_werkgroep(self):
+        """A werkgroep has no arrangements to link, and its members are named as the werkgroep's."""
+        del self.fields["arrangement"], self.fields["afspraak"]
+        self.fields["eigenaar"].empty_label = _("Iemand van buiten de werkgroep (vul hieronder in)")
+        self.fields["medeeigenaren"].label = _("Mede-eigenaren uit de werkgroep")
+        mark_required_when(self.fields["eigenaar"],
+                           _("Een lid van de werkgroep, of iemand van buiten de werkgroep met de naam hieronder."))
+        mark_required_when(self.fields["extern_naam"], _("Verplicht als de eigenaar van buiten de werkgroep komt."))
+
     def clean(self):
         data = super().clean()
         if not data.get("eigenaar") and not (data.get("extern_naam") or "").strip() and "eigenaar" not in self.errors:
@@ -196,9 +218,9 @@ class ActiepuntForm(forms.Form):
         return data
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("onderwerp", "eigenaar", "extern_naam", "extern_email",
-                                                           "extern_organisatie", "datum_gereed", "toelichting",
-                                                           "arrangement", "afspraak")}
+        return {name: self.cleaned_data.get(name) for name in ("onderwerp", "eigenaar", "extern_naam", "extern_email",
+                                                               "extern_organisatie", "datum_gereed", "toelichting",
+                                                               "arrangement", "afspraak")}
 
     def mede(self) -> dict:
         """The co-owners for the service: members, and one name per line for the others."""

@@ -116,7 +116,7 @@ def _save_overleg(request, form, *, driehoek=None, overleg=None):
 @login_required
 def overleg_nieuw(request, pk: int):
     driehoek = get_driehoek(request.user, pk, permission=toegang.MANAGE_OVERLEG)
-    form = OverlegForm(request.POST or None, members=selectors.members_of(driehoek),
+    form = OverlegForm(request.POST or None, members=selectors.members_of(driehoek), werkgroep=driehoek.is_werkgroep,
                        initial={"datum": timezone.localdate(), "secretaris": request.user,
                                 **({"soort": Overleg.Soort.WERKGROEP} if driehoek.is_werkgroep else {})})
     if request.method == "POST" and form.is_valid():
@@ -132,7 +132,8 @@ def overleg_nieuw(request, pk: int):
 def overleg_bewerken(request, pk: int):
     overleg = selectors.get_overleg(request.user, pk, permission=toegang.MANAGE_OVERLEG)
     initial = OverlegForm.initial_for(overleg, selectors.overleg_detail(overleg))
-    form = OverlegForm(request.POST or None, members=selectors.members_of(overleg.driehoek), initial=initial)
+    form = OverlegForm(request.POST or None, members=selectors.members_of(overleg.driehoek), initial=initial,
+                       werkgroep=overleg.driehoek.is_werkgroep)
     if request.method == "POST" and form.is_valid() and _save_overleg(request, form, overleg=overleg):
         messages.success(request, _("Het overleg is opgeslagen."))
         return redirect("actiepunten:overleg", overleg.pk)
@@ -182,6 +183,7 @@ def _actiepunt_form(request, driehoek, *, nieuw: bool, initial: dict):
     arrangementen = selectors.arrangementen_van(request.user, driehoek)
     return ActiepuntForm(
         request.POST or None, initial=initial, nieuw=nieuw, members=selectors.members_of(driehoek),
+        werkgroep=driehoek.is_werkgroep,
         overleggen=selectors.overleggen_van(driehoek), arrangementen=arrangementen,
         afspraken=Afspraak.objects.filter(arrangement__in=arrangementen).select_related("arrangement")
         .order_by("arrangement__titel", "volgorde"),

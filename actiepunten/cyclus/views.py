@@ -71,7 +71,8 @@ def volgend_overleg(request, pk: int):
     initial = {**OverlegForm.initial_for(vorige, detail), "datum": None, "verslag": "", "besluiten": "",
                "externe_afwezigen": "", "afwezigen": []}
     initial["deelnemers"] = [*initial["deelnemers"], *(d.gebruiker for d in detail["afwezigen"] if d.gebruiker_id)]
-    form = OverlegForm(request.POST or None, members=selectors.members_of(vorige.driehoek), initial=initial)
+    form = OverlegForm(request.POST or None, members=selectors.members_of(vorige.driehoek), initial=initial,
+                       werkgroep=vorige.driehoek.is_werkgroep)
     if request.method == "POST" and form.is_valid():
         try:
             overleg = services.create_next_overleg(
