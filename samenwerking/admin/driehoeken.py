@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import services
 from ..models import Driehoek, Lidmaatschap, Organisatie
+from ..models.driehoek import default_goedkeurende_soorten
 from .basis import AutocompleteMixin
 
 
@@ -28,7 +29,7 @@ class DriehoekForm(forms.ModelForm):
     # Checkboxes instead of the raw JSON list: which soorten of party must approve an arrangement.
     goedkeurende_soorten = forms.MultipleChoiceField(
         label=_("Partijen die moeten goedkeuren"), choices=Organisatie.Soort.choices, required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple, initial=default_goedkeurende_soorten,  # the model's default, ticked
         help_text=_("Bij 'gemeente': elke gemeente behalve die van de opsteller. Zonder vinkje volstaat de "
                     "goedkeuring van één beoordelaar."),
     )

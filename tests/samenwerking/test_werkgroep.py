@@ -329,3 +329,8 @@ def test_the_beheer_membership_form_refuses_a_reviewer_in_a_werkgroep(admin_clie
     assert response.status_code == 200
     assert "Een werkgroep heeft geen arrangementen" in response.context["adminform"].form.errors["rol"][0]
     assert not user.lidmaatschappen.exists()
+
+
+def test_the_beheer_add_form_starts_with_the_default_approving_parties_ticked(admin_client, db):
+    form = admin_client.get(reverse("admin:samenwerking_driehoek_add")).context["adminform"].form
+    assert set(form["goedkeurende_soorten"].value()) == {"politie", "om", "gemeente"}
