@@ -11,7 +11,8 @@ Django's real WSGI handler with the session cookie wrk used, and every request's
 - rechten: queries whose call stack passes samenwerking/toegang.py or rollen.py (timed by connection.execute_wrapper),
   in the view or in a middleware (the second-step check asks toegang), plus the Python time pyinstrument samples
   there in the view;
-- queries: every other query's database time plus the ORM's Python time (frames under django/db);
+- queries: every other query's database time plus the ORM's Python time (frames under django/db); the database
+  time alone is reported beside it (sql_ms);
 - weergave: templates (django/template), DRF serializers and renderers, forms' widgets;
 - rest: the view's other Python time, URL resolution, and the handler around the middleware.
 
@@ -33,6 +34,9 @@ from django.db import connection
 from django.test.utils import override_settings
 
 REQUESTS = int(os.environ.get("BENCH_PROFIEL_VERZOEKEN", "200"))
+# Optional time budget per page (the quick run on a busy machine): stop after it, but never below MIN_REQUESTS.
+MAX_SECONDS = float(os.environ.get("BENCH_PROFIEL_MAX_S", "0")) or None
+MIN_REQUESTS = 20
 WARMUP = 5
 SLICES = ("middleware", "rechten", "queries", "weergave", "rest")
 RECHTEN_FILES = ("samenwerking/toegang.py", "samenwerking/rollen.py")
@@ -106,7 +110,8 @@ def _timed_query(execute, sql, params, many, context):
     try:
         return execute(sql, params, many, context)
     finally:
-        CURRENT[-1].db[(LAYER.get(), _query_kind())] += time.perf_counter() - start
+        elapsed = time.perf_counter() - start  # before walking the stack, which is the profiler's own cost
+        CURRENT[-1].db[(LAYER.get(), _query_kind())] += elapsed
 
 
 def _environ(path: str, cookie: str | None) -> dict:
@@ -133,15 +138,18 @@ def _request(handler, path: str, cookie: str | None) -> str:
     return status[0]
 
 
-def _view_shares(records) -> dict:
-    """Seconds per slice of the view's Python time, from pyinstrument's samples (database waits left out)."""
-    shares = defaultdict(float)
+def _view_shares(records) -> tuple[dict, dict]:
+    """Seconds per slice of the view's Python time, from pyinstrument's samples (database waits left out), and the
+    seconds per innermost project or library function (where to look next)."""
+    shares, leaves = defaultdict(float), defaultdict(float)
     for stack, seconds in records:
         files = [(part.split("\x00") + ["", ""])[:2] for part in stack]
         if not any(f == "_get_response" and p.endswith("/django/core/handlers/base.py") for f, p in files):
             continue
         if any(f == "_timed_query" for f, p in files):
             continue
+        leaf = files[-1]
+        leaves[f"{leaf[0]} ({'/'.join(leaf[1].split('/')[-3:])})"] += seconds
         if any(p.endswith(RECHTEN_FILES) for _f, p in files):
             shares["rechten"] += seconds
         elif any("/django/db/" in p for _f, p in files):
@@ -150,7 +158,7 @@ def _view_shares(records) -> dict:
             shares["weergave"] += seconds
         else:
             shares["rest"] += seconds
-    return shares
+    return shares, leaves
 
 
 def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> dict:
@@ -170,7 +178,10 @@ def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> di
             meting.inclusive.clear()
             meting.db.clear()
             profiler.start()
+            began = time.perf_counter()
             for _ in range(requests):
+                if MAX_SECONDS and meting.requests >= MIN_REQUESTS and time.perf_counter() - began > MAX_SECONDS:
+                    break
                 start = time.perf_counter()
                 status = _request(handler, page["pad"], cookie)
                 meting.total += time.perf_counter() - start
@@ -181,7 +192,11 @@ def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> di
         if profiler.is_running:
             profiler.stop()
         CURRENT.pop()
-    return _slices(meting, names, _view_shares(profiler.last_session.frame_records))
+    shares, leaves = _view_shares(profiler.last_session.frame_records)
+    result = _slices(meting, names, shares)
+    heaviest = sorted(leaves.items(), key=lambda item: -item[1])[:10]
+    result["zwaarste_functies_ms"] = {name: 1000 * seconds / meting.requests for name, seconds in heaviest}
+    return result
 
 
 def _slices(meting: Meting, names: list[str], shares: dict) -> dict:
@@ -211,6 +226,7 @@ def _slices(meting: Meting, names: list[str], shares: dict) -> dict:
     ms = {s: 1000 * slices[s] / n for s in SLICES}
     return {"verzoeken": n, "totaal_ms": 1000 * meting.total / n, "ms": ms,
             "procent": {s: 100 * ms[s] / (1000 * meting.total / n) for s in SLICES},
+            "sql_ms": {k: 1000 * v / n for k, v in db.items()},  # database time only, without the ORM's Python
             "middleware_ms": {k: 1000 * v / n for k, v in per_class.items()}}
 
 
@@ -225,14 +241,17 @@ def breakdown(measured: list[dict], cookie_for) -> list[dict]:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = [f"Uitsplitsing per pagina: {rows[0]['verzoeken'] if rows else 0} verzoeken per pagina in één proces "
-             "onder de productie-instellingen, met pyinstrument en getimede queries (ms per verzoek onder de "
-             "profiler, die zelf tijd kost: lees de aandelen).", "",
-             "| pagina | totaal (ms) | " + " | ".join(f"{s} (ms) | {s} (%)" for s in SLICES) + " |",
-             "|---|---:|" + "---:|---:|" * len(SLICES)]
+    lines = ["Uitsplitsing per pagina: verzoeken na elkaar in één proces onder de productie-instellingen, met "
+             "pyinstrument en getimede queries (ms per verzoek onder de profiler, die zelf tijd kost: lees de "
+             "aandelen).", "",
+             "| pagina | verzoeken | totaal (ms) | " + " | ".join(f"{s} (ms) | {s} (%)" for s in SLICES)
+             + " | waarvan SQL: rechten / queries (ms) |",
+             "|---|---:|---:|" + "---:|---:|" * len(SLICES) + "---:|"]
     for r in rows:
-        lines.append(f"| {r['naam']} | {r['totaal_ms']:.1f} | "
-                     + " | ".join(f"{r['ms'][s]:.1f} | {r['procent'][s]:.0f}" for s in SLICES) + " |")
+        sql = r.get("sql_ms", {})
+        lines.append(f"| {r['naam']} | {r['verzoeken']} | {r['totaal_ms']:.1f} | "
+                     + " | ".join(f"{r['ms'][s]:.1f} | {r['procent'][s]:.0f}" for s in SLICES)
+                     + f" | {sql.get('rechten', 0):.1f} / {sql.get('queries', 0):.1f} |")
     classes = sorted({k for r in rows for k, v in r["middleware_ms"].items() if v >= 0.05},
                      key=lambda k: -sum(r["middleware_ms"].get(k, 0) for r in rows))
     lines += ["", "Middleware per klasse (ms per verzoek; sessie en gebruiker laden meegeteld bij Session- en "

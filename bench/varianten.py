@@ -75,7 +75,7 @@ def _compare(rows: list[dict]) -> None:
     basis = {r["pagina"]: r for r in rows if r["variant"] == BASIS}
     for r in rows:
         ref = basis.get(r["pagina"])
-        if ref and "p95_ms" in r and ref["p95_ms"] and ref["rps"]:
+        if ref and r.get("requests") and ref["requests"] and ref["p95_ms"] and ref["rps"]:
             r["p95_t_o_v_standaard"] = r["p95_ms"] / ref["p95_ms"]
             r["rps_t_o_v_standaard"] = r["rps"] / ref["rps"]
 
@@ -88,6 +88,10 @@ def markdown(rows: list[dict]) -> str:
     for r in rows:
         if "niet_gemeten" in r:
             lines.append(f"| {r['variant']} | – | – | – | – | – | niet gemeten: {r['niet_gemeten']} | – |")
+            continue
+        if not r["requests"]:
+            lines.append(f"| {r['variant']} | {r['pagina']} | – | – | 0 | {r['errors']} | geen verzoek beantwoord "
+                         f"binnen {DURATION} s | – |")
             continue
         p95 = f"{r['p95_t_o_v_standaard']:.2f}" if "p95_t_o_v_standaard" in r else "–"
         rps = f"{r['rps_t_o_v_standaard']:.2f}" if "rps_t_o_v_standaard" in r else "–"

@@ -16,8 +16,8 @@ def settings_with(**env):
     return json.loads(result.stdout.splitlines()[-1])
 
 
-def test_production_keeps_sessions_in_redis_written_through_and_persistent_connections_by_default():
-    assert settings_with() == ["django.contrib.sessions.backends.cached_db", None, 60]
+def test_production_keeps_sessions_in_the_database_and_persistent_connections_by_default():
+    assert settings_with() == ["django.contrib.sessions.backends.db", None, 60]
 
 
 @pytest.mark.parametrize(("opslag", "engine"), [
