@@ -3,24 +3,24 @@ under the arrangement's lock_version like the gegevensstromen (arrangementen.gew
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from samenwerking import toegang
-from samenwerking.apibasis import ID_PATTERN
 
-from .. import geweldregels, geweldsmiddelen, selectors, services
+from .. import geweldregels, geweldsmiddelen, selectors
 from ..models import Arrangement, Geweldsmiddeltoekenning
 from .antwoorden import responses
 from .geweldserializers import ToekenningInvoerSerializer, ToekenningSerializer
+from .rijen import RijenMixin, row_of
 from .stromen import LOCK_VERSION
 from .stroomserializers import VerwijderSerializer
 
 TOEKENNING = OpenApiParameter("toekenning_pk", int, OpenApiParameter.PATH, description="Id van het geweldsmiddel.")
 
 
-class GeweldsmiddelenMixin:
+class GeweldsmiddelenMixin(RijenMixin):
     """For ArrangementViewSet: GET/POST …/geweldsmiddelen/, PUT/DELETE …/geweldsmiddelen/{toekenning_pk}/. Every
     write answers with the arrangement (its new lock_version and `geweldsmiddelen`)."""
 
@@ -37,7 +37,7 @@ class GeweldsmiddelenMixin:
             return Response(ToekenningSerializer(geweldregels.toekenningen_of(arrangement), many=True).data)
         arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
         data = self._valid(ToekenningInvoerSerializer)
-        return self._write_toekenning(arrangement, data.pop("lock_version"), status.HTTP_201_CREATED,
+        return self._write_row(arrangement, data.pop("lock_version"), status.HTTP_201_CREATED,
                                       lambda versie: geweldsmiddelen.add_toekenning(
                                           arrangement=arrangement, user=request.user, expected_version=versie,
                                           gegevens=geweldsmiddelen.Toekenninggegevens(**data)))
@@ -55,29 +55,16 @@ class GeweldsmiddelenMixin:
         if request.method == "DELETE":
             query = VerwijderSerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
-            return self._write_toekenning(arrangement, query.validated_data["lock_version"], status.HTTP_200_OK,
+            return self._write_row(arrangement, query.validated_data["lock_version"], status.HTTP_200_OK,
                                           lambda versie: geweldsmiddelen.delete_toekenning(
                                               toekenning=toekenning, user=request.user, expected_version=versie))
         data = self._valid(ToekenningInvoerSerializer)
-        return self._write_toekenning(arrangement, data.pop("lock_version"), status.HTTP_200_OK,
+        return self._write_row(arrangement, data.pop("lock_version"), status.HTTP_200_OK,
                                       lambda versie: geweldsmiddelen.update_toekenning(
                                           toekenning=toekenning, user=request.user, expected_version=versie,
                                           gegevens=geweldsmiddelen.Toekenninggegevens(**data)))
 
-    def _write_toekenning(self, arrangement: Arrangement, versie: int, status_code: int, write) -> Response:
-        try:
-            write(versie)
-        except services.StaleEdit as exc:
-            return self._conflict(arrangement, exc)
-        return self._detail(selectors.get_arrangement(self.request.user, arrangement.pk), status_code)
-
 
 def _toekenning_of(arrangement: Arrangement, toekenning_pk) -> Geweldsmiddeltoekenning:
-    """A row of this arrangement, else 404 (also for an id that is no number, as NumericIdMixin does)."""
-    toekenning = None
-    if ID_PATTERN.fullmatch(str(toekenning_pk)):
-        toekenning = Geweldsmiddeltoekenning.objects.select_related("arrangement").filter(
-            pk=toekenning_pk, arrangement=arrangement).first()
-    if toekenning is None:
-        raise exceptions.NotFound(_("Onbekend geweldsmiddel: dit bestaat niet of hoort niet bij dit arrangement."))
-    return toekenning
+    return row_of(Geweldsmiddeltoekenning, arrangement, toekenning_pk,
+                  unknown=_("Onbekend geweldsmiddel: dit bestaat niet of hoort niet bij dit arrangement."))

@@ -3,16 +3,16 @@ may draft, under the arrangement's lock_version like the afspraken (arrangemente
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from samenwerking import toegang
-from samenwerking.apibasis import ID_PATTERN
 
-from .. import gegevensstromen, selectors, services, stroomregels
+from .. import gegevensstromen, selectors, stroomregels
 from ..models import Arrangement, Gegevensstroom
 from .antwoorden import responses
+from .rijen import RijenMixin, row_of
 from .stroomserializers import GegevensstroomInvoerSerializer, GegevensstroomSerializer, VerwijderSerializer
 
 STROOM = OpenApiParameter("stroom_pk", int, OpenApiParameter.PATH, description="Id van de gegevensstroom.")
@@ -20,7 +20,7 @@ LOCK_VERSION = OpenApiParameter("lock_version", int, OpenApiParameter.QUERY, req
                                 description="De lock_version van het arrangement; verouderd → 409.")
 
 
-class GegevensstromenMixin:
+class GegevensstromenMixin(RijenMixin):
     """For ArrangementViewSet: GET/POST …/gegevensstromen/, PUT/DELETE …/gegevensstromen/{stroom_pk}/. Every write
     answers with the arrangement (its new lock_version and `gegevensstromen`), as adding an afspraak does."""
 
@@ -37,7 +37,7 @@ class GegevensstromenMixin:
             return Response(GegevensstroomSerializer(stroomregels.flows_with_receivers(arrangement), many=True).data)
         arrangement = selectors.get_arrangement(request.user, pk, permission=toegang.DRAFT)
         data = self._valid(GegevensstroomInvoerSerializer)
-        return self._write_flow(arrangement, data.pop("lock_version"), status.HTTP_201_CREATED,
+        return self._write_row(arrangement, data.pop("lock_version"), status.HTTP_201_CREATED,
                                 lambda versie: gegevensstromen.add_gegevensstroom(
                                     arrangement=arrangement, user=request.user, expected_version=versie,
                                     gegevens=gegevensstromen.Stroomgegevens(**data)))
@@ -53,30 +53,16 @@ class GegevensstromenMixin:
         if request.method == "DELETE":
             query = VerwijderSerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
-            return self._write_flow(arrangement, query.validated_data["lock_version"], status.HTTP_200_OK,
+            return self._write_row(arrangement, query.validated_data["lock_version"], status.HTTP_200_OK,
                                     lambda versie: gegevensstromen.delete_gegevensstroom(
                                         stroom=stroom, user=request.user, expected_version=versie))
         data = self._valid(GegevensstroomInvoerSerializer)
-        return self._write_flow(arrangement, data.pop("lock_version"), status.HTTP_200_OK,
+        return self._write_row(arrangement, data.pop("lock_version"), status.HTTP_200_OK,
                                 lambda versie: gegevensstromen.update_gegevensstroom(
                                     stroom=stroom, user=request.user, expected_version=versie,
                                     gegevens=gegevensstromen.Stroomgegevens(**data)))
 
-    def _write_flow(self, arrangement: Arrangement, versie: int, status_code: int, write) -> Response:
-        try:
-            write(versie)
-        except services.StaleEdit as exc:
-            return self._conflict(arrangement, exc)
-        return self._detail(selectors.get_arrangement(self.request.user, arrangement.pk), status_code)
-
 
 def _stroom_of(arrangement: Arrangement, stroom_pk) -> Gegevensstroom:
-    """A flow of this arrangement, else 404 (also for an id that is no number, as NumericIdMixin does)."""
-    stroom = None
-    if ID_PATTERN.fullmatch(str(stroom_pk)):
-        stroom = Gegevensstroom.objects.select_related("arrangement").filter(
-            pk=stroom_pk, arrangement=arrangement).first()
-    if stroom is None:
-        raise exceptions.NotFound(_("Onbekende gegevensstroom: deze bestaat niet of hoort niet bij dit "
-                                    "arrangement."))
-    return stroom
+    return row_of(Gegevensstroom, arrangement, stroom_pk,
+                  unknown=_("Onbekende gegevensstroom: deze bestaat niet of hoort niet bij dit arrangement."))
