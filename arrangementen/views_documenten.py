@@ -138,7 +138,7 @@ def document_sign(request, pk: int):
     versie = documenten.latest_version(document)
     form = OndertekenForm(request.POST or None, options=options, initial={"sha256": versie.sha256 if versie else ""})
     if request.method == "POST" and not form.is_valid():
-        _refuse_unoffered_partij(request, document, form)
+        refuse_unoffered_partij(request, obj=document, signed_partijen=document.handtekeningen, form=form)
     elif request.method == "POST" and _sign(request, document, form):
         messages.success(request, _("Uw handtekening is gezet."))
         return redirect(f"{document.arrangement.get_absolute_url()}#document")
@@ -148,19 +148,21 @@ def document_sign(request, pk: int):
     })
 
 
-def _refuse_unoffered_partij(request, document, form) -> None:
-    """A posted partij that is not on offer: signed meanwhile (another tab, a colleague) or not the user's."""
+def refuse_unoffered_partij(request, *, obj, signed_partijen, form, wat: str = "",
+                            details: dict | None = None) -> None:
+    """A posted partij that is not on offer: signed meanwhile (another tab, a colleague) or not the user's. Shared
+    by the arrangement's document and the geweldsadvies (`wat` names the signed object in the audit reason)."""
     posted = str(request.POST.get("partij", ""))[:20]
     if not posted or "partij" not in form.errors:
         return
-    if posted in {str(pk) for pk in document.handtekeningen.values_list("partij_id", flat=True)}:
+    if posted in {str(pk) for pk in signed_partijen.values_list("partij_id", flat=True)}:
         del form.errors["partij"]
         form.add_error(None, ALREADY_SIGNED)
-        reden = "partij heeft al getekend"
+        reden = f"partij heeft {wat + ' ' if wat else ''}al getekend"
     else:
-        reden = "geen veld dat deze gebruiker mag tekenen"
-    audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=document, reden=reden,
-                         details={"partij": posted})
+        reden = f"geen veld {'van ' + wat + ' ' if wat else ''}dat deze gebruiker mag tekenen"
+    audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=obj, reden=reden,
+                         details={"partij": posted, **(details or {})})
 
 
 def _sign(request, document, form) -> bool:

@@ -13,7 +13,7 @@ from samenwerking.forms import apply_errors
 
 from .. import adviesondertekening, selectors
 from ..models import Geweldsadvies
-from ..views_documenten import ALREADY_SIGNED, OndertekenForm
+from ..views_documenten import ALREADY_SIGNED, OndertekenForm, refuse_unoffered_partij
 
 
 @login_required
@@ -31,7 +31,8 @@ def geweldsadvies_ondertekenen(request, pk: int, advies_pk: int):
     _bestand, sha256 = adviesondertekening.latest_state(advies)
     form = OndertekenForm(request.POST or None, options=options, initial={"sha256": sha256})
     if request.method == "POST" and not form.is_valid():
-        _refuse_unoffered(request, advies, form)
+        refuse_unoffered_partij(request, obj=advies, signed_partijen=advies.ondertekeningen, form=form,
+                                wat="het advies", details={"geweldsadvies": advies.referentie})
     elif request.method == "POST" and _sign(request, advies, form):
         messages.success(request, _("Uw handtekening onder het advies is gezet."))
         return redirect(f"{arrangement.get_absolute_url()}#geweldsadviezen")
@@ -50,21 +51,6 @@ def _why_not(advies: Geweldsadvies) -> str:
         return _("De PDF van dit advies is nog niet klaar om te ondertekenen. Ververs de pagina over enkele "
                  "ogenblikken.")
     return ""
-
-
-def _refuse_unoffered(request, advies: Geweldsadvies, form) -> None:
-    """A posted partij that is not on offer: signed meanwhile, or not one the user acts for; nothing is written."""
-    posted = str(request.POST.get("partij", ""))[:20]
-    if not posted or "partij" not in form.errors:
-        return
-    if posted in {str(pk) for pk in advies.ondertekeningen.values_list("partij_id", flat=True)}:
-        del form.errors["partij"]
-        form.add_error(None, ALREADY_SIGNED)
-        reden = "partij heeft het advies al getekend"
-    else:
-        reden = "geen veld van het advies dat deze gebruiker mag tekenen"
-    audit.record_refusal(audit.Gebeurtenis.ONDERTEKEND, request=request, obj=advies, reden=reden,
-                         details={"partij": posted, "geweldsadvies": advies.referentie})
 
 
 def _sign(request, advies: Geweldsadvies, form) -> bool:
