@@ -128,5 +128,9 @@ def test_the_demo_shows_the_geweldsmiddelen_signal_on_the_map_of_the_eenheid_use
     flagged = {entry.gemeente.officiele_naam for entry in
                coverage(gemeenten=toegang.visible_gemeenten(user), peildatum=timezone.localdate())
                if entry.geweld_zonder_werking}
-    # Amersfoort's boa's carry handboeien under an arrangement that expired: the signal of issue 20, and only there.
-    assert flagged == {"Amersfoort"}
+    # Amersfoort's boa's carry handboeien under an arrangement that expired: the signal of issue 20. Baarn's carry
+    # handboeien and a wapenstok under the BES arrangement, which the demo only signs where tasks run in-process (make
+    # run); where its PDF is still to be made it is vastgesteld, not in force, and Baarn is rightly flagged too.
+    bes = Arrangement.objects.get(driehoek__naam="Basisteamdriehoek BES")
+    expected = {"Amersfoort"} | (set() if bes.status == Status.ONDERTEKEND else {"Baarn"})
+    assert flagged == expected

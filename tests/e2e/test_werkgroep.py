@@ -39,7 +39,7 @@ def test_werkgroep_secretaris_plans_an_overleg_and_a_member_of_another_organisat
     expect(secretaris.get_by_label("Soort overleg")).to_have_value(Overleg.Soort.WERKGROEP)
     secretaris.get_by_label(re.compile("^Titel")).fill(TITEL)
     secretaris.get_by_label("Datum", exact=True).fill(f"{timezone.localdate():%Y-%m-%d}")
-    deelnemers = secretaris.get_by_role("group", name="Deelnemers uit de driehoek")
+    deelnemers = secretaris.get_by_role("group", name="Deelnemers uit de werkgroep")
     deelnemers.get_by_label("Jos Speetjens").check()
     deelnemers.get_by_label(MARTINE).check()
     secretaris.get_by_label(re.compile("^Agenda")).fill("Opening\nDomeinoverstijgend werken\nRondvraag")
