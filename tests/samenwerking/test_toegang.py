@@ -190,9 +190,9 @@ def test_the_refusal_message_lives_in_the_access_module_only():
 # demo that creates memberships, and pages that display (not decide) a membership's role.
 MAY_NAME_ROLES = {
     "samenwerking/toegang.py", "samenwerking/rollen.py", "samenwerking/services.py", "samenwerking/models/gebruiker.py",
-    "samenwerking/demo.py", "samenwerking/demowerkgroep.py", "samenwerking/admin/driehoeken.py", "samenwerking/views.py",
-    "samenwerking/selectors.py",
-    "samenwerking/audit/accounts.py", "samenwerking/views_beveiliging.py",
+    "samenwerking/demo.py", "samenwerking/demowerkgroep.py", "samenwerking/admin/driehoeken.py",
+    "samenwerking/views.py", "samenwerking/selectors.py", "samenwerking/audit/accounts.py",
+    "samenwerking/views_beveiliging.py",
 }
 
 
