@@ -53,3 +53,18 @@ def test_a_stranger_over_the_limit_gets_the_generic_page_without_the_overleg(ove
     assert "Het verzoek is te groot" in html and str(overleg) not in html
     assert _too_large(AnonymousUser(), overleg).status_code == 413
     assert 'name="tekst"' in _too_large(secretaris, overleg).content.decode(), "a member gets the import page"
+
+
+def test_over_the_limit_before_the_second_step_goes_to_the_second_step_not_the_import_page(client, overleg,
+                                                                                            secretaris, settings):
+    """The import page's own 413 is reached only after the second step: the body is read (by the CSRF check)
+    after the middleware chain, where the second-step check has already sent an unverified session away."""
+    from tests.mfa import unverified
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    client.force_login(secretaris)
+    unverified(client)
+    response = client.post(_url(overleg), {"stap": "voorbeeld", "tekst": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login_verificatie"))
+    assert str(overleg) not in response.content.decode()
