@@ -80,3 +80,30 @@ def test_the_next_overleg_of_a_werkgroep_names_the_werkgroep(client, werkgroep, 
     html = client.get(reverse("actiepunten:volgend_overleg", args=[overleg.pk])).content.decode()
     assert "Deelnemers uit de werkgroep" in html
     assert "Deelnemers uit de driehoek" not in html
+
+
+def test_the_overleg_page_of_a_werkgroep_says_werkgroep_once(client, werkgroep, secretaris):
+    from ..factories import OverlegFactory
+
+    eigen = OverlegFactory(driehoek=werkgroep, soort=Overleg.Soort.WERKGROEP, titel="Platform maart")
+    evaluatie = OverlegFactory(driehoek=werkgroep, soort=Overleg.Soort.EVALUATIE, titel="Terugblik")
+    client.force_login(secretaris)
+
+    def subtitle(overleg):
+        html = client.get(reverse("actiepunten:overleg", args=[overleg.pk])).content.decode()
+        return strip_tags(html.split("</h1>", 1)[1].split("</p>", 1)[0]).strip()
+
+    assert subtitle(eigen) == "Werkgroep BOA-Platform Samenwerking"
+    assert subtitle(evaluatie) == "Evaluatie · Werkgroep BOA-Platform Samenwerking"
+
+
+def test_the_overleg_page_of_a_driehoek_names_soort_and_driehoek(client, db):
+    from ..factories import OverlegFactory
+
+    driehoek = DriehoekFactory(naam="Driehoek Eemland")
+    secretaris = GebruikerFactory()
+    lid(secretaris, driehoek, Rol.SECRETARIS)
+    overleg = OverlegFactory(driehoek=driehoek, soort=Overleg.Soort.TACTISCH)
+    client.force_login(secretaris)
+    html = client.get(reverse("actiepunten:overleg", args=[overleg.pk])).content.decode()
+    assert strip_tags(html.split("</h1>", 1)[1].split("</p>", 1)[0]).strip() == "Tactisch overleg · Driehoek Eemland"
