@@ -132,7 +132,8 @@ def _cached_platform_signer(path: str, _mtime_ns: int, passphrase_source: str):
 def _timestamper(*, fetch_per_signature: bool = False):
     if not settings.SIGNING_TSA_URL:
         return None
-    return validatiegegevens.timestamper(settings.SIGNING_TSA_URL, fetch_per_signature=fetch_per_signature)
+    return validatiegegevens.timestamper(settings.SIGNING_TSA_URL, trust=tuple(settings.SIGNING_TRUST_ROOTS),
+                                         fetch_per_signature=fetch_per_signature)
 
 
 class LongTermValidationError(ValidationError):

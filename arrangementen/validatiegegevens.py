@@ -12,8 +12,8 @@ What is reused, and for how long:
   most REUSE_MAX after it was fetched, so a revocation published during a signing session reaches the next
   signature within minutes. Kept in Django's cache (Redis in production), so every worker shares it. The
   platform's certification at vaststelling fetches its own.
-- the timestamp client: per process and TSA URL for at most REUSE_MAX; it holds only the TSA's dummy token
-  (size estimate and the TSA's certificate), no revocation data.
+- the timestamp client: per process, TSA URL and trust roots for at most REUSE_MAX; it holds only the TSA's
+  dummy token (size estimate and the TSA's certificate), no revocation data.
 - the TLS context: per process.
 `fetch_per_signature=True` keeps the old way (everything fresh per signature) for the benchmark's comparison.
 """
@@ -24,7 +24,7 @@ import hashlib
 import time
 from contextlib import asynccontextmanager
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 REUSE_MAX = datetime.timedelta(minutes=15)
@@ -45,7 +45,9 @@ def _tls_context():
     return ssl.create_default_context(cafile=certifi.where())
 
 
+@functools.cache
 def _session_class():
+    # Defined here, not at import: pages that never sign do not load pyHanko (as signing.py).
     from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
     class Sessie(LazySession):
@@ -81,8 +83,8 @@ def _distribution_urls(cert) -> tuple[str, ...]:
                         for url in enumerate_delivery_point_urls(point) or ()))
 
 
-def _reusing_crl_fetcher(inner, scope: str):
-    """pyHanko's CRL fetcher, answering from the document's still-valid lists before it fetches."""
+def _reusing_crl_fetcher(inner, scope: str, store):
+    """pyHanko's CRL fetcher, answering from the document's still-valid lists in `store` before it fetches."""
     from asn1crypto import crl as asn1_crl
     from pyhanko_certvalidator.fetchers.api import CRLFetcher
     from pyhanko_certvalidator.util import issuer_serial
@@ -94,7 +96,7 @@ def _reusing_crl_fetcher(inner, scope: str):
         async def fetch(self, cert, *, use_deltas=True):
             urls = _distribution_urls(cert)
             key = _cache_key(scope, urls)
-            stored = cache.get(key) if urls else None
+            stored = store.get(key) if urls else None
             if stored is not None and _now() < stored["until"]:
                 lists = [asn1_crl.CertificateList.load(der) for der in stored["lists"]]
             else:
@@ -102,7 +104,7 @@ def _reusing_crl_fetcher(inner, scope: str):
                 lists = list(await inner.fetch(cert, use_deltas=use_deltas))
                 until = _reuse_until(lists, fetched_at) if urls else None
                 if until is not None and until > _now():
-                    cache.set(key, {"until": until, "lists": [crl.dump() for crl in lists]},
+                    store.set(key, {"until": until, "lists": [crl.dump() for crl in lists]},
                               timeout=max(1, int((until - _now()).total_seconds())))
             self._by_cert[issuer_serial(cert)] = lists
             return lists
@@ -126,6 +128,9 @@ def _fetcher_backend(scope: str | None):
     from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
     from pyhanko_certvalidator.fetchers.api import FetcherBackend, Fetchers
 
+    # Taken here, in the caller's context: inside pyHanko's event loop Django would open another connection.
+    store = caches["default"]
+
     class Backend(FetcherBackend):
         def __init__(self):
             self.inner = AIOHttpFetcherBackend(session=_session_class()())
@@ -135,7 +140,7 @@ def _fetcher_backend(scope: str | None):
             if scope is None:
                 return fetchers
             return Fetchers(ocsp_fetcher=fetchers.ocsp_fetcher, cert_fetcher=fetchers.cert_fetcher,
-                            crl_fetcher=_reusing_crl_fetcher(fetchers.crl_fetcher, scope))
+                            crl_fetcher=_reusing_crl_fetcher(fetchers.crl_fetcher, scope, store))
 
         async def close(self):
             await self.inner.close()
@@ -154,16 +159,17 @@ def validation_context(*, trust_roots: list, reuse_for: str | None, fetch_per_si
                              fetcher_backend=OwnedFetcherBackend(_fetcher_backend(reuse_for)))
 
 
-_timestampers: dict[str, tuple[object, float]] = {}
+_timestampers: dict[tuple, tuple[object, float]] = {}
 
 
-def timestamper(url: str, *, fetch_per_signature: bool):
-    """The TSA client: per process and URL for at most REUSE_MAX (it keeps its dummy token), or fresh."""
+def timestamper(url: str, *, trust: tuple, fetch_per_signature: bool):
+    """The TSA client: per process, URL and trust roots for at most REUSE_MAX (it keeps its dummy token and
+    with it the TSA's certificate), or fresh."""
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
     if fetch_per_signature:
         return HTTPTimeStamper(url, timeout=10)
-    held = _timestampers.get(url)
+    held = _timestampers.get((url, trust))
     if held is not None and time.monotonic() - held[1] < REUSE_MAX.total_seconds():
         return held[0]
     Sessie = _session_class()  # noqa: N806 - a class
@@ -179,5 +185,5 @@ def timestamper(url: str, *, fetch_per_signature: bool):
                 await session.close()
 
     stamper = Tijdstempelaar(url, timeout=10)
-    _timestampers[url] = (stamper, time.monotonic())
+    _timestampers[(url, trust)] = (stamper, time.monotonic())
     return stamper
