@@ -152,11 +152,11 @@ def _sign_locked(*, advies: Geweldsadvies, partij: Partij, user, location: str, 
         function=partij.ondertekenaar_functie, organisation=str(partij.organisatie), location=location,
         reason=_("Advies over geweldsmiddelen ondertekend namens %(organisatie)s als %(functie)s") % {
             "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie})
-    signed_pdf = signing.sign(pdf, aanvraag, signer)
+    signed_pdf = signing.sign(pdf, aanvraag, signer, reuse_for=f"advies:{advies.pk}")
     remaining = advies.arrangement.partijen.exclude(
         pk__in={*advies.ondertekeningen.values_list("partij_id", flat=True), partij.pk}).exists()
     if not remaining:
-        signed_pdf = signing.document_timestamp(signed_pdf)
+        signed_pdf = signing.document_timestamp(signed_pdf, reuse_for=f"advies:{advies.pk}")
     ondertekening = Adviesondertekening(advies=advies, partij=partij, veldnaam=signing.field_name(partij),
                                         ondertekenaar=user, namens=option.namens,
                                         sha256=documentopslag.sha256(signed_pdf))

@@ -274,10 +274,12 @@ def _sign_locked(*, document: Document, partij: Partij, user, location: str, fil
             "organisatie": partij.organisatie, "functie": partij.ondertekenaar_functie},
     )
     name = aanvraag.signer_name
-    signed_pdf = signing.sign(pdf, aanvraag, signer)
+    # The document's parties (and its closing timestamp) share a still-valid revocation list (validatiegegevens).
+    reuse_for = f"document:{document.pk}"
+    signed_pdf = signing.sign(pdf, aanvraag, signer, reuse_for=reuse_for)
     remaining = arrangement.partijen.exclude(pk__in=signed | {partij.pk}).exists()
     if not remaining:
-        signed_pdf = signing.document_timestamp(signed_pdf)
+        signed_pdf = signing.document_timestamp(signed_pdf, reuse_for=reuse_for)
     versie = documentopslag.store_version(document, signed_pdf, current.volgnummer + 1,
                                           _("Ondertekend door %(naam)s voor %(organisatie)s") % {
                                               "naam": name, "organisatie": partij.organisatie}, user, files)

@@ -3,7 +3,11 @@ render of the same HTML in the same run. Targets: pipeline ≤ 1.3 × bare rende
 
 Then the same signatures with long-term validity (PAdES B-LT, and B-LTA after the last one): a TSA and a CRL
 distribution point on loopback (tests/tsa.py, tests/crl.py) and a TEST PKI whose certificates name that CRL, so
-every signature fetches the revocation list, embeds it and gets a timestamp over HTTP, as in production."""
+every signature embeds the revocation list and gets a timestamp over HTTP, as in production. Timed two ways in the
+same run, alternating: the old way (every signature fetches the list, `fetch_per_signature=True`) and the
+product's way now (the signatures of one document share a still-valid list, arrangementen.validatiegegevens);
+the ≤ 0.15 s target is judged on the latter. Both servers run in this process, so their work (the TSA signs
+with RSA in Python) counts towards both ways' times, as a remote TSA's would not."""
 
 import datetime
 import io
@@ -94,10 +98,20 @@ def approve_for_every_party(arrangement) -> None:
             workflow.perform(arrangement=arrangement, action="goedkeuren", user=reviewer, namens="partij")
 
 
+LTV_WAYS = {
+    # The old way, kept reachable by a flag: every signature fetches the CRL, opens its own HTTP sessions and
+    # asks the TSA for a dummy token first.
+    "per_handtekening": lambda document: {"fetch_per_signature": True},
+    # Now: the document's signatures share a still-valid CRL (arrangementen.validatiegegevens).
+    "per_document": lambda document: {"reuse_for": f"bench:{document}"},
+}
+
+
 def measure_long_term(*, certified_html, partijen, arrangement) -> dict:
-    """Certify once and let every party sign with a TSA and a CRL on loopback; time each signature (key
-    loading included, as above) and the final document timestamp, over ROUNDS rounds."""
-    from arrangementen import handtekeningcontrole, pdf, signing
+    """Certify and let every party sign with a TSA and a CRL on loopback, the old way and the new way side by
+    side, alternating which goes first per round; time each signature (key loading included, as above) and the
+    final document timestamp, and count the real requests to the CRL server per document's signatures."""
+    from arrangementen import pdf
     from arrangementen.pki import create_test_pki
     from tests.crl import running_crl
     from tests.tsa import running_tsa
@@ -105,12 +119,13 @@ def measure_long_term(*, certified_html, partijen, arrangement) -> dict:
     html, document = certified_html
     directory = WORK / "pki-ltv"
     directory.mkdir()
-    signatures, stamps, long_term, reasons = [], [], [], []
-    with running_crl(directory) as (crl_url, _crl):
+    results = {way: {"signatures": [], "tsa": [], "stamps": [], "long_term": [], "reasons": [], "crl_fetches": []}
+               for way in LTV_WAYS}
+    with running_crl(directory) as (crl_url, crl_server):
         slugs = {p.pk: slugify(p.organisatie.naam) for p in partijen}
         pki = create_test_pki(directory, {slugs[p.pk]: p.organisatie.naam for p in partijen}, with_tsa=True,
                               crl_url=crl_url)
-        with running_tsa(pki) as (tsa_url, _tsa):
+        with running_tsa(pki) as (tsa_url, tsa_server):
             settings.PLATFORM_SIGNING_PKCS12 = str(pki.p12("platform"))
             settings.PLATFORM_SIGNING_PASSPHRASE = f"bestand:{pki.passphrase_file}"
             settings.SIGNING_TRUST_ROOTS = [str(pki.ca_pem)]
@@ -118,30 +133,48 @@ def measure_long_term(*, certified_html, partijen, arrangement) -> dict:
             opgemaakt = pdf.render_document(html, attachment=pdf.arrangement_data(arrangement),
                                             identifier=document.referentie, anchor_prefix=pdf.FIELD_ANCHOR)
             velden = pdf.signature_fields(partijen, opgemaakt)
-            for _round in range(ROUNDS):
-                current = signing.certify(opgemaakt.pdf, velden, reason="Benchmark")
-                for partij in partijen:
-                    start = time.perf_counter()
-                    signer = signing.load_signer(pki.p12(slugs[partij.pk]).read_bytes(),
-                                                 f"bestand:{pki.passphrase_file}")
-                    current = signing.sign(current, signing.SignatureRequest(
-                        field=signing.field_name(partij), name="Benchmark", function=partij.ondertekenaar_functie,
-                        organisation=str(partij.organisatie), reason="Benchmark"), signer)
-                    signatures.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                current = signing.document_timestamp(current)
-                stamps.append(time.perf_counter() - start)
-                report = handtekeningcontrole.verify(current)
-                long_term.append(report.long_term)
-                reasons.append(report.long_term_reason)
+            for round_ in range(ROUNDS):
+                ways = list(LTV_WAYS) if round_ % 2 == 0 else list(reversed(LTV_WAYS))
+                for way in ways:
+                    sign_long_term(opgemaakt.pdf, velden, partijen=partijen, pki=pki, slugs=slugs,
+                                   options=LTV_WAYS[way](f"{way}-{round_}"), crl_requests=crl_server.requests,
+                                   tsa_durations=tsa_server.durations, into=results[way])
             settings.SIGNING_TSA_URL = ""
-    return {
-        "signature_s_median": statistics.median(signatures),
-        "signature_s_max": max(signatures),
-        "document_timestamp_s_median": statistics.median(stamps),
-        "long_term": all(long_term),
-        "long_term_reasons": sorted({reason for reason in reasons if reason}),
-    }
+    return {way: {
+        "signature_s_median": statistics.median(r["signatures"]),
+        "signature_s_max": max(r["signatures"]),
+        "tsa_s_per_signature_median": statistics.median(r["tsa"]),
+        "document_timestamp_s_median": statistics.median(r["stamps"]),
+        "crl_fetches_per_document": max(r["crl_fetches"]),
+        "long_term": all(r["long_term"]),
+        "long_term_reasons": sorted({reason for reason in r["reasons"] if reason}),
+    } for way, r in results.items()}
+
+
+def sign_long_term(certifiable: bytes, velden, *, partijen, pki, slugs, options: dict, crl_requests: list,
+                   tsa_durations: list, into: dict) -> None:
+    """One document: certify, every party signs, a document timestamp; timings and CRL requests into `into`."""
+    from arrangementen import handtekeningcontrole, signing
+
+    current = signing.certify(certifiable, velden, reason="Benchmark",
+                              fetch_per_signature=options.get("fetch_per_signature", False))
+    before = len(crl_requests)
+    for partij in partijen:
+        start, answered = time.perf_counter(), len(tsa_durations)
+        signer = signing.load_signer(pki.p12(slugs[partij.pk]).read_bytes(), f"bestand:{pki.passphrase_file}")
+        current = signing.sign(current, signing.SignatureRequest(
+            field=signing.field_name(partij), name="Benchmark", function=partij.ondertekenaar_functie,
+            organisation=str(partij.organisatie), reason="Benchmark"), signer, **options)
+        into["signatures"].append(time.perf_counter() - start)
+        into["tsa"].append(sum(tsa_durations[answered:]))
+    start = time.perf_counter()
+    current = signing.document_timestamp(current, **options)
+    into["stamps"].append(time.perf_counter() - start)
+    into["crl_fetches"].append(len(crl_requests) - before)
+    report = handtekeningcontrole.verify(current)
+    into["long_term"].append(report.long_term and report.all_valid)
+    # Under load the check's own time bound (sandbox) may end it: say so instead of an empty reason.
+    into["reasons"].append(report.long_term_reason or (f"grens {report.limit}" if report.limit else report.error))
 
 
 def main():
@@ -199,7 +232,9 @@ def main():
         "targets": {"ratio": 1.3, "signature_s": 0.15},
         "ltv": ltv,
     }
-    result["met"] = {"ratio": result["ratio"] <= 1.3, "signature_s": result["signature_s_median"] <= 0.15}
+    result["met"] = {"ratio": result["ratio"] <= 1.3, "signature_s": result["signature_s_median"] <= 0.15,
+                     # judged on the way the product signs now; the old way is shown next to it
+                     "ltv_signature_s": ltv["per_document"]["signature_s_median"] <= 0.15}
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "pdf_pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -213,16 +248,35 @@ def main():
         f"| per handtekening (mediaan, incl. sleutel laden) | {result['signature_s_median']:.3f} s | ≤ 0,15 s | "
         f"{'ja' if result['met']['signature_s'] else 'nee'} |",
         f"| per handtekening (max) | {result['signature_s_max']:.3f} s | | |",
-        f"| per handtekening met LTV: tijdstempel + CRL ophalen en insluiten (mediaan) | "
-        f"{ltv['signature_s_median']:.3f} s | | |",
-        f"| per handtekening met LTV (max) | {ltv['signature_s_max']:.3f} s | | |",
-        f"| afsluitend documenttijdstempel (B-LTA, mediaan) | {ltv['document_timestamp_s_median']:.3f} s | | |",
-        f"| langdurig verifieerbaar volgens /verifieer/ | "
-        f"{'ja' if ltv['long_term'] else 'nee: ' + ', '.join(ltv['long_term_reasons'])} | ja | "
-        f"{'ja' if ltv['long_term'] else 'nee'} |",
+        "",
+        *ltv_rows(ltv, met=result["met"]["ltv_signature_s"]),
     ]
     (out / "pdf_pipeline.md").write_text("\n".join(table) + "\n")
     print("\n".join(table))
+
+
+def ltv_rows(ltv: dict, *, met: bool) -> list[str]:
+    """The LTV rows: the old way (CRL per signature) and the new (per document) side by side, from one run."""
+    old, new = ltv["per_handtekening"], ltv["per_document"]
+    def verdict(way: dict) -> str:
+        return "ja" if way["long_term"] else "nee: " + ", ".join(way["long_term_reasons"])
+
+    return [
+        "| met LTV (tijdstempel + CRL ingesloten), zelfde run | oud: CRL per handtekening | nieuw: CRL per document "
+        "| doel | gehaald |", "|---|---|---|---|---|",
+        f"| per handtekening met LTV (mediaan) | {old['signature_s_median']:.3f} s | "
+        f"{new['signature_s_median']:.3f} s | ≤ 0,15 s (nieuw) | {'ja' if met else 'nee'} |",
+        f"| per handtekening met LTV (max) | {old['signature_s_max']:.3f} s | {new['signature_s_max']:.3f} s | | |",
+        f"| waarvan antwoordtijd van de test-TSA (in dit proces, mediaan) | {old['tsa_s_per_signature_median']:.3f} s "
+        f"| {new['tsa_s_per_signature_median']:.3f} s | | |",
+        f"| afsluitend documenttijdstempel (B-LTA, mediaan) | {old['document_timestamp_s_median']:.3f} s | "
+        f"{new['document_timestamp_s_median']:.3f} s | | |",
+        f"| CRL-verzoeken voor de handtekeningen van één document | {old['crl_fetches_per_document']} | "
+        f"{new['crl_fetches_per_document']} | 1 (nieuw) | "
+        f"{'ja' if new['crl_fetches_per_document'] == 1 else 'nee'} |",
+        f"| langdurig verifieerbaar volgens /verifieer/ | {verdict(old)} | {verdict(new)} | ja | "
+        f"{'ja' if new['long_term'] and old['long_term'] else 'nee'} |",
+    ]
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 signs with the TEST PKI's TSA certificate; the product talks to it through its ordinary HTTP client."""
 
 import threading
+import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -30,11 +31,14 @@ def running_tsa(test_pki):
     cert, key = _load_tsa(test_pki)
     stamper = DummyTimeStamper(tsa_cert=cert, tsa_key=key)
     requests = []
+    durations = []  # seconds spent answering each request (the benchmark reports the TSA's share)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            start = time.perf_counter()
             response = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+            durations.append(time.perf_counter() - start)
             requests.append(len(body))
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")
@@ -50,6 +54,7 @@ def running_tsa(test_pki):
     thread.start()
     try:
         server.requests = requests
+        server.durations = durations
         yield f"http://127.0.0.1:{server.server_address[1]}/", server
     finally:
         server.shutdown()

@@ -57,6 +57,7 @@ class Langdurig:
     pki: object
     crl_requests: list
     tsa_url: str
+    crl_fetches_while_signing: int  # real requests to the CRL server while the three parties signed
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,10 @@ def langdurig(django_db_setup, django_db_blocker, tmp_path_factory):
               override_settings(SIGNING_TSA_URL=tsa_url), rolled_back(django_db_blocker)):
             world = build_world(pki)
             document = render_now(world)
+            before = len(crl_server.requests)
             sign_all(world, document)
-            yield Langdurig(world, document, latest_bytes(document), pki, crl_server.requests, tsa_url)
+            yield Langdurig(world, document, latest_bytes(document), pki, crl_server.requests, tsa_url,
+                            len(crl_server.requests) - before)
 
 
 def lta_results(data: bytes, roots: list, *, later: datetime.datetime | None = None) -> dict[str, object]:
@@ -120,6 +123,12 @@ def test_every_signature_is_timestamped_the_dss_holds_the_revocation_lists_and_a
     assert dss.crls, "no revocation list in the DSS"
     assert dss.certs, "no certificates in the DSS"
     assert langdurig.crl_requests, "the CRL distribution point was never asked"
+
+
+def test_the_parties_of_one_document_fetch_the_revocation_list_once(langdurig):
+    """Three signatures and the closing document timestamp share one real request to the CRL server
+    (validatiegegevens); the tests around this one show every signature still valid long-term with it."""
+    assert langdurig.crl_fetches_while_signing == 1
 
 
 def test_pyhanko_validates_every_signature_long_term_now_and_after_the_certificates_expired(langdurig):
