@@ -64,7 +64,7 @@ def html_rows(regels: list[Beeldregel], *, detail_query: str) -> SafeString:
             url=f"{detail}{gemeente.pk}/{query}", naam=escape(gemeente.weergavenaam),
             eenheid=namen[gemeente.eenheid.naam], regio=namen[gemeente.veiligheidsregio.naam],
             stand=namen[stand] + (tag if regel.geweld_zonder_werking else ""),
-            aantal=getal(len(regel.arrangementen)), boas=getal(regel.boas), fte=getal(regel.fte)))
+            aantal=getal(regel.aantal), boas=getal(regel.boas), fte=getal(regel.fte)))
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
@@ -101,7 +101,7 @@ def export_table(beeld: Beeld) -> tuple[list[str], list[list]]:
     for regel in beeld.regels:
         gemeente = regel.gemeente
         row = [gemeente.weergavenaam, gemeente.cbs_code, gemeente.eenheid.naam, gemeente.veiligheidsregio.naam,
-               capfirst(str(regel.stand.label)), len(regel.arrangementen), regel.boas, regel.fte]
+               capfirst(str(regel.stand.label)), regel.aantal, regel.boas, regel.fte]
         rows.append(row + [value for pair in _domeinen(regel, inzet) for value in pair]
                     + [_("ja") if regel.geweld_zonder_werking else _("nee")])
     return headers + [geweld_kop], rows
@@ -124,7 +124,7 @@ def record(regel: Beeldregel, *, partijen: dict[int, int], inzet: Inzet) -> dict
         "id": gemeente.pk, "naam": gemeente.weergavenaam, "cbs_code": gemeente.cbs_code,
         "eenheid": gemeente.eenheid.naam, "veiligheidsregio": gemeente.veiligheidsregio.naam,
         "stand": regel.stand.value, "stand_label": str(regel.stand.label), "gedekt": regel.gedekt,
-        "arrangementen": len(regel.arrangementen),
+        "arrangementen": regel.aantal,
         "geldig_van": beste.geldig_van if beste else None, "geldig_tot": beste.geldig_tot if beste else None,
         "partijen": partijen.get(beste.pk, 0) if beste else 0,
         "boas": regel.boas, "fte": regel.fte, "geweldsmiddelen_zonder_arrangement": regel.geweld_zonder_werking,
