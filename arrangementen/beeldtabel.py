@@ -58,8 +58,8 @@ def html_rows(regels: list[Beeldregel], *, detail_query: str) -> SafeString:
         for tekst in (gemeente.eenheid.naam, gemeente.veiligheidsregio.naam):
             if tekst not in namen:
                 namen[tekst] = escape(tekst)
-        if stand not in namen:
-            namen[stand] = escape(capfirst(stand.label))
+        if stand not in namen:  # str(): a lazy label would be translated again at every + below
+            namen[stand] = escape(capfirst(str(stand.label)))
         parts.append(_RIJ.format(
             url=f"{detail}{gemeente.pk}/{query}", naam=escape(gemeente.weergavenaam),
             eenheid=namen[gemeente.eenheid.naam], regio=namen[gemeente.veiligheidsregio.naam],

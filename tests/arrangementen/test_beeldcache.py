@@ -2,13 +2,18 @@
 queries and shows the same; every write that changes a gemeente's state shows at once; a user never gets another
 scope's gemeenten; BEELD_CACHE off computes every time."""
 
+import json
 import re
 
 import pytest
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from arrangementen import beeldcache, workflow
+from arrangementen.api.beeld import GemeentestandSerializer, _as_json
+from arrangementen.beeld import overview
+from arrangementen.beeldtabel import inzet_per_domein, party_counts, record
 from arrangementen.models import BoaInzet, Geweldsmiddel, Geweldsmiddeltoekenning, Partij, Status
 from samenwerking.models import Organisatie, Overzichtsniveau
 
@@ -123,3 +128,11 @@ def test_without_the_cache_every_look_computes_the_picture(noord, client, settin
     computed = _get(client)[1]
     settings.BEELD_CACHE = False
     assert _get(client)[1] == _get(client)[1] == computed
+
+
+def test_the_api_writes_its_rows_exactly_as_the_serializer_would(noord):
+    beeld = overview(_user(niveau=Overzichtsniveau.LANDELIJK), peildatum=timezone.localdate())
+    partijen, inzet = party_counts(beeld), inzet_per_domein(beeld)
+    records = [record(r, partijen=partijen, inzet=inzet) for r in beeld.regels]
+    assert {r["stand"] for r in records} >= {"in_werking", "in_voorbereiding"}  # covered (with fte) and not (None)
+    assert json.dumps([_as_json(r) for r in records]) == json.dumps(GemeentestandSerializer(records, many=True).data)
