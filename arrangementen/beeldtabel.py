@@ -2,8 +2,8 @@
 exactly the page's rows, and the records the API (arrangementen.api.beeld) serialises as JSON and GeoJSON.
 
 Both start from arrangementen.beeld.overview, so the rows, their order and the peildatum are the page's own; this
-module adds the parties count of each gemeente's best arrangement and the BOA-inzet per domein of the one in force
-(one query each) — still aggregates, no content.
+module adds the parties count of each gemeente's best arrangement (one query) and the BOA-inzet per domein of the one
+in force (as the overview read it) — still aggregates, no content.
 """
 
 from decimal import Decimal
@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .beeld import Beeld, Beeldregel
-from .models import BoaInzet, Domein, Partij
+from .models import Domein, Partij
 
 Inzet = dict[int, dict[str, tuple[int, Decimal]]]
 
@@ -69,15 +69,9 @@ def html_rows(regels: list[Beeldregel], *, detail_query: str) -> SafeString:
 
 
 def inzet_per_domein(beeld: Beeld) -> Inzet:
-    """BOA's and fte per domein of each arrangement in force that covers a gemeente; one query."""
-    ids = {regel.arrangementen[0].pk for regel in beeld.regels if regel.gedekt}
-    if not ids:
-        return {}
-    result: Inzet = {pk: {} for pk in ids}
-    rows = BoaInzet.objects.filter(arrangement_id__in=ids).values("arrangement_id", "domein", "aantal_boas", "fte")
-    for row in rows:
-        result[row["arrangement_id"]][row["domein"]] = (row["aantal_boas"], row["fte"])
-    return result
+    """BOA's and fte per domein of each arrangement in force that covers a gemeente: what the overview read for its
+    rows (every domein, also with a domein filter), so no query of its own."""
+    return {regel.arrangementen[0].pk: regel.inzet for regel in beeld.regels if regel.gedekt}
 
 
 def _domeinen(regel: Beeldregel, inzet: Inzet) -> list[tuple]:
