@@ -8,7 +8,8 @@ class ArrangementenConfig(AppConfig):
 
     def ready(self):
         # Models are loaded only now; importing tasks registers its names.
-        from . import dashboard, publicatieblok, tasks  # noqa: F401
+        from . import beeldcache, dashboard, publicatieblok, tasks  # noqa: F401
 
+        beeldcache.connect()
         dashboard.register_blocks()
         publicatieblok.register_section()

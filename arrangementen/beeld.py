@@ -2,8 +2,9 @@
 coverage state (arrangementen.dekking), the number of arrangements and the BOA-inzet, sorted by a column.
 
 Aggregates only: no titles' content, afspraken, comments or documents; which gemeenten is decided by
-samenwerking.toegang.visible_gemeenten, the state by arrangementen.dekking.coverage. Four queries whatever the
-number of gemeenten: the scopes, the gemeenten, the arrangement rows, the BOA-inzet.
+samenwerking.toegang.visible_gemeenten, the state by arrangementen.dekking.coverage (through arrangementen.beeldcache,
+which keeps it until a write changes it). Five queries whatever the number of gemeenten: the scopes, the gemeenten,
+the arrangement rows and geweldsmiddelen flags (none when cached), the BOA-inzet.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from samenwerking import toegang
 from samenwerking.models import Driehoek, Gemeente
 
+from .beeldcache import summaries
 from .dekking import GEDEKT, Dekking, Gemeentedekking, coverage
 from .models import BoaInzet
 
@@ -26,7 +28,7 @@ KOLOMMEN = {
     "eenheid": (_("Politie-eenheid"), lambda r: r.gemeente.eenheid.naam),
     "regio": (_("Veiligheidsregio"), lambda r: r.gemeente.veiligheidsregio.naam),
     "stand": (_("Stand"), lambda r: _RANK[r.stand]),
-    "arrangementen": (_("Arrangementen"), lambda r: len(r.arrangementen)),
+    "arrangementen": (_("Arrangementen"), lambda r: r.aantal),
     "boas": (_("BOA's"), lambda r: r.boas if r.boas is not None else -1),
     "fte": (_("Fte"), lambda r: r.fte if r.fte is not None else Decimal(-1)),
 }
@@ -52,6 +54,10 @@ class Beeldregel:
     @property
     def arrangementen(self):
         return self.dekking.arrangementen
+
+    @property
+    def aantal(self) -> int:
+        return self.dekking.aantal
 
     @property
     def gedekt(self) -> bool:
@@ -81,8 +87,8 @@ def overview(user, *, peildatum: datetime.date, sorteer: str = "gemeente", aflop
     arrangement in force once, however many gemeenten it covers (its BOA's work for all of them). With a `domein`:
     only gemeenten covered by an arrangement with BOA-inzet in that domein, and only that domein's numbers."""
     gemeenten = toegang.visible_gemeenten(user).filter(where or Q()).select_related("eenheid", "veiligheidsregio")
-    regels = [Beeldregel(dekking=entry) for entry in coverage(gemeenten=gemeenten.order_by("weergavenaam"),
-                                                              peildatum=peildatum)]
+    regels = [Beeldregel(dekking=entry) for entry in summaries(gemeenten=gemeenten.order_by("weergavenaam"),
+                                                               peildatum=peildatum)]
     if geweld:  # issue 20: only gemeenten with geweldsmiddelen and no arrangement in force (geweldstoets)
         regels = [r for r in regels if r.geweld_zonder_werking]
     inzet = inzet_of({r.arrangementen[0].pk for r in regels if r.gedekt})

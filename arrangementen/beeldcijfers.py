@@ -74,7 +74,9 @@ def per_group(regels: list[Beeldregel], *, by: str, domeinen: list[str]) -> list
     groups: dict[int, Groepscijfers] = {}
     for regel in regels:
         place = getattr(regel.gemeente, by)
-        groups.setdefault(place.pk, Groepscijfers(naam=place.naam)).add(regel)
+        if place.pk not in groups:  # not setdefault: a group is built once, not once per gemeente
+            groups[place.pk] = Groepscijfers(naam=place.naam)
+        groups[place.pk].add(regel)
     for group in groups.values():
         group.kolommen = [tuple(group.inzet[domein]) for domein in domeinen]
     return sorted(groups.values(), key=lambda group: group.naam.lower())

@@ -2,8 +2,8 @@
 exactly the page's rows, and the records the API (arrangementen.api.beeld) serialises as JSON and GeoJSON.
 
 Both start from arrangementen.beeld.overview, so the rows, their order and the peildatum are the page's own; this
-module adds the parties count of each gemeente's best arrangement and the BOA-inzet per domein of the one in force
-(one query each) — still aggregates, no content.
+module adds the parties count of each gemeente's best arrangement (one query) and the BOA-inzet per domein of the one
+in force (as the overview read it) — still aggregates, no content.
 """
 
 from decimal import Decimal
@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .beeld import Beeld, Beeldregel
-from .models import BoaInzet, Domein, Partij
+from .models import Domein, Partij
 
 Inzet = dict[int, dict[str, tuple[int, Decimal]]]
 
@@ -58,26 +58,20 @@ def html_rows(regels: list[Beeldregel], *, detail_query: str) -> SafeString:
         for tekst in (gemeente.eenheid.naam, gemeente.veiligheidsregio.naam):
             if tekst not in namen:
                 namen[tekst] = escape(tekst)
-        if stand not in namen:
-            namen[stand] = escape(capfirst(stand.label))
+        if stand not in namen:  # str(): a lazy label would be translated again at every + below
+            namen[stand] = escape(capfirst(str(stand.label)))
         parts.append(_RIJ.format(
             url=f"{detail}{gemeente.pk}/{query}", naam=escape(gemeente.weergavenaam),
             eenheid=namen[gemeente.eenheid.naam], regio=namen[gemeente.veiligheidsregio.naam],
             stand=namen[stand] + (tag if regel.geweld_zonder_werking else ""),
-            aantal=getal(len(regel.arrangementen)), boas=getal(regel.boas), fte=getal(regel.fte)))
+            aantal=getal(regel.aantal), boas=getal(regel.boas), fte=getal(regel.fte)))
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
 
 def inzet_per_domein(beeld: Beeld) -> Inzet:
-    """BOA's and fte per domein of each arrangement in force that covers a gemeente; one query."""
-    ids = {regel.arrangementen[0].pk for regel in beeld.regels if regel.gedekt}
-    if not ids:
-        return {}
-    result: Inzet = {pk: {} for pk in ids}
-    rows = BoaInzet.objects.filter(arrangement_id__in=ids).values("arrangement_id", "domein", "aantal_boas", "fte")
-    for row in rows:
-        result[row["arrangement_id"]][row["domein"]] = (row["aantal_boas"], row["fte"])
-    return result
+    """BOA's and fte per domein of each arrangement in force that covers a gemeente: what the overview read for its
+    rows (every domein, also with a domein filter), so no query of its own."""
+    return {regel.arrangementen[0].pk: regel.inzet for regel in beeld.regels if regel.gedekt}
 
 
 def _domeinen(regel: Beeldregel, inzet: Inzet) -> list[tuple]:
@@ -101,7 +95,7 @@ def export_table(beeld: Beeld) -> tuple[list[str], list[list]]:
     for regel in beeld.regels:
         gemeente = regel.gemeente
         row = [gemeente.weergavenaam, gemeente.cbs_code, gemeente.eenheid.naam, gemeente.veiligheidsregio.naam,
-               capfirst(str(regel.stand.label)), len(regel.arrangementen), regel.boas, regel.fte]
+               capfirst(str(regel.stand.label)), regel.aantal, regel.boas, regel.fte]
         rows.append(row + [value for pair in _domeinen(regel, inzet) for value in pair]
                     + [_("ja") if regel.geweld_zonder_werking else _("nee")])
     return headers + [geweld_kop], rows
@@ -124,7 +118,7 @@ def record(regel: Beeldregel, *, partijen: dict[int, int], inzet: Inzet) -> dict
         "id": gemeente.pk, "naam": gemeente.weergavenaam, "cbs_code": gemeente.cbs_code,
         "eenheid": gemeente.eenheid.naam, "veiligheidsregio": gemeente.veiligheidsregio.naam,
         "stand": regel.stand.value, "stand_label": str(regel.stand.label), "gedekt": regel.gedekt,
-        "arrangementen": len(regel.arrangementen),
+        "arrangementen": regel.aantal,
         "geldig_van": beste.geldig_van if beste else None, "geldig_tot": beste.geldig_tot if beste else None,
         "partijen": partijen.get(beste.pk, 0) if beste else 0,
         "boas": regel.boas, "fte": regel.fte, "geweldsmiddelen_zonder_arrangement": regel.geweld_zonder_werking,

@@ -10,8 +10,8 @@ The filters are the overview's (arrangementen.beeldcijfers.where, the basisteam'
 with a domein only gemeenten covered on either date by an arrangement with BOA-inzet in that domein are compared.
 
 Aggregates only, like arrangementen.beeld. Three queries whatever the number of gemeenten: the gemeenten (the scopes
-as a subquery), and dekking.coverage's arrangement rows once per date (the gemeenten are read once, then reused);
-one more for the BOA-inzet with a domein.
+as a subquery), and dekking.coverage's arrangement rows once per date unless arrangementen.beeldcache has them (the
+gemeenten are read once, then reused); one more for the BOA-inzet with a domein.
 """
 
 import datetime
@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from samenwerking import toegang
 
 from .beeld import inzet_of
-from .dekking import GEDEKT, Dekking, Gemeentedekking, coverage
+from .beeldcache import summaries
+from .dekking import GEDEKT, Dekking, Gemeentedekking
 
 
 class Verandering(models.TextChoices):
@@ -78,10 +79,10 @@ def compare(user, *, van: datetime.date, tot: datetime.date, where: Q | None = N
             domein: str = "") -> Vergelijking:
     """The gemeenten of the user's scopes (narrowed by `where`, on Gemeente, and `domein`) on both dates, the
     changed ones grouped by kind (alphabetical)."""
-    # One queryset for both dates: its rows are cached by the first coverage() and reused by the second.
+    # One queryset for both dates: its rows are read by the first summaries() and reused by the second.
     gemeenten = (toegang.visible_gemeenten(user).filter(where or Q()).select_related("eenheid", "veiligheidsregio")
                  .order_by("weergavenaam"))
-    pairs = list(zip(coverage(gemeenten=gemeenten, peildatum=van), coverage(gemeenten=gemeenten, peildatum=tot),
+    pairs = list(zip(summaries(gemeenten=gemeenten, peildatum=van), summaries(gemeenten=gemeenten, peildatum=tot),
                      strict=True))
     if domein:
         pairs = _with_inzet(pairs, domein)

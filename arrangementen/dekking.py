@@ -96,14 +96,24 @@ class Gemeentedekking:
     gemeente: Gemeente
     stand: Dekking = Dekking.GEEN
     arrangementen: list[Arrangementstand] = field(default_factory=list)
+    # A cached summary (arrangementen.beeldcache) keeps only the best arrangement; these say what the list said.
+    aantal_bekend: int | None = None
+    geweld_bekend: bool | None = None
 
     @property
     def gedekt(self) -> bool:
         return self.stand in GEDEKT
 
+    @property
+    def aantal(self) -> int:
+        """How many arrangements the gemeente signs (in a state that counts on the peildatum)."""
+        return len(self.arrangementen) if self.aantal_bekend is None else self.aantal_bekend
+
     @functools.cached_property  # read per row by the table, the map, the filter and the export: once is enough
     def geweld_zonder_werking(self) -> bool:
         """An arrangement it signs states geweldsmiddelen of an organisation without one in force."""
+        if self.geweld_bekend is not None:
+            return self.geweld_bekend
         return any(a.geweld_zonder_werking for a in self.arrangementen)
 
     @property

@@ -27,6 +27,10 @@ def register(user, *, driehoek: Driehoek | None = None, peildatum: datetime.date
     shows and the export writes, in a fixed number of queries however many there are."""
     in_force = _arrangementen(user, driehoek).in_force_on(peildatum or timezone.localdate())
     flows = Gegevensstroom.objects.filter(arrangement__in=in_force.values("pk"))
+    if driehoek is not None:
+        # Said again on the outer query (the subquery already holds it): otherwise PostgreSQL joins every flow of
+        # the country to its arrangement before the subquery's few rows narrow them (~40 ms at national scale).
+        flows = flows.filter(arrangement__driehoek=driehoek)
     if grondslag is not None:
         flows = flows.filter(grondslag=grondslag)
     if ontvanger is not None:

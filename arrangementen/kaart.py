@@ -259,13 +259,16 @@ def page_map(*, regels, params, detail_query: str = "") -> Kaart:
     query = f"?{detail_query}" if detail_query else ""
     by_code = {r.gemeente.cbs_code: r for r in regels}
     gebieden, achtergrond, zichtbaar = [], [], []
+    labels, geweld_label = {}, str(GEWELD_LABEL)
     for regel in sorted(regels, key=lambda r: r.gemeente.weergavenaam.lower()):
         vorm = geo.gemeenten.get(regel.gemeente.cbs_code)
         if vorm is None:
             continue
-        naam = f"{regel.gemeente.weergavenaam}: {regel.stand.label}"
+        if regel.stand not in labels:  # a lazy label is translated at every use: once per state is enough
+            labels[regel.stand] = str(regel.stand.label)
+        naam = f"{regel.gemeente.weergavenaam}: {labels[regel.stand]}"
         if regel.geweld_zonder_werking:
-            naam += f"; {GEWELD_LABEL}"
+            naam += f"; {geweld_label}"
         gebied = Gebied(d=vorm.d, naam=naam, stand=regel.stand, geweld=regel.geweld_zonder_werking)
         if _in_zoom(regel, zoom):
             gebied.url = f"{detail}{regel.gemeente.pk}/{query}"

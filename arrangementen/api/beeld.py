@@ -9,6 +9,8 @@ process by the map module (arrangementen.kaart) from the same TopoJSON as the ma
 known shape.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +70,30 @@ class GemeentestandSerializer(serializers.Serializer):
                   "geen arrangement voor die organisatie in werking is.")
 
 
+_TIENDE = Decimal("0.1")
+_VELDEN = tuple(GemeentestandSerializer().fields)
+
+
+def _getal(value) -> str | None:
+    """A DecimalField of one decimal place as DRF writes it: a string, or None."""
+    return None if value is None else f"{Decimal(value).quantize(_TIENDE):f}"
+
+
+def _datum(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _as_json(item: dict) -> dict:
+    """What GemeentestandSerializer(item).data gives, written directly: 342 rows of 17 fields through DRF's field
+    objects took about half of the national API request (the serializer stays for the schema; tests compare)."""
+    result = {name: item[name] for name in _VELDEN}  # the serializer's order
+    result.update(geldig_van=_datum(item["geldig_van"]), geldig_tot=_datum(item["geldig_tot"]),
+                  stand_label=str(item["stand_label"]), fte=_getal(item["fte"]),
+                  inzet=[{"domein": regel["domein"], "boas": regel["boas"], "fte": _getal(regel["fte"])}
+                         for regel in item["inzet"]])
+    return result
+
+
 _FEATURE = inline_serializer("BeeldFeature", fields={
     "type": serializers.ChoiceField(choices=["Feature"]),
     "id": serializers.CharField(help_text="CBS-code"),
@@ -96,9 +122,7 @@ class BeeldViewSet(viewsets.ViewSet):
         peildatum = filters.validated_data.get("peildatum") or timezone.localdate()
         beeld = overview(request.user, peildatum=peildatum)
         partijen, inzet = party_counts(beeld), inzet_per_domein(beeld)
-        data = GemeentestandSerializer([record(r, partijen=partijen, inzet=inzet) for r in beeld.regels],
-                                       many=True).data
-        return peildatum, data
+        return peildatum, [_as_json(record(r, partijen=partijen, inzet=inzet)) for r in beeld.regels]
 
     @extend_schema(summary="De stand van elke gemeente in mijn overzicht", parameters=[BeeldFilterSerializer],
                    responses={200: GemeentestandSerializer(many=True), **_ERRORS})

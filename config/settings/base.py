@@ -163,6 +163,9 @@ PLATFORM_SIGNING_PASSPHRASE = env.str("PLATFORM_SIGNING_PASSPHRASE", default="")
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])  # PEM files of trusted CAs
 SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
 SIGNING_TEST_PKI = False  # True: the PKI under var/pki is a TEST PKI, labelled as such everywhere
+# The national picture (/beeld/, its API) cached on a version every relevant write replaces (arrangementen.beeldcache);
+# false computes it on every request (`make bench` compares both in one run).
+BEELD_CACHE = env.bool("BEELD_CACHE", default=True)
 VERIFICATION_MAX_UPLOAD = env.int("VERIFICATION_MAX_UPLOAD", default=20 * 1024 * 1024)
 # /verifieer/ is anonymous: limits checked before any signature is validated (arrangementen.pdf_limits), far
 # above what an arrangement of this application needs (4–35 signatures, one revision per signature).

@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_ALLOWED = True
+# The cache here is per process (no CACHES: local memory): a `manage.py` command writing beside runserver could not
+# reach runserver's cached national picture, so it is computed every time (arrangementen.beeldcache).
+BEELD_CACHE = env.bool("BEELD_CACHE", default=False)
 # runserver and the test live server serve static files themselves; whitenoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]
 
