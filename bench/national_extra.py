@@ -138,8 +138,8 @@ def extra_pages(user, driehoeken) -> list[dict]:
                          "arrangement.")
     laatste = getekend.partijen.select_related("organisatie").order_by("-volgorde").first()
     return [
-        {"naam": "kennisbank: gezocht", "pad": "/kennisbank/?tekst=jeugd", "bevat": gevonden.titel},
-        {"naam": "gegevensdeling: register", "pad": f"/gegevensdeling/driehoek/{driehoeken[0].pk}/",
+        {"naam": "kennisbank: gezocht", "lijst": True, "pad": "/kennisbank/?tekst=jeugd", "bevat": gevonden.titel},
+        {"naam": "gegevensdeling: register", "lijst": True, "pad": f"/gegevensdeling/driehoek/{driehoeken[0].pk}/",
          "bevat": stroom.arrangement.titel, "bevat_ook": [stroom.categorieen]},
         {"naam": "arrangement (ondertekend)", "pad": f"/arrangementen/{getekend.pk}/", "bevat": getekend.titel,
          "bevat_ook": [getekend.document.referentie, f"Akkoord namens {laatste.organisatie.naam}."]},
