@@ -326,7 +326,8 @@ def main():
               f"({DURATION} s per URL en gelijktijdigheid, {WORKERS} gunicorn-workers).", flush=True)
         for page in measured:
             head = headers(port, cookie_for(page, cookies))
-            wrk(port, page["pad"], head, 10, WARMUP)
+            if WARMUP:  # bench-quick skips it: verify() has asked every page once already
+                wrk(port, page["pad"], head, 10, WARMUP)
             for connections in CONCURRENCY:
                 drain(port)
                 result = {"naam": page["naam"], "pad": page["pad"], "gebruikers": connections,
