@@ -13,9 +13,11 @@ settings; see that module for the two things it changes) and DATABASE_URL pointi
 4. measure every URL with wrk at 10 and 50 concurrent connections, the bare view (no database, no template, the
    same middleware) in the same server and the same run as the reference; between runs the queue a run leaves
    behind is drained first;
-5. the A/B variants side by side (bench/varianten.py: session store, connection pool, gunicorn worker model);
+5. the A/B variants side by side (bench/varianten.py: session store, connection pool, gunicorn worker model, and
+   with BENCH_BASIS the previous version's code on the same database, bench/basis.py);
 6. the breakdown per page from a profiler over many requests (bench/profiel.py), with the server stopped.
 With BENCH_SCALE=small (`make bench-quick`) the data set is small and the files are bench/results/quick.*.
+Each phase prints its elapsed time ("-- … klaar na N s"), so a slow run shows where its time went.
 
 Targets (issue 19, bench/doelen.py): every page's p95 ≤ 10 × the bare view's p95 at 10 users (the step towards
 ≤ 4 × beside it); 0 errors at 50 users; ≤ 12 queries per request on every list page (counted by the profiler).
