@@ -46,12 +46,16 @@ lint: deps
 	$(BIN)/ruff check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# BENCH_BASIS: the git revision whose code the A/B serves beside this one ("vorige versie": a change's before and
+# after from one run; skipped when its migrations differ). Default: the commit before issue 19's last round of cuts.
+# `make bench BENCH_BASIS=` leaves the variant out.
+BENCH_BASIS ?= be77d0f
 bench: deps static
-	bash scripts/bench.sh
+	BENCH_BASIS=$(BENCH_BASIS) bash scripts/bench.sh
 
 # The same measurements on a small data set with short runs (bench/results/quick.*), to check a change first.
 bench-quick: deps static
-	bash scripts/bench.sh quick
+	BENCH_BASIS=$(BENCH_BASIS) bash scripts/bench.sh quick
 
 # Regenerate the lock file after changing pyproject.toml.
 lock: | $(BIN)/python

@@ -66,9 +66,9 @@ def _flows(log) -> int:
 
 
 def _signed_detail(bench_driehoeken, members, log) -> int:
-    """One signed arrangement in force of the measured user's first driehoek: its document certified and signed by
-    every party, each party's approval recorded for that party (by the driehoek's reviewers, signed by its
-    ondertekenaars, as goedkeuring.py and signing would record them). Returns its pk."""
+    """One signed arrangement in force of the measured user's first driehoek (or the next with one): its document
+    certified and signed by every party, each party's approval recorded for that party (by the driehoek's
+    reviewers, signed by its ondertekenaars, as goedkeuring.py and signing would record them). Returns its pk."""
     from arrangementen.models import (
         Arrangement,
         Beoordeling,
@@ -78,11 +78,16 @@ def _signed_detail(bench_driehoeken, members, log) -> int:
         Handtekening,
     )
 
-    driehoek = bench_driehoeken[0]
-    arrangement = (Arrangement.objects.in_force_on(timezone.localdate()).filter(driehoek=driehoek)
-                   .order_by("-versie", "pk").first())
+    # The first driehoek's; the small data set (`make bench-quick`) may have none in force there, so the next one's.
+    arrangement = driehoek = None
+    for driehoek in bench_driehoeken:
+        arrangement = (Arrangement.objects.in_force_on(timezone.localdate()).filter(driehoek=driehoek)
+                       .order_by("-versie", "pk").first())
+        if arrangement:
+            break
     if arrangement is None:
-        raise SystemExit("De gegenereerde gegevens hebben geen arrangement in werking in de eerste driehoek.")
+        raise SystemExit("De gegenereerde gegevens hebben geen arrangement in werking in de driehoeken van de "
+                         "gemeten gebruiker.")
     partijen = list(arrangement.partijen.select_related("organisatie").order_by("volgorde"))
     reviewers, signers = members[driehoek.pk]["reviewer"], members[driehoek.pk]["ondertekenaar"]
     signed_at = arrangement.ondertekend_op or timezone.now()
@@ -130,7 +135,11 @@ def extra_pages(user, driehoeken) -> list[dict]:
     from arrangementen.models import Arrangement
 
     gevonden = kennisbank.search(tekst="jeugd").first()
-    stroom = gegevensregister.register(user, driehoek=driehoeken[0]).first()
+    # The first driehoek's register; in the small data set (`make bench-quick`) the next one with a flow.
+    register_van, stroom = driehoeken[0], None
+    for register_van in driehoeken:
+        if stroom := gegevensregister.register(user, driehoek=register_van).first():
+            break
     getekend = (Arrangement.objects.filter(driehoek__in=driehoeken, document__status="gereed")
                 .select_related("document").order_by("pk").first())
     if not (gevonden and stroom and getekend):
@@ -138,8 +147,8 @@ def extra_pages(user, driehoeken) -> list[dict]:
                          "arrangement.")
     laatste = getekend.partijen.select_related("organisatie").order_by("-volgorde").first()
     return [
-        {"naam": "kennisbank: gezocht", "pad": "/kennisbank/?tekst=jeugd", "bevat": gevonden.titel},
-        {"naam": "gegevensdeling: register", "pad": f"/gegevensdeling/driehoek/{driehoeken[0].pk}/",
+        {"naam": "kennisbank: gezocht", "lijst": True, "pad": "/kennisbank/?tekst=jeugd", "bevat": gevonden.titel},
+        {"naam": "gegevensdeling: register", "lijst": True, "pad": f"/gegevensdeling/driehoek/{register_van.pk}/",
          "bevat": stroom.arrangement.titel, "bevat_ook": [stroom.categorieen]},
         {"naam": "arrangement (ondertekend)", "pad": f"/arrangementen/{getekend.pk}/", "bevat": getekend.titel,
          "bevat_ook": [getekend.document.referentie, f"Akkoord namens {laatste.organisatie.naam}."]},

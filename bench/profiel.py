@@ -33,6 +33,8 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test.utils import override_settings
 
+from bench.doelen import QUERY_TARGET, judge_queries, yes_no
+
 REQUESTS = int(os.environ.get("BENCH_PROFIEL_VERZOEKEN", "200"))
 # Optional time budget per page (the quick run on a busy machine): stop after it, but never below MIN_REQUESTS.
 MAX_SECONDS = float(os.environ.get("BENCH_PROFIEL_MAX_S", "0")) or None
@@ -55,6 +57,8 @@ class Meting:
         self.db = defaultdict(float)  # (layer, kind) -> seconds of SQL; kind: rechten, sessie, gebruiker, queries
         self.total = 0.0
         self.requests = 0
+        self.queries = 0  # every query so far, session and user loads included
+        self.per_request: list[int] = []  # queries of each measured request (the ≤ 12 target on list pages)
 
 
 CURRENT: list[Meting] = []
@@ -112,6 +116,7 @@ def _timed_query(execute, sql, params, many, context):
     finally:
         elapsed = time.perf_counter() - start  # before walking the stack, which is the profiler's own cost
         CURRENT[-1].db[(LAYER.get(), _query_kind())] += elapsed
+        CURRENT[-1].queries += 1
 
 
 def _environ(path: str, cookie: str | None) -> dict:
@@ -182,10 +187,11 @@ def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> di
             for _ in range(requests):
                 if MAX_SECONDS and meting.requests >= MIN_REQUESTS and time.perf_counter() - began > MAX_SECONDS:
                     break
-                start = time.perf_counter()
+                start, asked = time.perf_counter(), meting.queries
                 status = _request(handler, page["pad"], cookie)
                 meting.total += time.perf_counter() - start
                 meting.requests += 1
+                meting.per_request.append(meting.queries - asked)
                 if not status.startswith("200"):
                     raise SystemExit(f"{page['naam']} ({page['pad']}) gaf {status} onder de profiler.")
     finally:
@@ -194,9 +200,17 @@ def profile_page(page: dict, cookie: str | None, requests: int = REQUESTS) -> di
         CURRENT.pop()
     shares, leaves = _view_shares(profiler.last_session.frame_records)
     result = _slices(meting, names, shares)
+    result["queries"] = query_counts(meting.per_request)
     heaviest = sorted(leaves.items(), key=lambda item: -item[1])[:10]
     result["zwaarste_functies_ms"] = {name: 1000 * seconds / meting.requests for name, seconds in heaviest}
     return result
+
+
+def query_counts(per_request: list[int]) -> dict:
+    """Queries per request over the measured requests (after the warm-up, so caches are as under load)."""
+    if not per_request:
+        return {"min": None, "max": None, "gemiddeld": None}
+    return {"min": min(per_request), "max": max(per_request), "gemiddeld": sum(per_request) / len(per_request)}
 
 
 def _slices(meting: Meting, names: list[str], shares: dict) -> dict:
@@ -236,8 +250,18 @@ def breakdown(measured: list[dict], cookie_for) -> list[dict]:
         result = profile_page(page, cookie_for(page))
         rows.append({"naam": page["naam"], "pad": page["pad"], **result})
         print(f"  {page['naam']:28} {result['totaal_ms']:7.1f} ms/verzoek  "
-              + "  ".join(f"{s} {result['procent'][s]:4.1f}%" for s in SLICES), flush=True)
+              + "  ".join(f"{s} {result['procent'][s]:4.1f}%" for s in SLICES)
+              + f"  queries {result['queries']['max']}", flush=True)
+    judge_queries(rows, list_pages={page["naam"] for page in measured if page.get("lijst")})
     return rows
+
+
+def _count(row: dict) -> str:
+    counted = row.get("queries") or {}
+    if counted.get("max") is None:
+        return "–"
+    spread = "" if counted["min"] == counted["max"] else f" (min {counted['min']})"
+    return f"{counted['max']}{spread}"
 
 
 def markdown(rows: list[dict]) -> str:
@@ -245,13 +269,15 @@ def markdown(rows: list[dict]) -> str:
              "pyinstrument en getimede queries (ms per verzoek onder de profiler, die zelf tijd kost: lees de "
              "aandelen).", "",
              "| pagina | verzoeken | totaal (ms) | " + " | ".join(f"{s} (ms) | {s} (%)" for s in SLICES)
-             + " | waarvan SQL: rechten / queries (ms) |",
-             "|---|---:|---:|" + "---:|---:|" * len(SLICES) + "---:|"]
+             + " | waarvan SQL: rechten / queries (ms) | queries per verzoek (max) "
+             f"| lijst: ≤ {QUERY_TARGET} queries |",
+             "|---|---:|---:|" + "---:|---:|" * len(SLICES) + "---:|---:|---|"]
     for r in rows:
         sql = r.get("sql_ms", {})
         lines.append(f"| {r['naam']} | {r['verzoeken']} | {r['totaal_ms']:.1f} | "
                      + " | ".join(f"{r['ms'][s]:.1f} | {r['procent'][s]:.0f}" for s in SLICES)
-                     + f" | {sql.get('rechten', 0):.1f} / {sql.get('queries', 0):.1f} |")
+                     + f" | {sql.get('rechten', 0):.1f} / {sql.get('queries', 0):.1f} | {_count(r)} | "
+                     + f"{yes_no(r.get('queries_gehaald'))} |")
     classes = sorted({k for r in rows for k, v in r["middleware_ms"].items() if v >= 0.05},
                      key=lambda k: -sum(r["middleware_ms"].get(k, 0) for r in rows))
     lines += ["", "Middleware per klasse (ms per verzoek; sessie en gebruiker laden meegeteld bij Session- en "

@@ -60,3 +60,20 @@ def test_a_row_without_answers_or_with_only_errors_is_not_met_and_says_why():
         ("/beeld/", False, "geen enkel verzoek beantwoord"), ("/beeld/", False, "alleen fouten (9)"),
         ("/snel/", True, None), ("/traag/", False, None), ("/fout/", False, None)]
     assert rows[4]["p95_ratio"] == pytest.approx(3.0)
+
+
+def test_the_queries_of_every_measured_request_are_counted(client, driehoek, leden, in_test_transaction):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ArrangementFactory(driehoek=driehoek, titel="Geteld arrangement")
+    client.force_login(leden["coordinator"])
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    result = profiel.profile_page({"naam": "lijst", "pad": "/arrangementen/"}, cookie, requests=3)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/arrangementen/").status_code == 200
+
+    counted = result["queries"]
+    # The same page for the same user asks the same queries each time, as many as Django itself sees.
+    assert counted["min"] == counted["max"] == counted["gemiddeld"] == len(captured) > 0
