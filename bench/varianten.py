@@ -20,6 +20,8 @@ from bench import basis
 DURATION = int(os.environ.get("BENCH_AB_DURATION", os.environ.get("BENCH_DURATION", "10")))
 CONNECTIONS = 10
 PAGES = ("kale view (referentie)", "dashboard", "arrangementen: lijst", "arrangement (detail)", "API: arrangementen")
+# The national picture's pages: measured under the default, the previous version and the picture's own switch only.
+BEELD = ("kale view (referentie)", "beeld: kaart en tabel", "API: beeld")
 ENGINES = {"db": "django.contrib.sessions.backends.db", "cache": "django.contrib.sessions.backends.cache",
            "cached_db": "django.contrib.sessions.backends.cached_db"}
 BASIS = "standaard (productie)"
@@ -38,6 +40,8 @@ VARIANTEN = [
     {"naam": "gunicorn: 2 sync-workers", "workers": 2},
     {"naam": "gunicorn: 5 sync-workers", "workers": 5},
     {"naam": "gunicorn: gthread, 3 workers × 4 threads", "worker_class": "gthread", "workers": 3, "threads": 4},
+    # arrangementen.beeldcache: the picture computed on every request, as before the cache.
+    {"naam": "beeld zonder cache (BEELD_CACHE=false)", "env": {"BEELD_CACHE": "false"}, "paginas": BEELD},
 ]
 # `make bench-quick` (BENCH_AB_KORT=1): only the default and the previous version, the check a change needs first.
 SHORT = os.environ.get("BENCH_AB_KORT") == "1"
@@ -48,7 +52,9 @@ def variants() -> list[dict]:
     (not in the short list), and the default once more."""
     rev = os.environ.get("BENCH_BASIS", "").strip()
     previous = [basis.variant(rev)] if rev else []
-    return [{"naam": BASIS}, *previous, *([] if SHORT else VARIANTEN), {"naam": BASIS + ", nogmaals aan het eind"}]
+    every = PAGES + BEELD[1:]
+    return [{"naam": BASIS, "paginas": every}, *[{**v, "paginas": every} for v in previous],
+            *([] if SHORT else VARIANTEN), {"naam": BASIS + ", nogmaals aan het eind", "paginas": every}]
 
 
 def _engine(variant: dict) -> str:
@@ -56,10 +62,11 @@ def _engine(variant: dict) -> str:
 
 
 def measure(port: int, measured: list[dict], *, users: dict, bench) -> list[dict]:
-    """Every variant over PAGES at CONNECTIONS users; `bench` is the running bench/national.py (server, wrk)."""
-    pages = [page for page in measured if page["naam"] in PAGES]
+    """Every variant over its pages (PAGES unless it names its own) at CONNECTIONS users; `bench` is the running
+    bench/national.py (server, wrk)."""
     rows = []
     for variant in variants():
+        pages = [page for page in measured if page["naam"] in variant.get("paginas", PAGES)]
         if variant.get("niet"):
             rows.append({"variant": variant["naam"], "pagina": "–", "niet_gemeten": variant["niet"]})
             print(f"  {variant['naam']}: niet gemeten, {variant['niet']}", flush=True)

@@ -143,6 +143,19 @@ def test_without_bench_basis_there_is_no_previous_version(monkeypatch):
     assert not [v for v in varianten.variants() if v["naam"].startswith("vorige versie")]
 
 
+def test_the_default_and_the_previous_version_measure_the_picture_too_the_picture_switch_only_the_picture(
+        monkeypatch):
+    monkeypatch.setenv("BENCH_BASIS", "HEAD")
+    monkeypatch.setattr(basis, "variant", lambda rev: {"naam": f"vorige versie ({rev})", "basis": rev, "niet": None})
+    pages = {v["naam"]: v.get("paginas", varianten.PAGES) for v in varianten.variants()}
+
+    for naam in (varianten.BASIS, "vorige versie (HEAD)", varianten.BASIS + ", nogmaals aan het eind"):
+        assert set(pages[naam]) == set(varianten.PAGES) | {"beeld: kaart en tabel", "API: beeld"}
+    assert set(pages["beeld zonder cache (BEELD_CACHE=false)"]) == {"kale view (referentie)", "beeld: kaart en tabel",
+                                                                   "API: beeld"}
+    assert pages["gunicorn: 2 sync-workers"] == varianten.PAGES
+
+
 def _ab(variant, pagina, p95, rps):
     return {"variant": variant, "pagina": pagina, "p50_ms": p95 / 2, "p95_ms": p95, "rps": rps, "requests": 100,
             "errors": 0}
