@@ -1,5 +1,5 @@
 """The dashboard's blocks of arrangements in force ("In werking", "Evaluatie achterstallig", "Verloopt binnenkort")
-come from one query, each block in its own order and limited to its own ten rows."""
+and "Opgezegd / vervangen" come from one query, each block in its own order and limited to its own ten rows."""
 
 import dataclasses
 import datetime
@@ -64,7 +64,11 @@ def test_each_block_has_its_own_order_and_its_own_ten_rows_from_one_query(wereld
     assert [a.pk for a in blokken["achterstallig"]] == first_ten(made["achterstallig"],
                                                                  lambda a: (a.evaluatiedatum, a.pk))
     assert [a.pk for a in blokken["verloopt"]] == first_ten(made["verloopt"], lambda a: (a.geldig_tot, a.pk))
-    assert vervangen.pk not in {a.pk for rows in blokken.values() for a in rows}
+    assert vervangen.pk not in {a.pk for sleutel in ("werking", "achterstallig", "verloopt")
+                                for a in blokken[sleutel]}
+    # The same read fills "Opgezegd / vervangen" (issue 19): the coming vervanging is there, and only it.
+    assert [a.pk for a in blokken["opgezegd"]] == [vervangen.pk]
+    assert blokken["opgezegd"][0].fase_tekst.startswith("vervangen per ")
     assert [a.evaluatie_telt for a in blokken["achterstallig"][:1]] == [
         Arrangement.objects.get(pk=blokken["achterstallig"][0].pk).evaluatiedatum]
 
