@@ -83,6 +83,17 @@ def with_flag(queryset: QuerySet, *, peildatum: datetime.date | None = None, onl
     return queryset.filter(geweld_zonder_werking=True) if only else queryset
 
 
+def flagged_among(pks: list[int], *, peildatum: datetime.date | None = None) -> set[int]:
+    """Which of these arrangements `flag()` marks, for one page of a list: a plain read of which record any
+    toekenning, and the flagging query (costly to build) only for those — most pages have none (issue 19)."""
+    stating_any = set(Geweldsmiddeltoekenning.objects.filter(arrangement_id__in=pks)
+                      .values_list("arrangement_id", flat=True).distinct())
+    if not stating_any:
+        return set()
+    return set(uncovered(peildatum or timezone.localdate()).filter(arrangement_id__in=stating_any)
+               .values_list("arrangement_id", flat=True).distinct())
+
+
 @dataclass(frozen=True)
 class Signaal:
     """One flagged organisation of a driehoek: which arrangement states its geweldsmiddelen and why it is not
