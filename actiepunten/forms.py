@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from arrangementen.forms.keuzelijst import Keuzelijst
 from samenwerking.forms import mark_required, mark_required_when
 from samenwerking.tekstlimieten import REGELS, VERSLAG, text_field
 
@@ -264,7 +265,8 @@ STATUS_FILTERS = [
 
 
 class BaseFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False)
+    # The filter selects as Keuzelijst: no option template per option on "Mijn actiepunten" (issue 19).
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_FILTERS, required=False, widget=Keuzelijst)
     van = forms.DateField(label=_("Gereed vanaf"), required=False, widget=DATE, error_messages=DATE_ERRORS)
     tot = forms.DateField(label=_("Gereed tot en met"), required=False, widget=DATE, error_messages=DATE_ERRORS)
 
@@ -281,11 +283,13 @@ class BaseFilterForm(forms.Form):
 
 
 class ActielijstFilterForm(BaseFilterForm):
-    eigenaar = forms.ModelChoiceField(label=_("Eigenaar"), queryset=None, required=False, empty_label=_("Iedereen"))
+    eigenaar = forms.ModelChoiceField(label=_("Eigenaar"), queryset=None, required=False, empty_label=_("Iedereen"),
+                                      widget=Keuzelijst)
     wie = forms.CharField(label=_("Naam of organisatie eigenaar bevat"), required=False, max_length=100)
-    overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False, empty_label=_("Alle"))
+    overleg = forms.ModelChoiceField(label=_("Overleg"), queryset=None, required=False, empty_label=_("Alle"),
+                                     widget=Keuzelijst)
     arrangement = forms.ModelChoiceField(label=_("Arrangement"), queryset=None, required=False,
-                                         empty_label=_("Alle"))
+                                         empty_label=_("Alle"), widget=Keuzelijst)
 
     def __init__(self, *args, members, overleggen, arrangementen, **kwargs):
         super().__init__(*args, **kwargs)
@@ -295,7 +299,8 @@ class ActielijstFilterForm(BaseFilterForm):
 
 
 class MijnFilterForm(BaseFilterForm):
-    driehoek = forms.ModelChoiceField(label=_("Driehoek"), queryset=None, required=False, empty_label=_("Alle"))
+    driehoek = forms.ModelChoiceField(label=_("Driehoek"), queryset=None, required=False, empty_label=_("Alle"),
+                                      widget=Keuzelijst)
 
     def __init__(self, *args, driehoeken, **kwargs):
         super().__init__(*args, **kwargs)

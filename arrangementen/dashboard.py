@@ -29,7 +29,7 @@ def register_blocks() -> None:
         Blok(sleutel="ondertekenen", volgorde=25, template=TEMPLATE, kop=_("Te ondertekenen"),
              leeg=_("Niets te ondertekenen."), items=selectors.to_sign),
         # The arrangement's life after signing, one block per Levensfase worth looking at (arrangementen.levensloop);
-        # the three in force read in one query (levensfaseblokken).
+        # the four read in one query (levensfaseblokken).
         Blok(sleutel="werking", volgorde=30, template=TEMPLATE, kop=_("In werking"),
              leeg=_("Geen arrangementen in werking."), gedeeld=levensfase_blokken, datum="geldig_tot"),
         Blok(sleutel="achterstallig", volgorde=35, template=TEMPLATE, kop=_("Evaluatie achterstallig"),
@@ -38,7 +38,7 @@ def register_blocks() -> None:
              leeg=_("Geen arrangementen die binnen 90 dagen verlopen."), gedeeld=levensfase_blokken,
              datum="geldig_tot"),
         Blok(sleutel="opgezegd", volgorde=45, template=TEMPLATE, kop=_("Opgezegd / vervangen"),
-             leeg=_("Geen opgezegde of vervangen arrangementen."), items=selectors.opgezegd_of_vervangen,
+             leeg=_("Geen opgezegde of vervangen arrangementen."), gedeeld=levensfase_blokken,
              datum="fase"),
         # Issue 20: boa's carrying geweldsmiddelen without an arrangement in force (arrangementen.geweldstoets).
         Blok(sleutel="geweldsmiddelen", volgorde=12, template="arrangementen/_blok_geweld.html",

@@ -83,6 +83,17 @@ def with_flag(queryset: QuerySet, *, peildatum: datetime.date | None = None, onl
     return queryset.filter(geweld_zonder_werking=True) if only else queryset
 
 
+def flagged_among(pks: list[int], *, peildatum: datetime.date | None = None) -> set[int]:
+    """Which of these arrangements `flag()` marks, for one page of a list: a plain read of which record any
+    toekenning, and the flagging query (costly to build) only for those — most pages have none (issue 19)."""
+    stating_any = set(Geweldsmiddeltoekenning.objects.filter(arrangement_id__in=pks)
+                      .values_list("arrangement_id", flat=True).distinct())
+    if not stating_any:
+        return set()
+    return set(uncovered(peildatum or timezone.localdate()).filter(arrangement_id__in=stating_any)
+               .values_list("arrangement_id", flat=True).distinct())
+
+
 @dataclass(frozen=True)
 class Signaal:
     """One flagged organisation of a driehoek: which arrangement states its geweldsmiddelen and why it is not
@@ -103,12 +114,17 @@ def _reden(status: str, levensfase: str | None) -> str:
 
 
 def signals_for(user, *, peildatum: datetime.date | None = None) -> list[Signaal] | None:
-    """The flagged organisations in the driehoeken the user sees, for the dashboard; one query. None when no
-    arrangement the user sees records geweldsmiddelen: then the block has nothing to say, not even "all covered"
-    (every gemeente party could employ boa's, so the rows themselves say whose boa's carry geweldsmiddelen)."""
+    """The flagged organisations in the driehoeken the user sees, for the dashboard. None when no arrangement the
+    user sees records geweldsmiddelen: then the block has nothing to say, not even "all covered" (every gemeente
+    party could employ boa's, so the rows themselves say whose boa's carry geweldsmiddelen). Most users have none:
+    a plain EXISTS says so, and only then is the flagging query (costly to build: two levensfase expressions) made."""
     peildatum = peildatum or timezone.localdate()
+    toekenningen = Geweldsmiddeltoekenning.objects.filter(
+        arrangement__in=selectors.visible_arrangementen(user).values("pk"))
+    if not toekenningen.exists():
+        return None
     rows = list(
-        Geweldsmiddeltoekenning.objects.filter(arrangement__in=selectors.visible_arrangementen(user).values("pk"))
+        toekenningen
         .annotate(open=Exists(uncovered(peildatum).filter(pk=OuterRef("pk"))),
                   fase=Arrangement.objects.met_levensfase(peildatum).filter(pk=OuterRef("arrangement_id"))
                   .values("levensfase")[:1])

@@ -8,7 +8,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samenwerking import toegang
@@ -264,29 +263,7 @@ def to_sign(user) -> list[Arrangement]:
     return waiting[:DASHBOARD_ROWS]
 
 
-# The blocks of arrangements in force: arrangementen/levensfaseblokken.py (one query for three blocks).
-
-
-RECENT_BEEINDIGD_DAGEN = 30
-
-
-def opgezegd_of_vervangen(user) -> list[Arrangement]:
-    """Opgezegd but still in force, about to be replaced by a signed herziening, or ended so in the last 30 days;
-    each with the fase in words (fase_tekst) from its own row."""
-    today = timezone.localdate()
-    since = today - datetime.timedelta(days=RECENT_BEEINDIGD_DAGEN)
-    rows = list(visible_arrangementen(user).met_levensfase(today).filter(
-        Q(levensfase=Levensfase.OPGEZEGD) | Q(vervangen_per__gte=since) | Q(opzegging__ingangsdatum__gte=since),
-        levensfase__isnull=False,
-    ).select_related("driehoek", "opzegging").order_by(Coalesce("vervangen_per", "opzegging__ingangsdatum"),
-                                                       "pk")[:DASHBOARD_ROWS])
-    for row in rows:
-        if row.vervangen_per is not None:
-            row.fase_tekst = _("vervangen per %(datum)s") % {"datum": date_format(row.vervangen_per, "j F Y")}
-        else:
-            row.fase_tekst = _("opgezegd per %(datum)s") % {"datum": date_format(row.opzegging.ingangsdatum,
-                                                                                 "j F Y")}
-    return rows
+# The blocks of signed arrangements: arrangementen/levensfaseblokken.py (one query for four blocks).
 
 
 def opmerkingen_threads(opmerkingen: list[Opmerking]) -> list[dict]:

@@ -120,6 +120,18 @@ class TekstField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class KeuzeLabelField(serializers.CharField):
+    """The label of a choices field (what get_<veld>_display gives), read-only. A CharField with that method as
+    source gives the same, but DRF then inspects the method's signature for every row (issue 19: list endpoints)."""
+
+    def __init__(self, veld: str, **kwargs):
+        self.veld = veld
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        return str(getattr(instance, f"get_{self.veld}_display")())
+
+
 class DatumField(serializers.DateField):
     default_error_messages = {
         "invalid": gettext_lazy("Geen geldige datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2025-12-31."),

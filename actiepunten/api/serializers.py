@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from samenwerking.apibasis import AantalField, DatumField, IdField, StrictMixin, TekstField, one_line
+from samenwerking.apibasis import AantalField, DatumField, IdField, KeuzeLabelField, StrictMixin, TekstField, one_line
 from samenwerking.tekstlimieten import REGELS, VERSLAG
 
 from .. import workflow
@@ -69,9 +69,9 @@ class ActiepuntSerializer(serializers.Serializer):
     datum_gereed = serializers.DateField(read_only=True, allow_null=True,
                                          help_text="Leeg: datum onbekend (bij een import bewust opengelaten).")
     status = KeuzeField(choices=Status.choices, read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = KeuzeLabelField("status")
     signaal = serializers.SerializerMethodField(help_text="`verlopen`, `binnenkort`, of anders de status.")
-    signaal_label = serializers.CharField(source="get_signaal_display", read_only=True)
+    signaal_label = KeuzeLabelField("signaal")
     toelichting = serializers.CharField(read_only=True)
     arrangement = serializers.IntegerField(source="arrangement_id", read_only=True, allow_null=True)
     afspraak = serializers.IntegerField(source="afspraak_id", read_only=True, allow_null=True)
@@ -121,7 +121,7 @@ class OverlegSerializer(serializers.Serializer):
     driehoek = serializers.IntegerField(source="driehoek_id", read_only=True)
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
     soort = KeuzeField(choices=Overleg.Soort.choices, read_only=True)
-    soort_label = serializers.CharField(source="get_soort_display", read_only=True)
+    soort_label = KeuzeLabelField("soort")
     titel = serializers.CharField(read_only=True)
     naam = serializers.CharField(read_only=True, help_text="De titel, of anders de soort overleg.")
     datum = serializers.DateField(read_only=True)

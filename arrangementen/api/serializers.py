@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from samenwerking.apibasis import AantalField, DatumField, IdField, StrictMixin, TekstField, one_line
+from samenwerking.apibasis import AantalField, DatumField, IdField, KeuzeLabelField, StrictMixin, TekstField, one_line
 from samenwerking.models import Basisteam, Gemeente
 from samenwerking.tekstlimieten import LANGE_TEKST
 
@@ -146,7 +146,7 @@ class LevensfaseMixin(serializers.Serializer):
 
 class ArrangementSerializer(LevensfaseMixin, serializers.ModelSerializer):
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = KeuzeLabelField("status")
     aantal_afspraken = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -163,7 +163,7 @@ class ArrangementDetailSerializer(GeweldsmiddelenVeld, LevensfaseMixin, serializ
     # The nested lists come from context["detail"] (selectors.arrangement_detail): a fixed number of queries.
 
     driehoek_naam = serializers.CharField(source="driehoek.naam", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = KeuzeLabelField("status")
     is_verlopen = serializers.BooleanField(read_only=True)
     afspraken = serializers.SerializerMethodField()
     partijen = serializers.SerializerMethodField()

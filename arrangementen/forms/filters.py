@@ -42,18 +42,19 @@ class PeildatumForm(forms.Form):
 
 class FilterForm(PeildatumForm):
     zoek = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    # Every select a Keuzelijst: no option template per option on the most requested list (issue 19).
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Keuzelijst,
                                choices=[("", _("Alle statussen")), *Status.choices])
     gemeente = forms.ModelChoiceField(queryset=Gemeente.objects.all(), required=False, label=_("Gemeente"),
-                                      empty_label=_("Alle gemeenten"))
+                                      empty_label=_("Alle gemeenten"), widget=Keuzelijst)
     basisteam = forms.ModelChoiceField(queryset=None, required=False, label=_("Basisteam"),
-                                       empty_label=_("Alle basisteams"))
-    domein = forms.ChoiceField(label=_("Domein"), required=False,
+                                       empty_label=_("Alle basisteams"), widget=Keuzelijst)
+    domein = forms.ChoiceField(label=_("Domein"), required=False, widget=Keuzelijst,
                                choices=[("", _("Alle domeinen")), *Domein.choices])
     verloopt_binnen = forms.IntegerField(label=_("Verloopt binnen (dagen)"), required=False, min_value=0,
                                          max_value=3650)
     evaluatie_gepland = forms.BooleanField(label=_("Alleen met geplande evaluatie"), required=False)
-    levensfase = forms.ChoiceField(label=_("Levensfase"), required=False,
+    levensfase = forms.ChoiceField(label=_("Levensfase"), required=False, widget=Keuzelijst,
                                    choices=[("", _("Alle levensfasen")), *Levensfase.choices],
                                    help_text=_("Alleen ondertekende arrangementen hebben een levensfase."))
     peildatum = peildatum_field(help_text=_("De levensfase op deze dag, als dd-mm-jjjj; leeg is vandaag."))

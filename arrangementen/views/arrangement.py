@@ -43,11 +43,17 @@ def arrangement_list(request):
     queryset = selectors.arrangement_list(
         request.user, **{k: v for k, v in filters.items() if v not in (None, "", False)}
     )
-    queryset = geweldstoets.with_flag(queryset, peildatum=filters.get("peildatum"), only=alleen_geweld)
+    if alleen_geweld:
+        queryset = geweldstoets.with_flag(queryset, peildatum=filters.get("peildatum"), only=True)
     page = Paginator(queryset, 25).get_page(request.GET.get("pagina"))
     page.object_list = list(page.object_list)
+    # Unfiltered, the flag is read for this page's rows only (geweldstoets.flagged_among), not built into the list.
+    flagged = None if alleen_geweld else geweldstoets.flagged_among([a.pk for a in page.object_list],
+                                                                     peildatum=filters.get("peildatum"))
     for arrangement in page.object_list:
         arrangement.levensfase_label = Levensfase(arrangement.levensfase).label if arrangement.levensfase else ""
+        if flagged is not None:
+            arrangement.geweld_zonder_werking = arrangement.pk in flagged
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "arrangementen/lijst.html", {

@@ -136,6 +136,25 @@ def test_the_list_marks_and_filters_the_flagged_arrangements(wereld, client, fro
     assert FLAG in html(client.get("/arrangementen/"))
 
 
+def test_the_unfiltered_list_reads_the_flag_for_its_page_as_the_filter_does(wereld, client, frozen):
+    t0 = timezone.localdate()
+    flagged = _version(wereld, geldig_van=t0, geldig_tot=t0 + 5 * DAY)
+    _sign(flagged)
+    plain = ArrangementFactory(driehoek=wereld["driehoek"], titel="Zonder geweldsmiddelen")
+    pks = [flagged.pk, plain.pk]
+    tag = f'<span class="app-tag">{FLAG}</span>'  # the filter's label says FLAG as well
+    assert geweldstoets.flagged_among(pks) == set()
+    client.force_login(wereld["leden"][Rol.LEZER])
+    assert tag not in html(client.get("/arrangementen/"))
+    frozen(days=6)
+    in_sql = set(Arrangement.objects.annotate(f=geweldstoets.flag()).filter(f=True).values_list("pk", flat=True))
+    assert geweldstoets.flagged_among(pks) == in_sql == {flagged.pk}
+    assert geweldstoets.flagged_among(pks, peildatum=t0) == set()  # on the first day it was in force
+    client.force_login(wereld["leden"][Rol.LEZER])
+    [row] = [r for r in html(client.get("/arrangementen/")).split("<tr") if tag in r]
+    assert "Arrangement Boaheim" in row and "Zonder geweldsmiddelen" not in row
+
+
 def test_the_map_marks_filters_and_exports_the_gemeente(wereld, client, frozen):
     t0 = timezone.localdate()
     v1 = _version(wereld, geldig_van=t0, geldig_tot=t0 + 5 * DAY)

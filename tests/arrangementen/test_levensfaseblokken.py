@@ -1,5 +1,5 @@
 """The dashboard's blocks of arrangements in force ("In werking", "Evaluatie achterstallig", "Verloopt binnenkort")
-come from one query, each block in its own order and limited to its own ten rows."""
+and "Opgezegd / vervangen" come from one query, each block in its own order and limited to its own ten rows."""
 
 import dataclasses
 import datetime
@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from arrangementen import levensfaseblokken
-from arrangementen.models import Arrangement, Status
+from arrangementen.models import Arrangement, Opzegging, Partij, Status
 from arrangementen.selectors import DASHBOARD_ROWS
 from samenwerking import dashboard
 from samenwerking.models import Rol
 
-from ..factories import ArrangementFactory, DriehoekFactory, GebruikerFactory, lid
+from ..factories import ArrangementFactory, DriehoekFactory, GebruikerFactory, OrganisatieFactory, lid
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -64,9 +64,42 @@ def test_each_block_has_its_own_order_and_its_own_ten_rows_from_one_query(wereld
     assert [a.pk for a in blokken["achterstallig"]] == first_ten(made["achterstallig"],
                                                                  lambda a: (a.evaluatiedatum, a.pk))
     assert [a.pk for a in blokken["verloopt"]] == first_ten(made["verloopt"], lambda a: (a.geldig_tot, a.pk))
-    assert vervangen.pk not in {a.pk for rows in blokken.values() for a in rows}
+    assert vervangen.pk not in {a.pk for sleutel in ("werking", "achterstallig", "verloopt")
+                                for a in blokken[sleutel]}
+    # The same read fills "Opgezegd / vervangen" (issue 19): the coming vervanging is there, and only it.
+    assert [a.pk for a in blokken["opgezegd"]] == [vervangen.pk]
+    assert blokken["opgezegd"][0].fase_tekst.startswith("vervangen per ")
     assert [a.evaluatie_telt for a in blokken["achterstallig"][:1]] == [
         Arrangement.objects.get(pk=blokken["achterstallig"][0].pk).evaluatiedatum]
+
+
+def _opgezegd(driehoek, *, ingangsdatum, **velden) -> Arrangement:
+    arrangement = ArrangementFactory(driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=today() - 300 * DAY,
+                                     geldig_tot=today() + 400 * DAY, **velden)
+    partij = Partij.objects.create(arrangement=arrangement, organisatie=OrganisatieFactory(),
+                                   ondertekenaar_functie="burgemeester")
+    Opzegging.objects.create(arrangement=arrangement, partij=partij, door=arrangement.aangemaakt_door,
+                             reden="Samenwerking stopt.", ingangsdatum=ingangsdatum)
+    return arrangement
+
+
+def test_opgezegd_vervangen_holds_the_opgezegd_and_the_recently_ended_in_order_of_their_end():
+    user, driehoek = GebruikerFactory(), DriehoekFactory()
+    lid(user, driehoek, Rol.LEZER)
+    still_in_force = _opgezegd(driehoek, ingangsdatum=today() + 60 * DAY)
+    ended_lately = _opgezegd(driehoek, ingangsdatum=today() - 5 * DAY)
+    _opgezegd(driehoek, ingangsdatum=today() - 40 * DAY)  # ended too long ago
+    replaced_lately = ArrangementFactory(driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=today() - 300 * DAY,
+                                         geldig_tot=today() + 400 * DAY, vervangen_per=today() - 10 * DAY)
+    ArrangementFactory(driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=today() - 300 * DAY,
+                       geldig_tot=today() + 400 * DAY, vervangen_per=today() - 31 * DAY)  # replaced too long ago
+    ArrangementFactory(driehoek=driehoek, status=Status.ONDERTEKEND, geldig_van=today() - 300 * DAY,
+                       geldig_tot=today() - 3 * DAY)  # verlopen: in no block
+    _opgezegd(DriehoekFactory(), ingangsdatum=today() + 60 * DAY)  # not the user's driehoek
+    blokken = levensfaseblokken.levensfase_blokken(user)
+    assert [a.pk for a in blokken["opgezegd"]] == [replaced_lately.pk, ended_lately.pk, still_in_force.pk]
+    assert [a.fase_tekst.split(" per ")[0] for a in blokken["opgezegd"]] == ["vervangen", "opgezegd", "opgezegd"]
+    assert blokken["werking"] == blokken["achterstallig"] == blokken["verloopt"] == []
 
 
 def test_the_dashboard_reads_the_shared_rows_once_for_its_three_blocks(wereld, monkeypatch):
