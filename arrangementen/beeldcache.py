@@ -2,11 +2,12 @@
 kept in the cache as a summary — the state, the number of arrangements, the geweldsmiddelen flag and the best
 arrangement only — which is all /beeld/, its API and GeoJSON and the comparison read.
 
-Correct after every write: the key holds a version that every save or delete of a model of this app
-(arrangement, partij, statusovergang, opzegging, BOA-inzet, geweldsmiddelen …) and of an Organisatie (a party's
-soort and gemeente) replaces, at once and again after commit (a reader between the two could have stored the
-old rows under the new version). Writes that skip save() on those models (QuerySet.update, bulk_create) must call
-`bump()`; the only ones today write Signalering rows, which the picture does not read.
+Correct after every write: the key holds a version that every save or delete of a model of this app that the
+picture reads (arrangement, partij, statusovergang, opzegging, BOA-inzet, afspraak, geweldsmiddelen; not ONGELEZEN:
+documents, comments, reminders, history rows …) and of an Organisatie (a party's soort and gemeente) replaces,
+at once and again after commit (a reader between the two could have stored the old rows under the new version).
+Writes that skip save() on those models (QuerySet.update, bulk_create) must call `bump()`; the only ones today
+write Signalering rows, which the picture does not read.
 
 Keyed by the exact gemeenten asked for (the user's visible scope after filters) and the peildatum, so no user
 gets another scope's rows; the gemeenten themselves are read fresh on every request. BEELD_CACHE=false (the
@@ -47,8 +48,25 @@ def _version() -> str:
     return versie
 
 
+# Models of this app the picture never reads (it reads arrangements, their parties, transitions, opzegging, inzet,
+# afspraken and geweldsmiddelen): a document, a comment or a reminder leaves it as it is. History rows neither.
+ONGELEZEN = frozenset({"Beoordeling", "Opmerking", "Onderwerp", "Modelafspraak", "Ondertekeningssleutel", "Mandaat",
+                       "Document", "Documentversie", "Handtekening", "Documentgebeurtenis", "Grondslag",
+                       "Gegevensstroom", "Geweldsadvies", "Adviesondertekening", "Praktijkvoorbeeld", "Signalering"})
+
+
+def _read_by_picture(sender) -> bool:
+    if issubclass(sender, Organisatie):
+        return True
+    if sender._meta.app_label != _APP or sender.__name__.startswith("Historical"):
+        return False
+    # An m2m's through model (Gegevensstroom_ontvangers …) counts as the model it belongs to.
+    owner = sender._meta.auto_created or sender
+    return owner.__name__ not in ONGELEZEN
+
+
 def _changed(sender, **kwargs) -> None:
-    if sender._meta.app_label == _APP or issubclass(sender, Organisatie):
+    if _read_by_picture(sender):
         bump()
         transaction.on_commit(bump)
 

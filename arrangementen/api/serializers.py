@@ -78,6 +78,14 @@ class InzetSerializer(StrictMixin, serializers.ModelSerializer):
         model = BoaInzet
         fields = ["domein", "aantal_boas", "fte"]
 
+    def to_internal_value(self, data):
+        # A PATCH makes the arrangement's fields optional, not a row's: a row names its domein, aantal and fte.
+        if isinstance(data, dict):
+            missing = {name: [_("Dit veld is vereist.")] for name in self.Meta.fields if name not in data}
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().to_internal_value(data)
+
 
 class OvergangSerializer(serializers.ModelSerializer):
     # Plain strings: the values are those of `status`; a second enum name for them confuses generators.

@@ -170,6 +170,19 @@ def test_negative_or_wrong_inzet_is_refused_per_row(api, coordinator, concept):
     assert not BoaInzet.objects.filter(arrangement=concept).exclude(aantal_boas=0).exists()
 
 
+def test_a_patched_inzet_row_must_name_domein_aantal_and_fte(api, coordinator, concept):
+    """PATCH makes the arrangement's fields optional, not a row's fields (an empty row answered 500)."""
+    client = api(coordinator)
+    for inzet, missing in (([{}], {"domein", "aantal_boas", "fte"}), ([{"domein": "I"}], {"aantal_boas", "fte"}),
+                           ([{"domein": "I", "aantal_boas": 2}], {"fte"})):
+        response = client.patch(_detail(concept), {"lock_version": concept.lock_version, "inzet": inzet},
+                                format="json")
+        assert response.status_code == 400, inzet
+        assert set(response.data["inzet"][0]) == missing, response.data
+        assert all(str(m[0]) == "Dit veld is vereist." for m in response.data["inzet"][0].values())
+    assert not BoaInzet.objects.filter(arrangement=concept).exclude(aantal_boas=0).exists()
+
+
 def test_patch_without_lock_version_is_400(api, coordinator, concept):
     response = api(coordinator).patch(_detail(concept), {"titel": "Zonder versie"}, format="json")
     assert response.status_code == 400

@@ -124,6 +124,26 @@ def test_writes_elsewhere_keep_the_picture(noord, client):
     assert _get(client)[1] == computed - 2
 
 
+def test_writes_the_picture_never_reads_keep_its_version_and_history_rows_too(db, django_capture_on_commit_callbacks):
+    """A comment, a reminder or a document (and every history row) leaves the picture; a party or an inzet row
+    replaces its version — at once and after commit."""
+    from arrangementen.models import Arrangement, Opmerking, Signalering
+
+    from ..factories import ArrangementFactory
+
+    arrangement = ArrangementFactory()
+    before = beeldcache._version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Opmerking.objects.create(arrangement=arrangement, auteur=GebruikerFactory(), tekst="Graag een toelichting.")
+        Signalering.objects.create(arrangement=arrangement, soort=Signalering.Soort.EINDE, periode="2026-11",
+                                   ontvanger=GebruikerFactory())
+    assert not callbacks and beeldcache._version() == before
+    assert not beeldcache._read_by_picture(Arrangement.history.model)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        BoaInzet.objects.create(arrangement=arrangement, domein="I", aantal_boas=2, fte=1)
+    assert callbacks and beeldcache._version() != before
+
+
 def test_without_the_cache_every_look_computes_the_picture(noord, client, settings):
     computed = _get(client)[1]
     settings.BEELD_CACHE = False
