@@ -7,6 +7,7 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from arrangementen import documenten, tasks, workflow
 from arrangementen.models import Document, Documentgebeurtenis, Documentversie
@@ -236,7 +237,8 @@ def test_generation_and_downloads_are_shown_on_the_arrangement_page(client, gere
     download(client, gereed)
     html = detail(client, gereed)
     versie = documenten.latest_version(document_of(gereed))
-    assert f"gemaakt door {gereed.secretaris}" in html
-    assert f"gedownload door {gereed.secretaris}" in html
+    naam = escape(str(gereed.secretaris))  # "van 't Riet" is escaped in the page
+    assert f"gemaakt door {naam}" in html
+    assert f"gedownload door {naam}" in html
     assert f"SHA-256 {versie.sha256[:19]}…" in html
     assert f"SHA-256 {versie.sha256}" in html  # the newest version, in full
