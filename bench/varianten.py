@@ -22,6 +22,8 @@ CONNECTIONS = 10
 PAGES = ("kale view (referentie)", "dashboard", "arrangementen: lijst", "arrangement (detail)", "API: arrangementen")
 # The national picture's pages: measured under the default, the previous version and the picture's own switch only.
 BEELD = ("kale view (referentie)", "beeld: kaart en tabel", "API: beeld")
+# Pages whose code changed too: their before and after (previous version) in the same run, not against another day.
+VOOR_EN_NA = ("mijn actiepunten", "API: actiepunten", "gegevensdeling: register", "arrangement (ondertekend)")
 ENGINES = {"db": "django.contrib.sessions.backends.db", "cache": "django.contrib.sessions.backends.cache",
            "cached_db": "django.contrib.sessions.backends.cached_db"}
 BASIS = "standaard (productie)"
@@ -52,7 +54,7 @@ def variants() -> list[dict]:
     (not in the short list), and the default once more."""
     rev = os.environ.get("BENCH_BASIS", "").strip()
     previous = [basis.variant(rev)] if rev else []
-    every = PAGES + BEELD[1:]
+    every = PAGES + BEELD[1:] + (() if SHORT else VOOR_EN_NA)  # quick: the first check, kept short
     return [{"naam": BASIS, "paginas": every}, *[{**v, "paginas": every} for v in previous],
             *([] if SHORT else VARIANTEN), {"naam": BASIS + ", nogmaals aan het eind", "paginas": every}]
 
